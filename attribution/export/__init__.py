@@ -1,0 +1,1 @@
+"""Review sheets and machine-readable exports."""

@@ -1,0 +1,138 @@
+"""Plain frozen records that move forward through the pipeline.
+
+Every span is a pair of Python code-point offsets into ``Document.text`` (end exclusive),
+so ``document.text[span.start:span.end] == span.text`` always holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class StrEnum(str, Enum):
+    """String-valued enum that serialises as its value (Python 3.10 has no enum.StrEnum)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class QuoteType(StrEnum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+
+
+class SpeakerKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    GOVERNMENT = "government"
+    MEDIA = "media"
+    UNNAMED = "unnamed"
+    UNKNOWN = "unknown"
+
+
+class Stance(StrEnum):
+    NEUTRAL = "neutral"
+    DISTANCING = "distancing"
+    DENIAL = "denial"
+    ASSERTIVE = "assertive"
+    TENTATIVE = "tentative"
+
+
+class ClaimKind(StrEnum):
+    UNATTRIBUTED = "unattributed"
+    UNRESOLVED = "unresolved"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        return cls(start, end, text[start:end])
+
+    def as_list(self) -> list[int]:
+        return [self.start, self.end]
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as stored: normalised text plus where it came from."""
+
+    id: str
+    text: str
+    source: str = ""
+    title: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    author: str | None = None
+    encoding: str = "utf-8"
+    raw_sha256: str | None = None
+    byte_length: int | None = None
+    normalisation: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    sha256: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            object.__setattr__(self, "sha256", sha256_text(self.text))
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A canonical speaker: the fullest name the document gives, with role and affiliation."""
+
+    name: str
+    kind: SpeakerKind
+    role: str | None = None
+    organisation: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One attributed statement found in a document."""
+
+    type: QuoteType
+    content: Span
+    sentence: Span
+    rule: str
+    cue: Span | None = None
+    stance: Stance = Stance.NEUTRAL
+    speaker: Speaker | None = None
+    speaker_mention: Span | None = None
+    resolution: str = ""
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A check-worthy sentence nobody is credited for, or a statement with no resolved speaker."""
+
+    kind: ClaimKind
+    span: Span
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extraction derives from one document: a pure function of the document."""
+
+    document: Document
+    statements: tuple[Statement, ...]
+    claims: tuple[Claim, ...] = ()
+    agencies: tuple[str, ...] = ()
+    published: str | None = None
+    excluded: tuple[Span, ...] = ()
+    extractor_version: str = ""
+    warnings: tuple[str, ...] = ()

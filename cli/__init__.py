@@ -1,0 +1,1 @@
+"""The `attribution` command line: a thin typer layer over the library."""

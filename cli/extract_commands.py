@@ -1,0 +1,1 @@
+"""`extract`: run extraction with no database and print the result."""

@@ -1,0 +1,14 @@
+"""Entry point: importing the command modules registers their commands on the app."""
+
+from __future__ import annotations
+
+from . import extract_commands  # noqa: F401  (registers commands)
+from .app import app
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
