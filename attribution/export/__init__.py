@@ -1,1 +1,140 @@
-"""Review sheets and machine-readable exports."""
+"""Review sheets and machine-readable exports.
+
+Exporters are pure functions over statement rows (the dicts ``attribution.queries.
+statement_rows`` returns), so they can be tested without a database. Every file is written
+through :func:`files.atomic_output` (no clobbering, no half-written files, no symlinks
+followed) and every alteration of a cell is reported, never made silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from .cells import COLUMNS, STATUSES, neutralise, unneutralise
+from .claimreview import claim_review, claim_reviews, write_claimreview
+from .files import ExportRefused, atomic_output, check_target, sheet_title, slugify
+from .jsonout import OFFSET_UNIT, write_json, write_jsonl
+from .reviews import ImportPlan, Rejection, ReviewChange, Sheet, plan_reviews, read_sheet
+from .sheets import write_csv, write_xlsx
+
+
+class ExportFormat(str, Enum):
+    XLSX = "xlsx"
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+    CLAIMREVIEW = "claimreview"
+
+    @classmethod
+    def for_path(cls, path: Path) -> ExportFormat | None:
+        """The format a file name implies (``.xlsx``, ``.csv``, ...), if any."""
+        suffix = path.suffix.lower().lstrip(".")
+        if suffix == "jsonld":
+            return cls.CLAIMREVIEW
+        try:
+            return cls(suffix)
+        except ValueError:
+            return None
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote and every change it had to make to fit the format."""
+
+    path: Path
+    format: ExportFormat
+    rows: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def export_rows(
+    rows: Iterable[Mapping[str, Any]],
+    path: Path,
+    fmt: ExportFormat | str = ExportFormat.XLSX,
+    *,
+    force: bool = False,
+    base: Path | None = None,
+    about: Sequence[tuple[str, str]] = (),
+    excel_csv: bool = False,
+    reviewer: str | None = None,
+    review_date: str | None = None,
+    documents: Mapping[str, Mapping[str, Any]] | None = None,
+) -> ExportReport:
+    """Write ``rows`` to ``path`` in ``fmt`` safely; raise ExportRefused before writing anything."""
+    fmt = ExportFormat(fmt)
+    warnings: list[str] = []
+    with atomic_output(path, force=force, base=base) as tmp:
+        if fmt is ExportFormat.XLSX:
+            count, notes = write_xlsx(rows, tmp, about=about)
+            warnings.extend(str(n) for n in notes)
+        elif fmt is ExportFormat.CSV:
+            count = write_csv(rows, tmp, excel=excel_csv)
+        elif fmt is ExportFormat.JSON:
+            count, found = write_json(rows, tmp, meta=dict(about), documents=documents)
+            warnings.extend(found)
+        elif fmt is ExportFormat.JSONL:
+            count, found = write_jsonl(rows, tmp)
+            warnings.extend(found)
+        else:
+            count, found = write_claimreview(rows, tmp, reviewer=reviewer, review_date=review_date)
+            warnings.extend(found)
+    return ExportReport(Path(path), fmt, count, warnings)
+
+
+@dataclass
+class ImportResult:
+    """Outcome of ``import-reviews``: recorded changes, untouched rows, rejected rows."""
+
+    source: str
+    recorded: list[ReviewChange]
+    rejected: list[Rejection]
+    unchanged: int
+    blank: int
+
+
+def import_reviews(db: Any, path: Path, *, reviewer: str | None = None) -> ImportResult:
+    """Record the status/note changes of a filled review sheet as reviews, by statement id."""
+    from attribution.queries import statement_rows
+
+    from .reviews import apply_reviews
+
+    sheet = read_sheet(path)
+    current = {str(row["id"]): row for row in statement_rows(db, include_claims=True)}
+    plan = plan_reviews(sheet, current)
+    apply_reviews(db, plan.changes, reviewer=reviewer)
+    return ImportResult(sheet.source, plan.changes, plan.rejected, plan.unchanged, plan.blank)
+
+
+__all__ = [
+    "COLUMNS",
+    "OFFSET_UNIT",
+    "STATUSES",
+    "ExportFormat",
+    "ExportRefused",
+    "ExportReport",
+    "ImportPlan",
+    "ImportResult",
+    "Rejection",
+    "ReviewChange",
+    "Sheet",
+    "atomic_output",
+    "check_target",
+    "claim_review",
+    "claim_reviews",
+    "export_rows",
+    "import_reviews",
+    "neutralise",
+    "plan_reviews",
+    "read_sheet",
+    "sheet_title",
+    "slugify",
+    "unneutralise",
+    "write_csv",
+    "write_json",
+    "write_jsonl",
+    "write_xlsx",
+]

@@ -1,0 +1,238 @@
+"""Reading a filled-in review sheet back and turning it into review records.
+
+Reviewers edit the ``status`` and ``note`` columns of an exported XLSX or CSV sheet. Rows are
+matched by ``id`` only: a row whose id is unknown, duplicated, or whose status is not one of
+the known statuses is rejected with its row number, never matched by similarity. Rows whose
+status and note equal what the export wrote are left alone, so importing the same sheet twice
+records nothing the second time.
+"""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from attribution.errors import InputError
+
+from .cells import STATUSES, TRUNCATION_MARK, exported_text, text_value, unneutralise
+from .sheets import SHEET_TITLE
+
+_CSV_FIELD_LIMIT = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One data row: its 1-based sheet row number, cells by header name, stray cells."""
+
+    number: int
+    values: dict[str, str]
+    overflow: bool = False  # non-empty cells to the right of the last header
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Header names (lower-cased) and the data rows of a review sheet."""
+
+    source: str
+    xlsx: bool
+    columns: tuple[str, ...]
+    rows: tuple[SheetRow, ...]
+
+
+@dataclass(frozen=True)
+class ReviewChange:
+    """A review to record. ``note`` None keeps the current note; "" clears it."""
+
+    row: int
+    statement_id: str
+    status: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    row: int
+    statement_id: str
+    reason: str
+
+    def __str__(self) -> str:
+        who = f" (id {self.statement_id})" if self.statement_id else ""
+        return f"row {self.row}{who}: {self.reason}"
+
+
+@dataclass
+class ImportPlan:
+    changes: list[ReviewChange] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    unchanged: int = 0
+    blank: int = 0
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _is_xlsx(path: Path) -> bool:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return True
+    return zipfile.is_zipfile(path)
+
+
+def read_sheet(path: Path) -> Sheet:
+    """Read an exported review sheet (XLSX or CSV) by header names; InputError if unreadable."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    try:
+        table = _read_xlsx(path) if _is_xlsx(path) else _read_csv(path)
+    except InputError:
+        raise
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, csv.Error) as error:
+        raise InputError(str(path), f"cannot read sheet: {error}") from None
+    if not table:
+        raise InputError(str(path), "sheet is empty (no header row)")
+    columns = tuple(_cell_text(c).strip().lower() for c in table[0])
+    if "id" not in columns:
+        raise InputError(str(path), "no 'id' column in the header row")
+    if "status" not in columns and "note" not in columns:
+        raise InputError(str(path), "neither a 'status' nor a 'note' column in the header row")
+    rows = []
+    for number, values in enumerate(table[1:], start=2):
+        cells = [_cell_text(v) for v in values]
+        cells += [""] * (len(columns) - len(cells))
+        record = {name: cells[i] for i, name in enumerate(columns) if name}
+        overflow = any(c.strip() for c in cells[len(columns) :])
+        rows.append(SheetRow(number, record, overflow))
+    return Sheet(str(path), _is_xlsx(path), columns, tuple(rows))
+
+
+def _read_xlsx(path: Path) -> list[tuple[Any, ...]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb[SHEET_TITLE] if SHEET_TITLE in wb.sheetnames else wb.worksheets[0]
+        return [tuple(row) for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _read_csv(path: Path) -> list[tuple[Any, ...]]:
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return [tuple(row) for row in csv.reader(handle)]
+    except UnicodeDecodeError as error:
+        raise InputError(
+            str(path), f"not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
+
+
+def _none_if_empty(text: str | None) -> str | None:
+    return text if text else None
+
+
+def plan_reviews(sheet: Sheet, current: Mapping[str, Mapping[str, Any]]) -> ImportPlan:
+    """Compare each sheet row with the current status/note of its statement.
+
+    ``current`` maps statement id to a row holding at least ``status`` and ``note``.
+    """
+    plan = ImportPlan()
+    seen: dict[str, list[int]] = {}
+    for row in sheet.rows:
+        sid = unneutralise(row.values.get("id", "").strip())
+        if sid:
+            seen.setdefault(sid, []).append(row.number)
+    for row in sheet.rows:
+        number, record = row.number, row.values
+        sid = unneutralise(record.get("id", "").strip())
+        if not sid:
+            if row.overflow or any(v.strip() for v in record.values()):
+                plan.rejected.append(Rejection(number, "", "no id in this row"))
+            else:
+                plan.blank += 1
+            continue
+        if len(seen[sid]) > 1:
+            others = ", ".join(str(n) for n in seen[sid] if n != number)
+            plan.rejected.append(Rejection(number, sid, f"id also appears in row(s) {others}"))
+            continue
+        if sid not in current:
+            plan.rejected.append(Rejection(number, sid, "unknown id: no such statement"))
+            continue
+        if row.overflow:
+            plan.rejected.append(Rejection(number, sid, "values beyond the last header column"))
+            continue
+        outcome = _plan_row(number, sid, record, current[sid], sheet.xlsx)
+        if isinstance(outcome, Rejection):
+            plan.rejected.append(outcome)
+        elif outcome is None:
+            plan.unchanged += 1
+        else:
+            plan.changes.append(outcome)
+    return plan
+
+
+def _plan_row(
+    number: int, sid: str, record: Mapping[str, str], now: Mapping[str, Any], xlsx: bool
+) -> ReviewChange | Rejection | None:
+    current_status = text_value(now.get("status")) or "new"
+    current_note = _none_if_empty(text_value(now.get("note")))
+
+    status = current_status
+    if "status" in record:
+        cell = unneutralise(record["status"]).strip().lower()
+        if cell:
+            if cell not in STATUSES:
+                return Rejection(
+                    number,
+                    sid,
+                    f"invalid status {record['status']!r} (allowed: {', '.join(STATUSES)})",
+                )
+            status = cell
+
+    note: str | None = None  # None: leave the current note as it is
+    if "note" in record:
+        cell = record["note"]
+        if cell != exported_text(current_note, xlsx=xlsx):
+            if TRUNCATION_MARK in cell:
+                return Rejection(
+                    number,
+                    sid,
+                    "note was truncated in the export and then edited; "
+                    "record long notes with `attribution review` instead",
+                )
+            edited = unneutralise(cell)
+            if edited != (current_note or ""):
+                note = edited  # "" clears the note
+
+    if status == current_status and note is None:
+        return None
+    return ReviewChange(number, sid, status, note)
+
+
+RecordReview = Callable[..., Any]
+
+
+def apply_reviews(
+    db: Any,
+    changes: Iterable[ReviewChange],
+    *,
+    reviewer: str | None = None,
+    record: RecordReview | None = None,
+) -> int:
+    """Record each change through ``attribution.review.record_review``; return how many."""
+    if record is None:
+        from attribution.review import record_review as record
+    count = 0
+    for change in changes:
+        record(db, change.statement_id, change.status, note=change.note, reviewer=reviewer)
+        count += 1
+    return count
