@@ -112,6 +112,7 @@ class Statement:
     speaker_mention: Span | None = None
     resolution: str = ""
     confidence: float = 1.0
+    fragments: tuple[Span, ...] = ()  # the quoted pieces of a split quote, when there are several
 
 
 @dataclass(frozen=True)

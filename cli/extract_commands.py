@@ -1,1 +1,83 @@
-"""`extract`: run extraction with no database and print the result."""
+"""`extract` and `evaluate`: extraction with no database, and scoring against gold."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import ModelOption, app, fail
+
+
+class ExtractFormat(str, Enum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help=".txt/.md/.html files, folders, or .jsonl files with id and text.")],
+    output_format: Annotated[ExtractFormat, typer.Option("--format", help="jsonl: one JSON object per document (the score.py format); table: readable lines.")] = ExtractFormat.jsonl,
+    model: ModelOption = None,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse any document or JSONL line larger than this many bytes.")] = 10_000_000,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Documents parsed per spaCy batch.")] = 32,
+    workers: Annotated[int, typer.Option("--workers", help="Parser processes (spaCy n_process).")] = 1,
+) -> None:
+    """Find who said what in PATHS and print it; nothing is stored."""
+    from attribution.errors import AttributionError, InputError
+    from attribution.extract import extract_documents
+    from attribution.ingest import InputProblem, read_documents
+    from attribution.records import extraction_record
+
+    problems: list[InputProblem] = []
+
+    def documents():
+        for item in read_documents(paths, max_bytes=max_bytes):
+            if isinstance(item, InputProblem):
+                problems.append(item)
+                typer.echo(f"{item.status}: {item.source}: {item.reason}", err=True)
+            else:
+                yield item
+
+    try:
+        for extraction in extract_documents(documents(), model=model, batch_size=batch_size, n_process=workers):
+            record = extraction_record(extraction)
+            if output_format is ExtractFormat.jsonl:
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                _print_table(record)
+    except InputError as error:
+        raise fail(str(error), 66) from None
+    except AttributionError as error:
+        raise fail(str(error), 1) from None
+    if any(p.status != "skipped" for p in problems):
+        raise typer.Exit(65)
+
+
+def _print_table(record: dict) -> None:
+    typer.echo(f"# {record['id']}  published={record['published'] or '-'}  agencies={', '.join(record['agencies']) or '-'}")
+    for quote in record["quotes"]:
+        speaker = quote["speaker"] or "(unknown)"
+        typer.echo(f"{quote['type']:<8} {speaker} [{quote['speaker_kind']}] {quote['cue'] or ''}: {quote['content']}")
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL (id, text, quotes), e.g. ../shared/eval/polnear-dev.jsonl.", exists=True, dir_okay=False)],
+    pred: Annotated[Path | None, typer.Option("--pred", help="Read predictions from this JSONL instead of extracting.", exists=True, dir_okay=False)] = None,
+    model: ModelOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+) -> None:
+    """Score extraction against gold annotations: lenient, exact, end-to-end, speaker, by type."""
+    from attribution.errors import AttributionError
+    from attribution.evaluate import evaluate_file, render
+
+    try:
+        result = evaluate_file(gold, pred, model=model)
+    except AttributionError as error:
+        raise fail(str(error)) from None
+    typer.echo(json.dumps(result, indent=2) if as_json else render(result))

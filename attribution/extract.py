@@ -1,0 +1,345 @@
+"""Extraction of one document: a pure function from a Document (and its parse) to records.
+
+Order of work: the page layout (date line, credit line, promo boxes) is read first; reported
+speech comes from the parse; quotation marks are paired per paragraph; a reported statement
+that overlaps a quotation is widened to hold it whole and typed mixed or direct; a quotation
+nobody's cue covers is attributed by its own sentence's cue, a colon introduction, a trailing
+dash credit, or as the continuation of the quote before it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import EXTRACTOR_VERSION
+from .layout import Layout, read_layout
+from .lexicons import cue_stances
+from .models import Document, Extraction, QuoteType, Span, Stance, Statement
+from .nlp import load_pipeline
+from .quotes import QuotedSpan, classify, find_quoted_spans, quoted_mask
+from .reported import Candidate, _cue_span, _subject, find_reported
+from .speakers import SpeakerResolver
+
+MIN_QUOTE_WORDS = 4
+DASH_CREDIT = re.compile(r"\A[ \t]*(?:--|-|\u2014|\u2013)[ \t]*(?=[A-Z])")
+WORD = re.compile(r"\w+")
+
+
+@dataclass
+class _Draft:
+    rule: str
+    content: tuple[int, int]
+    cue: tuple[int, int] | None
+    lemma: str | None
+    stance: Stance
+    speaker_head: object  # spacy Token | None
+    fragments: tuple[tuple[int, int], ...] = ()
+
+
+def _paragraph(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end < 0 else end
+
+
+def _clip_to_paragraph(text: str, draft: _Draft) -> None:
+    """A statement never runs past the paragraph its cue (or its first word) stands in."""
+    anchor = draft.cue[0] if draft.cue else draft.content[0]
+    start, end = _paragraph(text, anchor)
+    if draft.content[1] <= start or draft.content[0] >= end:
+        return
+    draft.content = (max(draft.content[0], start), min(draft.content[1], end))
+
+
+def _merge_split_quotes(text: str, drafts: list[_Draft], quotes: list[QuotedSpan]) -> list[_Draft]:
+    """'"A," she said, "B."' is one statement: join a quote credited by a cue that follows it
+    with the quote that resumes right after that cue, in the same paragraph."""
+    by_start = {q.start: q for q in quotes}
+    drafts_by_content = {d.content: d for d in drafts}
+    removed: set[int] = set()
+    for draft in drafts:
+        if id(draft) in removed or draft.cue is None or draft.cue[0] < draft.content[1]:
+            continue
+        if draft.content[0] not in by_start:
+            continue
+        gap_end = draft.cue[1]
+        following = next((q for q in quotes if q.start >= gap_end), None)
+        if following is None or following.start - draft.content[1] > 80:
+            continue
+        gap = text[draft.content[1] : following.start]
+        if "\n" in gap or any(mark in gap for mark in "\"\u201c\u201d"):
+            continue
+        other = drafts_by_content.get((following.start, following.end))
+        if other is not None and other.cue is not None and other.cue != draft.cue:
+            continue
+        if other is not None:
+            removed.add(id(other))
+        draft.fragments = (draft.content, (following.start, following.end))
+        draft.content = (draft.content[0], following.end)
+    return [d for d in drafts if id(d) not in removed]
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _inside_any(span: tuple[int, int], spans: Iterable[Span]) -> bool:
+    return any(s.start <= span[0] and span[1] <= s.end for s in spans)
+
+
+class _Sentences:
+    """Char offset -> sentence bounds, for sentence spans and neighbour lookups."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.bounds = [(s.start_char, s.end_char) for s in doc.sents]
+        self.starts = [b[0] for b in self.bounds]
+
+    def index(self, offset: int) -> int:
+        return max(bisect.bisect_right(self.starts, offset) - 1, 0)
+
+    def covering(self, start: int, end: int) -> tuple[int, int]:
+        first = self.bounds[self.index(start)]
+        last = self.bounds[self.index(max(start, end - 1))]
+        return first[0], last[1]
+
+
+def _widen_to_quotes(content: tuple[int, int], cue: tuple[int, int] | None,
+                     quotes: list[QuotedSpan]) -> tuple[int, int]:
+    start, end = content
+    for quote in quotes:
+        if _overlaps((start, end), (quote.start, quote.end)):
+            if cue is not None and _overlaps((quote.start, quote.end), cue):
+                continue
+            start, end = min(start, quote.start), max(end, quote.end)
+    return start, end
+
+
+def _cue_near_quote(doc: Doc, quote: QuotedSpan, sentences: _Sentences,
+                    mask: bytearray) -> _Draft | None:
+    """A reporting verb in the quote's own sentence(s), outside every quotation."""
+    stances = cue_stances()
+    sent_start, sent_end = sentences.covering(quote.start, quote.end)
+    # a cue right after the quote may sit in the next "sentence" when the parser split there
+    after = sentences.index(quote.end)
+    if after + 1 < len(sentences.bounds) and sentences.bounds[after][1] <= quote.end + 2:
+        sent_end = max(sent_end, sentences.bounds[after + 1][1])
+    best = None
+    for token in doc.char_span(sent_start, sent_end, alignment_mode="expand") or []:
+        if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in stances:
+            continue
+        if mask[token.idx]:
+            continue
+        subject = _subject(token)
+        if subject is not None and mask[subject.idx]:
+            subject = None
+        distance = min(abs(token.idx - quote.end), abs(token.idx - quote.start))
+        if best is None or distance < best[0]:
+            best = (distance, token, subject)
+    if best is None:
+        return None
+    _, token, subject = best
+    if subject is None:
+        return None
+    lemma = token.lemma_.lower()
+    return _Draft("quote-cue", (quote.start, quote.end), _cue_span(token), lemma,
+                  stances[lemma], subject)
+
+
+def _dash_credit(doc: Doc, text: str, quote: QuotedSpan) -> _Draft | None:
+    """'"..." -Commissioner X' : a name after a dash closing the quote's paragraph."""
+    line_end = text.find("\n", quote.end)
+    line_end = len(text) if line_end < 0 else line_end
+    match = DASH_CREDIT.match(text, quote.end, line_end)
+    if not match:
+        return None
+    span = doc.char_span(match.end(), line_end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    heads = [t for t in span if t.ent_type_ in {"PERSON", "ORG"}] or [span.root]
+    head = heads[-1] if heads[-1].ent_type_ else span.root
+    return _Draft("quote-dash-credit", (quote.start, quote.end), None, None, Stance.NEUTRAL, head)
+
+
+def _colon_intro(doc: Doc, text: str, quote: QuotedSpan) -> _Draft | None:
+    """'X said:' followed by the quote, in the same or the previous paragraph."""
+    before = text[: quote.start].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = len(before) - 1
+    token_span = doc.char_span(colon, colon + 1, alignment_mode="expand")
+    if token_span is None:
+        return None
+    sentence = token_span[0].sent
+    stances = cue_stances()
+    for token in reversed(list(sentence)):
+        if token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in stances:
+            subject = _subject(token)
+            if subject is not None:
+                lemma = token.lemma_.lower()
+                return _Draft("quote-colon", (quote.start, quote.end), _cue_span(token), lemma,
+                              stances[lemma], subject)
+    return None
+
+
+def _word_count(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def build_extraction(document: Document, doc: Doc, layout: Layout | None = None) -> Extraction:
+    """Statements of one parsed document; ``doc.text`` must equal ``document.text``."""
+    text = document.text
+    layout = layout or read_layout(text)
+    blocked = layout.not_statements
+    sentences = _Sentences(doc)
+    quotes = [q for q in find_quoted_spans(text) if not _inside_any((q.start, q.end), blocked)]
+    mask = quoted_mask(text, quotes)
+
+    drafts: list[_Draft] = []
+    for candidate in find_reported(doc):
+        if _inside_any((candidate.cue_start, candidate.cue_end), blocked):
+            continue
+        if mask[candidate.cue_start]:
+            continue  # the speaker's own words reporting: part of the quote, not a statement
+        drafts.append(_from_candidate(candidate, quotes))
+
+    covered = [d.content for d in drafts]
+    for quote in quotes:
+        span = (quote.start, quote.end)
+        if any(c[0] <= span[0] and span[1] <= c[1] for c in covered):
+            continue
+        draft = (
+            _cue_near_quote(doc, quote, sentences, mask)
+            or _dash_credit(doc, text, quote)
+            or _colon_intro(doc, text, quote)
+        )
+        if draft is None:
+            if _word_count(text[quote.start : quote.end]) < MIN_QUOTE_WORDS:
+                continue
+            draft = _Draft("quote-continuation", span, None, None, Stance.NEUTRAL, None)
+        elif draft.rule == "quote-cue" and _word_count(text[quote.start : quote.end]) < 2:
+            continue
+        drafts.append(draft)
+
+    for draft in drafts:
+        _clip_to_paragraph(text, draft)
+    drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
+    drafts = _merge_split_quotes(text, _dedupe(drafts), quotes)
+    resolver = SpeakerResolver(doc)
+    statements: list[Statement] = []
+    for draft in drafts:
+        statements.append(_finish(draft, doc, text, mask, sentences, resolver, statements))
+    statements = _drop_restatements(statements)
+    return Extraction(
+        document=document,
+        statements=tuple(statements),
+        claims=(),
+        agencies=layout.agencies,
+        published=document.published or layout.published,
+        excluded=layout.not_claims,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _from_candidate(candidate: Candidate, quotes: list[QuotedSpan]) -> _Draft:
+    cue = (candidate.cue_start, candidate.cue_end)
+    content = _widen_to_quotes((candidate.content_start, candidate.content_end), cue, quotes)
+    return _Draft(candidate.rule, content, cue, candidate.lemma, candidate.stance,
+                  candidate.speaker_head)
+
+
+def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
+    """One statement per content span; the same cue never yields two statements."""
+    seen_content: set[tuple[int, int]] = set()
+    seen_cue: set[tuple[int, int]] = set()
+    kept = []
+    for draft in drafts:
+        if draft.content in seen_content:
+            continue
+        if draft.cue is not None and draft.cue in seen_cue:
+            continue
+        seen_content.add(draft.content)
+        if draft.cue is not None:
+            seen_cue.add(draft.cue)
+        kept.append(draft)
+    return kept
+
+
+def _finish(draft: _Draft, doc: Doc, text: str, mask: bytearray, sentences: _Sentences,
+            resolver: SpeakerResolver, earlier: list[Statement]) -> Statement:
+    start, end = draft.content
+    if draft.rule == "quote-continuation":
+        previous = next((s for s in reversed(earlier) if s.content.end <= start), None)
+        near = previous is not None and text.count("\n\n", previous.content.end, start) <= 1 and (
+            previous.type != QuoteType.INDIRECT or previous.content.end >= start - 300
+        )
+        if near and previous is not None:
+            speaker, mention, why = previous.speaker, previous.speaker_mention, "continues the quote before"
+        else:
+            speaker, mention, why = None, None, "no speaker found"
+    else:
+        resolution = resolver.resolve(draft.speaker_head)
+        speaker, mention, why = resolution.speaker, resolution.mention, resolution.why
+    cue = Span.of(text, *draft.cue) if draft.cue else None
+    bounds = [start, end] + ([draft.cue[0], draft.cue[1]] if draft.cue else [])
+    sentence_start, sentence_end = sentences.covering(min(bounds), max(bounds))
+    paragraph = _paragraph(text, min(bounds))
+    sentence_start = max(sentence_start, paragraph[0])
+    sentence_end = min(sentence_end, max(paragraph[1], end))
+    while sentence_end > sentence_start and text[sentence_end - 1].isspace():
+        sentence_end -= 1
+    sentence = Span.of(text, sentence_start, sentence_end)
+    return Statement(
+        type=QuoteType(classify(mask, text, start, end)),
+        content=Span.of(text, start, end),
+        sentence=sentence,
+        rule=draft.rule,
+        cue=cue,
+        stance=draft.stance,
+        speaker=speaker,
+        speaker_mention=mention,
+        resolution=why,
+        fragments=tuple(Span.of(text, *f) for f in draft.fragments),
+    )
+
+
+def _drop_restatements(statements: list[Statement]) -> list[Statement]:
+    """Drop a statement nested in another by the same speaker ("X says it will urge ...")."""
+    kept = []
+    for statement in statements:
+        nested = any(
+            other is not statement
+            and other.content.start <= statement.content.start
+            and statement.content.end <= other.content.end
+            and statement.cue is not None
+            and other.content.start <= statement.cue.start < other.content.end
+            and other.speaker is not None
+            and other.speaker == statement.speaker
+            for other in statements
+        )
+        if not nested:
+            kept.append(statement)
+    return kept
+
+
+def extract_document(document: Document, nlp: Language) -> Extraction:
+    return build_extraction(document, nlp(document.text))
+
+
+def extract_documents(
+    documents: Iterable[Document],
+    *,
+    model: str | None = None,
+    batch_size: int = 32,
+    n_process: int = 1,
+) -> Iterator[Extraction]:
+    """Extract many documents lazily, in input order, parsing in batches."""
+    nlp = load_pipeline(model)
+    pairs = ((document.text, document) for document in documents)
+    for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield build_extraction(document, doc)

@@ -1,0 +1,121 @@
+"""Load the word lists in ``attribution/data`` once; the rules read them, never hard-code them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .models import Stance
+
+
+def _read(name: str) -> str:
+    return resources.files("attribution").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _json(name: str) -> dict:
+    return json.loads(_read(name))
+
+
+@dataclass(frozen=True)
+class Country:
+    name: str
+    capitals: tuple[str, ...]
+    demonyms: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def cue_stances() -> dict[str, Stance]:
+    """Reporting-verb lemma -> the stance the reporter takes toward what follows."""
+    data = _json("cues.json")
+    stances: dict[str, Stance] = {}
+    for group, stance in (
+        ("tentative", Stance.TENTATIVE),
+        ("neutral", Stance.NEUTRAL),
+        ("distancing", Stance.DISTANCING),
+        ("denial", Stance.DENIAL),
+    ):
+        for lemma in data[group]:
+            stances[lemma] = stance
+    return stances
+
+
+@lru_cache(maxsize=1)
+def cue_nouns() -> frozenset[str]:
+    return frozenset(_json("cues.json")["nouns"])
+
+
+@lru_cache(maxsize=1)
+def countries() -> tuple[Country, ...]:
+    rows = []
+    for line in _read("countries.tsv").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, capitals, demonyms = line.split("\t")
+        rows.append(Country(name, tuple(capitals.split(",")), tuple(demonyms.split(","))))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def place_to_country() -> dict[str, str]:
+    """Lower-cased country, capital or demonym -> country name."""
+    index: dict[str, str] = {}
+    for country in countries():
+        index[country.name.lower()] = country.name
+        for capital in country.capitals:
+            index.setdefault(capital.lower(), country.name)
+        for demonym in country.demonyms:
+            index.setdefault(demonym.lower(), country.name)
+    for alias, name in (
+        ("u.s.", "United States"), ("us", "United States"), ("usa", "United States"),
+        ("america", "United States"), ("u.k.", "United Kingdom"), ("uk", "United Kingdom"),
+        ("britain", "United Kingdom"), ("great britain", "United Kingdom"),
+    ):
+        index.setdefault(alias, name)
+    return index
+
+
+@lru_cache(maxsize=1)
+def capitals() -> frozenset[str]:
+    return frozenset(c.lower() for country in countries() for c in country.capitals)
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> frozenset[str]:
+    return frozenset(d.lower() for country in countries() for d in country.demonyms)
+
+
+@lru_cache(maxsize=1)
+def roles() -> tuple[str, ...]:
+    """Role phrases, longest first so "foreign minister" wins over "minister"."""
+    return tuple(sorted(set(_json("titles.json")["roles"]), key=lambda r: (-len(r.split()), r)))
+
+
+@lru_cache(maxsize=1)
+def role_words() -> frozenset[str]:
+    words = {w for role in roles() for w in role.split()}
+    words.update(_json("titles.json")["role_modifiers"])
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def honorifics() -> frozenset[str]:
+    return frozenset(_json("titles.json")["honorifics"])
+
+
+@lru_cache(maxsize=1)
+def unnamed_heads() -> frozenset[str]:
+    return frozenset(_json("sources.json")["unnamed_heads"])
+
+
+@lru_cache(maxsize=1)
+def media_names() -> frozenset[str]:
+    return frozenset(m.lower() for m in _json("sources.json")["media"])
+
+
+@lru_cache(maxsize=1)
+def agency_aliases() -> dict[str, str]:
+    """Any spelling of a news agency in a credit line -> its canonical name."""
+    data = _json("agencies.json")
+    return {alias: name for name, aliases in data.items() if name != "_doc" for alias in aliases}

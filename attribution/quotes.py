@@ -1,0 +1,153 @@
+"""Pair quotation marks into quoted spans, one paragraph at a time.
+
+Why per paragraph: a stray or unmatched mark must cost at most the quote it belongs to, never
+the rest of the document (textacy's ``direct_quotations`` raises on an odd count). News style
+leaves a quotation open at the end of a paragraph when the quote runs on into the next; such a
+quote is taken to run to the end of its paragraph, and flagged ``open_end`` so the caller can
+attribute the continuation.
+
+Apostrophes are not quotation marks: a single mark counts only when it opens at a word start
+and a closing single mark (not between two letters) follows in the same paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DOUBLE_OPEN = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\u201f": "\u201d"}
+DOUBLE_CLOSE = {"\u201d", "\u00bb"}
+SINGLE_OPEN = {"\u2018": "\u2019", "\u2039": "\u203a", "'": "'"}
+STRAIGHT = '"'
+PARAGRAPH = re.compile(r"[^\n]+")
+
+
+@dataclass(frozen=True)
+class QuotedSpan:
+    """A quotation: ``start``/``end`` include the marks; ``open_end`` when no closing mark."""
+
+    start: int
+    end: int
+    open_end: bool = False
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        return (self.start + 1, self.end - (0 if self.open_end else 1))
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _closes_single(text: str, i: int) -> bool:
+    """A single closing mark is an apostrophe when letters stand on both sides ("don't")."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not (_is_word_char(before) and _is_word_char(after)) and not before.isspace()
+
+
+def _opens_single(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([{\u2014\u2013-/\"\u201c") and _is_word_char(after)
+
+
+def _straight_opens(text: str, i: int, start: int) -> bool:
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if after.isspace() or after == "\n":
+        return False
+    return before.isspace() or before in "([{\u2014\u2013-/:,'" or i == start
+
+
+def _pair_doubles(text: str, start: int, end: int) -> list[QuotedSpan]:
+    spans: list[QuotedSpan] = []
+    i = start
+    open_at: int | None = None
+    closers = ""
+    while i < end:
+        ch = text[i]
+        if open_at is None:
+            if ch in DOUBLE_OPEN:
+                open_at, closers = i, DOUBLE_OPEN[ch]
+            elif ch == STRAIGHT and _straight_opens(text, i, start):
+                open_at, closers = i, STRAIGHT
+        else:
+            if ch in closers and i > open_at + 1:
+                spans.append(QuotedSpan(open_at, i + 1))
+                open_at = None
+            elif ch in DOUBLE_OPEN and closers != STRAIGHT and ch not in closers:
+                # a second opener before any closer: the first one was stray
+                open_at, closers = i, DOUBLE_OPEN[ch]
+        i += 1
+    if open_at is not None:
+        tail_end = end
+        while tail_end > open_at + 1 and text[tail_end - 1].isspace():
+            tail_end -= 1
+        if tail_end - open_at > 2:
+            spans.append(QuotedSpan(open_at, tail_end, open_end=True))
+    return spans
+
+
+def _pair_singles(text: str, start: int, end: int, taken: list[QuotedSpan]) -> list[QuotedSpan]:
+    """Single-quoted spans outside double quotes (headline style, or straight singles)."""
+
+    def inside_double(i: int) -> bool:
+        return any(q.start <= i < q.end for q in taken)
+
+    spans: list[QuotedSpan] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in SINGLE_OPEN and not inside_double(i) and _opens_single(text, i):
+            closer = SINGLE_OPEN[ch]
+            j = i + 2
+            found = None
+            while j < end:
+                if text[j] in (closer, "\u2019") and _closes_single(text, j):
+                    found = j
+                    break
+                if inside_double(j):
+                    break
+                j += 1
+            if found is not None:
+                spans.append(QuotedSpan(i, found + 1))
+                i = found + 1
+                continue
+        i += 1
+    return spans
+
+
+def find_quoted_spans(text: str) -> list[QuotedSpan]:
+    """All quotations in ``text`` in order of position, nested singles inside doubles omitted."""
+    found: list[QuotedSpan] = []
+    for paragraph in PARAGRAPH.finditer(text):
+        doubles = _pair_doubles(text, paragraph.start(), paragraph.end())
+        singles = _pair_singles(text, paragraph.start(), paragraph.end(), doubles)
+        found.extend(doubles)
+        found.extend(singles)
+    return sorted(found, key=lambda q: q.start)
+
+
+def quoted_mask(text: str, spans: list[QuotedSpan] | None = None) -> bytearray:
+    """1 for every character inside a quotation (marks included), else 0."""
+    mask = bytearray(len(text))
+    for quote in spans if spans is not None else find_quoted_spans(text):
+        mask[quote.start : quote.end] = b"\x01" * (quote.end - quote.start)
+    return mask
+
+
+def classify(mask: bytearray, text: str, start: int, end: int) -> str:
+    """direct when every word character of the span is quoted, indirect when none, else mixed."""
+    quoted = unquoted = 0
+    for i in range(start, end):
+        if text[i].isalnum():
+            if mask[i]:
+                quoted += 1
+            else:
+                unquoted += 1
+    if quoted and not unquoted:
+        return "direct"
+    if not quoted:
+        return "indirect"
+    return "mixed"

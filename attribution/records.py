@@ -1,0 +1,56 @@
+"""Plain-JSON form of an extraction: the line format of `attribution extract --format jsonl`.
+
+This is the format ``../shared/eval/score.py`` reads; every span is [start, end] in Python
+code-point offsets into the document text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Extraction, Span, Statement
+
+
+def _span(span: Span | None) -> list[int] | None:
+    return span.as_list() if span is not None else None
+
+
+def statement_record(statement: Statement) -> dict[str, Any]:
+    speaker = statement.speaker
+    return {
+        "type": str(statement.type),
+        "content": statement.content.text,
+        "content_span": statement.content.as_list(),
+        "content_fragments": [f.as_list() for f in statement.fragments] or None,
+        "speaker": speaker.name if speaker else None,
+        "speaker_span": _span(statement.speaker_mention),
+        "speaker_mention": statement.speaker_mention.text if statement.speaker_mention else None,
+        "speaker_kind": str(speaker.kind) if speaker else None,
+        "role": speaker.role if speaker else None,
+        "organisation": speaker.organisation if speaker else None,
+        "cue": statement.cue.text if statement.cue else None,
+        "cue_span": _span(statement.cue),
+        "stance": str(statement.stance),
+        "sentence_span": statement.sentence.as_list(),
+        "rule": statement.rule,
+        "resolution": statement.resolution,
+    }
+
+
+def extraction_record(extraction: Extraction) -> dict[str, Any]:
+    return {
+        "id": extraction.document.id,
+        "published": extraction.published,
+        "agencies": list(extraction.agencies),
+        "quotes": [statement_record(s) for s in extraction.statements],
+        "unattributed": [
+            {
+                "text": claim.span.text,
+                "span": claim.span.as_list(),
+                "score": claim.score,
+                "reasons": list(claim.reasons),
+                "kind": str(claim.kind),
+            }
+            for claim in extraction.claims
+        ],
+    }

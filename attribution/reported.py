@@ -1,0 +1,265 @@
+"""Reported speech from the dependency parse: a reporting verb, its speaker, its content.
+
+Patterns (each a named rule, recorded on the statement):
+  cue-ccomp        "X said (that) C", "C, X said", "X told reporters C", "X says it will C"
+  cue-xcomp        "X vowed to C", "X urged Y to C"
+  cue-prep         "X accused Y of C", "X is calling for C", "X warned against C"
+  cue-parenthetical "C1, X said, C2" where the parser hangs the cue under the content
+  passive-quoted   "X was quoted as saying C", "it was reported that C"
+  according-to     "according to X, C" / "C, according to X"
+The lexicon of cue lemmas and their stance is data (``data/cues.json``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .lexicons import cue_stances
+from .models import Stance
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+COMPLEMENT_DEPS = {"ccomp"}
+CLAUSE_PREPS = {"of", "for", "against", "about", "on", "over"}
+PREP_CUES = {"accuse", "call", "warn", "charge", "blame", "criticize", "criticise", "praise", "ask", "urge", "appeal", "argue", "caution", "complain", "speak", "talk", "testify"}
+XCOMP_CUES = {"vow", "promise", "pledge", "threaten", "urge", "ask", "call", "order", "tell", "decide", "agree", "propose", "advise", "instruct", "demand", "refuse", "decline", "appear", "seem", "want", "hope", "expect"}
+# weak cues are ordinary verbs too often; they need a clausal complement to count
+WEAK_CUES = {"show", "find", "learn", "hear", "read", "see", "point", "continue", "call", "ask",
+             "order", "decide", "agree", "feel", "consider", "figure", "imagine", "appear", "seem",
+             "want", "wish", "hope", "expect", "reason", "calculate", "speak", "talk", "discuss",
+             "describe", "cite", "quote", "post", "brief", "sing", "chant", "mention", "answer",
+             "counter", "read", "repeat", "welcome", "ensure", "question", "charge"}
+TRIM = " \t\n,;:\u2014\u2013-"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reported statement found in the parse, in token terms."""
+
+    rule: str
+    cue_start: int  # char offsets
+    cue_end: int
+    lemma: str
+    stance: Stance
+    content_start: int
+    content_end: int
+    speaker_head: Token | None
+
+
+def _char_span(doc: Doc, first: int, last: int) -> tuple[int, int]:
+    """Characters of tokens [first, last] inclusive, trimmed of edge punctuation and space."""
+    start = doc[first].idx
+    end = doc[last].idx + len(doc[last].text)
+    text = doc.text
+    while start < end and text[start] in TRIM:
+        start += 1
+    while end > start and text[end - 1] in TRIM:
+        end -= 1
+    return start, end
+
+
+def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int]:
+    """Token range of ``token``'s subtree, cut short before an excluded subtree at an edge."""
+    first, last = token.left_edge.i, token.right_edge.i
+    if exclude is not None:
+        ex_first, ex_last = exclude.left_edge.i, exclude.right_edge.i
+        if ex_first <= first <= ex_last:
+            first = ex_last + 1
+        elif ex_first <= last <= ex_last:
+            last = ex_first - 1
+    return first, last
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of a cue verb, inherited through conjunctions and participial clauses."""
+    current = verb
+    for _ in range(4):
+        for child in current.children:
+            if child.dep_ in SUBJECT_DEPS:
+                return child
+            if child.dep_ == "agent":
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        return grandchild
+        if current.dep_ in {"conj", "advcl", "xcomp", "acl", "pcomp"} and current.head is not current:
+            current = current.head
+            if current.dep_ == "prep":
+                current = current.head
+            continue
+        break
+    return None
+
+
+def _cue_span(verb: Token) -> tuple[int, int]:
+    """The cue as written: the verb plus its auxiliaries and particles ("has said", "pointed out")."""
+    start = verb.idx
+    end = verb.idx + len(verb.text)
+    for child in verb.children:
+        if child.dep_ in {"aux", "auxpass"} and child.i < verb.i and verb.i - child.i <= 2:
+            start = min(start, child.idx)
+        if child.dep_ == "prt" and child.i == verb.i + 1:
+            end = child.idx + len(child.text)
+    return start, end
+
+
+def _according_to(doc: Doc, token: Token) -> Candidate | None:
+    if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+        return None
+    to = doc[token.i + 1]
+    objects = [c for c in to.children if c.dep_ == "pobj"] or [
+        c for c in token.children if c.dep_ == "pobj"
+    ]
+    speaker = objects[0] if objects else None
+    phrase_first = token.i
+    phrase_last = max(token.right_edge.i, to.right_edge.i)
+    sentence = token.sent
+    if phrase_first - sentence.start <= 1:
+        first, last = phrase_last + 1, sentence.end - 1
+    elif sentence.end - 1 - phrase_last <= 1:
+        first, last = sentence.start, phrase_first - 1
+    else:
+        # mid-sentence: the larger side carries the content
+        if phrase_first - sentence.start >= sentence.end - phrase_last:
+            first, last = sentence.start, phrase_first - 1
+        else:
+            first, last = phrase_last + 1, sentence.end - 1
+    if last < first:
+        return None
+    start, end = _char_span(doc, first, last)
+    if end <= start:
+        return None
+    cue_end = to.idx + len(to.text)
+    return Candidate("according-to", token.idx, cue_end, "according to", Stance.NEUTRAL, start, end, speaker)
+
+
+def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | None:
+    """(rule, first token, last token) of a cue verb's content, if it has one."""
+    for child in verb.children:
+        if child.dep_ in COMPLEMENT_DEPS:
+            first, last = _subtree_range(child)
+            # ", citing documents ..." describes the speaker's act, not what was said
+            for grandchild in child.rights:
+                if (grandchild.dep_ == "advcl" and grandchild.tag_ == "VBG"
+                        and grandchild.lemma_.lower() in cue_stances()
+                        and grandchild.i > child.i and grandchild.right_edge.i == last):
+                    last = grandchild.left_edge.i - 1
+            return "cue-ccomp", first, last
+    if lemma in PREP_CUES:
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS and child.i > verb.i:
+                objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+                if objects:
+                    first = child.i
+                    direct_objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
+                    if direct_objects:
+                        first = direct_objects[0].left_edge.i
+                    return "cue-prep", first, child.right_edge.i
+    if lemma in XCOMP_CUES:
+        for child in verb.children:
+            if child.dep_ == "xcomp" and child.i > verb.i:
+                first = child.left_edge.i
+                objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
+                if objects:
+                    first = objects[0].left_edge.i
+                return "cue-xcomp", first, child.right_edge.i
+    return None
+
+
+def _to_sentence_edge(verb: Token, first: int, last: int) -> tuple[int, int]:
+    """Stretch a complement to the sentence edge: the small parser often cuts it short
+    ("said C1, but that C2", "said C, showing ..."); annotators take the whole clause."""
+    sentence = verb.sent
+    if first > verb.i:
+        end = sentence.end - 1
+        for child in verb.rights:
+            if child.i > last and (
+                child.dep_ == "conj"
+                or child.dep_ in {"advcl", "prep", "parataxis"}
+                and (child.lemma_.lower() in cue_stances() or child.lower_ == "according")
+            ):
+                end = min(end, child.left_edge.i - 1)
+        while end > last and verb.doc[end].dep_ in {"cc", "punct"}:
+            end -= 1
+        return first, max(last, end)
+    return first, last
+
+
+def _bare_rest(verb: Token) -> tuple[int, int] | None:
+    """A strong cue with no parsed complement: take the words after it to the sentence end
+    ("Sanders said he also may campaign for him", misparsed)."""
+    sentence = verb.sent
+    first = verb.i + 1
+    for child in verb.rights:
+        if child.dep_ in {"dative", "dobj", "npadvmod", "prt"} and child.i >= first:
+            first = child.right_edge.i + 1
+        elif child.dep_ == "prep" and child.lower_ in {"to", "in", "on"} and child.i == first:
+            first = child.right_edge.i + 1
+    last = sentence.end - 1
+    while last >= first and verb.doc[last].is_punct:
+        last -= 1
+    words = [t for t in verb.doc[first : last + 1] if not t.is_punct]
+    if len(words) < 3 or not any(t.pos_ in {"VERB", "AUX"} for t in words):
+        return None
+    if verb.doc[first].lower_ in {"that", "if", "whether"} or any(
+        t.dep_ in SUBJECT_DEPS for t in words
+    ):
+        return first, last
+    return None
+
+
+BARE_CUES = {"say", "tell", "add", "write", "note", "explain", "announce", "declare", "insist",
+             "claim", "argue", "warn", "predict", "acknowledge", "admit", "confirm", "believe",
+             "think", "suggest", "report", "allege", "contend", "maintain", "deny", "assert"}
+
+
+def find_reported(doc: Doc) -> list[Candidate]:
+    """Every reported statement the parse shows, in document order."""
+    stances = cue_stances()
+    found: list[Candidate] = []
+    for token in doc:
+        according = _according_to(doc, token)
+        if according is not None:
+            found.append(according)
+            continue
+        if token.pos_ not in {"VERB", "AUX"}:
+            continue
+        lemma = token.lemma_.lower()
+        if lemma not in stances:
+            continue
+        stance = stances[lemma]
+        cue_start, cue_end = _cue_span(token)
+        speaker = _subject(token)
+        content = _content_from_children(token, lemma)
+        if content is None and lemma in BARE_CUES:
+            rest = _bare_rest(token)
+            if rest is not None:
+                content = ("cue-bare", *rest)
+        if content is not None:
+            rule, first, last = content
+            if rule in {"cue-ccomp", "cue-bare"}:
+                first, last = _to_sentence_edge(token, first, last)
+            if token.lower_ == "saying" and token.head.lemma_ == "quote":
+                rule = "passive-quoted"
+                speaker = _subject(token.head)
+            start, end = _char_span(doc, first, last)
+            if end > start and (speaker is None or not (start <= speaker.idx < end)):
+                found.append(Candidate(rule, cue_start, cue_end, lemma, stance, start, end, speaker))
+            continue
+        if lemma in WEAK_CUES:
+            continue
+        # parenthetical cue: "The plan, he said, is ..." / "C, he said." parsed with the cue
+        # under the content verb
+        head = token.head
+        if (
+            token.dep_ in {"parataxis", "ccomp", "advcl"}
+            and head is not token
+            and head.pos_ in {"VERB", "AUX"}
+            and speaker is not None
+            and speaker.i > min(t.i for t in head.subtree)
+        ):
+            first, last = _subtree_range(head, exclude=token)
+            start, end = _char_span(doc, first, last)
+            if end > start:
+                found.append(Candidate("cue-parenthetical", cue_start, cue_end, lemma, stance, start, end, speaker))
+    return found
