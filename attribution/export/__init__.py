@@ -105,6 +105,8 @@ def import_reviews(db: Any, path: Path, *, reviewer: str | None = None) -> Impor
     sheet = read_sheet(path)
     current = {str(row["id"]): row for row in statement_rows(db, include_claims=True)}
     plan = plan_reviews(sheet, current)
+    # Each review commits on its own (record_review syncs it to disk); an interrupted import
+    # is simply run again: rows already recorded now compare equal and are skipped.
     apply_reviews(db, plan.changes, reviewer=reviewer)
     return ImportResult(sheet.source, plan.changes, plan.rejected, plan.unchanged, plan.blank)
 

@@ -1,0 +1,309 @@
+"""`export`, `import-reviews` and `serve`: review sheets out, verdicts back in, a review UI.
+
+Exit codes (RELIABILITY R9.1): 0 ok; 2 usage; 65 some sheet rows rejected (the rest are
+recorded); 66 input sheet or database missing/unreadable; 69 Datasette not installed;
+73 export target refused (exists without --force, symlink, outside the working directory);
+74 I/O error; 75 database busy.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .app import DEFAULT_DB, DbOption, app, fail
+
+MAX_WARNINGS_SHOWN = 20
+
+
+class SheetFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    claimreview = "claimreview"
+
+
+SpeakerOption = Annotated[
+    str | None, typer.Option("--speaker", help="Full name, surname or alias (case-insensitive).")
+]
+OrganisationOption = Annotated[
+    str | None,
+    typer.Option("--organisation", help="Speakers' organisation, or the organisation itself."),
+]
+KindOption = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        help="direct, indirect or mixed; statement, unattributed or unresolved; "
+        "or a speaker kind (person, organisation, government, media, unnamed, unknown).",
+    ),
+]
+StatusOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        help="Review status: new, in_review, verified, false, misleading, unverifiable, dismissed.",
+    ),
+]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Published on or after (YYYY[-MM[-DD]]).")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="Published on or before (YYYY[-MM[-DD]]).")
+]
+DocumentOption = Annotated[
+    str | None,
+    typer.Option("--document", help="Document id (or a prefix of 6+), external id or source."),
+]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Map library errors to one-line messages and exit codes (never a traceback)."""
+    import sqlite3
+
+    from attribution.errors import AttributionError, DatabaseBusy, InputError, StoreError
+    from attribution.export import ExportRefused
+
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except ExportRefused as error:
+        raise fail(str(error), 73) from None
+    except DatabaseBusy as error:
+        raise fail(str(error), 75) from None
+    except InputError as error:
+        raise fail(f"{error}; nothing was recorded", 66) from None
+    except StoreError as error:
+        raise fail(str(error), 66 if "does not exist" in str(error) else 74) from None
+    except AttributionError as error:
+        raise fail(str(error), 70) from None
+    except sqlite3.Error as error:
+        raise fail(f"database error: {error}", 74) from None
+    except OSError as error:
+        raise fail(f"{error}; nothing written", 74) from None
+
+
+def _open(db_path: Path) -> Any:
+    from attribution.store import connect
+
+    if not db_path.exists():
+        raise fail(f"database {db_path} does not exist (run `attribution ingest` first)", 66)
+    return connect(db_path, create=False)
+
+
+def _check_filters(
+    kind: str | None, status: str | None, since: str | None, until: str | None
+) -> None:
+    from attribution.queries import KIND_VALUES, valid_date, valid_status
+
+    if kind is not None and kind.strip().lower() not in KIND_VALUES:
+        raise typer.BadParameter(f"choose one of {', '.join(KIND_VALUES)}", param_hint="--kind")
+    if status is not None and not valid_status(status.strip().lower()):
+        from attribution.export import STATUSES
+
+        raise typer.BadParameter(f"choose one of {', '.join(STATUSES)}", param_hint="--status")
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None and not valid_date(value):
+            raise typer.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD", param_hint=name)
+
+
+def _show_warnings(warnings: Sequence[str], what: str) -> None:
+    """Every alteration is reported: the first few in full, the rest counted."""
+    if not warnings:
+        return
+    typer.echo(f"warning: {len(warnings)} cell(s) altered to fit {what}:", err=True)
+    for line in warnings[:MAX_WARNINGS_SHOWN]:
+        typer.echo(f"  {line}", err=True)
+    if len(warnings) > MAX_WARNINGS_SHOWN:
+        typer.echo(f"  ... and {len(warnings) - MAX_WARNINGS_SHOWN} more", err=True)
+
+
+@app.command()
+def export(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="File to write. A relative path must stay inside the working directory.",
+            dir_okay=False,
+        ),
+    ],
+    output_format: Annotated[
+        SheetFormat | None,
+        typer.Option(
+            "--format",
+            help="xlsx (review sheet, default), csv (formula-safe), json, jsonl, or claimreview "
+            "(schema.org JSON-LD for reviewed statements). Default: from --out's suffix, "
+            "else xlsx.",
+        ),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    speaker: SpeakerOption = None,
+    organisation: OrganisationOption = None,
+    kind: KindOption = None,
+    status: StatusOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    document: DocumentOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV only: UTF-8 with a BOM, for Excel.")
+    ] = False,
+    reviewer_org: Annotated[
+        str | None,
+        typer.Option("--reviewer-org", help="ClaimReview only: the fact-checking organisation."),
+    ] = None,
+) -> None:
+    """Write statements and flagged claims as a review sheet or a machine-readable file.
+
+    One row per statement or claim. Text that a spreadsheet would run as a formula gets a
+    leading ' (and nothing else is changed); XLSX cells that cannot hold a value are
+    marked and reported. The file appears complete or not at all. Exit 73 when the target
+    exists (without --force), is a symlink, or leaves the working directory.
+    """
+    from attribution.export import ExportFormat, export_rows
+    from attribution.queries import statement_rows
+
+    _check_filters(kind, status, since, until)
+    fmt = ExportFormat(output_format.value) if output_format else ExportFormat.for_path(out)
+    fmt = fmt or ExportFormat.XLSX
+    filters = {
+        "speaker": speaker,
+        "organisation": organisation,
+        "kind": kind,
+        "status": status,
+        "since": since,
+        "until": until,
+        "document": document,
+    }
+    with _errors():
+        from attribution.export import check_target
+
+        check_target(out, force=force)  # refuse before reading the database
+        database = _open(db)
+        rows = statement_rows(database, include_claims=True, **filters)
+        about = [
+            ("exported", date.today().isoformat()),
+            ("database", str(db)),
+            ("filters", json.dumps({k: v for k, v in filters.items() if v is not None})),
+            ("offsets", "code-point offsets into the stored document text, end exclusive"),
+            (
+                "import",
+                "edit status and note, then run `attribution import-reviews FILE`; rows are "
+                "matched by id",
+            ),
+        ]
+        report = export_rows(
+            rows,
+            out,
+            fmt,
+            force=force,
+            about=about,
+            excel_csv=excel,
+            reviewer=reviewer_org,
+            review_date=date.today().isoformat(),
+        )
+    _show_warnings(report.warnings, fmt.value)
+    noun = "review" if fmt is ExportFormat.CLAIMREVIEW else "row"
+    typer.echo(f"wrote {report.rows} {noun}{'' if report.rows == 1 else 's'} to {out}", err=True)
+
+
+@app.command("import-reviews")
+def import_reviews_command(
+    sheet: Annotated[Path, typer.Argument(help="A filled-in XLSX or CSV sheet from `export`.")],
+    db: DbOption = DEFAULT_DB,
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="Name recorded with every review.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would be recorded; record nothing.")
+    ] = False,
+) -> None:
+    """Record the statuses and notes of a filled review sheet as reviews, matched by id.
+
+    Only rows whose status or note differ from the current review are recorded. Rows with
+    an unknown or repeated id, or an invalid status, are reported with their row number and
+    skipped, never guessed: exit 65 if any were (the other rows are recorded).
+    """
+    from attribution.export import import_reviews, plan_reviews, read_sheet
+
+    with _errors():
+        if not sheet.is_file():
+            raise fail(f"{sheet}: no such file; nothing was recorded", 66)
+        database = _open(db)
+        if dry_run:
+            from attribution.queries import statement_rows
+
+            current = {r["id"]: r for r in statement_rows(database, include_claims=True)}
+            plan = plan_reviews(read_sheet(sheet), current)
+            recorded, rejected, unchanged = plan.changes, plan.rejected, plan.unchanged
+        else:
+            result = import_reviews(database, sheet, reviewer=reviewer)
+            recorded, rejected, unchanged = result.recorded, result.rejected, result.unchanged
+    for change in recorded:
+        note = "" if change.note is None else f" (note {'cleared' if not change.note else 'set'})"
+        verb = "would record" if dry_run else "recorded"
+        typer.echo(f"row {change.row}: {verb} {change.status} for {change.statement_id}{note}")
+    for rejection in rejected:
+        typer.echo(f"rejected: {sheet}: {rejection}", err=True)
+    typer.echo(
+        f"{len(recorded)} review(s) {'to record' if dry_run else 'recorded'}, "
+        f"{unchanged} row(s) unchanged, {len(rejected)} rejected",
+        err=True,
+    )
+    if rejected:
+        raise typer.Exit(65)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to listen on (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8001,
+) -> None:
+    """Browse, search and review statements in Datasette (install the `serve` extra).
+
+    Facets by speaker, organisation, kind and review status; full-text search; the
+    record_review form appends a verdict. Anyone who can reach the port can record
+    reviews, so keep the default loopback host unless you put authentication in front.
+    """
+    try:
+        import datasette  # noqa: F401
+    except ImportError:
+        raise fail(
+            "Datasette is not installed; install it with `pip install 'attribution[serve]'`", 69
+        ) from None
+    from attribution.serve import database_name, serve
+
+    with _errors():
+        _open(db).close()  # exists, is an attribution database, schema up to date
+        if not _is_loopback(host):
+            typer.echo(
+                f"warning: listening on {host}: anyone who can reach it can record reviews",
+                err=True,
+            )
+        name = database_name(db)
+        typer.echo(f"serving {db} at http://{host}:{port}/{name} (Ctrl-C to stop)", err=True)
+        serve(db, host=host, port=port)
