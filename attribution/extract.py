@@ -27,6 +27,17 @@ from .reported import Candidate, _cue_span, _subject, find_reported
 from .speakers import SpeakerResolver
 
 MIN_QUOTE_WORDS = 4
+MAX_CUE_DISTANCE = 60  # chars between a quotation and the cue that credits it
+COLON_SPEAKER = re.compile(
+    r"(?:^|\s[-\u2013\u2014]\s)"
+    r"(?P<name>[A-Z][\w.\u2019'&-]*(?:[ \t]+(?:[A-Z][\w.\u2019'&-]*|of|the|to|on|for|and|at)){0,5})"
+    r"[ \t]*:[ \t]+(?=\S)",
+    re.M,
+)
+NOT_SPEAKERS = {"note", "update", "updated", "photo", "watch", "related", "read", "editor", "source",
+                "sources", "transcript", "video", "audio", "correction", "clarification", "q", "a",
+                "question", "answer", "warning", "disclaimer", "image", "caption", "credit",
+                "advertisement", "subscribe", "listen", "poll", "vote", "live", "breaking"}
 DASH_CREDIT = re.compile(r"\A[ \t]*(?:--|-|\u2014|\u2013)[ \t]*(?=[A-Z])")
 WORD = re.compile(r"\w+")
 
@@ -121,19 +132,25 @@ def _widen_to_quotes(content: tuple[int, int], cue: tuple[int, int] | None,
 
 
 def _cue_near_quote(doc: Doc, quote: QuotedSpan, sentences: _Sentences,
-                    mask: bytearray) -> _Draft | None:
+                    mask: bytearray, used_cues: set[tuple[int, int]]) -> _Draft | None:
     """A reporting verb in the quote's own sentence(s), outside every quotation."""
     stances = cue_stances()
     sent_start, sent_end = sentences.covering(quote.start, quote.end)
+    # "He says, “...”": the cue may stand in a "sentence" of its own just before the quote
+    before = sentences.index(quote.start)
+    if before > 0 and text_before_is_intro(doc.text, sentences.bounds[before - 1][1], quote.start):
+        sent_start = sentences.bounds[before - 1][0]
     # a cue right after the quote may sit in the next "sentence" when the parser split there
     after = sentences.index(quote.end)
     if after + 1 < len(sentences.bounds) and sentences.bounds[after][1] <= quote.end + 2:
         sent_end = max(sent_end, sentences.bounds[after + 1][1])
+    paragraph = _paragraph(doc.text, quote.start)
+    sent_start, sent_end = max(sent_start, paragraph[0]), min(sent_end, max(paragraph[1], quote.end))
     best = None
     for token in doc.char_span(sent_start, sent_end, alignment_mode="expand") or []:
         if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in stances:
             continue
-        if mask[token.idx]:
+        if mask[token.idx] or _cue_span(token) in used_cues:
             continue
         subject = _subject(token)
         if subject is not None and mask[subject.idx]:
@@ -141,7 +158,7 @@ def _cue_near_quote(doc: Doc, quote: QuotedSpan, sentences: _Sentences,
         distance = min(abs(token.idx - quote.end), abs(token.idx - quote.start))
         if best is None or distance < best[0]:
             best = (distance, token, subject)
-    if best is None:
+    if best is None or best[0] > MAX_CUE_DISTANCE:
         return None
     _, token, subject = best
     if subject is None:
@@ -149,6 +166,12 @@ def _cue_near_quote(doc: Doc, quote: QuotedSpan, sentences: _Sentences,
     lemma = token.lemma_.lower()
     return _Draft("quote-cue", (quote.start, quote.end), _cue_span(token), lemma,
                   stances[lemma], subject)
+
+
+def text_before_is_intro(text: str, previous_end: int, quote_start: int) -> bool:
+    """The previous sentence ends with a comma or colon right before the quotation."""
+    head = text[:quote_start].rstrip()
+    return len(head) >= previous_end - 2 and head.endswith((",", ":")) and "\n" not in text[previous_end:quote_start]
 
 
 def _dash_credit(doc: Doc, text: str, quote: QuotedSpan) -> _Draft | None:
@@ -184,7 +207,57 @@ def _colon_intro(doc: Doc, text: str, quote: QuotedSpan) -> _Draft | None:
                 lemma = token.lemma_.lower()
                 return _Draft("quote-colon", (quote.start, quote.end), _cue_span(token), lemma,
                               stances[lemma], subject)
+    # no reporting verb: "... doesn't surprise pollster Daron Shaw: “...”", "Here's Clinton:"
+    people = [e for e in sentence.ents if e.label_ in {"PERSON", "ORG"} and e.end_char <= colon]
+    if people:
+        return _Draft("quote-colon", (quote.start, quote.end), (colon, colon + 1), None,
+                      Stance.NEUTRAL, people[-1].root)
+    subjects = [t for t in sentence if t.dep_ in {"nsubj", "nsubjpass"} and t.idx < colon]
+    if subjects:
+        return _Draft("quote-colon", (quote.start, quote.end), (colon, colon + 1), None,
+                      Stance.NEUTRAL, subjects[0])
     return None
+
+
+def _colon_speakers(doc: Doc, text: str, blocked: tuple[Span, ...]) -> list[_Draft]:
+    """'Lynch: No outside influence on FBI probe' and transcript lines 'TAPPER: ...'."""
+    drafts = []
+    for match in COLON_SPEAKER.finditer(text):
+        name = match.group("name")
+        words = name.split()
+        if any(ch.isdigit() for ch in name) or words[0].lower().strip(".'\u2019s") in NOT_SPEAKERS:
+            continue
+        if words[-1].lower() in {"the", "of", "to", "on", "for", "and", "at"}:
+            continue
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end < 0 else line_end
+        content = (match.end(), line_end)
+        while content[1] > content[0] and text[content[1] - 1].isspace():
+            content = (content[0], content[1] - 1)
+        if _word_count(text[content[0] : content[1]]) < 3 or _inside_any(content, blocked):
+            continue
+        name_span = doc.char_span(match.start("name"), match.end("name"), alignment_mode="expand")
+        if name_span is None:
+            continue
+        entities = [e for e in name_span.ents if e.label_ in {"PERSON", "ORG", "GPE", "NORP"}]
+        head = entities[0].root if entities else name_span[0]
+        if not entities:
+            # the head noun of the first chunk: "Clinton camp", "News Guide"
+            for token in name_span:
+                if token.lower_ in {"to", "on", "for", "at", "of"}:
+                    break
+                head = token
+        colon = match.end() - 1
+        while text[colon] != ":":
+            colon -= 1
+        drafts.append(_Draft("colon-speaker", content, (colon, colon + 1), None, Stance.NEUTRAL, head))
+    return drafts
+
+
+def _starts_sentence(text: str, sentences: _Sentences, offset: int) -> bool:
+    sentence_start = sentences.bounds[sentences.index(offset)][0]
+    paragraph_start = _paragraph(text, offset)[0]
+    return not text[max(sentence_start, paragraph_start) : offset].strip(" \t(\u2014\u2013-")
 
 
 def _word_count(text: str) -> int:
@@ -208,19 +281,23 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
             continue  # the speaker's own words reporting: part of the quote, not a statement
         drafts.append(_from_candidate(candidate, quotes))
 
+    drafts.extend(_colon_speakers(doc, text, blocked))
     covered = [d.content for d in drafts]
+    used_cues = {d.cue for d in drafts if d.cue is not None}
     for quote in quotes:
         span = (quote.start, quote.end)
         if any(c[0] <= span[0] and span[1] <= c[1] for c in covered):
             continue
         draft = (
-            _cue_near_quote(doc, quote, sentences, mask)
+            _cue_near_quote(doc, quote, sentences, mask, used_cues)
             or _dash_credit(doc, text, quote)
             or _colon_intro(doc, text, quote)
         )
         if draft is None:
             if _word_count(text[quote.start : quote.end]) < MIN_QUOTE_WORDS:
                 continue
+            if not _starts_sentence(text, sentences, quote.start):
+                continue  # a title or scare quote inside the reporter's sentence
             draft = _Draft("quote-continuation", span, None, None, Stance.NEUTRAL, None)
         elif draft.rule == "quote-cue" and _word_count(text[quote.start : quote.end]) < 2:
             continue

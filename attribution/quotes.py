@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DOUBLE_OPEN = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\u201f": "\u201d"}
+# opener -> the marks that may close it; careless copy mixes straight and curly marks
+DOUBLE_OPEN = {"\u201c": "\u201d\"", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\u201f": "\u201d"}
 DOUBLE_CLOSE = {"\u201d", "\u00bb"}
 SINGLE_OPEN = {"\u2018": "\u2019", "\u2039": "\u203a", "'": "'"}
 STRAIGHT = '"'
@@ -71,12 +72,12 @@ def _pair_doubles(text: str, start: int, end: int) -> list[QuotedSpan]:
             if ch in DOUBLE_OPEN:
                 open_at, closers = i, DOUBLE_OPEN[ch]
             elif ch == STRAIGHT and _straight_opens(text, i, start):
-                open_at, closers = i, STRAIGHT
+                open_at, closers = i, STRAIGHT + "\u201d"
         else:
             if ch in closers and i > open_at + 1:
                 spans.append(QuotedSpan(open_at, i + 1))
                 open_at = None
-            elif ch in DOUBLE_OPEN and closers != STRAIGHT and ch not in closers:
+            elif ch in DOUBLE_OPEN and STRAIGHT not in closers and ch not in closers:
                 # a second opener before any closer: the first one was stray
                 open_at, closers = i, DOUBLE_OPEN[ch]
         i += 1

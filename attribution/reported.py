@@ -181,8 +181,34 @@ def _to_sentence_edge(verb: Token, first: int, last: int) -> tuple[int, int]:
                 end = min(end, child.left_edge.i - 1)
         while end > last and verb.doc[end].dep_ in {"cc", "punct"}:
             end -= 1
-        return first, max(last, end)
+        return first, _cut_at_new_clause(verb, first, max(last, end))
     return first, last
+
+
+def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
+    """End the content before the reporter takes over again: a coordinated clause with its
+    own subject and no "that" ("..., and he railed against ..."), or a further act of the
+    speaker (", telling X that ...", ", adding ...")."""
+    doc = verb.doc
+    stances = cue_stances()
+    for token in doc[first + 1 : last + 1]:
+        if token.dep_ not in {"conj", "advcl"} or token.pos_ not in {"VERB", "AUX"}:
+            continue
+        if not (first <= token.head.i <= last or token.head.i == verb.i):
+            continue
+        start = token.left_edge.i
+        if start <= first:
+            continue
+        own_subject = any(c.dep_ in SUBJECT_DEPS for c in token.children)
+        has_mark = any(c.dep_ == "mark" for c in token.children)
+        further_act = token.tag_ == "VBG" and token.lemma_.lower() in stances and not own_subject
+        coordinated = token.dep_ == "conj" and own_subject and not has_mark
+        if further_act or coordinated:
+            cut = start - 1
+            while cut > first and (doc[cut].is_punct or doc[cut].dep_ == "cc"):
+                cut -= 1
+            return cut
+    return last
 
 
 def _bare_rest(verb: Token) -> tuple[int, int] | None:
@@ -242,6 +268,8 @@ def find_reported(doc: Doc) -> list[Candidate]:
             if token.lower_ == "saying" and token.head.lemma_ == "quote":
                 rule = "passive-quoted"
                 speaker = _subject(token.head)
+            if speaker is not None and first <= speaker.i <= last and speaker.i < token.i < last:
+                first = token.i + 1  # "which he said C": keep what follows the cue
             start, end = _char_span(doc, first, last)
             if end > start and (speaker is None or not (start <= speaker.idx < end)):
                 found.append(Candidate(rule, cue_start, cue_end, lemma, stance, start, end, speaker))
