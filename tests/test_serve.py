@@ -1,0 +1,302 @@
+"""The Datasette review UI: generated configuration, the plugin, and a real browser session.
+
+The browser test starts `attribution serve` on a random loopback port and drives Debian's
+headless Chromium through chromedriver (selenium): search for a quote, open a speaker's
+statements from the facet, follow the statement's "record verdict" link, submit the form,
+and read the review back from the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from attribution.serve import RECORD_REVIEW_SQL, datasette_config, status_where
+
+try:
+    from test_export_fixtures import seed_database
+except ImportError:  # tests/ became a package
+    from tests.test_export_fixtures import seed_database
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture()
+def seeded(tmp_path: Path) -> Path:
+    db = tmp_path / "attribution.db"
+    seed_database(db)
+    return db
+
+
+def ids_by_speaker(db: Path) -> dict[str | None, str]:
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute(
+            "SELECT sp.name, s.id FROM statements s LEFT JOIN speakers sp ON sp.id = s.speaker_id"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {name: sid for name, sid in rows}
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def test_config_has_facets_search_labels_and_review_query(seeded: Path) -> None:
+    config = datasette_config(seeded)
+    database = config["databases"]["attribution"]
+    statements = database["tables"]["statements"]
+    columns = {f for f in statements["facets"] if isinstance(f, str)}
+    assert {"kind", "speaker_id", "organisation"} <= columns
+    assert {"review_status": "status"} in statements["facets"]
+    assert statements["fts_table"] == "statements_fts" and statements["fts_pk"] == "rowid"
+    assert database["tables"]["speakers"]["label_column"] == "name"
+    assert database["tables"]["documents"]["label_column"] == "source"
+    assert database["tables"]["statements"]["label_column"] == "content"
+    query = database["queries"]["record_review"]
+    assert query["write"] is True and "INSERT INTO reviews" in query["sql"]
+    assert query["params"] == ["statement_id", "status", "note", "reviewer"]
+
+
+def test_config_refuses_a_database_that_is_not_ours(tmp_path: Path) -> None:
+    from attribution.errors import StoreError
+
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(StoreError, match="is it an attribution database"):
+        datasette_config(other)
+
+
+def test_record_review_sql_appends_checks_and_timestamps(seeded: Path) -> None:
+    sid = ids_by_speaker(seeded)["Ingrida Simonyte"]
+    conn = sqlite3.connect(seeded)
+    try:
+        params = {"statement_id": f" {sid} ", "status": "False", "note": "", "reviewer": " a "}
+        conn.execute(RECORD_REVIEW_SQL, params)
+        row = conn.execute("SELECT statement_id, status, note, reviewer, created_at FROM reviews")
+        statement_id, status, note, reviewer, created_at = row.fetchone()
+        assert (statement_id, status, note, reviewer) == (sid, "false", None, "a")
+        stamp = datetime.fromisoformat(created_at)
+        assert stamp.utcoffset() is not None and stamp.utcoffset().total_seconds() == 0
+        assert len(created_at) == len("2024-01-01T00:00:00.000000+00:00")
+        for bad in ({**params, "statement_id": "nope"}, {**params, "status": "meh"}):
+            with pytest.raises(sqlite3.IntegrityError):
+                conn.execute(RECORD_REVIEW_SQL, bad)
+        assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+    finally:
+        conn.close()
+
+
+def test_status_filter_sql_treats_unreviewed_as_new(seeded: Path) -> None:
+    sid = ids_by_speaker(seeded)["Fabrice Leggeri"]
+    conn = sqlite3.connect(seeded)
+    try:
+        conn.execute(
+            RECORD_REVIEW_SQL,
+            {"statement_id": sid, "status": "verified", "note": "ok", "reviewer": ""},
+        )
+
+        def matching(values: list[str]) -> set[str]:
+            clause, params = status_where(values)
+            sql = f"SELECT id FROM statements WHERE {clause}"
+            return {r[0] for r in conn.execute(sql, params)}
+
+        assert matching(["verified"]) == {sid}
+        assert len(matching(["new"])) == 3 and sid not in matching(["new"])
+        assert len(matching(["new", "verified"])) == 4
+        assert matching(["'); DROP TABLE reviews; --"]) == set()
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------- in-process Datasette
+
+
+def test_datasette_facets_search_and_status_filter(seeded: Path) -> None:
+    pytest.importorskip("datasette")
+    from attribution.serve import build_datasette
+
+    sid = ids_by_speaker(seeded)["Gabrielius Landsbergis"]
+    conn = sqlite3.connect(seeded)
+    conn.execute(
+        RECORD_REVIEW_SQL,
+        {"statement_id": sid, "status": "misleading", "note": "", "reviewer": ""},
+    )
+    conn.commit()
+    conn.close()
+    ds = build_datasette(seeded)
+
+    async def scenario() -> None:
+        await ds.invoke_startup()
+        base = "/attribution/statements.json?_shape=objects"
+        found = (await ds.client.get(base + "&_search=political+weapon")).json()["rows"]
+        assert [r["id"] for r in found] == [sid]
+        hostile = await ds.client.get(base + "&_search=%22+OR+*+NEAR(")
+        assert hostile.status_code == 200  # escaped, never an FTS syntax error
+        data = (await ds.client.get("/attribution/statements.json")).json()
+        facets = data["facet_results"]
+        assert {"kind", "speaker_id", "organisation", "status"} <= set(facets)
+        status_counts = {r["value"]: r["count"] for r in facets["status"]["results"]}
+        assert status_counts == {"new": 3, "misleading": 1}
+        labels = {r["label"] for r in facets["speaker_id"]["results"]}
+        assert "Gabrielius Landsbergis" in labels
+        rows = (await ds.client.get(base + "&_review_status=misleading")).json()["rows"]
+        assert [r["id"] for r in rows] == [sid]
+        page = (await ds.client.get("/attribution/statements")).text
+        assert f"/attribution/record_review?statement_id={sid}" in page
+        pragma = await ds.get_database("attribution").execute("PRAGMA foreign_keys")
+        assert pragma.rows[0][0] == 1
+
+    asyncio.run(scenario())
+
+
+# --------------------------------------------------------------------------- browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"attribution serve exited {proc.returncode}: {log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"attribution serve did not answer at {url}: {log.read_text()}")
+
+
+@pytest.fixture()
+def server(seeded: Path, tmp_path: Path) -> Any:
+    pytest.importorskip("datasette")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if k != "ATTRIBUTION_DB"}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "attribution_cli.main", "serve", "--db", str(seeded),
+             "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path, env=env,
+        )  # fmt: skip
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/attribution", proc, log)
+        yield f"http://127.0.0.1:{port}", seeded
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture()
+def browser(tmp_path: Path) -> Any:
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        pytest.skip(
+            "Debian chromium/chromium-driver not installed "
+            "(apt-get install -y chromium chromium-driver)"
+        )
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    base, db = server
+    speaker_ids = ids_by_speaker(db)
+
+    # 1. Search for a quote from the statements table's search box.
+    browser.get(f"{base}/attribution/statements")
+    box = browser.find_element(By.CSS_SELECTOR, "input[name=_search]")
+    box.send_keys("rapid border intervention")
+    box.submit()
+    contents = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "td.col-content")]
+    assert len(contents) == 1 and "rapid border intervention" in contents[0]
+
+    # 2. Open one speaker's statements through the speaker facet (labelled by name).
+    browser.get(f"{base}/attribution/statements")
+    browser.find_element(
+        By.CSS_SELECTOR, "#facet-speaker_id a[href*='speaker_id=']"
+    )  # the facet is there
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Ingrida Simonyte").click()
+    assert "speaker_id=" in browser.current_url
+    rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) == 1
+    assert "Belarus had been offering migrants flights to Minsk" in rows[0].text
+    sid = speaker_ids["Ingrida Simonyte"]
+    assert browser.find_element(By.CSS_SELECTOR, "td.col-id").text == sid
+
+    # 3. Follow the statement's "record verdict" link and submit the form.
+    rows[0].find_element(By.LINK_TEXT, "record verdict").click()
+    assert browser.find_element(By.NAME, "statement_id").get_attribute("value") == sid
+    browser.find_element(By.NAME, "status").send_keys("misleading")
+    browser.find_element(By.NAME, "note").send_keys("Offered by whom? <b>unclear</b> =1+1")
+    browser.find_element(By.NAME, "reviewer").send_keys("chromium")
+    browser.find_element(By.CSS_SELECTOR, "form.sql input[type=submit]").click()
+    assert "Review recorded." in browser.page_source
+
+    # 4. The review is in the database, and the status facet now counts it.
+    conn = sqlite3.connect(db)
+    try:
+        reviews = conn.execute(
+            "SELECT statement_id, status, note, reviewer FROM reviews ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert reviews == [(sid, "misleading", "Offered by whom? <b>unclear</b> =1+1", "chromium")]
+    browser.get(f"{base}/attribution/statements?_review_status=misleading")
+    assert [e.text for e in browser.find_elements(By.CSS_SELECTOR, "td.col-id")] == [sid]
+    assert browser.find_elements(By.TAG_NAME, "b") == []  # the note was not rendered as HTML
+
+    # 5. A verdict for an unknown statement is refused and writes nothing.
+    browser.get(f"{base}/attribution/record_review?statement_id=0000000000000000")
+    browser.find_element(By.NAME, "status").send_keys("false")
+    browser.find_element(By.CSS_SELECTOR, "form.sql input[type=submit]").click()
+    assert "Review not recorded" in browser.page_source
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+    finally:
+        conn.close()
