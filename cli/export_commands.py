@@ -143,9 +143,9 @@ def export(
         SheetFormat | None,
         typer.Option(
             "--format",
-            help="xlsx (review sheet, default), csv (formula-safe), json, jsonl, or claimreview "
-            "(schema.org JSON-LD for reviewed statements). Default: from --out's suffix, "
-            "else xlsx.",
+            help="xlsx (review sheet, default), csv (formula-safe), json (with document texts "
+            "and hashes), jsonl, or claimreview (schema.org JSON-LD for reviewed statements). "
+            "Default: from --out's suffix, else xlsx.",
         ),
     ] = None,
     db: DbOption = DEFAULT_DB,
@@ -204,6 +204,11 @@ def export(
                 "matched by id",
             ),
         ]
+        documents = None
+        if fmt is ExportFormat.JSON:
+            from attribution.export import document_texts
+
+            documents = document_texts(database, (r["document_id"] for r in rows))
         report = export_rows(
             rows,
             out,
@@ -213,6 +218,7 @@ def export(
             excel_csv=excel,
             reviewer=reviewer_org,
             review_date=date.today().isoformat(),
+            documents=documents,
         )
     _show_warnings(report.warnings, fmt.value)
     noun = "review" if fmt is ExportFormat.CLAIMREVIEW else "row"

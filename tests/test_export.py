@@ -405,3 +405,50 @@ def test_sheet_without_id_column_is_an_input_error(tmp_path: Path) -> None:
         read_sheet(latin)
     with pytest.raises(InputError, match="no such file"):
         read_sheet(tmp_path / "missing.xlsx")
+
+
+KILLED_EXPORT = """
+import sys, time
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path
+from attribution.export import export_rows
+try:
+    from test_export_fixtures import seed_rows
+except ImportError:
+    from tests.test_export_fixtures import seed_rows
+
+def rows():
+    for i in range(1_000_000):
+        row = seed_rows()[i % 5]
+        row["id"] = f"{i:016d}"
+        if i == 2_000:
+            print("writing", flush=True)
+        if i > 2_000:
+            time.sleep(0.001)
+        yield row
+
+export_rows(rows(), Path(sys.argv[1]), sys.argv[3])
+"""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_sigkill_mid_export_leaves_no_file_at_the_final_name(tmp_path: Path, fmt: str) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / f"out.{fmt}"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_EXPORT, str(out), str(Path(__file__).parent), fmt],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
+        partial = [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+        assert partial and partial[0].stat().st_size > 0  # the data is going somewhere else
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert not out.exists()
+    assert export_rows(seed_rows(), out, fmt).rows == 5  # the leftover temp file is no obstacle

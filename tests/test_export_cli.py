@@ -162,9 +162,19 @@ def test_json_export_carries_hash_and_offsets(workdir: Path, fmt: str) -> None:
     database.close()
     assert len(records) == 4
     for record in records:
-        assert record["offset_unit"] == "codepoint" and record["document_sha256"]
+        assert record["offset_unit"] == "codepoint" and record["source_sha256"]
+        assert record["source_sha256"] == record["document_sha256"]
         text = texts[record["document_id"]]
         assert text[record["content_start"] : record["content_end"]] == record["content"]
+    if fmt == "json":  # self-contained: re-slice against the exported text and check its hash
+        from attribution.models import sha256_text
+
+        documents = json.loads(raw)["documents"]
+        for record in records:
+            document = documents[record["document_id"]]
+            assert sha256_text(document["text"]) == document["sha256"] == record["source_sha256"]
+            start, end = record["content_start"], record["content_end"]
+            assert document["text"][start:end] == record["content"]
 
 
 def test_export_filters_and_refusals(workdir: Path) -> None:

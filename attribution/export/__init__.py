@@ -85,6 +85,29 @@ def export_rows(
     return ExportReport(Path(path), fmt, count, warnings)
 
 
+def document_texts(db: Any, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Stored text and hash of each document, so a JSON export can be re-sliced (T48)."""
+    wanted = sorted(set(ids))
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        cursor = db.execute(
+            "SELECT id, source, title, published, text_sha256, text FROM documents"
+            f" WHERE id IN ({marks})",
+            chunk,
+        )
+        for doc_id, source, title, published, sha256, text in cursor.fetchall():
+            found[doc_id] = {
+                "source": source,
+                "title": title,
+                "published": published,
+                "sha256": sha256,
+                "text": text,
+            }
+    return found
+
+
 @dataclass
 class ImportResult:
     """Outcome of ``import-reviews``: recorded changes, untouched rows, rejected rows."""
@@ -127,6 +150,7 @@ __all__ = [
     "check_target",
     "claim_review",
     "claim_reviews",
+    "document_texts",
     "export_rows",
     "import_reviews",
     "neutralise",

@@ -45,6 +45,8 @@ def json_row(row: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
     """One exported statement: the row as given plus its offset unit."""
     record = dict(row)
     record["offset_unit"] = OFFSET_UNIT
+    if record.get("document_sha256") and "source_sha256" not in record:
+        record["source_sha256"] = record["document_sha256"]  # the name T48 checks for
     return clean_json(record, f"id {row.get('id')}", warnings)
 
 
@@ -55,7 +57,11 @@ def write_json(
     meta: Mapping[str, Any] | None = None,
     documents: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[int, list[str]]:
-    """Write one JSON document holding every row; return the count and warnings."""
+    """Write one JSON document holding every row; return the count and warnings.
+
+    ``documents`` (id -> {"text", "sha256", ...}) makes the file self-checking: every
+    statement's offsets can be re-sliced against the text it was found in.
+    """
     warnings: list[str] = []
     statements = [json_row(row, warnings) for row in rows]
     payload: dict[str, Any] = {
