@@ -1,0 +1,290 @@
+"""Read models over the store: statement rows, speakers, search, unattributed claims.
+
+Every user-supplied value is a bound parameter; SQL identifiers only ever come from the
+constants in this module (RELIABILITY R8.1). Each function runs in one read transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sqlite_utils import Database
+
+from .errors import AttributionError
+from .schema import REVIEW_STATUSES, STATEMENT_KINDS
+from .store import CLAIM_KINDS, fold, read_transaction
+
+QUOTE_TYPES = ("direct", "indirect", "mixed")
+SPEAKER_KINDS = ("person", "organisation", "government", "media", "unnamed", "unknown")
+KIND_VALUES = QUOTE_TYPES + STATEMENT_KINDS + SPEAKER_KINDS
+DATE = re.compile(r"\A\d{4}(-\d{2}(-\d{2})?)?\Z")
+
+# The row every listing and export is made from: keep these keys stable.
+ROW_KEYS = (
+    "id", "document_id", "document_title", "source", "published", "kind", "type", "speaker",
+    "speaker_kind", "role", "organisation", "cue", "stance", "content", "content_start",
+    "content_end", "sentence", "sentence_start", "sentence_end", "rule", "score", "reasons",
+    "status", "note",
+)  # fmt: skip
+# Extra provenance carried after the stable keys.
+EXTRA_KEYS = (
+    "speaker_mention", "speaker_start", "speaker_end", "cue_start", "cue_end", "resolution",
+    "extractor_version", "document_sha256", "reviewer", "reviewed_at", "source_changed",
+)  # fmt: skip
+
+_SELECT = """
+SELECT
+    s.id AS id,
+    s.document_id AS document_id,
+    d.title AS document_title,
+    d.source AS source,
+    d.published AS published,
+    s.kind AS kind,
+    s.type AS type,
+    sp.name AS speaker,
+    sp.kind AS speaker_kind,
+    s.role AS role,
+    s.organisation AS organisation,
+    s.cue AS cue,
+    s.stance AS stance,
+    s.content AS content,
+    s.content_start AS content_start,
+    s.content_end AS content_end,
+    s.sentence AS sentence,
+    s.sentence_start AS sentence_start,
+    s.sentence_end AS sentence_end,
+    s.rule AS rule,
+    s.score AS score,
+    s.reasons AS reasons,
+    coalesce(cr.status, 'new') AS status,
+    cr.note AS note,
+    s.speaker_mention AS speaker_mention,
+    s.speaker_start AS speaker_start,
+    s.speaker_end AS speaker_end,
+    s.cue_start AS cue_start,
+    s.cue_end AS cue_end,
+    s.resolution AS resolution,
+    s.extractor_version AS extractor_version,
+    d.text_sha256 AS document_sha256,
+    cr.reviewer AS reviewer,
+    cr.created_at AS reviewed_at,
+    EXISTS (SELECT 1 FROM documents nd WHERE nd.previous_id = d.id) AS source_changed
+FROM statements s
+JOIN documents d ON d.id = s.document_id
+LEFT JOIN speakers sp ON sp.id = s.speaker_id
+LEFT JOIN current_reviews cr ON cr.statement_id = s.id
+"""
+_ORDER = " ORDER BY coalesce(d.published, ''), d.source, d.id, s.content_start, s.content_end, s.id"
+
+
+def _finish(row: dict[str, Any]) -> dict[str, Any]:
+    row["reasons"] = json.loads(row["reasons"] or "[]")
+    row["source_changed"] = bool(row["source_changed"])
+    return row
+
+
+def _fetch(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [_finish(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
+def _speaker_clause(speaker: str) -> tuple[str, list[Any]]:
+    key = fold(speaker)
+    return (
+        "s.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE alias_key = ?)",
+        [key],
+    )
+
+
+def _organisation_clause(organisation: str) -> tuple[str, list[Any]]:
+    key = fold(organisation)
+    return (
+        "(s.organisation IS NOT NULL AND s.organisation IN"
+        " (SELECT name FROM organisations WHERE key = ?)"
+        " OR (sp.kind IN ('organisation', 'government', 'media') AND s.speaker_id IN"
+        " (SELECT speaker_id FROM speaker_aliases WHERE alias_key = ?)))",
+        [key, key],
+    )
+
+
+def _kind_clause(kind: str) -> tuple[str, list[Any]]:
+    value = kind.strip().lower()
+    if value in QUOTE_TYPES:
+        return "s.type = ?", [value]
+    if value in STATEMENT_KINDS:
+        return "s.kind = ?", [value]
+    if value in SPEAKER_KINDS:
+        return "sp.kind = ?", [value]
+    return "0", []  # an unknown kind matches nothing
+
+
+def statement_rows(
+    db: Database,
+    *,
+    speaker: str | None = None,
+    organisation: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    document: str | None = None,
+    include_claims: bool = False,
+    ids: list[str] | None = None,
+    include_retired: bool = False,
+) -> list[dict[str, Any]]:
+    """Current statements (and optionally claims) matching every given filter.
+
+    ``speaker`` matches a canonical name, surname or alias, case- and accent-insensitive;
+    ``kind`` is a quote type (direct/indirect/mixed), a row kind (statement/unattributed/
+    unresolved, which implies claims) or a speaker kind; ``since``/``until`` compare
+    publication dates (YYYY, YYYY-MM or YYYY-MM-DD, inclusive); ``document`` is a document
+    id or unique prefix, its external id, or its source.
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    if not include_retired:
+        where.append("s.current = 1")
+    kind_value = (kind or "").strip().lower()
+    if not include_claims and kind_value not in CLAIM_KINDS:
+        where.append("s.kind = 'statement'")
+    for value, builder in (
+        (speaker, _speaker_clause),
+        (organisation, _organisation_clause),
+        (kind, _kind_clause),
+    ):
+        if value is not None:
+            clause, args = builder(value)
+            where.append(clause)
+            params += args
+    if status is not None:
+        where.append("coalesce(cr.status, 'new') = ?")
+        params.append(status.strip().lower())
+    if since is not None:
+        where.append("d.published IS NOT NULL AND substr(d.published, 1, length(?)) >= ?")
+        params += [since, since]
+    if until is not None:
+        where.append("d.published IS NOT NULL AND substr(d.published, 1, length(?)) <= ?")
+        params += [until, until]
+    if document is not None:
+        where.append(
+            "(d.id = ? OR (length(?) >= 6 AND substr(d.id, 1, length(?)) = ?)"
+            " OR d.external_id = ? OR d.source = ?)"
+        )
+        params += [document] * 6
+    if ids is not None:
+        if not ids:
+            return []
+        where.append(f"s.id IN ({', '.join('?' for _ in ids)})")
+        params += ids
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + _ORDER
+    with read_transaction(db):
+        return _fetch(db, sql, params)
+
+
+def speaker_rows(db: Database) -> list[dict[str, Any]]:
+    """Every speaker with kind, role, organisation, aliases and counts of current statements."""
+    sql = """
+    SELECT sp.id, sp.name, sp.kind, sp.role, sp.organisation,
+        (SELECT count(*) FROM statements s WHERE s.speaker_id = sp.id AND s.current = 1
+            AND s.kind = 'statement') AS n_statements,
+        (SELECT count(DISTINCT s.document_id) FROM statements s
+            WHERE s.speaker_id = sp.id AND s.current = 1) AS n_documents,
+        (SELECT json_group_array(alias) FROM
+            (SELECT alias FROM speaker_aliases a WHERE a.speaker_id = sp.id
+             AND a.alias != sp.name ORDER BY alias)) AS aliases
+    FROM speakers sp
+    ORDER BY n_statements DESC, sp.name, sp.kind
+    """
+    with read_transaction(db):
+        cursor = db.execute(sql)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["aliases"] = json.loads(row["aliases"] or "[]")
+    return [row for row in rows if row["n_statements"] or row["n_documents"]]
+
+
+def fts_query(query: str) -> str:
+    """Quote every whitespace-separated term so any user string is a valid FTS5 query."""
+    terms = [term for term in query.replace("\x00", " ").split() if term.strip('"')]
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def search(db: Database, query: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """Current statements and claims whose content or sentence holds every term, best first."""
+    match = fts_query(query)
+    if not match:
+        return []
+    with read_transaction(db):
+        ranked = [
+            row[0]
+            for row in db.execute(
+                "SELECT s.id FROM statements_fts f JOIN statements s ON s.rowid = f.rowid"
+                " WHERE statements_fts MATCH ? AND s.current = 1 ORDER BY f.rank, s.id",
+                [match],
+            ).fetchall()
+        ]
+        if limit is not None:
+            ranked = ranked[: max(0, limit)]
+        rows = {row["id"]: row for row in statement_rows(db, ids=ranked, include_claims=True)}
+    return [rows[sid] for sid in ranked if sid in rows]
+
+
+def unattributed_rows(db: Database, min_score: float = 0.0) -> list[dict[str, Any]]:
+    """Current unattributed / unresolved claims scoring at least ``min_score``, best first."""
+    rows = [
+        row
+        for row in statement_rows(db, include_claims=True)
+        if row["kind"] in CLAIM_KINDS and (row["score"] or 0.0) >= min_score
+    ]
+    rows.sort(key=lambda r: (-(r["score"] or 0.0), r["document_id"], r["content_start"]))
+    return rows
+
+
+def orphaned_reviews(db: Database) -> list[dict[str, Any]]:
+    """Reviews whose statement no re-extraction kept and no anchor matched (never deleted)."""
+    sql = """
+    SELECT r.id AS review_id, r.statement_id, r.status, r.note, r.reviewer, r.created_at,
+        s.content, s.document_id, d.source
+    FROM orphaned_reviews r
+    JOIN statements s ON s.id = r.statement_id
+    JOIN documents d ON d.id = s.document_id
+    ORDER BY r.id
+    """
+    with read_transaction(db):
+        cursor = db.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+class UnknownStatement(AttributionError):
+    """No statement has this id (or the prefix is ambiguous)."""
+
+
+def resolve_statement_id(db: Database, prefix: str) -> str:
+    """The full statement id for an id or a unique prefix of at least 4 characters."""
+    value = prefix.strip()
+    row = db.execute("SELECT id FROM statements WHERE id = ?", [value]).fetchone()
+    if row:
+        return str(row[0])
+    if len(value) < 4:
+        raise UnknownStatement(f"no statement with id {value!r}")
+    matches = db.execute(
+        "SELECT id FROM statements WHERE substr(id, 1, length(?)) = ? LIMIT 2", [value, value]
+    ).fetchall()
+    if not matches:
+        raise UnknownStatement(f"no statement with id {value!r}")
+    if len(matches) > 1:
+        raise UnknownStatement(f"statement id prefix {value!r} is ambiguous; give more of it")
+    return str(matches[0][0])
+
+
+def valid_status(status: str) -> bool:
+    return status in REVIEW_STATUSES
+
+
+def valid_date(value: str) -> bool:
+    return bool(DATE.match(value))

@@ -1,0 +1,211 @@
+"""Review verdicts (append-only history) and re-extraction that never loses them.
+
+A review is one row in ``reviews``; nothing ever updates or deletes it (triggers refuse).
+The current status of a statement is the latest review made on it or on a statement it
+was re-anchored from (``statement_links``). Re-extraction writes only derived rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import EXTRACTOR_VERSION
+from .models import Document, Extraction
+from .queries import UnknownStatement
+from .schema import REVIEW_STATUSES
+from .store import (
+    Outcome,
+    ReextractOutcome,
+    apply_reextraction,
+    finish_run,
+    mark_aborted_runs,
+    record_input_problem,
+    resilient_extract,
+    start_run,
+    stored_document,
+    utc_now,
+    write_transaction,
+)
+
+Extractor = Callable[[Iterable[Document]], Iterator[Extraction]]
+
+
+def record_review(
+    db: Database,
+    statement_id: str,
+    status: str,
+    note: str | None = None,
+    reviewer: str | None = None,
+) -> dict[str, Any]:
+    """Append one review (synchronous=FULL: reviewer work is not re-derivable)."""
+    status = status.strip().lower()
+    if status not in REVIEW_STATUSES:
+        raise ValueError(f"unknown status {status!r}; choose one of {', '.join(REVIEW_STATUSES)}")
+    previous = db.execute("PRAGMA synchronous").fetchone()[0]
+    db.execute("PRAGMA synchronous = FULL")
+    try:
+        with write_transaction(db, what=f"the review of {statement_id}"):
+            if not db.execute("SELECT 1 FROM statements WHERE id = ?", [statement_id]).fetchone():
+                raise UnknownStatement(f"no statement with id {statement_id!r}")
+            now = utc_now()
+            cursor = db.execute(
+                "INSERT INTO reviews (statement_id, status, note, reviewer, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [statement_id, status, note, reviewer, now],
+            )
+            review_id = cursor.lastrowid
+    finally:
+        db.execute(f"PRAGMA synchronous = {int(previous)}")
+    return {
+        "id": review_id,
+        "statement_id": statement_id,
+        "status": status,
+        "note": note,
+        "reviewer": reviewer,
+        "created_at": now,
+    }
+
+
+def history(db: Database, statement_id: str) -> list[dict[str, Any]]:
+    """Every review that applies to this statement, oldest first.
+
+    Includes reviews made on earlier statements it was re-anchored from; ``via`` says
+    ``direct`` or ``re-anchored``.
+    """
+    cursor = db.execute(
+        "SELECT r.id, r.statement_id, r.status, r.note, r.reviewer, r.created_at,"
+        " CASE WHEN r.statement_id = :id THEN 'direct' ELSE 're-anchored' END AS via"
+        " FROM reviews r WHERE r.statement_id = :id"
+        " OR r.id IN (SELECT review_id FROM review_targets WHERE target_id = :id)"
+        " ORDER BY r.id",
+        {"id": statement_id},
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@dataclass
+class ReextractReport:
+    """Totals of one re-extraction run."""
+
+    run_id: str = ""
+    documents: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: list[Outcome] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    relinked: int = 0
+    unmatched: int = 0
+    orphaned_reviews: int = 0
+
+    def add(self, outcome: ReextractOutcome) -> None:
+        self.documents += 1
+        if outcome.changed:
+            self.changed += 1
+        else:
+            self.unchanged += 1
+        self.added += outcome.added
+        self.updated += outcome.updated
+        self.retired += outcome.retired
+        self.relinked += outcome.linked
+        self.unmatched += outcome.unmatched
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k != "failed"}
+        data["failed"] = [{"source": o.source, "reason": o.reason} for o in self.failed]
+        return data
+
+
+def reextract(
+    db: Database,
+    model: str | None = None,
+    all: bool = False,  # noqa: A002  (mirrors the --all option)
+    *,
+    extractor: Extractor | None = None,
+    extractor_version: str | None = None,
+    progress: Callable[[str, ReextractOutcome | Outcome], None] | None = None,
+) -> ReextractReport:
+    """Run the current extractor over stored documents and re-anchor their reviews.
+
+    Without ``all`` only documents extracted by another extractor version are redone.
+    ``extractor`` (a function from Documents to Extractions, in order) replaces the spaCy
+    extractor; ``extractor_version`` is the version it produces. Reviews are never written;
+    a reviewed statement that disappears is linked to the statement its anchor lands on, or
+    left as an orphaned review.
+    """
+    model_version = None
+    if extractor is None:
+        from .extract import extract_documents
+        from .nlp import load_pipeline, model_name
+
+        nlp = load_pipeline(model)
+        model = model_name(model)
+        model_version = str(nlp.meta.get("version", "")) or None
+        extractor_version = EXTRACTOR_VERSION
+
+        def extractor(docs: Iterable[Document]) -> Iterator[Extraction]:
+            return extract_documents(docs, model=model)
+
+    target = extractor_version or EXTRACTOR_VERSION
+    mark_aborted_runs(db)
+    report = ReextractReport()
+    report.run_id = run_id = start_run(
+        db, "reextract", model=model, model_version=model_version, extractor_version=target
+    )
+    ids = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM documents WHERE complete = 1 AND (? OR extractor_version != ?)"
+            " ORDER BY ingested_at, id",
+            [1 if all else 0, target],
+        ).fetchall()
+    ]
+
+    def documents() -> Iterator[Document]:
+        for doc_id in ids:
+            cursor = db.execute("SELECT * FROM documents WHERE id = ?", [doc_id])
+            names = [d[0] for d in cursor.description]
+            row = cursor.fetchone()
+            if row is not None:
+                yield stored_document(dict(zip(names, row, strict=True)))
+
+    status = "aborted"
+    try:
+        for item in resilient_extract(documents(), extractor):
+            if isinstance(item, Outcome):
+                report.failed.append(item)
+                record_input_problem(db, run_id, item.source, "failed", item.reason)
+                if progress:
+                    progress(item.source, item)
+                continue
+            outcome = apply_reextraction(db, item, run_id)
+            report.add(outcome)
+            if progress:
+                progress(item.document.source or item.document.id, outcome)
+        status = "completed_with_errors" if report.failed else "completed"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        report.orphaned_reviews = int(
+            db.execute("SELECT count(*) FROM orphaned_reviews").fetchone()[0]
+        )
+        finish_run(
+            db,
+            run_id,
+            status,
+            {
+                "n_inputs": len(ids),
+                "n_stored": report.changed,
+                "n_unchanged": report.unchanged,
+                "n_failed": len(report.failed),
+                "n_statements": report.added + report.updated,
+            },
+        )
+    return report

@@ -1,0 +1,277 @@
+"""Database schema as an ordered list of ``sqlite_utils.Migrations``.
+
+Each migration runs inside the caller's ``BEGIN IMMEDIATE`` transaction (see
+``store.migrate``), together with its ``_sqlite_migrations`` record and the bump of
+``PRAGMA user_version``; a killed migration therefore leaves the previous schema intact.
+
+Tables (derived data is owned by extraction; human work lives only in ``reviews``):
+
+documents          one row per distinct normalised text; ``id`` is sha256(text) (doc_key)
+document_sources   every source (path, JSONL line, URL) a document was read from
+organisations      organisation names credited as affiliations
+speakers           canonical speakers, unique by (name, kind)
+speaker_aliases    folded lookup keys: canonical name, surname, every mention text
+runs               the run ledger: one row per ingest/reextract invocation
+statements         every stored span; ``kind`` = statement | unattributed | unresolved;
+                   ``current`` = 0 once a re-extraction no longer produces the row
+statement_links    re-anchoring: reviews of ``from_id`` carry over to ``to_id``
+ingest_errors      append-only log of rejected / skipped / failed inputs
+reviews            append-only review history; triggers forbid UPDATE and DELETE
+review_targets     view: each review with every statement it applies to (via links)
+current_reviews    view: the latest status and note per statement
+orphaned_reviews   view: reviews that apply to no current statement
+statements_fts     FTS5 over statements.content and statements.sentence (triggers)
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+REVIEW_STATUSES: tuple[str, ...] = (
+    "new",
+    "in_review",
+    "verified",
+    "false",
+    "misleading",
+    "unverifiable",
+    "dismissed",
+)
+STATEMENT_KINDS: tuple[str, ...] = ("statement", "unattributed", "unresolved")
+RUN_STATUSES: tuple[str, ...] = (
+    "running",
+    "completed",
+    "completed_with_errors",
+    "aborted",
+    "interrupted",
+)
+
+migrations = Migrations("attribution")
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+CORE_SQL = f"""
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    external_id TEXT,
+    source TEXT NOT NULL,
+    version_key TEXT,
+    previous_id TEXT REFERENCES documents(id) ON DELETE RESTRICT,
+    title TEXT,
+    published TEXT,
+    publisher TEXT,
+    url TEXT,
+    author TEXT,
+    text TEXT NOT NULL,
+    text_sha256 TEXT NOT NULL,
+    raw_sha256 TEXT,
+    byte_length INTEGER,
+    encoding TEXT,
+    normalisation TEXT NOT NULL DEFAULT '[]',
+    warnings TEXT NOT NULL DEFAULT '[]',
+    agencies TEXT NOT NULL DEFAULT '[]',
+    extractor_version TEXT NOT NULL,
+    run_id TEXT REFERENCES runs(id) ON DELETE RESTRICT,
+    ingested_at TEXT NOT NULL,
+    n_statements INTEGER,
+    n_claims INTEGER,
+    complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1))
+);
+CREATE INDEX documents_version_key ON documents(version_key);
+CREATE INDEX documents_published ON documents(published);
+
+CREATE TABLE document_sources (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE RESTRICT,
+    source TEXT NOT NULL,
+    raw_sha256 TEXT,
+    run_id TEXT REFERENCES runs(id) ON DELETE RESTRICT,
+    first_seen_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, source)
+);
+
+CREATE TABLE organisations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    key TEXT NOT NULL
+);
+CREATE INDEX organisations_key ON organisations(key);
+
+CREATE TABLE speakers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    role TEXT,
+    organisation TEXT,
+    organisation_id TEXT REFERENCES organisations(id) ON DELETE RESTRICT,
+    UNIQUE (name, kind)
+);
+
+CREATE TABLE speaker_aliases (
+    speaker_id TEXT NOT NULL REFERENCES speakers(id) ON DELETE RESTRICT,
+    alias TEXT NOT NULL,
+    alias_key TEXT NOT NULL,
+    PRIMARY KEY (speaker_id, alias)
+);
+CREATE INDEX speaker_aliases_key ON speaker_aliases(alias_key);
+
+CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    command TEXT NOT NULL,
+    extractor_version TEXT NOT NULL,
+    tool_version TEXT,
+    model TEXT,
+    model_version TEXT,
+    spacy_version TEXT,
+    pid INTEGER,
+    host TEXT,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ({_sql_list(RUN_STATUSES)})),
+    n_inputs INTEGER NOT NULL DEFAULT 0,
+    n_stored INTEGER NOT NULL DEFAULT 0,
+    n_unchanged INTEGER NOT NULL DEFAULT 0,
+    n_skipped INTEGER NOT NULL DEFAULT 0,
+    n_rejected INTEGER NOT NULL DEFAULT 0,
+    n_failed INTEGER NOT NULL DEFAULT 0,
+    n_statements INTEGER NOT NULL DEFAULT 0,
+    n_claims INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE statements (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE RESTRICT,
+    kind TEXT NOT NULL CHECK (kind IN ({_sql_list(STATEMENT_KINDS)})),
+    type TEXT,
+    content TEXT NOT NULL,
+    content_start INTEGER NOT NULL,
+    content_end INTEGER NOT NULL,
+    speaker_id TEXT REFERENCES speakers(id) ON DELETE RESTRICT,
+    speaker_mention TEXT,
+    speaker_start INTEGER,
+    speaker_end INTEGER,
+    role TEXT,
+    organisation TEXT,
+    cue TEXT,
+    cue_start INTEGER,
+    cue_end INTEGER,
+    stance TEXT,
+    sentence TEXT,
+    sentence_start INTEGER,
+    sentence_end INTEGER,
+    rule TEXT,
+    resolution TEXT,
+    confidence REAL,
+    score REAL,
+    reasons TEXT NOT NULL DEFAULT '[]',
+    anchor_prefix TEXT NOT NULL,
+    anchor_suffix TEXT NOT NULL,
+    extractor_version TEXT NOT NULL,
+    run_id TEXT REFERENCES runs(id) ON DELETE RESTRICT,
+    extracted_at TEXT NOT NULL,
+    current INTEGER NOT NULL DEFAULT 1 CHECK (current IN (0, 1)),
+    retired_run_id TEXT REFERENCES runs(id) ON DELETE RESTRICT
+);
+CREATE INDEX statements_document ON statements(document_id, current);
+CREATE INDEX statements_speaker ON statements(speaker_id);
+CREATE INDEX statements_kind ON statements(kind, current);
+
+CREATE TABLE statement_links (
+    from_id TEXT NOT NULL REFERENCES statements(id) ON DELETE RESTRICT,
+    to_id TEXT NOT NULL REFERENCES statements(id) ON DELETE RESTRICT,
+    method TEXT NOT NULL,
+    score REAL NOT NULL,
+    run_id TEXT REFERENCES runs(id) ON DELETE RESTRICT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (from_id, to_id)
+);
+CREATE INDEX statement_links_to ON statement_links(to_id);
+
+CREATE TABLE ingest_errors (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT REFERENCES runs(id) ON DELETE RESTRICT,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('rejected', 'skipped', 'failed')),
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    statement_id TEXT NOT NULL REFERENCES statements(id) ON DELETE RESTRICT,
+    status TEXT NOT NULL CHECK (status IN ({_sql_list(REVIEW_STATUSES)})),
+    note TEXT,
+    reviewer TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX reviews_statement ON reviews(statement_id);
+
+CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only: DELETE is not allowed'); END;
+CREATE TRIGGER ingest_errors_no_update BEFORE UPDATE ON ingest_errors
+BEGIN SELECT RAISE(ABORT, 'ingest_errors is append-only'); END;
+CREATE TRIGGER ingest_errors_no_delete BEFORE DELETE ON ingest_errors
+BEGIN SELECT RAISE(ABORT, 'ingest_errors is append-only'); END;
+CREATE TRIGGER statements_no_delete_reviewed BEFORE DELETE ON statements
+WHEN EXISTS (SELECT 1 FROM reviews WHERE statement_id = old.id)
+  OR EXISTS (SELECT 1 FROM statement_links WHERE from_id = old.id OR to_id = old.id)
+BEGIN SELECT RAISE(ABORT, 'statement has reviews or review links; it cannot be deleted'); END;
+CREATE TRIGGER statement_links_no_delete BEFORE DELETE ON statement_links
+BEGIN SELECT RAISE(ABORT, 'statement_links carry reviews; DELETE is not allowed'); END;
+
+CREATE VIEW review_targets AS
+WITH RECURSIVE chain(review_id, target_id) AS (
+    SELECT id, statement_id FROM reviews
+    UNION
+    SELECT chain.review_id, statement_links.to_id
+    FROM chain JOIN statement_links ON statement_links.from_id = chain.target_id
+)
+SELECT review_id, target_id FROM chain;
+
+CREATE VIEW current_reviews AS
+SELECT statement_id, review_id, reviewed_statement_id, status, note, reviewer, created_at
+FROM (
+    SELECT
+        review_targets.target_id AS statement_id,
+        reviews.id AS review_id,
+        reviews.statement_id AS reviewed_statement_id,
+        reviews.status AS status,
+        first_value(reviews.note) OVER (
+            PARTITION BY review_targets.target_id
+            ORDER BY reviews.note IS NULL, reviews.id DESC
+        ) AS note,
+        reviews.reviewer AS reviewer,
+        reviews.created_at AS created_at,
+        row_number() OVER (
+            PARTITION BY review_targets.target_id ORDER BY reviews.id DESC
+        ) AS position
+    FROM review_targets JOIN reviews ON reviews.id = review_targets.review_id
+)
+WHERE position = 1;
+
+CREATE VIEW orphaned_reviews AS
+SELECT reviews.* FROM reviews
+WHERE NOT EXISTS (
+    SELECT 1 FROM review_targets
+    JOIN statements ON statements.id = review_targets.target_id
+    WHERE review_targets.review_id = reviews.id AND statements.current = 1
+);
+"""
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    """Documents, speakers, statements, runs, append-only reviews and their views."""
+    db.executescript(CORE_SQL)
+
+
+@migrations()
+def m002_fts(db: Database) -> None:
+    """Full-text search over statement content and sentence, kept current by triggers."""
+    db["statements"].enable_fts(["content", "sentence"], create_triggers=True)
+
+
+SCHEMA_VERSION = len(migrations._migrations)

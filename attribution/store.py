@@ -1,0 +1,1177 @@
+"""The SQLite store: connections, transactions, the run ledger, and writing extractions.
+
+Rules this module keeps (RELIABILITY R1-R3, R6):
+
+* every connection sets ``busy_timeout`` before any other statement, then WAL,
+  ``foreign_keys=ON`` and an explicit ``synchronous``; the driver never opens implicit
+  transactions (``isolation_level=None``);
+* every write unit runs in :func:`write_transaction`, which issues ``BEGIN IMMEDIATE``;
+  a lock held past the timeout raises :class:`~attribution.errors.DatabaseBusy`;
+* one transaction per document; the document's ``complete`` marker is written last;
+* ids are content hashes, so a re-run writes nothing; extraction code never writes
+  ``reviews`` and never uses ``INSERT OR REPLACE``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import socket
+import sqlite3
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import EXTRACTOR_VERSION, __version__
+from .errors import DatabaseBusy, StoreError
+from .models import Claim, Document, Extraction, Span, Statement, sha256_text
+from .schema import SCHEMA_VERSION, migrations
+
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+ANCHOR_CONTEXT = 32
+MIN_ANCHOR_OVERLAP = 0.5
+CLAIM_KINDS = ("unattributed", "unresolved")
+PRONOUNS = {
+    "he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "me",
+    "his", "its", "their", "our", "the", "a", "an", "this", "that", "these", "those",
+}  # fmt: skip
+Extractor = Callable[[Iterable[Document]], Iterator[Extraction]]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def utc_now() -> str:
+    """Current time as ISO-8601 UTC with offset and microseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def fold(text: str) -> str:
+    """Lookup key: accents stripped, case-folded, whitespace collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def short_hash(*parts: object, length: int = 16) -> str:
+    """Deterministic id from parts joined by a unit separator."""
+    joined = "\x1f".join(str(part) for part in parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:length]
+
+
+def _is_busy(error: BaseException) -> bool:
+    message = str(error).lower()
+    return isinstance(error, sqlite3.OperationalError) and (
+        "locked" in message or "busy" in message
+    )
+
+
+def _busy(db: Database | None, error: BaseException, what: str = "") -> DatabaseBusy:
+    timeout = getattr(db, "busy_timeout_ms", DEFAULT_BUSY_TIMEOUT_MS) if db else 0
+    where = f" {db.path}" if db is not None and getattr(db, "path", None) else ""
+    detail = f"; nothing was written for {what}" if what else "; nothing was written"
+    return DatabaseBusy(
+        f"database{where} is busy (held by another process for > {timeout / 1000:g} s)"
+        f"{detail}; re-run to continue"
+    )
+
+
+# --------------------------------------------------------------------------- connection
+
+
+def connect(
+    path: str | Path,
+    *,
+    busy_timeout: int = DEFAULT_BUSY_TIMEOUT_MS,
+    create: bool = True,
+    synchronous: str = "NORMAL",
+    migrate_schema: bool = True,
+) -> Database:
+    """Open (and migrate) the database: busy_timeout first, then WAL, foreign keys, sync."""
+    name = str(path)
+    memory = name == ":memory:"
+    if not memory and not create and not Path(name).exists():
+        raise StoreError(f"database {name} does not exist (run `attribution ingest` first)")
+    if not memory and not Path(name).parent.exists():
+        raise StoreError(f"database {name}: directory {Path(name).parent} does not exist")
+    try:
+        conn = sqlite3.connect(
+            name, timeout=busy_timeout / 1000, isolation_level=None, check_same_thread=False
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
+        db = Database(conn)
+        db.path = name  # type: ignore[attr-defined]
+        db.busy_timeout_ms = busy_timeout  # type: ignore[attr-defined]
+        if not memory:
+            _enable_wal(db)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA synchronous = {_sync_level(synchronous)}")
+        if migrate_schema:
+            migrate(db)
+    except sqlite3.OperationalError as error:
+        if _is_busy(error):
+            raise _busy(None, error) from None
+        raise StoreError(f"database {name}: {error}") from None
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"database {name}: {error}") from None
+    return db
+
+
+def _sync_level(level: str) -> str:
+    level = level.upper()
+    if level not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        raise ValueError(f"unknown synchronous level {level!r}")
+    return level
+
+
+def _enable_wal(db: Database) -> None:
+    mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    if str(mode).lower() != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
+
+
+def set_durable(db: Database, durable: bool = True) -> None:
+    """synchronous=FULL for reviewer work (not re-derivable), NORMAL for extraction."""
+    db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+
+
+def schema_version(db: Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database, *, backup: bool = True) -> list[str]:
+    """Apply pending migrations in one BEGIN IMMEDIATE transaction; return their names.
+
+    An existing database with data is first copied with ``VACUUM INTO`` next to itself
+    (``<db>.pre-v<N>.bak``) so a migration can always be undone by hand.
+    """
+    version = schema_version(db)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"database schema v{version} is newer than this tool (v{SCHEMA_VERSION}); upgrade"
+        )
+    pending = [m.name for m in migrations.pending(db)]
+    if not pending:
+        return []
+    path = getattr(db, "path", ":memory:")
+    if backup and path != ":memory:" and "documents" in db.table_names():
+        target = f"{path}.pre-v{version}.bak"
+        if not os.path.exists(target):
+            try:
+                db.execute("VACUUM INTO ?", [target])
+            except sqlite3.OperationalError as error:
+                if _is_busy(error):
+                    raise
+                if not os.path.exists(target):
+                    raise StoreError(f"cannot back up {path} before migrating: {error}") from None
+    with write_transaction(db, what="the schema migration"):
+        applied = [m.name for m in migrations.pending(db)]
+        migrations.apply(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return applied
+
+
+@contextmanager
+def write_transaction(db: Database, *, what: str = "") -> Iterator[Database]:
+    """One write unit: ``BEGIN IMMEDIATE`` ... ``COMMIT`` (a savepoint when nested).
+
+    A lock not obtained within busy_timeout raises DatabaseBusy; any exception rolls the
+    whole unit back.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        savepoint = f"attribution_{secrets.token_hex(6)}"
+        conn.execute(f"SAVEPOINT {savepoint}")
+        try:
+            yield db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if _is_busy(error):
+            raise _busy(db, error, what) from None
+        raise
+    try:
+        yield db
+    except BaseException as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if _is_busy(error):
+            raise _busy(db, error, what) from None
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if _is_busy(error):
+            raise _busy(db, error, what) from None
+        raise
+
+
+@contextmanager
+def read_transaction(db: Database) -> Iterator[Database]:
+    """One consistent snapshot for several SELECTs (never write inside it)."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+# --------------------------------------------------------------------------- run ledger
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def mark_aborted_runs(db: Database) -> list[str]:
+    """Label runs left ``running`` by a process of this host that no longer exists."""
+    host = socket.gethostname()
+    with write_transaction(db, what="the run ledger"):
+        stale = [
+            row[0]
+            for row in db.execute(
+                "SELECT id, pid FROM runs WHERE status = 'running' AND host = ?", [host]
+            ).fetchall()
+            if row[1] is None or (row[1] != os.getpid() and not _pid_alive(row[1]))
+        ]
+        for run_id in stale:
+            db.execute(
+                "UPDATE runs SET status = 'aborted', ended_at = ? WHERE id = ?",
+                [utc_now(), run_id],
+            )
+    return stale
+
+
+def start_run(
+    db: Database,
+    command: str,
+    *,
+    model: str | None = None,
+    model_version: str | None = None,
+    spacy_version: str | None = None,
+    extractor_version: str = EXTRACTOR_VERSION,
+) -> str:
+    """Insert a ``running`` row in the run ledger and return its id."""
+    run_id = uuid.uuid4().hex
+    with write_transaction(db, what="the run ledger"):
+        db.execute(
+            "INSERT INTO runs (id, command, extractor_version, tool_version, model,"
+            " model_version, spacy_version, pid, host, started_at, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+            [
+                run_id, command, extractor_version, __version__, model, model_version,
+                spacy_version, os.getpid(), socket.gethostname(), utc_now(),
+            ],
+        )  # fmt: skip
+    return run_id
+
+
+RUN_COUNTERS = (
+    "n_inputs", "n_stored", "n_unchanged", "n_skipped", "n_rejected", "n_failed",
+    "n_statements", "n_claims",
+)  # fmt: skip
+
+
+def finish_run(db: Database, run_id: str, status: str, counts: dict[str, int]) -> None:
+    """Record the end of a run: status and counters."""
+    values = {name: int(counts.get(name, 0)) for name in RUN_COUNTERS}
+    assignments = ", ".join(f"{name} = :{name}" for name in RUN_COUNTERS)
+    with write_transaction(db, what="the run ledger"):
+        db.execute(
+            f"UPDATE runs SET status = :status, ended_at = :ended, {assignments} WHERE id = :id",
+            {**values, "status": status, "ended": utc_now(), "id": run_id},
+        )
+
+
+def record_input_problem(
+    db: Database, run_id: str | None, source: str, status: str, reason: str
+) -> None:
+    """Append one rejected / skipped / failed input to ``ingest_errors``."""
+    with write_transaction(db, what=source):
+        db.execute(
+            "INSERT INTO ingest_errors (run_id, source, status, reason, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [run_id, source, status, reason, utc_now()],
+        )
+
+
+# --------------------------------------------------------------------------- records
+
+
+def statement_id(doc_key: str, extractor_version: str, start: int, end: int, kind: str) -> str:
+    """Deterministic statement id (R2.2)."""
+    return short_hash(doc_key, extractor_version, start, end, kind)
+
+
+def _check_span(text: str, span: Span | None, what: str, source: str) -> None:
+    if span is None:
+        return
+    if not (0 <= span.start <= span.end <= len(text)) or text[span.start : span.end] != span.text:
+        raise StoreError(
+            f"{source}: {what} span [{span.start}:{span.end}] does not slice the document text"
+        )
+
+
+def _anchor(text: str, start: int, end: int) -> tuple[str, str]:
+    return text[max(0, start - ANCHOR_CONTEXT) : start], text[end : end + ANCHOR_CONTEXT]
+
+
+def _statement_record(
+    doc: Document, version: str, statement: Statement, run_id: str | None, now: str
+) -> dict[str, Any]:
+    text = doc.text
+    for what, span in (
+        ("content", statement.content),
+        ("sentence", statement.sentence),
+        ("cue", statement.cue),
+        ("speaker", statement.speaker_mention),
+    ):
+        _check_span(text, span, what, doc.source or doc.id)
+    content, cue, mention, speaker = (
+        statement.content, statement.cue, statement.speaker_mention, statement.speaker
+    )  # fmt: skip
+    prefix, suffix = _anchor(text, content.start, content.end)
+    kind_token = f"statement/{statement.type}"
+    return {
+        "id": statement_id(doc.sha256, version, content.start, content.end, kind_token),
+        "document_id": doc.sha256,
+        "kind": "statement",
+        "type": str(statement.type),
+        "content": content.text,
+        "content_start": content.start,
+        "content_end": content.end,
+        "speaker_id": speaker_id(speaker.name, str(speaker.kind)) if speaker else None,
+        "speaker_mention": mention.text if mention else None,
+        "speaker_start": mention.start if mention else None,
+        "speaker_end": mention.end if mention else None,
+        "role": speaker.role if speaker else None,
+        "organisation": speaker.organisation if speaker else None,
+        "cue": cue.text if cue else None,
+        "cue_start": cue.start if cue else None,
+        "cue_end": cue.end if cue else None,
+        "stance": str(statement.stance),
+        "sentence": statement.sentence.text,
+        "sentence_start": statement.sentence.start,
+        "sentence_end": statement.sentence.end,
+        "rule": statement.rule,
+        "resolution": statement.resolution or None,
+        "confidence": statement.confidence,
+        "score": None,
+        "reasons": "[]",
+        "anchor_prefix": prefix,
+        "anchor_suffix": suffix,
+        "extractor_version": version,
+        "run_id": run_id,
+        "extracted_at": now,
+    }
+
+
+def _claim_record(
+    doc: Document, version: str, claim: Claim, run_id: str | None, now: str
+) -> dict[str, Any]:
+    span = claim.span
+    _check_span(doc.text, span, "claim", doc.source or doc.id)
+    prefix, suffix = _anchor(doc.text, span.start, span.end)
+    kind = str(claim.kind)
+    return {
+        "id": statement_id(doc.sha256, version, span.start, span.end, kind),
+        "document_id": doc.sha256,
+        "kind": kind,
+        "type": None,
+        "content": span.text,
+        "content_start": span.start,
+        "content_end": span.end,
+        "speaker_id": None,
+        "speaker_mention": None,
+        "speaker_start": None,
+        "speaker_end": None,
+        "role": None,
+        "organisation": None,
+        "cue": None,
+        "cue_start": None,
+        "cue_end": None,
+        "stance": None,
+        "sentence": span.text,
+        "sentence_start": span.start,
+        "sentence_end": span.end,
+        "rule": f"claim/{kind}",
+        "resolution": None,
+        "confidence": None,
+        "score": float(claim.score),
+        "reasons": json.dumps(list(claim.reasons), ensure_ascii=False),
+        "anchor_prefix": prefix,
+        "anchor_suffix": suffix,
+        "extractor_version": version,
+        "run_id": run_id,
+        "extracted_at": now,
+    }
+
+
+def extraction_records(
+    extraction: Extraction, run_id: str | None, now: str | None = None
+) -> list[dict[str, Any]]:
+    """Statement rows (statements first, then claims), validated and de-duplicated by id."""
+    doc = extraction.document
+    version = extraction.extractor_version or EXTRACTOR_VERSION
+    now = now or utc_now()
+    records = [_statement_record(doc, version, s, run_id, now) for s in extraction.statements]
+    records += [_claim_record(doc, version, c, run_id, now) for c in extraction.claims]
+    unique: dict[str, dict[str, Any]] = {}
+    for record in records:
+        unique.setdefault(record["id"], record)
+    return list(unique.values())
+
+
+def speaker_id(name: str, kind: str) -> str:
+    return short_hash("speaker", kind, name)
+
+
+def organisation_id(name: str) -> str:
+    return short_hash("organisation", name)
+
+
+def _aliases(statement: Statement) -> set[str]:
+    speaker = statement.speaker
+    if speaker is None:
+        return set()
+    aliases = {speaker.name}
+    words = speaker.name.split()
+    if str(speaker.kind) == "person" and len(words) > 1:
+        aliases.add(words[-1])
+    mention = statement.speaker_mention
+    if mention is not None:
+        text = " ".join(mention.text.split())
+        first = text.split(" ", 1)[0].casefold() if text else ""
+        if text and text[0].isupper() and first not in PRONOUNS:
+            aliases.add(text)
+    return aliases
+
+
+def _store_speakers(db: Database, statements: Sequence[Statement]) -> None:
+    for statement in statements:
+        speaker = statement.speaker
+        if speaker is None:
+            continue
+        kind = str(speaker.kind)
+        sid = speaker_id(speaker.name, kind)
+        org_id = None
+        if speaker.organisation:
+            org_id = organisation_id(speaker.organisation)
+            db.execute(
+                "INSERT INTO organisations (id, name, key) VALUES (?, ?, ?)"
+                " ON CONFLICT(id) DO NOTHING",
+                [org_id, speaker.organisation, fold(speaker.organisation)],
+            )
+        db.execute(
+            "INSERT INTO speakers (id, name, kind, role, organisation, organisation_id)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            [sid, speaker.name, kind, speaker.role, speaker.organisation, org_id],
+        )
+        if speaker.role:
+            db.execute(
+                "UPDATE speakers SET role = ? WHERE id = ? AND role IS NULL",
+                [speaker.role, sid],
+            )
+        if speaker.organisation:
+            db.execute(
+                "UPDATE speakers SET organisation = ?, organisation_id = ?"
+                " WHERE id = ? AND organisation IS NULL",
+                [speaker.organisation, org_id, sid],
+            )
+        for alias in _aliases(statement):
+            db.execute(
+                "INSERT INTO speaker_aliases (speaker_id, alias, alias_key) VALUES (?, ?, ?)"
+                " ON CONFLICT(speaker_id, alias) DO NOTHING",
+                [sid, alias, fold(alias)],
+            )
+
+
+STATEMENT_COLUMNS = (
+    "id", "document_id", "kind", "type", "content", "content_start", "content_end",
+    "speaker_id", "speaker_mention", "speaker_start", "speaker_end", "role", "organisation",
+    "cue", "cue_start", "cue_end", "stance", "sentence", "sentence_start", "sentence_end",
+    "rule", "resolution", "confidence", "score", "reasons", "anchor_prefix", "anchor_suffix",
+    "extractor_version", "run_id", "extracted_at",
+)  # fmt: skip
+# Columns compared when a re-extraction produces an id that already exists.
+DERIVED_COLUMNS = tuple(
+    c for c in STATEMENT_COLUMNS if c not in {"id", "document_id", "run_id", "extracted_at"}
+)
+
+
+def _insert_statement(db: Database, record: dict[str, Any]) -> None:
+    columns = ", ".join(STATEMENT_COLUMNS)
+    marks = ", ".join(f":{c}" for c in STATEMENT_COLUMNS)
+    db.execute(f"INSERT INTO statements ({columns}) VALUES ({marks})", record)
+
+
+def version_key(doc: Document) -> str:
+    """What makes two texts versions of one article: its URL, else its source."""
+    return doc.url or doc.source or doc.id
+
+
+# --------------------------------------------------------------------------- re-anchoring
+
+
+def _locate(old: dict[str, Any], text: str) -> tuple[int, int] | None:
+    """Find an old statement's text in (possibly changed) document text, W3C-quote style."""
+    exact, start, end = old["content"], old["content_start"], old["content_end"]
+    if text[start:end] == exact:
+        return start, end
+    if not exact:
+        return None
+    best: tuple[int, int, int] | None = None
+    position = text.find(exact)
+    while position >= 0:
+        before = text[max(0, position - ANCHOR_CONTEXT) : position]
+        after = text[position + len(exact) : position + len(exact) + ANCHOR_CONTEXT]
+        score = _common_suffix(old["anchor_prefix"], before) + _common_prefix(
+            old["anchor_suffix"], after
+        )
+        key = (score, -abs(position - start), position)
+        if best is None or key[:2] > best[:2]:
+            best = key
+        position = text.find(exact, position + 1)
+    if best is None:
+        return None
+    return best[2], best[2] + len(exact)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])
+
+
+def best_match(
+    old: dict[str, Any], text: str, candidates: Sequence[dict[str, Any]]
+) -> tuple[dict[str, Any], float] | None:
+    """The candidate statement the old one's anchor lands on, with its overlap ratio."""
+    located = _locate(old, text)
+    if located is None:
+        return None
+    start, end = located
+    best: tuple[tuple[float, int, int], dict[str, Any], float] | None = None
+    for candidate in candidates:
+        c_start, c_end = candidate["content_start"], candidate["content_end"]
+        overlap = min(end, c_end) - max(start, c_start)
+        if overlap <= 0:
+            continue
+        ratio = overlap / (max(end, c_end) - min(start, c_start))
+        if ratio < MIN_ANCHOR_OVERLAP:
+            continue
+        key = (ratio, int(candidate["kind"] == old["kind"]), -abs(c_start - start))
+        if best is None or key > best[0]:
+            best = (key, candidate, ratio)
+    return (best[1], best[2]) if best else None
+
+
+def _reviewed_ids(db: Database, statement_ids: Sequence[str]) -> set[str]:
+    """Which of these statements carry at least one review (directly or via links)."""
+    if not statement_ids:
+        return set()
+    marks = ", ".join("?" for _ in statement_ids)
+    rows = db.execute(
+        f"SELECT DISTINCT target_id FROM review_targets WHERE target_id IN ({marks})",
+        list(statement_ids),
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def link_reviews(
+    db: Database,
+    old_rows: Sequence[dict[str, Any]],
+    text: str,
+    new_rows: Sequence[dict[str, Any]],
+    run_id: str | None,
+    method: str,
+) -> tuple[int, int]:
+    """Link each reviewed old statement to the new statement its anchor matches.
+
+    Returns (linked, unmatched). Nothing is deleted; unmatched reviews stay attached to their
+    old statement and show as orphaned once it is no longer current.
+    """
+    reviewed = _reviewed_ids(db, [row["id"] for row in old_rows])
+    linked = unmatched = 0
+    now = utc_now()
+    for old in old_rows:
+        if old["id"] not in reviewed:
+            continue
+        match = best_match(old, text, new_rows)
+        if match is None:
+            unmatched += 1
+            continue
+        new, ratio = match
+        if new["id"] == old["id"]:
+            continue
+        kind = "same-span" if ratio == 1.0 else "anchor-overlap"
+        db.execute(
+            "INSERT INTO statement_links (from_id, to_id, method, score, run_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(from_id, to_id) DO NOTHING",
+            [old["id"], new["id"], f"{method}:{kind}", round(ratio, 6), run_id, now],
+        )
+        linked += 1
+    return linked, unmatched
+
+
+def _rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# --------------------------------------------------------------------------- storing
+
+
+def store_extraction(db: Database, extraction: Extraction, run_id: str | None) -> str:
+    """Store one document with everything derived from it, in one transaction.
+
+    Returns ``"stored"`` or ``"unchanged"`` (the same text is already stored; at most a new
+    source row is added). The ``complete`` marker is the last write of the transaction.
+    """
+    doc = extraction.document
+    key = doc.sha256
+    if key != sha256_text(doc.text):
+        raise StoreError(f"{doc.source or doc.id}: document hash does not match its text")
+    records = extraction_records(extraction, run_id)  # validates every span before writing
+    source = doc.source or doc.id
+    now = utc_now()
+    with write_transaction(db, what=source):
+        if db.execute("SELECT 1 FROM documents WHERE id = ?", [key]).fetchone():
+            _add_source(db, doc, run_id, now)
+            return "unchanged"
+        vkey = version_key(doc)
+        previous = db.execute(
+            "SELECT id FROM documents WHERE version_key = ? AND complete = 1"
+            " ORDER BY ingested_at DESC, rowid DESC LIMIT 1",
+            [vkey],
+        ).fetchone()
+        db.execute(
+            "INSERT INTO documents (id, external_id, source, version_key, previous_id, title,"
+            " published, publisher, url, author, text, text_sha256, raw_sha256, byte_length,"
+            " encoding, normalisation, warnings, agencies, extractor_version, run_id,"
+            " ingested_at, complete)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            [
+                key, doc.id, source, vkey, previous[0] if previous else None, doc.title,
+                extraction.published or doc.published, doc.publisher, doc.url, doc.author,
+                doc.text, key, doc.raw_sha256, doc.byte_length, doc.encoding,
+                json.dumps(list(doc.normalisation)),
+                json.dumps(list(doc.warnings) + list(extraction.warnings), ensure_ascii=False),
+                json.dumps(list(extraction.agencies), ensure_ascii=False),
+                extraction.extractor_version or EXTRACTOR_VERSION, run_id, now,
+            ],
+        )  # fmt: skip
+        _add_source(db, doc, run_id, now)
+        _store_speakers(db, extraction.statements)
+        for record in records:
+            _insert_statement(db, record)
+        if previous:
+            old_rows = _rows(
+                db, "SELECT * FROM statements WHERE document_id = ? AND current = 1", [previous[0]]
+            )
+            link_reviews(db, old_rows, doc.text, records, run_id, "new-version")
+        _mark_complete(db, key)
+    return "stored"
+
+
+def _add_source(db: Database, doc: Document, run_id: str | None, now: str) -> None:
+    db.execute(
+        "INSERT INTO document_sources (document_id, source, raw_sha256, run_id, first_seen_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(document_id, source) DO NOTHING",
+        [doc.sha256, doc.source or doc.id, doc.raw_sha256, run_id, now],
+    )
+
+
+def _mark_complete(db: Database, key: str) -> None:
+    """Counts and the completion marker: always the last write for a document."""
+    db.execute(
+        "UPDATE documents SET"
+        " n_statements = (SELECT count(*) FROM statements"
+        "   WHERE document_id = :id AND current = 1 AND kind = 'statement'),"
+        " n_claims = (SELECT count(*) FROM statements"
+        "   WHERE document_id = :id AND current = 1 AND kind != 'statement'),"
+        " complete = 1 WHERE id = :id",
+        {"id": key},
+    )
+
+
+@dataclass
+class ReextractOutcome:
+    """What re-extracting one stored document changed."""
+
+    document_id: str
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    kept: int = 0
+    linked: int = 0
+    unmatched: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retired)
+
+
+def apply_reextraction(
+    db: Database, extraction: Extraction, run_id: str | None
+) -> ReextractOutcome:
+    """Replace a stored document's derived statements with a new extraction.
+
+    Statements the new extraction no longer produces are kept with ``current = 0``; reviews
+    on them are linked to the new statement their anchor matches (R3.3). Reviews are never
+    written here.
+    """
+    doc = extraction.document
+    key = doc.sha256
+    records = extraction_records(extraction, run_id)
+    outcome = ReextractOutcome(key)
+    with write_transaction(db, what=doc.source or key):
+        stored = db.execute("SELECT text FROM documents WHERE id = ?", [key]).fetchone()
+        if stored is None or stored[0] != doc.text:
+            raise StoreError(f"document {key} is not stored with this text")
+        old_rows = {
+            row["id"]: row
+            for row in _rows(db, "SELECT * FROM statements WHERE document_id = ?", [key])
+        }
+        _store_speakers(db, extraction.statements)
+        new_ids = set()
+        for record in records:
+            new_ids.add(record["id"])
+            old = old_rows.get(record["id"])
+            if old is None:
+                _insert_statement(db, record)
+                outcome.added += 1
+            elif any(old[c] != record[c] for c in DERIVED_COLUMNS) or not old["current"]:
+                assignments = ", ".join(f"{c} = :{c}" for c in STATEMENT_COLUMNS if c != "id")
+                db.execute(
+                    f"UPDATE statements SET {assignments}, current = 1, retired_run_id = NULL"
+                    " WHERE id = :id",
+                    record,
+                )
+                outcome.updated += 1
+            else:
+                outcome.kept += 1
+        retired = [row for sid, row in old_rows.items() if sid not in new_ids and row["current"]]
+        for row in retired:
+            db.execute(
+                "UPDATE statements SET current = 0, retired_run_id = ? WHERE id = ?",
+                [run_id, row["id"]],
+            )
+        outcome.retired = len(retired)
+        outcome.linked, outcome.unmatched = link_reviews(
+            db, retired, doc.text, records, run_id, "reextract"
+        )
+        version = extraction.extractor_version or EXTRACTOR_VERSION
+        db.execute(
+            "UPDATE documents SET extractor_version = ?, agencies = ?,"
+            " published = coalesce(?, published) WHERE id = ?",
+            [
+                version,
+                json.dumps(list(extraction.agencies), ensure_ascii=False),
+                extraction.published,
+                key,
+            ],
+        )
+        _mark_complete(db, key)
+    return outcome
+
+
+def stored_document(row: dict[str, Any]) -> Document:
+    """Rebuild the Document a stored row was made from (for re-extraction)."""
+    return Document(
+        id=row["external_id"] or row["id"],
+        text=row["text"],
+        source=row["source"],
+        title=row["title"],
+        published=row["published"],
+        publisher=row["publisher"],
+        url=row["url"],
+        author=row["author"],
+        encoding=row["encoding"] or "utf-8",
+        raw_sha256=row["raw_sha256"],
+        byte_length=row["byte_length"],
+        normalisation=tuple(json.loads(row["normalisation"] or "[]")),
+        sha256=row["text_sha256"],
+    )
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@dataclass
+class Outcome:
+    """What happened to one input."""
+
+    source: str
+    status: str  # stored | unchanged | skipped | rejected | failed
+    reason: str = ""
+    document_id: str | None = None
+    n_statements: int = 0
+    n_claims: int = 0
+
+
+@dataclass
+class IngestReport:
+    run_id: str | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    status: str = "running"
+    interrupted: bool = False
+
+    def counts(self) -> dict[str, int]:
+        counts = {name: 0 for name in RUN_COUNTERS}
+        for outcome in self.outcomes:
+            counts["n_inputs"] += 1
+            counts[f"n_{outcome.status}"] = counts.get(f"n_{outcome.status}", 0) + 1
+            counts["n_statements"] += outcome.n_statements
+            counts["n_claims"] += outcome.n_claims
+        return counts
+
+    @property
+    def problems(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status in {"rejected", "failed"}]
+
+
+def _problem_fields(item: Any) -> tuple[str, str, str] | None:
+    if isinstance(item, Document):
+        return None
+    status = str(getattr(item, "status", "failed"))
+    return str(getattr(item, "source", "?")), status, str(getattr(item, "reason", item))
+
+
+def resilient_extract(documents: Iterable[Document], extractor: Extractor) -> Iterator[Any]:
+    """Run ``extractor`` lazily; a document it raises on becomes a ``failed`` Outcome.
+
+    The extractor yields in input order, so the first document fed but not yet returned is
+    the one that failed; extraction resumes with the documents after it.
+    """
+    source = iter(documents)
+    pending: list[Document] = []
+
+    def feed() -> Iterator[Document]:
+        for document in source:
+            pending.append(document)
+            yield document
+
+    while True:
+        try:
+            for extraction in extractor(feed()):
+                if pending:
+                    pending.pop(0)
+                yield extraction
+            return
+        except (KeyboardInterrupt, DatabaseBusy, MemoryError):
+            raise
+        except Exception as error:  # one document's failure never aborts the batch
+            if not pending:
+                raise
+            failed = pending.pop(0)
+            yield Outcome(
+                failed.source or failed.id,
+                "failed",
+                f"extraction failed: {type(error).__name__}: {error}",
+            )
+            rest = list(pending)
+            pending.clear()
+            source = _chain(rest, source)
+
+
+def _chain(first: list[Document], rest: Iterator[Document]) -> Iterator[Document]:
+    yield from first
+    yield from rest
+
+
+def ingest_paths(
+    db_path: str | Path,
+    paths: Sequence[str | Path],
+    *,
+    model: str | None = None,
+    max_bytes: int | None = None,
+    workers: int = 1,
+    fail_fast: bool = False,
+    busy_timeout: int = DEFAULT_BUSY_TIMEOUT_MS,
+    extractor: Extractor | None = None,
+    documents: Iterable[Any] | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+    report: IngestReport | None = None,
+) -> IngestReport:
+    """Read, extract and store; one transaction per document.
+
+    ``documents`` (Document or input-problem objects) replaces reading ``paths``; ``extractor``
+    replaces the spaCy extractor. The database connection is closed while NLP worker processes
+    start (no connection crosses a fork) and only this process writes. On Ctrl-C the finished
+    documents stay committed and the run is labelled ``interrupted``.
+    """
+    from . import ingest as ingest_module
+
+    report = report if report is not None else IngestReport()
+    model_version = spacy_version = None
+    if extractor is None:
+        from .extract import extract_documents
+        from .nlp import load_pipeline, model_name
+
+        nlp = load_pipeline(model)  # PipelineNotFound before any database work
+        model = model_name(model)
+        model_version = str(nlp.meta.get("version", "")) or None
+        import spacy
+
+        spacy_version = spacy.__version__
+
+        def extractor(docs: Iterable[Document]) -> Iterator[Extraction]:
+            return extract_documents(docs, model=model, n_process=max(1, workers))
+
+    if documents is None:
+        kwargs: dict[str, Any] = {} if max_bytes is None else {"max_bytes": max_bytes}
+        documents = ingest_module.read_documents([Path(p) for p in paths], **kwargs)
+
+    db = connect(db_path, busy_timeout=busy_timeout)
+    mark_aborted_runs(db)
+    report.run_id = run_id = start_run(
+        db, "ingest", model=model, model_version=model_version, spacy_version=spacy_version
+    )
+    known = {row[0] for row in db.execute("SELECT id FROM documents").fetchall()}
+    known_sources = {
+        (row[0], row[1])
+        for row in db.execute("SELECT document_id, source FROM document_sources").fetchall()
+    }
+    db.close()
+
+    side: list[Any] = []
+    seen: set[str] = set()
+
+    def fresh() -> Iterator[Document]:
+        for item in documents:
+            if not isinstance(item, Document):
+                side.append(item)
+            elif item.sha256 in known or item.sha256 in seen:
+                side.append(item)
+            else:
+                seen.add(item.sha256)
+                yield item
+
+    state: dict[str, Database] = {}
+
+    def database() -> Database:
+        if "db" not in state:
+            state["db"] = connect(db_path, busy_timeout=busy_timeout, migrate_schema=False)
+        return state["db"]
+
+    def emit(outcome: Outcome) -> bool:
+        report.outcomes.append(outcome)
+        if outcome.status in {"rejected", "failed", "skipped"}:
+            record_input_problem(database(), run_id, outcome.source, outcome.status, outcome.reason)
+        if progress:
+            progress(outcome)
+        return fail_fast and outcome.status in {"rejected", "failed"}
+
+    def handle_side(item: Any) -> bool:
+        fields = _problem_fields(item)
+        if fields is not None:
+            return emit(Outcome(*fields))
+        doc: Document = item
+        source = doc.source or doc.id
+        if (doc.sha256, source) not in known_sources and doc.sha256 in known:
+            _add_source_row(database(), doc, run_id)
+            known_sources.add((doc.sha256, source))
+        return emit(Outcome(source, "unchanged", "already stored", doc.sha256))
+
+    stop = False
+    try:
+        for item in resilient_extract(fresh(), extractor):
+            while side and not stop:
+                stop = handle_side(side.pop(0))
+            if stop:
+                break
+            if isinstance(item, Outcome):
+                stop = emit(item)
+            else:
+                stop = emit(_store_one(database(), item, run_id))
+            if stop:
+                break
+        while side and not stop:
+            stop = handle_side(side.pop(0))
+        counts = report.counts()
+        report.status = (
+            "completed_with_errors" if counts["n_rejected"] or counts["n_failed"] else "completed"
+        )
+        finish_run(database(), run_id, report.status, counts)
+    except KeyboardInterrupt:
+        report.interrupted = True
+        report.status = "interrupted"
+        try:
+            finish_run(database(), run_id, "interrupted", report.counts())
+        except Exception:  # the run stays 'running' and is labelled aborted next time
+            pass
+        raise
+    finally:
+        if "db" in state:
+            state["db"].close()
+    return report
+
+
+def _add_source_row(db: Database, doc: Document, run_id: str | None) -> None:
+    with write_transaction(db, what=doc.source or doc.id):
+        if db.execute("SELECT 1 FROM documents WHERE id = ?", [doc.sha256]).fetchone():
+            _add_source(db, doc, run_id, utc_now())
+
+
+def _store_one(db: Database, extraction: Extraction, run_id: str) -> Outcome:
+    doc = extraction.document
+    source = doc.source or doc.id
+    try:
+        status = store_extraction(db, extraction, run_id)
+    except (DatabaseBusy, KeyboardInterrupt):
+        raise
+    except sqlite3.OperationalError as error:
+        if _is_busy(error):
+            raise _busy(db, error, source) from None
+        return Outcome(source, "failed", f"not stored: {error}")
+    except (StoreError, sqlite3.DatabaseError, ValueError) as error:
+        return Outcome(source, "failed", f"not stored: {error}")
+    if status == "unchanged":
+        return Outcome(source, "unchanged", "already stored", doc.sha256)
+    row = db.execute(
+        "SELECT n_statements, n_claims FROM documents WHERE id = ?", [doc.sha256]
+    ).fetchone()
+    return Outcome(source, "stored", "", doc.sha256, row[0] or 0, row[1] or 0)
+
+
+# --------------------------------------------------------------------------- verify, digest
+
+
+def verify(db: Database, *, full: bool = True) -> list[str]:
+    """Every problem found: integrity check, document hashes, span slices, counts (R6, R1.7)."""
+    problems: list[str] = []
+    pragma = "integrity_check" if full else "quick_check"
+    with read_transaction(db):
+        results = [row[0] for row in db.execute(f"PRAGMA {pragma}").fetchall()]
+        if results != ["ok"]:
+            problems += [f"{pragma}: {result}" for result in results]
+        for row in db.execute("PRAGMA foreign_key_check").fetchall():
+            problems.append(f"foreign key: {row[0]} row {row[1]} -> {row[2]} missing")
+        texts: dict[str, str] = {}
+        for doc_id, source, text, text_sha, complete in db.execute(
+            "SELECT id, source, text, text_sha256, complete FROM documents"
+        ).fetchall():
+            texts[doc_id] = text
+            actual = sha256_text(text)
+            if actual != text_sha or actual != doc_id:
+                problems.append(
+                    f"document {doc_id} ({source}): text sha256 is {actual}, stored {text_sha}"
+                )
+            if complete != 1:
+                problems.append(f"document {doc_id} ({source}): not marked complete")
+        span_columns = (
+            ("content", "content_start", "content_end"),
+            ("sentence", "sentence_start", "sentence_end"),
+            ("cue", "cue_start", "cue_end"),
+            ("speaker_mention", "speaker_start", "speaker_end"),
+        )
+        cursor = db.execute(
+            "SELECT id, document_id, content, content_start, content_end, sentence,"
+            " sentence_start, sentence_end, cue, cue_start, cue_end, speaker_mention,"
+            " speaker_start, speaker_end FROM statements"
+        )
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            text = texts.get(row["document_id"])
+            if text is None:
+                problems.append(f"statement {row['id']}: document {row['document_id']} missing")
+                continue
+            for value, start, end in span_columns:
+                if row[value] is None and row[start] is None:
+                    continue
+                if row[start] is None or text[row[start] : row[end]] != row[value]:
+                    problems.append(
+                        f"statement {row['id']} in document {row['document_id']}: {value} span"
+                        f" [{row[start]}:{row[end]}] does not slice the stored text"
+                    )
+        for doc_id, n_statements, n_claims, actual_s, actual_c in db.execute(
+            "SELECT d.id, d.n_statements, d.n_claims,"
+            " (SELECT count(*) FROM statements s WHERE s.document_id = d.id AND s.current = 1"
+            "  AND s.kind = 'statement'),"
+            " (SELECT count(*) FROM statements s WHERE s.document_id = d.id AND s.current = 1"
+            "  AND s.kind != 'statement') FROM documents d"
+        ).fetchall():
+            if (n_statements, n_claims) != (actual_s, actual_c):
+                problems.append(
+                    f"document {doc_id}: records {n_statements} statements / {n_claims} claims,"
+                    f" holds {actual_s} / {actual_c}"
+                )
+    return problems
+
+
+DIGEST_EXCLUDED = ("runs", "ingest_errors")
+
+
+def digest(db: Database, *, exclude: Sequence[str] = DIGEST_EXCLUDED) -> str:
+    """sha256 of a canonical ordered dump of every table (run ledger excluded)."""
+    h = hashlib.sha256()
+    with read_transaction(db):
+        for (sql,) in db.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
+        ).fetchall():
+            h.update(sql.encode("utf-8"))
+        h.update(str(schema_version(db)).encode())
+        for table in sorted(db.table_names()):
+            if (
+                table in exclude
+                or table.startswith("statements_fts")
+                or table.startswith("sqlite_")
+            ):
+                continue
+            columns = [c.name for c in db[table].columns]
+            if table == migrations.migrations_table:
+                columns = [c for c in columns if c != "applied_at"]
+            order = ", ".join(f"[{c}]" for c in columns)
+            h.update(f"\x1e{table}\x1e".encode())
+            for row in db.execute(f"SELECT {order} FROM [{table}] ORDER BY {order}"):
+                h.update(json.dumps(row, ensure_ascii=False, default=str).encode("utf-8"))
+    return h.hexdigest()
+
+
+def review_digest(db: Database) -> str:
+    """sha256 of every review row, byte for byte, in id order."""
+    h = hashlib.sha256()
+    for row in db.execute(
+        "SELECT id, statement_id, status, note, reviewer, created_at FROM reviews ORDER BY id"
+    ):
+        h.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()

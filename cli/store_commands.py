@@ -1,0 +1,558 @@
+"""Commands over the SQLite store: ingest, quotes, speakers, search, review, history,
+reextract, verify, unattributed. Thin: parse options, call one library function, render.
+
+Exit codes (RELIABILITY R9.1): 0 ok; 2 usage; 65 some inputs rejected or failed; 66 input
+path or database missing; 70 internal error; 74 I/O error; 75 database busy; 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .app import DEFAULT_DB, DbOption, ModelOption, app, fail
+
+BusyOption = Annotated[
+    int,
+    typer.Option(
+        "--busy-timeout",
+        min=0,
+        help="Milliseconds to wait for another process's write lock before giving up (exit 75).",
+    ),
+]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        help="table: readable text; json: a list of rows, each with its statement id; "
+        "csv: one row per statement (formula-safe).",
+    ),
+]
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+@contextmanager
+def _errors(committed: str = "") -> Iterator[None]:
+    """Map library errors to one-line messages and exit codes (never a traceback)."""
+    import sqlite3
+
+    from attribution.errors import (
+        AttributionError,
+        DatabaseBusy,
+        InputError,
+        PipelineNotFound,
+        StoreError,
+    )
+
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except DatabaseBusy as error:
+        raise fail(str(error), 75) from None
+    except PipelineNotFound as error:
+        raise fail(str(error), 1) from None
+    except InputError as error:
+        raise fail(f"{error}; nothing was ingested", 66) from None
+    except StoreError as error:
+        raise fail(str(error), 74 if _is_io(error) else 1) from None
+    except AttributionError as error:
+        raise fail(str(error), 1) from None
+    except sqlite3.Error as error:
+        if os.environ.get("ATTRIBUTION_DEBUG"):
+            raise
+        raise fail(f"database error: {error}", 74 if _is_io(error) else 70) from None
+    except OSError as error:
+        raise fail(f"{error}", 74) from None
+
+
+def _is_io(error: BaseException) -> bool:
+    message = str(error).lower()
+    return "disk" in message or "i/o" in message or "full" in message or "readonly" in message
+
+
+def _open(db_path: Path, *, create: bool = False, busy_timeout: int = 5000) -> Any:
+    from attribution.store import connect
+
+    if str(db_path) != ":memory:" and not create and not db_path.exists():
+        raise fail(f"database {db_path} does not exist (run `attribution ingest` first)", 66)
+    return connect(db_path, busy_timeout=busy_timeout, create=create)
+
+
+def _safe_cell(value: Any) -> Any:
+    """CSV cell: numbers as numbers; text starting like a formula gets a leading quote."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_safe_cell(row.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+def _emit(rows: Sequence[dict[str, Any]], output: Format, columns: Sequence[str], table) -> None:
+    if output is Format.json:
+        typer.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
+    elif output is Format.csv:
+        sys.stdout.write(_csv(rows, columns))
+    else:
+        table(rows)
+
+
+def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Left-aligned text columns."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows]  # fmt: skip
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _statement_columns() -> list[str]:
+    from attribution.queries import EXTRA_KEYS, ROW_KEYS
+
+    return list(ROW_KEYS) + list(EXTRA_KEYS)
+
+
+def _print_statements(rows: Sequence[dict[str, Any]], *, group: bool = True) -> None:
+    if not rows:
+        typer.echo("no statements match")
+        return
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        key = (row["speaker"] or "", row["speaker_kind"] or "") if group else ("", "")
+        groups.setdefault(key, []).append(row)
+    if group:
+        order = sorted(groups, key=lambda k: (k[0] == "", k[0].casefold(), k[1]))
+    else:
+        order = list(groups)
+    for key in order:
+        items = groups[key]
+        if group:
+            first = items[0]
+            details = [
+                d for d in (first["speaker_kind"], first["role"], first["organisation"]) if d
+            ]
+            name = key[0] or "(no speaker)"
+            noun = "statement" if len(items) == 1 else "statements"
+            suffix = f" ({'; '.join(details)})" if details and key[0] else ""
+            typer.echo(f"{name}{suffix}: {len(items)} {noun}")
+        for row in items:
+            meta = [row["id"], row["type"] or row["kind"], row["cue"] or "", f"[{row['status']}]"]
+            if row["score"] is not None:
+                meta.append(f"score={row['score']:.2f}")
+            if not group and row["speaker"]:
+                meta.append(f"speaker={row['speaker']}")
+            meta.append(row["published"] or "-")
+            meta.append(row["document_title"] or row["source"] or row["document_id"][:12])
+            typer.echo("  " + "  ".join(m for m in meta if m))
+            typer.echo(f"    {_one_line(row['content'])}")
+            if row["note"]:
+                typer.echo(f"    note: {_one_line(row['note'])}")
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files (.txt, .html, .jsonl) or folders to read, extract and store."),
+    ],
+    db: DbOption = DEFAULT_DB,
+    model: ModelOption = None,
+    max_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-bytes", min=1, help="Reject any document or JSONL line larger than this."
+        ),
+    ] = 10_000_000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Parser processes (spaCy n_process).")
+    ] = 1,
+    fail_fast: Annotated[
+        bool,
+        typer.Option("--fail-fast", help="Stop at the first rejected or failed input."),
+    ] = False,
+    busy_timeout: BusyOption = 5000,
+    json_summary: Annotated[
+        bool,
+        typer.Option("--json-summary", help="Print a JSON run summary instead of the table."),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No per-document progress on stderr.")
+    ] = False,
+) -> None:
+    """Extract statements from PATHS and store them; re-ingesting the same text changes nothing.
+
+    Each document is stored in its own transaction. Exit 0 when every input was stored,
+    unchanged or skipped (empty); 65 when some were rejected or failed (the rest are kept);
+    66 when a path does not exist; 75 when the database stayed locked; 130 on Ctrl-C
+    (finished documents are kept; re-run to continue).
+    """
+    from attribution.store import IngestReport, Outcome, ingest_paths
+
+    for path in paths:
+        if not path.exists():
+            raise fail(f"{path}: no such file or directory; nothing was ingested", 66)
+    done = {"n": 0}
+
+    def progress(outcome: Outcome) -> None:
+        done["n"] += 1
+        if quiet:
+            return
+        detail = outcome.reason
+        if outcome.status == "stored":
+            detail = f"{outcome.n_statements} statements, {outcome.n_claims} claims"
+        typer.echo(f"[{done['n']}] {outcome.status}: {outcome.source}" +
+                   (f" ({detail})" if detail else ""), err=True)  # fmt: skip
+
+    report = IngestReport()
+    try:
+        with _errors():
+            ingest_paths(
+                db,
+                paths,
+                model=model,
+                max_bytes=max_bytes,
+                workers=workers,
+                fail_fast=fail_fast,
+                busy_timeout=busy_timeout,
+                progress=progress,
+                report=report,
+            )
+    except KeyboardInterrupt:
+        stored = sum(1 for o in report.outcomes if o.status == "stored")
+        raise fail(
+            f"interrupted: {stored} documents committed, the one in progress was not;"
+            " re-run to continue",
+            130,
+        ) from None
+    counts = report.counts()
+    if json_summary:
+        summary = {
+            "run_id": report.run_id,
+            "status": report.status,
+            "counts": {k[2:]: v for k, v in counts.items()},
+            "inputs": [o.__dict__ for o in report.outcomes],
+        }
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        lines = [("status", "source", "detail")]
+        for outcome in report.outcomes:
+            detail = outcome.reason
+            if outcome.status == "stored":
+                detail = f"{outcome.n_statements} statements, {outcome.n_claims} claims"
+            lines.append((outcome.status, outcome.source, _one_line(detail)))
+        for line in _columns(lines):
+            typer.echo(line)
+        typer.echo(
+            f"{counts['n_stored']} stored, {counts['n_unchanged']} unchanged,"
+            f" {counts['n_skipped']} skipped, {counts['n_rejected']} rejected,"
+            f" {counts['n_failed']} failed (run {report.run_id})"
+        )
+    if report.problems:
+        raise typer.Exit(65)
+
+
+# --------------------------------------------------------------------------- listings
+
+
+def _check_filters(kind: str | None, status: str | None, since: str | None, until: str | None):
+    from attribution.queries import KIND_VALUES, valid_date
+    from attribution.schema import REVIEW_STATUSES
+
+    if kind is not None and kind.strip().lower() not in KIND_VALUES:
+        raise typer.BadParameter(f"choose one of {', '.join(KIND_VALUES)}", param_hint="--kind")
+    if status is not None and status.strip().lower() not in REVIEW_STATUSES:
+        raise typer.BadParameter(
+            f"choose one of {', '.join(REVIEW_STATUSES)}", param_hint="--status"
+        )
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None and not valid_date(value):
+            raise typer.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD", param_hint=name)
+
+
+@app.command()
+def quotes(
+    db: DbOption = DEFAULT_DB,
+    speaker: Annotated[
+        str | None,
+        typer.Option("--speaker", help="Full name, surname or alias (case-insensitive)."),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option("--organisation", help="Speakers' organisation, or the organisation itself."),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="direct, indirect or mixed; statement, unattributed or unresolved; "
+            "or a speaker kind (person, organisation, government, media, unnamed, unknown).",
+        ),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="Review status: new, in_review, verified, false, misleading, unverifiable, "
+            "dismissed.",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Published on or after (YYYY[-MM[-DD]]).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Published on or before (YYYY[-MM[-DD]]).")
+    ] = None,
+    document: Annotated[
+        str | None,
+        typer.Option("--document", help="Document id (or a prefix of 6+), external id or source."),
+    ] = None,
+    claims: Annotated[
+        bool, typer.Option("--claims", help="Also list unattributed and unresolved claims.")
+    ] = False,
+    output: FormatOption = Format.table,
+) -> None:
+    """List stored statements, grouped by speaker."""
+    from attribution.queries import statement_rows
+
+    _check_filters(kind, status, since, until)
+    with _errors():
+        database = _open(db)
+        rows = statement_rows(
+            database,
+            speaker=speaker,
+            organisation=organisation,
+            kind=kind,
+            status=status,
+            since=since,
+            until=until,
+            document=document,
+            include_claims=claims,
+        )
+    _emit(rows, output, _statement_columns(), _print_statements)
+
+
+@app.command()
+def speakers(db: DbOption = DEFAULT_DB, output: FormatOption = Format.table) -> None:
+    """List speakers with kind, role, organisation and number of statements."""
+    from attribution.queries import speaker_rows
+
+    with _errors():
+        rows = speaker_rows(_open(db))
+
+    def table(rows: Sequence[dict[str, Any]]) -> None:
+        lines = [("speaker", "kind", "role", "organisation", "statements", "aliases")]
+        for row in rows:
+            lines.append(
+                (
+                    row["name"], row["kind"], row["role"] or "", row["organisation"] or "",
+                    str(row["n_statements"]), ", ".join(row["aliases"]),
+                )
+            )  # fmt: skip
+        for line in _columns(lines):
+            typer.echo(line)
+
+    columns = ["id", "name", "kind", "role", "organisation", "n_statements", "n_documents",
+               "aliases"]  # fmt: skip
+    _emit(rows, output, columns, table)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find in statement text (all must occur).")],
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Show at most this many results.")
+    ] = None,
+    output: FormatOption = Format.table,
+) -> None:
+    """Full-text search over statement and claim text, best matches first."""
+    from attribution.queries import search as search_rows
+
+    with _errors():
+        rows = search_rows(_open(db), query, limit=limit)
+    _emit(rows, output, _statement_columns(), lambda r: _print_statements(r, group=False))
+
+
+@app.command()
+def unattributed(
+    db: DbOption = DEFAULT_DB,
+    min_score: Annotated[
+        float, typer.Option("--min-score", help="Only claims scoring at least this (0-1).")
+    ] = 0.0,
+    output: FormatOption = Format.table,
+) -> None:
+    """List check-worthy claims nobody is credited for, highest score first."""
+    from attribution.queries import unattributed_rows
+
+    with _errors():
+        rows = unattributed_rows(_open(db), min_score)
+    _emit(rows, output, _statement_columns(), lambda r: _print_statements(r, group=False))
+
+
+# --------------------------------------------------------------------------- review
+
+
+@app.command()
+def review(
+    statement: Annotated[str, typer.Argument(help="Statement id (or a unique prefix).")],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            help="new, in_review, verified, false, misleading, unverifiable or dismissed.",
+        ),
+    ],
+    db: DbOption = DEFAULT_DB,
+    note: Annotated[str | None, typer.Option("--note", help="Free-text note.")] = None,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            "--reviewer",
+            envvar="ATTRIBUTION_REVIEWER",
+            help="Who reviews (env ATTRIBUTION_REVIEWER).",
+        ),
+    ] = None,
+    busy_timeout: BusyOption = 5000,
+) -> None:
+    """Record a review verdict; earlier verdicts are kept in the history."""
+    from attribution.queries import resolve_statement_id
+    from attribution.review import record_review
+
+    _check_filters(None, status, None, None)
+    with _errors():
+        database = _open(db, busy_timeout=busy_timeout)
+        full_id = resolve_statement_id(database, statement)
+        row = record_review(database, full_id, status, note=note, reviewer=reviewer)
+    typer.echo(f"{row['statement_id']}: {row['status']} (review {row['id']}, {row['created_at']})")
+
+
+@app.command()
+def history(
+    statement: Annotated[str, typer.Argument(help="Statement id (or a unique prefix).")],
+    db: DbOption = DEFAULT_DB,
+    output: FormatOption = Format.table,
+) -> None:
+    """Show every review of a statement, oldest first (including re-anchored ones)."""
+    from attribution.queries import resolve_statement_id
+    from attribution.review import history as review_history
+
+    with _errors():
+        database = _open(db)
+        full_id = resolve_statement_id(database, statement)
+        rows = review_history(database, full_id)
+
+    def table(rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            typer.echo(f"{full_id}: no reviews")
+            return
+        lines = [("when", "status", "reviewer", "note", "via")]
+        for row in rows:
+            via = row["via"] if row["via"] == "direct" else f"from {row['statement_id']}"
+            lines.append(
+                (row["created_at"], row["status"], row["reviewer"] or "",
+                 _one_line(row["note"]), via)
+            )  # fmt: skip
+        for line in _columns(lines):
+            typer.echo(line)
+
+    columns = ["id", "statement_id", "status", "note", "reviewer", "created_at", "via"]
+    _emit(rows, output, columns, table)
+
+
+@app.command()
+def reextract(
+    db: DbOption = DEFAULT_DB,
+    model: ModelOption = None,
+    all_documents: Annotated[
+        bool,
+        typer.Option("--all", help="Redo every document, not only those from older extractors."),
+    ] = False,
+    busy_timeout: BusyOption = 5000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Re-run the current extractor over stored documents; reviews are re-anchored, never lost."""
+    from attribution.review import reextract as run_reextract
+
+    with _errors():
+        database = _open(db, busy_timeout=busy_timeout)
+        try:
+            report = run_reextract(database, model=model, all=all_documents)
+        except KeyboardInterrupt:
+            raise fail(
+                "interrupted: finished documents were kept; re-run to continue", 130
+            ) from None
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(
+            f"{report.documents} documents re-extracted: {report.changed} changed,"
+            f" {report.unchanged} unchanged, {len(report.failed)} failed;"
+            f" statements +{report.added} ~{report.updated} -{report.retired};"
+            f" reviews re-anchored {report.relinked}, orphaned {report.orphaned_reviews}"
+            f" (run {report.run_id})"
+        )
+        for failed in report.failed:
+            typer.echo(f"failed: {failed.source}: {failed.reason}", err=True)
+    if report.failed:
+        raise typer.Exit(65)
+
+
+@app.command()
+def verify(
+    db: DbOption = DEFAULT_DB,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="PRAGMA quick_check instead of integrity_check.")
+    ] = False,
+) -> None:
+    """Check every stored span, every document hash and the SQLite integrity; exit 1 on failure."""
+    from attribution.store import verify as verify_store
+
+    with _errors():
+        problems = verify_store(_open(db), full=not quick)
+    if problems:
+        for problem in problems:
+            typer.echo(problem)
+        raise fail(f"{len(problems)} problems found in {db}", 1)
+    typer.echo(f"{db}: ok")
