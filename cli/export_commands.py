@@ -242,17 +242,15 @@ def import_reviews_command(
     an unknown or repeated id, or an invalid status, are reported with their row number and
     skipped, never guessed: exit 65 if any were (the other rows are recorded).
     """
-    from attribution.export import import_reviews, plan_reviews, read_sheet
+    from attribution.export import import_reviews, plan_reviews, read_sheet, review_state
 
     with _errors():
         if not sheet.is_file():
             raise fail(f"{sheet}: no such file; nothing was recorded", 66)
         database = _open(db)
         if dry_run:
-            from attribution.queries import statement_rows
-
-            current = {r["id"]: r for r in statement_rows(database, include_claims=True)}
-            plan = plan_reviews(read_sheet(sheet), current)
+            current, retired = review_state(database)
+            plan = plan_reviews(read_sheet(sheet), current, retired)
             recorded, rejected, unchanged = plan.changes, plan.rejected, plan.unchanged
         else:
             result = import_reviews(database, sheet, reviewer=reviewer)
@@ -287,7 +285,7 @@ def serve(
     host: Annotated[
         str, typer.Option("--host", help="Interface to listen on (loopback by default).")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8001,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8001,
 ) -> None:
     """Browse, search and review statements in Datasette (install the `serve` extra).
 

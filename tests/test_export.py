@@ -452,3 +452,19 @@ def test_sigkill_mid_export_leaves_no_file_at_the_final_name(tmp_path: Path, fmt
         proc.wait(timeout=30)
     assert not out.exists()
     assert export_rows(seed_rows(), out, fmt).rows == 5  # the leftover temp file is no obstacle
+
+
+def test_rows_of_retired_statements_are_rejected_with_the_reason(tmp_path: Path) -> None:
+    rows = seed_rows()
+    out = tmp_path / "sheet.csv"
+    export_rows(rows, out, "csv")
+    with open(out, encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    table[1][COLUMNS.index("status")] = "verified"
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    still_current = current_of(rows[1:])
+    plan = plan_reviews(read_sheet(out), still_current, retired={rows[0]["id"]})
+    (rejection,) = plan.rejected
+    assert rejection.row == 2 and "replaced by a re-extraction" in rejection.reason
+    assert plan.changes == []

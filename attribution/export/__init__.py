@@ -119,15 +119,22 @@ class ImportResult:
     blank: int
 
 
-def import_reviews(db: Any, path: Path, *, reviewer: str | None = None) -> ImportResult:
-    """Record the status/note changes of a filled review sheet as reviews, by statement id."""
+def review_state(db: Any) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """Current statement rows by id, and the ids of statements re-extraction retired."""
     from attribution.queries import statement_rows
 
+    current = {str(row["id"]): row for row in statement_rows(db, include_claims=True)}
+    everything = statement_rows(db, include_claims=True, include_retired=True)
+    return current, {str(row["id"]) for row in everything} - set(current)
+
+
+def import_reviews(db: Any, path: Path, *, reviewer: str | None = None) -> ImportResult:
+    """Record the status/note changes of a filled review sheet as reviews, by statement id."""
     from .reviews import apply_reviews
 
     sheet = read_sheet(path)
-    current = {str(row["id"]): row for row in statement_rows(db, include_claims=True)}
-    plan = plan_reviews(sheet, current)
+    current, retired = review_state(db)
+    plan = plan_reviews(sheet, current, retired)
     # Each review commits on its own (record_review syncs it to disk); an interrupted import
     # is simply run again: rows already recorded now compare equal and are skipped.
     apply_reviews(db, plan.changes, reviewer=reviewer)
@@ -155,6 +162,7 @@ __all__ = [
     "import_reviews",
     "neutralise",
     "plan_reviews",
+    "review_state",
     "read_sheet",
     "sheet_title",
     "slugify",

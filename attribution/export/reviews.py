@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,10 +140,15 @@ def _none_if_empty(text: str | None) -> str | None:
     return text if text else None
 
 
-def plan_reviews(sheet: Sheet, current: Mapping[str, Mapping[str, Any]]) -> ImportPlan:
+def plan_reviews(
+    sheet: Sheet,
+    current: Mapping[str, Mapping[str, Any]],
+    retired: Collection[str] = (),
+) -> ImportPlan:
     """Compare each sheet row with the current status/note of its statement.
 
-    ``current`` maps statement id to a row holding at least ``status`` and ``note``.
+    ``current`` maps statement id to a row holding at least ``status`` and ``note``;
+    ``retired`` holds ids a re-extraction has replaced since the sheet was exported.
     """
     plan = ImportPlan()
     seen: dict[str, list[int]] = {}
@@ -165,7 +170,13 @@ def plan_reviews(sheet: Sheet, current: Mapping[str, Mapping[str, Any]]) -> Impo
             plan.rejected.append(Rejection(number, sid, f"id also appears in row(s) {others}"))
             continue
         if sid not in current:
-            plan.rejected.append(Rejection(number, sid, "unknown id: no such statement"))
+            reason = (
+                "statement was replaced by a re-extraction since this sheet was exported; "
+                "export a fresh sheet"
+                if sid in retired
+                else "unknown id: no such statement"
+            )
+            plan.rejected.append(Rejection(number, sid, reason))
             continue
         if row.overflow:
             plan.rejected.append(Rejection(number, sid, "values beyond the last header column"))
