@@ -49,7 +49,7 @@ def statement(
     cue_span = None
     if cue:
         at = text.find(cue, line.start, line.end)
-        cue_span = Span.of(text, at, at + len(cue))
+        cue_span = Span.of(text, at, at + len(cue)) if at >= 0 else None
     mention_span = None
     if speaker is not None:
         name = mention or speaker.name
@@ -87,18 +87,25 @@ SEED_TEXT = (
 def seed_extraction(
     text: str = SEED_TEXT, *, source: str = "seed.txt", version: str = "1", url: str | None = None
 ) -> Extraction:
-    """A small article with four statements and one unattributed claim."""
+    """A small article with five statements and one unattributed claim.
+
+    With a changed ``text``, statements whose content no longer occurs are left out.
+    """
     doc = Document(id=Path(source).stem, text=text, source=source, url=url, title="Seed")
-    statements = [
-        statement(text, "it will urge the EU to act", LITHUANIA, cue="says", mention="Lithuania",
-                  type=QuoteType.INDIRECT),
-        statement(text, '"When refugees are used as a political weapon, we must act,"',
-                  LANDSBERGIS, mention="Gabrielius Landsbergis"),
-        statement(text, '"We will talk to our colleagues."', LANDSBERGIS, cue="added",
-                  mention="Landsbergis"),
-        statement(text, "it will send additional personnel", FRONTEX, type=QuoteType.INDIRECT),
-        statement(text, '"The situation remains worrying,"', LEGGERI),
+    specs = [
+        ("it will urge the EU to act", LITHUANIA, "says", "Lithuania", QuoteType.INDIRECT),
+        ('"When refugees are used as a political weapon, we must act,"', LANDSBERGIS, "said",
+         "Gabrielius Landsbergis", QuoteType.DIRECT),
+        ('"We will talk to our colleagues."', LANDSBERGIS, "added", "Landsbergis",
+         QuoteType.DIRECT),
+        ("it will send additional personnel", FRONTEX, "said", None, QuoteType.INDIRECT),
+        ('"The situation remains worrying,"', LEGGERI, "said", None, QuoteType.DIRECT),
     ]  # fmt: skip
+    statements = [
+        statement(text, content, speaker, cue=cue, mention=mention, type=kind)
+        for content, speaker, cue, mention, kind in specs
+        if content in text
+    ]
     unattributed = "More than 800 illegal crossings were recorded in the first week of July."
     claims = [claim(text, unattributed, 0.8)]
     return Extraction(
