@@ -1,0 +1,327 @@
+"""Check-worthiness: flag what the reporter asserts in their own voice, and statements with
+no resolved speaker, so a reviewer knows which claims nobody is credited for.
+
+Unit of work. Each spaCy sentence is cut at line breaks (a sentence never spans paragraphs)
+and has the ``excluded`` spans (headline, date line, credit line, promo boxes) cut out of it;
+the remaining pieces are judged one by one, so a real claim that spaCy glued to a promo box
+or a date line still counts. As a fallback for callers that pass no ``excluded``, credit
+lines ("With reporting by ...") and promo sentences ("Read our coverage ...") are detected
+with the phrases in ``data/claims.json``.
+
+Attributed or not. A piece that overlaps a statement's content or cue is attributed when its
+main clause is: the piece's syntactic root is a statement's cue ("X said ..."), lies inside a
+statement's content ("..., according to X", a quotation), or is a reporting verb of the cue
+lexicon (``data/cues.json``). When the statement only fills a subordinate clause ("Hundreds
+have crossed since X said in May that ...", "X has been the staunchest critic, calling for
+..."), the main clause is the reporter's own claim: the whole sentence is flagged (the
+check-worthy unit is the sentence), its reasons come only from words outside the statement's
+content, and the reason "partly attributed" says so. A statement's ``sentence`` span alone
+never suppresses a piece, because that span is the whole sentence even when the statement is
+only a clause of it; a piece whose own words (outside contents and cues) number fewer than
+``min_words`` is never flagged.
+
+Score. Each reason has the weight of its kind (``weights`` in claims.json); the n-th reason of
+one kind counts ``weight * repeat_decay ** (n - 1)``; the score is the noisy-OR
+``1 - prod(1 - w)``: in [0, 1], rising with every reason, each weight readable as "how likely
+this cue alone makes the sentence worth checking". Pieces below ``min_words`` words or
+``min_score``, questions and pieces with no reason are not claims. An unresolved statement
+scores the noisy-OR of the ``unresolved`` weight and the reasons found in its content.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from .lexicons import cue_stances
+from .models import Claim, ClaimKind, Span, Statement
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["ClaimRules", "claim_rules", "flag_claims", "score_reasons"]
+
+UNRESOLVED_REASON = "speaker unresolved"
+PARTLY_ATTRIBUTED = "partly attributed"
+_CLOSERS = "\"'\u201d\u2019)]\u00bb \t\r\n"
+
+
+@dataclass(frozen=True)
+class ClaimRules:
+    """The lexicons and weights of ``data/claims.json``, parsed once."""
+
+    min_words: int
+    min_score: float
+    repeat_decay: float
+    weights: dict[str, float]
+    entity_kinds: dict[str, str]
+    numeric_labels: frozenset[str]
+    weak_number_words: frozenset[str]
+    comparison_tags: frozenset[str]
+    comparative_tags: frozenset[str]
+    comparison_words: frozenset[str]
+    not_comparison: tuple[tuple[str, ...], ...]
+    causal: tuple[tuple[str, ...], ...]
+    promo: re.Pattern[str]
+    credit: re.Pattern[str]
+
+
+def _phrases(phrases: Iterable[str]) -> str:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+
+
+@lru_cache(maxsize=1)
+def claim_rules() -> ClaimRules:
+    """Load ``data/claims.json``; weights and word lists live there, not in code."""
+    raw = resources.files("attribution").joinpath("data", "claims.json").read_text("utf-8")
+    data = json.loads(raw)
+    return ClaimRules(
+        min_words=int(data["min_words"]),
+        min_score=float(data["min_score"]),
+        repeat_decay=float(data["repeat_decay"]),
+        weights={k: float(v) for k, v in data["weights"].items()},
+        entity_kinds=dict(data["entity_kinds"]),
+        numeric_labels=frozenset(data["numeric_labels"]),
+        weak_number_words=frozenset(data["weak_number_words"]),
+        comparison_tags=frozenset(data["comparison_tags"]),
+        comparative_tags=frozenset(data["comparative_tags"]),
+        comparison_words=frozenset(data["comparison_words"]),
+        # longest first, so "at least" wins over a one-word entry starting the same way
+        not_comparison=tuple(sorted((tuple(p) for p in data["not_comparison"]), key=len,
+                                    reverse=True)),
+        causal=tuple(sorted((tuple(p) for p in data["causal"]), key=len, reverse=True)),
+        # a promo runs from where its piece starts to the end of the phrase's sentence
+        promo=re.compile(rf"\b(?:{_phrases(data['promo_phrases'])})\b[^.!?\n]*[.!?]?", re.I),
+        credit=re.compile(
+            rf"^[ \t(\[]*(?:{_phrases(data['credit_phrases'])})\b[^\n]*", re.I | re.M
+        ),
+    )
+
+
+def flag_claims(
+    doc: Doc, statements: Sequence[Statement], excluded: Sequence[Span] = ()
+) -> tuple[Claim, ...]:
+    """Unattributed check-worthy sentences and unresolved statements of one parsed document,
+    ordered by position. ``doc.text`` is the document text all spans point into."""
+    rules = claim_rules()
+    text = doc.text
+    blocked = [(s.start, s.end) for s in excluded]
+    blocked += [(m.start(), m.end()) for m in rules.credit.finditer(text)]
+    claims: list[Claim] = []
+    for sentence in doc.sents:
+        for start, end in _pieces(text, sentence.start_char, sentence.end_char, blocked, rules):
+            tokens = [t for t in sentence if start <= t.idx and t.idx + len(t) <= end]
+            claim = _unattributed(doc, tokens, start, end, statements, rules)
+            if claim is not None:
+                claims.append(claim)
+    for statement in statements:
+        if statement.speaker is None:
+            claims.append(_unresolved(doc, statement, rules))
+    return tuple(sorted(claims, key=lambda c: (c.span.start, c.span.end, str(c.kind))))
+
+
+def score_reasons(reasons: Iterable[str], rules: ClaimRules | None = None) -> float:
+    """Noisy-OR of the reasons' kind weights, each repeat of a kind decayed; see module doc."""
+    rules = rules or claim_rules()
+    seen: Counter[str] = Counter()
+    miss = 1.0
+    for reason in reasons:
+        kind = reason.split(":", 1)[0]
+        weight = rules.weights.get(kind, 0.0) * rules.repeat_decay ** seen[kind]
+        seen[kind] += 1
+        miss *= 1.0 - min(max(weight, 0.0), 1.0)
+    return round(1.0 - miss, 3)
+
+
+# --- pieces of sentences -------------------------------------------------------------------
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _subtract(start: int, end: int, blocked: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    pieces = [(start, end)]
+    for b_start, b_end in blocked:
+        next_pieces = []
+        for p_start, p_end in pieces:
+            if b_end <= p_start or b_start >= p_end:
+                next_pieces.append((p_start, p_end))
+                continue
+            next_pieces += [(p_start, b_start)] if b_start > p_start else []
+            next_pieces += [(b_end, p_end)] if b_end < p_end else []
+        pieces = next_pieces
+    return pieces
+
+
+def _pieces(
+    text: str, start: int, end: int, blocked: Sequence[tuple[int, int]], rules: ClaimRules
+) -> list[tuple[int, int]]:
+    """The parts of one sentence that may be the reporter's: line-split, exclusions cut out,
+    and a promo sentence cut from where the piece starts to the end of the promo phrase."""
+    lines = []
+    cursor = start
+    for match in re.finditer(r"\n+", text[start:end]):
+        lines.append((cursor, start + match.start()))
+        cursor = start + match.end()
+    lines.append((cursor, end))
+    pieces = []
+    for line in lines:
+        for p_start, p_end in _subtract(*line, blocked):
+            while (promo := rules.promo.search(text, p_start, p_end)) is not None:
+                p_start = promo.end()
+            p_start, p_end = _trim(text, p_start, p_end)
+            if p_end > p_start:
+                pieces.append((p_start, p_end))
+    return pieces
+
+
+# --- attributed or not ---------------------------------------------------------------------
+
+
+def _inside(token: Token, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= token.idx and token.idx + len(token) <= e for s, e in ranges)
+
+
+def _touches(token: Token, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(token.idx < e and s < token.idx + len(token) for s, e in ranges)
+
+
+def _main_root(tokens: Sequence[Token]) -> Token:
+    """The head of the piece's main clause: the sentence root if the piece holds it, else the
+    first verb whose head lies outside the piece."""
+    indices = {t.i for t in tokens}
+    local = [t for t in tokens if t.head.i == t.i or t.head.i not in indices]
+    for token in local:
+        if token.dep_ == "ROOT":
+            return token
+    verbs = [t for t in local if t.pos_ in ("VERB", "AUX")]
+    return (verbs or local or list(tokens))[0]
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip(_CLOSERS).endswith("?")
+
+
+def _unattributed(
+    doc: Doc, tokens: Sequence[Token], start: int, end: int, statements: Sequence[Statement],
+    rules: ClaimRules,
+) -> Claim | None:
+    """The claim for one piece ``[start, end)`` whose tokens are ``tokens``, if it is one."""
+    text = doc.text
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    if len(words) < rules.min_words or _is_question(text[start:end]):
+        return None
+    involved = [
+        s for s in statements
+        if (s.content.start < end and start < s.content.end)
+        or (s.cue is not None and s.cue.start < end and start < s.cue.end)
+    ]
+    contents = [(s.content.start, s.content.end) for s in involved]
+    cues = [(s.cue.start, s.cue.end) for s in involved if s.cue is not None]
+    if involved:
+        root = _main_root(tokens)
+        if _inside(root, contents) or _touches(root, cues) or root.lemma_ in cue_stances():
+            return None  # the main clause is somebody's statement or its reporting frame
+        own = [t for t in words if not _inside(t, contents) and not _touches(t, cues)]
+        if len(own) < rules.min_words:
+            return None
+    reasons = _reasons(doc, [t for t in tokens if not _inside(t, contents)], rules)
+    if not reasons:
+        return None
+    score = score_reasons(reasons, rules)
+    if score < rules.min_score:
+        return None
+    if involved:
+        reasons = (*reasons, PARTLY_ATTRIBUTED)
+    return Claim(ClaimKind.UNATTRIBUTED, Span.of(text, start, end), score, reasons)
+
+
+def _unresolved(doc: Doc, statement: Statement, rules: ClaimRules) -> Claim:
+    span = statement.content
+    inner = doc.char_span(span.start, span.end, alignment_mode="contract")
+    found = _reasons(doc, list(inner) if inner is not None else [], rules)
+    score = score_reasons((f"unresolved: {UNRESOLVED_REASON}", *found), rules)
+    return Claim(ClaimKind.UNRESOLVED, span, score, (UNRESOLVED_REASON,))
+
+
+# --- reasons -------------------------------------------------------------------------------
+
+
+def _match_at(doc: Doc, i: int, phrase: tuple[str, ...], limit: int) -> bool:
+    """Does ``phrase`` match the tokens from ``i`` on, by lemma or by lower-case form?"""
+    if i + len(phrase) > limit:
+        return False
+    return all(
+        doc[i + k].lemma_.lower() == word or doc[i + k].lower_ == word
+        for k, word in enumerate(phrase)
+    )
+
+
+def _reasons(doc: Doc, tokens: Sequence[Token], rules: ClaimRules) -> tuple[str, ...]:
+    """Checkable cues among ``tokens``: entities, numbers, comparisons, causal links, as
+    ``"kind: text"`` strings, strongest kind first, then by position."""
+    if not tokens:
+        return ()
+    indices = {t.i for t in tokens}
+    first, limit = min(indices), max(indices) + 1
+    found: list[tuple[int, str, str]] = []  # (position, kind, text)
+    in_entity: set[int] = set()
+    in_numeric: set[int] = set()
+    for ent in doc[first:limit].ents:
+        if ent.start not in indices:
+            continue
+        in_entity.update(range(ent.start, ent.end))
+        if ent.label_ in rules.numeric_labels:
+            in_numeric.update(range(ent.start, ent.end))
+        kind = rules.entity_kinds.get(ent.label_)
+        if kind:
+            found.append((ent.start, kind, ent.text))
+    skip: set[int] = set()
+    for token in tokens:
+        i = token.i
+        if i in skip:
+            continue
+        if i not in in_entity and token.like_num and (
+            any(c.isdigit() for c in token.text)
+            or (token.pos_ == "NUM" and token.lower_ not in rules.weak_number_words)
+        ):
+            found.append((i, "number", token.text))
+            continue
+        causal = next((p for p in rules.causal if _match_at(doc, i, p, limit)), None)
+        if causal is not None:
+            found.append((i, "causal", doc[i : i + len(causal)].text))
+            skip.update(range(i, i + len(causal)))
+            continue
+        if i in in_numeric:
+            continue
+        blocked = next((p for p in rules.not_comparison if _match_at(doc, i, p, limit)), None)
+        if blocked is not None:
+            skip.update(range(i, i + len(blocked)))
+            continue
+        if token.tag_ in rules.comparison_tags or token.lower_ in rules.comparison_words:
+            found.append((i, "comparison", token.text))
+        elif token.tag_ in rules.comparative_tags:
+            than = next((j for j in range(i + 1, min(i + 5, limit))
+                         if j in indices and doc[j].lower_ == "than"), None)
+            if than is not None:
+                found.append((i, "comparison", doc[i : than + 1].text))
+                skip.update(range(i, than + 1))
+    reasons: list[str] = []
+    ordered = sorted(found, key=lambda f: (-rules.weights.get(f[1], 0.0), f[0]))
+    for _, kind, value in ordered:
+        reason = f"{kind}: {value}"
+        if reason.lower() not in (r.lower() for r in reasons):
+            reasons.append(reason)
+    return tuple(reasons)
