@@ -300,3 +300,12 @@ def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
         assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
     finally:
         conn.close()
+
+
+def test_serve_refuses_a_missing_database(tmp_path: Path) -> None:
+    from attribution_cli.main import app
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "missing.db")])
+    assert result.exit_code == 66 and "does not exist" in result.stderr
+    assert not (tmp_path / "missing.db").exists()
