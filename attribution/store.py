@@ -938,8 +938,6 @@ def ingest_paths(
     start (no connection crosses a fork) and only this process writes. On Ctrl-C the finished
     documents stay committed and the run is labelled ``interrupted``.
     """
-    from . import ingest as ingest_module
-
     report = report if report is not None else IngestReport()
     model_version = spacy_version = None
     if extractor is None:
@@ -957,6 +955,8 @@ def ingest_paths(
             return extract_documents(docs, model=model, n_process=max(1, workers))
 
     if documents is None:
+        from . import ingest as ingest_module
+
         kwargs: dict[str, Any] = {} if max_bytes is None else {"max_bytes": max_bytes}
         documents = ingest_module.read_documents([Path(p) for p in paths], **kwargs)
 

@@ -1,0 +1,295 @@
+"""The store commands through typer's CliRunner: output, formats, filters, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import store_helpers as h
+from attribution_cli.main import app
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from attribution import store
+from attribution.models import Document, Extraction
+
+STORE_COMMANDS = (
+    "ingest", "quotes", "speakers", "search", "review", "history", "reextract", "verify",
+    "unattributed",
+)  # fmt: skip
+runner = CliRunner()
+
+
+def invoke(*args: str | Path):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "cli.db"
+    database = store.connect(path)
+    run_id = store.start_run(database, "ingest")
+    store.store_extraction(database, h.seed_extraction(), run_id)
+    for i in range(3):
+        store.store_extraction(database, h.article_extraction(i), run_id)
+    text = '=HYPERLINK("http://x.example") was posted.\n"-2+3 is the answer," Frontex said.\n'
+    doc = Document(id="evil", text=text, source="evil.txt")
+    stmt = h.statement(text, '"-2+3 is the answer,"', h.FRONTEX)
+    claim = h.claim(text, '=HYPERLINK("http://x.example") was posted.', 0.9)
+    store.store_extraction(database, Extraction(doc, (stmt,), (claim,)), run_id)
+    store.finish_run(database, run_id, "completed", {})
+    database.close()
+    return path
+
+
+def json_rows(result) -> list[dict]:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def snapshot(path: Path) -> tuple:
+    database = store.connect(path)
+    try:
+        return store.digest(database), store.review_digest(database)
+    finally:
+        database.close()
+
+
+# --------------------------------------------------------------------------- contract
+
+
+def test_every_store_command_and_option_is_documented():
+    group = get_command(app)
+    for name in STORE_COMMANDS:
+        command = group.commands[name]  # type: ignore[attr-defined]
+        assert command.help, name
+        options = [p for p in command.params if p.param_type_name == "option"]
+        assert any("--db" in p.opts for p in options), name
+        for param in command.params:
+            assert getattr(param, "help", None), f"{name} {param.name}"
+
+
+def test_missing_database_exits_66_and_creates_nothing(tmp_path):
+    absent = tmp_path / "absent.db"
+    for args in (["quotes"], ["speakers"], ["verify"], ["search", "x"], ["unattributed"]):
+        result = invoke(*args, "--db", absent)
+        assert result.exit_code == 66, args
+        assert "does not exist" in result.stderr and "Traceback" not in result.output
+    assert not absent.exists()
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def test_quotes_table_grouped_by_speaker(db_path):
+    result = invoke("quotes", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Gabrielius Landsbergis (person; Foreign Minister; Lithuania): 2 statements" in out
+    assert "Fabrice Leggeri (person; Executive Director; Frontex): 1 statement" in out
+    assert '"The situation remains worrying,"' in out
+    assert out.index("Fabrice Leggeri") < out.index("Gabrielius Landsbergis")
+
+
+def test_quotes_json_carries_ids_and_filters(db_path):
+    rows = json_rows(invoke("quotes", "--db", db_path, "--format", "json"))
+    assert rows and all(len(r["id"]) == 16 for r in rows)
+    rows = json_rows(
+        invoke("quotes", "--db", db_path, "--speaker", "Landsbergis", "--format", "json")
+    )
+    assert {r["speaker"] for r in rows} == {"Gabrielius Landsbergis"} and len(rows) == 2
+    rows = json_rows(
+        invoke("quotes", "--db", db_path, "--speaker", "gabrielius landsbergis", "--format", "json")
+    )
+    assert len(rows) == 2
+    rows = json_rows(
+        invoke("quotes", "--db", db_path, "--organisation", "Frontex", "--format", "json")
+    )
+    assert {r["speaker"] for r in rows} == {"Frontex", "Fabrice Leggeri"}
+    rows = json_rows(invoke("quotes", "--db", db_path, "--kind", "indirect", "--format", "json"))
+    assert rows and {r["type"] for r in rows} == {"indirect"}
+    rows = json_rows(invoke("quotes", "--db", db_path, "--since", "2021-07", "--format", "json"))
+    assert len(rows) == 5
+    rows = json_rows(
+        invoke("quotes", "--db", db_path, "--document", "seed.txt", "--claims", "--format", "json")
+    )
+    assert len(rows) == 6 and {r["kind"] for r in rows} == {"statement", "unattributed"}
+
+
+def test_quotes_csv_is_formula_safe(db_path):
+    result = invoke("quotes", "--db", db_path, "--claims", "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    by_content = {r["content"]: r for r in rows}
+    assert '\'"-2+3 is the answer,"' not in by_content  # starts with a quote mark: safe
+    assert '\'=HYPERLINK("http://x.example") was posted.' in by_content
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r", "\0")), value
+    assert {r["content_start"] for r in rows} >= {"0"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--kind", "bogus"],
+        ["--status", "'); DELETE FROM reviews; --"],
+        ["--since", "July"],
+        ["--until", "2021-7-1"],
+        ["--format", "xml"],
+    ],
+)
+def test_invalid_filters_are_usage_errors(db_path, args):
+    before = snapshot(db_path)
+    result = invoke("quotes", "--db", db_path, *args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize("option", ["--speaker", "--organisation", "--document"])
+@pytest.mark.parametrize(
+    "value", ["x' OR 1=1 --", "%", "_", '" OR ""="', "1; DROP TABLE statements"]
+)
+def test_injection_filters_match_nothing_and_change_nothing(db_path, option, value):
+    """T50 through the CLI."""
+    database = store.connect(db_path)
+    store_ids = [r[0] for r in database.execute("SELECT id FROM statements LIMIT 1")]
+    from attribution.review import record_review
+
+    record_review(database, store_ids[0], "verified")
+    database.close()
+    before = snapshot(db_path)
+    result = invoke("quotes", "--db", db_path, option, value, "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    assert invoke("search", value, "--db", db_path).exit_code == 0
+    assert snapshot(db_path) == before
+
+
+# --------------------------------------------------------------------------- other listings
+
+
+def test_speakers(db_path):
+    result = invoke("speakers", "--db", db_path)
+    assert result.exit_code == 0
+    assert "Gabrielius Landsbergis" in result.stdout and "Foreign Minister" in result.stdout
+    rows = json_rows(invoke("speakers", "--db", db_path, "--format", "json"))
+    landsbergis = next(r for r in rows if r["name"] == "Gabrielius Landsbergis")
+    assert landsbergis["n_statements"] == 2 and landsbergis["aliases"] == ["Landsbergis"]
+    result = invoke("speakers", "--db", db_path, "--format", "csv")
+    assert result.stdout.splitlines()[0].startswith("id,name,kind")
+
+
+def test_search(db_path):
+    rows = json_rows(invoke("search", "worrying situation", "--db", db_path, "--format", "json"))
+    assert [r["speaker"] for r in rows] == ["Fabrice Leggeri"]
+    for query in ['"', "NEAR(", "a OR", "*", "'--"]:
+        result = invoke("search", query, "--db", db_path)
+        assert result.exit_code == 0, (query, result.output)
+    result = invoke("search", "crossings", "--db", db_path)
+    assert "crossings" in result.stdout
+
+
+def test_unattributed(db_path):
+    rows = json_rows(invoke("unattributed", "--db", db_path, "--format", "json"))
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    assert rows[0]["score"] == 0.9
+    rows = json_rows(
+        invoke("unattributed", "--db", db_path, "--min-score", "0.7", "--format", "json")
+    )
+    assert [r["score"] for r in rows] == [0.9, 0.8]
+    assert invoke("unattributed", "--db", db_path).exit_code == 0
+
+
+# --------------------------------------------------------------------------- review, history
+
+
+def test_review_and_history(db_path):
+    rows = json_rows(invoke("quotes", "--db", db_path, "--speaker", "Leggeri", "--format", "json"))
+    sid = rows[0]["id"]
+    result = invoke(
+        "review",
+        sid[:8],
+        "--status",
+        "false",
+        "--note",
+        "wrong figure",
+        "--reviewer",
+        "ana",
+        "--db",
+        db_path,
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{sid}: false")
+    result = invoke("review", sid, "--status", "verified", "--db", db_path)
+    assert result.exit_code == 0
+    rows = json_rows(invoke("quotes", "--db", db_path, "--status", "verified", "--format", "json"))
+    assert [r["id"] for r in rows] == [sid] and rows[0]["note"] == "wrong figure"
+    history = json_rows(invoke("history", sid, "--db", db_path, "--format", "json"))
+    assert [(r["status"], r["reviewer"]) for r in history] == [("false", "ana"), ("verified", None)]
+    table = invoke("history", sid, "--db", db_path)
+    assert "wrong figure" in table.stdout and "direct" in table.stdout
+
+
+def test_review_errors(db_path):
+    result = invoke("review", "ffffffffffffffff", "--status", "verified", "--db", db_path)
+    assert result.exit_code == 1 and "no statement" in result.stderr
+    sid = json_rows(invoke("quotes", "--db", db_path, "--format", "json"))[0]["id"]
+    result = invoke("review", sid, "--status", "maybe", "--db", db_path)
+    assert result.exit_code == 2
+    result = invoke("review", sid, "--db", db_path)
+    assert result.exit_code == 2  # --status is required
+
+
+def test_busy_database_exits_75_with_one_line(db_path):
+    sid = json_rows(invoke("quotes", "--db", db_path, "--format", "json"))[0]["id"]
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = invoke(
+            "review", sid, "--status", "verified", "--busy-timeout", "100", "--db", db_path
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 75
+    assert "busy" in result.stderr and "re-run" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert invoke("review", sid, "--status", "verified", "--db", db_path).exit_code == 0
+
+
+# --------------------------------------------------------------------------- verify, reextract
+
+
+def test_verify_ok_and_tampered(db_path):
+    result = invoke("verify", "--db", db_path)
+    assert result.exit_code == 0 and "ok" in result.stdout
+    raw = sqlite3.connect(db_path)
+    raw.execute("UPDATE documents SET text = replace(text, 'worrying', 'worryinG')")
+    raw.commit()
+    raw.close()
+    result = invoke("verify", "--db", db_path)
+    assert result.exit_code == 1
+    key = h.seed_extraction().document.sha256
+    assert f"document {key}" in result.stdout and "problems found" in result.stderr
+
+
+def test_missing_pipeline_is_one_line(db_path, tmp_path):
+    for args in (
+        ["reextract", "--db", db_path, "--model", "no_such_pipeline_xx"],
+        ["ingest", tmp_path, "--db", db_path, "--model", "no_such_pipeline_xx"],
+    ):
+        result = invoke(*args)
+        assert result.exit_code not in (0, 2), result.output
+        assert "no_such_pipeline_xx" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_ingest_missing_path_exits_66(tmp_path):
+    result = invoke("ingest", tmp_path / "nope.txt", "--db", tmp_path / "x.db")
+    assert result.exit_code == 66 and "nope.txt" in result.stderr
+    assert not (tmp_path / "x.db").exists()
