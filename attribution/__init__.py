@@ -6,9 +6,9 @@ from .models import (
     Document,
     Extraction,
     QuoteType,
+    Span,
     Speaker,
     SpeakerKind,
-    Span,
     Stance,
     Statement,
 )

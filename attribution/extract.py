@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import EXTRACTOR_VERSION
+from .claims import flag_claims
 from .layout import Layout, read_layout
 from .lexicons import cue_stances
 from .models import Document, Extraction, QuoteType, Span, Stance, Statement
@@ -34,11 +35,40 @@ COLON_SPEAKER = re.compile(
     r"[ \t]*:[ \t]+(?=\S)",
     re.M,
 )
-NOT_SPEAKERS = {"note", "update", "updated", "photo", "watch", "related", "read", "editor", "source",
-                "sources", "transcript", "video", "audio", "correction", "clarification", "q", "a",
-                "question", "answer", "warning", "disclaimer", "image", "caption", "credit",
-                "advertisement", "subscribe", "listen", "poll", "vote", "live", "breaking"}
-DASH_CREDIT = re.compile(r"\A[ \t]*(?:--|-|\u2014|\u2013)[ \t]*(?=[A-Z])")
+NOT_SPEAKERS = {
+    "note",
+    "update",
+    "updated",
+    "photo",
+    "watch",
+    "related",
+    "read",
+    "editor",
+    "source",
+    "sources",
+    "transcript",
+    "video",
+    "audio",
+    "correction",
+    "clarification",
+    "q",
+    "a",
+    "question",
+    "answer",
+    "warning",
+    "disclaimer",
+    "image",
+    "caption",
+    "credit",
+    "advertisement",
+    "subscribe",
+    "listen",
+    "poll",
+    "vote",
+    "live",
+    "breaking",
+}
+DASH_CREDIT = re.compile(r"[ \t]*(?:--|-|\u2014|\u2013)[ \t]*(?=[A-Z])")
 WORD = re.compile(r"\w+")
 
 
@@ -84,7 +114,7 @@ def _merge_split_quotes(text: str, drafts: list[_Draft], quotes: list[QuotedSpan
         if following is None or following.start - draft.content[1] > 80:
             continue
         gap = text[draft.content[1] : following.start]
-        if "\n" in gap or any(mark in gap for mark in "\"\u201c\u201d"):
+        if "\n" in gap or any(mark in gap for mark in '"\u201c\u201d'):
             continue
         other = drafts_by_content.get((following.start, following.end))
         if other is not None and other.cue is not None and other.cue != draft.cue:
@@ -120,8 +150,9 @@ class _Sentences:
         return first[0], last[1]
 
 
-def _widen_to_quotes(content: tuple[int, int], cue: tuple[int, int] | None,
-                     quotes: list[QuotedSpan]) -> tuple[int, int]:
+def _widen_to_quotes(
+    content: tuple[int, int], cue: tuple[int, int] | None, quotes: list[QuotedSpan]
+) -> tuple[int, int]:
     start, end = content
     for quote in quotes:
         if _overlaps((start, end), (quote.start, quote.end)):
@@ -131,8 +162,9 @@ def _widen_to_quotes(content: tuple[int, int], cue: tuple[int, int] | None,
     return start, end
 
 
-def _cue_near_quote(doc: Doc, quote: QuotedSpan, sentences: _Sentences,
-                    mask: bytearray, used_cues: set[tuple[int, int]]) -> _Draft | None:
+def _cue_near_quote(
+    doc: Doc, quote: QuotedSpan, sentences: _Sentences, mask: bytearray, used_cues: set[tuple[int, int]]
+) -> _Draft | None:
     """A reporting verb in the quote's own sentence(s), outside every quotation."""
     stances = cue_stances()
     sent_start, sent_end = sentences.covering(quote.start, quote.end)
@@ -164,8 +196,7 @@ def _cue_near_quote(doc: Doc, quote: QuotedSpan, sentences: _Sentences,
     if subject is None:
         return None
     lemma = token.lemma_.lower()
-    return _Draft("quote-cue", (quote.start, quote.end), _cue_span(token), lemma,
-                  stances[lemma], subject)
+    return _Draft("quote-cue", (quote.start, quote.end), _cue_span(token), lemma, stances[lemma], subject)
 
 
 def text_before_is_intro(text: str, previous_end: int, quote_start: int) -> bool:
@@ -205,17 +236,16 @@ def _colon_intro(doc: Doc, text: str, quote: QuotedSpan) -> _Draft | None:
             subject = _subject(token)
             if subject is not None:
                 lemma = token.lemma_.lower()
-                return _Draft("quote-colon", (quote.start, quote.end), _cue_span(token), lemma,
-                              stances[lemma], subject)
+                return _Draft("quote-colon", (quote.start, quote.end), _cue_span(token), lemma, stances[lemma], subject)
     # no reporting verb: "... doesn't surprise pollster Daron Shaw: “...”", "Here's Clinton:"
     people = [e for e in sentence.ents if e.label_ in {"PERSON", "ORG"} and e.end_char <= colon]
     if people:
-        return _Draft("quote-colon", (quote.start, quote.end), (colon, colon + 1), None,
-                      Stance.NEUTRAL, people[-1].root)
+        return _Draft(
+            "quote-colon", (quote.start, quote.end), (colon, colon + 1), None, Stance.NEUTRAL, people[-1].root
+        )
     subjects = [t for t in sentence if t.dep_ in {"nsubj", "nsubjpass"} and t.idx < colon]
     if subjects:
-        return _Draft("quote-colon", (quote.start, quote.end), (colon, colon + 1), None,
-                      Stance.NEUTRAL, subjects[0])
+        return _Draft("quote-colon", (quote.start, quote.end), (colon, colon + 1), None, Stance.NEUTRAL, subjects[0])
     return None
 
 
@@ -282,11 +312,18 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
         drafts.append(_from_candidate(candidate, quotes))
 
     drafts.extend(_colon_speakers(doc, text, blocked))
+    drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
+    drafts = _merge_split_quotes(text, drafts, quotes)
     covered = [d.content for d in drafts]
     used_cues = {d.cue for d in drafts if d.cue is not None}
-    for quote in quotes:
+    for index, quote in enumerate(quotes):
         span = (quote.start, quote.end)
         if any(c[0] <= span[0] and span[1] <= c[1] for c in covered):
+            continue
+        previous = quotes[index - 1] if index else None
+        if previous is not None and previous.open_end and text.count("\n", previous.end, quote.start) <= 2:
+            # news style: the quote left open at the end of the last paragraph resumes here
+            drafts.append(_Draft("quote-continuation", span, None, None, Stance.NEUTRAL, None))
             continue
         draft = (
             _cue_near_quote(doc, quote, sentences, mask, used_cues)
@@ -315,7 +352,7 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     return Extraction(
         document=document,
         statements=tuple(statements),
-        claims=(),
+        claims=flag_claims(doc, statements, layout.not_claims),
         agencies=layout.agencies,
         published=document.published or layout.published,
         excluded=layout.not_claims,
@@ -326,8 +363,7 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
 def _from_candidate(candidate: Candidate, quotes: list[QuotedSpan]) -> _Draft:
     cue = (candidate.cue_start, candidate.cue_end)
     content = _widen_to_quotes((candidate.content_start, candidate.content_end), cue, quotes)
-    return _Draft(candidate.rule, content, cue, candidate.lemma, candidate.stance,
-                  candidate.speaker_head)
+    return _Draft(candidate.rule, content, cue, candidate.lemma, candidate.stance, candidate.speaker_head)
 
 
 def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
@@ -347,13 +383,22 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
     return kept
 
 
-def _finish(draft: _Draft, doc: Doc, text: str, mask: bytearray, sentences: _Sentences,
-            resolver: SpeakerResolver, earlier: list[Statement]) -> Statement:
+def _finish(
+    draft: _Draft,
+    doc: Doc,
+    text: str,
+    mask: bytearray,
+    sentences: _Sentences,
+    resolver: SpeakerResolver,
+    earlier: list[Statement],
+) -> Statement:
     start, end = draft.content
     if draft.rule == "quote-continuation":
         previous = next((s for s in reversed(earlier) if s.content.end <= start), None)
-        near = previous is not None and text.count("\n\n", previous.content.end, start) <= 1 and (
-            previous.type != QuoteType.INDIRECT or previous.content.end >= start - 300
+        near = (
+            previous is not None
+            and text.count("\n\n", previous.content.end, start) <= 1
+            and (previous.type != QuoteType.INDIRECT or previous.content.end >= start - 300)
         )
         if near and previous is not None:
             speaker, mention, why = previous.speaker, previous.speaker_mention, "continues the quote before"
@@ -371,8 +416,11 @@ def _finish(draft: _Draft, doc: Doc, text: str, mask: bytearray, sentences: _Sen
     while sentence_end > sentence_start and text[sentence_end - 1].isspace():
         sentence_end -= 1
     sentence = Span.of(text, sentence_start, sentence_end)
+    pieces = draft.fragments or ((start, end),)
+    types = {classify(mask, text, *piece) for piece in pieces}
+    quote_type = types.pop() if len(types) == 1 else "mixed"
     return Statement(
-        type=QuoteType(classify(mask, text, start, end)),
+        type=QuoteType(quote_type),
         content=Span.of(text, start, end),
         sentence=sentence,
         rule=draft.rule,

@@ -68,9 +68,14 @@ def place_to_country() -> dict[str, str]:
         for demonym in country.demonyms:
             index.setdefault(demonym.lower(), country.name)
     for alias, name in (
-        ("u.s.", "United States"), ("us", "United States"), ("usa", "United States"),
-        ("america", "United States"), ("u.k.", "United Kingdom"), ("uk", "United Kingdom"),
-        ("britain", "United Kingdom"), ("great britain", "United Kingdom"),
+        ("u.s.", "United States"),
+        ("us", "United States"),
+        ("usa", "United States"),
+        ("america", "United States"),
+        ("u.k.", "United Kingdom"),
+        ("uk", "United Kingdom"),
+        ("britain", "United Kingdom"),
+        ("great britain", "United Kingdom"),
     ):
         index.setdefault(alias, name)
     return index
@@ -119,3 +124,8 @@ def agency_aliases() -> dict[str, str]:
     """Any spelling of a news agency in a credit line -> its canonical name."""
     data = _json("agencies.json")
     return {alias: name for name, aliases in data.items() if name != "_doc" for alias in aliases}
+
+
+@lru_cache(maxsize=1)
+def organisation_heads() -> frozenset[str]:
+    return frozenset(_json("sources.json")["organisation_heads"])

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 # opener -> the marks that may close it; careless copy mixes straight and curly marks
-DOUBLE_OPEN = {"\u201c": "\u201d\"", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\u201f": "\u201d"}
+DOUBLE_OPEN = {"\u201c": '\u201d"', "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\u201f": "\u201d"}
 DOUBLE_CLOSE = {"\u201d", "\u00bb"}
 SINGLE_OPEN = {"\u2018": "\u2019", "\u2039": "\u203a", "'": "'"}
 STRAIGHT = '"'
@@ -50,7 +50,7 @@ def _closes_single(text: str, i: int) -> bool:
 def _opens_single(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in "([{\u2014\u2013-/\"\u201c") and _is_word_char(after)
+    return (before.isspace() or before in '([{\u2014\u2013-/"\u201c') and _is_word_char(after)
 
 
 def _straight_opens(text: str, i: int, start: int) -> bool:

@@ -22,14 +22,95 @@ from .models import Stance
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 COMPLEMENT_DEPS = {"ccomp"}
 CLAUSE_PREPS = {"of", "for", "against", "about", "on", "over"}
-PREP_CUES = {"accuse", "call", "warn", "charge", "blame", "criticize", "criticise", "praise", "ask", "urge", "appeal", "argue", "caution", "complain", "speak", "talk", "testify"}
-XCOMP_CUES = {"vow", "promise", "pledge", "threaten", "urge", "ask", "call", "order", "tell", "decide", "agree", "propose", "advise", "instruct", "demand", "refuse", "decline", "appear", "seem", "want", "hope", "expect"}
+PREP_CUES = {
+    "accuse",
+    "call",
+    "warn",
+    "charge",
+    "blame",
+    "criticize",
+    "criticise",
+    "praise",
+    "ask",
+    "urge",
+    "appeal",
+    "argue",
+    "caution",
+    "complain",
+    "speak",
+    "talk",
+    "testify",
+}
+XCOMP_CUES = {
+    "vow",
+    "promise",
+    "pledge",
+    "threaten",
+    "urge",
+    "ask",
+    "call",
+    "order",
+    "tell",
+    "decide",
+    "agree",
+    "propose",
+    "advise",
+    "instruct",
+    "demand",
+    "refuse",
+    "decline",
+    "appear",
+    "seem",
+    "want",
+    "hope",
+    "expect",
+}
 # weak cues are ordinary verbs too often; they need a clausal complement to count
-WEAK_CUES = {"show", "find", "learn", "hear", "read", "see", "point", "continue", "call", "ask",
-             "order", "decide", "agree", "feel", "consider", "figure", "imagine", "appear", "seem",
-             "want", "wish", "hope", "expect", "reason", "calculate", "speak", "talk", "discuss",
-             "describe", "cite", "quote", "post", "brief", "sing", "chant", "mention", "answer",
-             "counter", "read", "repeat", "welcome", "ensure", "question", "charge"}
+WEAK_CUES = {
+    "show",
+    "find",
+    "learn",
+    "hear",
+    "read",
+    "see",
+    "point",
+    "continue",
+    "call",
+    "ask",
+    "order",
+    "decide",
+    "agree",
+    "feel",
+    "consider",
+    "figure",
+    "imagine",
+    "appear",
+    "seem",
+    "want",
+    "wish",
+    "hope",
+    "expect",
+    "reason",
+    "calculate",
+    "speak",
+    "talk",
+    "discuss",
+    "describe",
+    "cite",
+    "quote",
+    "post",
+    "brief",
+    "sing",
+    "chant",
+    "mention",
+    "answer",
+    "counter",
+    "repeat",
+    "welcome",
+    "ensure",
+    "question",
+    "charge",
+}
 TRIM = " \t\n,;:\u2014\u2013-"
 
 
@@ -107,9 +188,7 @@ def _according_to(doc: Doc, token: Token) -> Candidate | None:
     if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
         return None
     to = doc[token.i + 1]
-    objects = [c for c in to.children if c.dep_ == "pobj"] or [
-        c for c in token.children if c.dep_ == "pobj"
-    ]
+    objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
     speaker = objects[0] if objects else None
     phrase_first = token.i
     phrase_last = max(token.right_edge.i, to.right_edge.i)
@@ -140,9 +219,13 @@ def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | No
             first, last = _subtree_range(child)
             # ", citing documents ..." describes the speaker's act, not what was said
             for grandchild in child.rights:
-                if (grandchild.dep_ == "advcl" and grandchild.tag_ == "VBG"
-                        and grandchild.lemma_.lower() in cue_stances()
-                        and grandchild.i > child.i and grandchild.right_edge.i == last):
+                if (
+                    grandchild.dep_ == "advcl"
+                    and grandchild.tag_ == "VBG"
+                    and grandchild.lemma_.lower() in cue_stances()
+                    and grandchild.i > child.i
+                    and grandchild.right_edge.i == last
+                ):
                     last = grandchild.left_edge.i - 1
             return "cue-ccomp", first, last
     if lemma in PREP_CUES:
@@ -227,16 +310,38 @@ def _bare_rest(verb: Token) -> tuple[int, int] | None:
     words = [t for t in verb.doc[first : last + 1] if not t.is_punct]
     if len(words) < 3 or not any(t.pos_ in {"VERB", "AUX"} for t in words):
         return None
-    if verb.doc[first].lower_ in {"that", "if", "whether"} or any(
-        t.dep_ in SUBJECT_DEPS for t in words
-    ):
+    if verb.doc[first].lower_ in {"that", "if", "whether"} or any(t.dep_ in SUBJECT_DEPS for t in words):
         return first, last
     return None
 
 
-BARE_CUES = {"say", "tell", "add", "write", "note", "explain", "announce", "declare", "insist",
-             "claim", "argue", "warn", "predict", "acknowledge", "admit", "confirm", "believe",
-             "think", "suggest", "report", "allege", "contend", "maintain", "deny", "assert"}
+BARE_CUES = {
+    "say",
+    "tell",
+    "add",
+    "write",
+    "note",
+    "explain",
+    "announce",
+    "declare",
+    "insist",
+    "claim",
+    "argue",
+    "warn",
+    "predict",
+    "acknowledge",
+    "admit",
+    "confirm",
+    "believe",
+    "think",
+    "suggest",
+    "report",
+    "allege",
+    "contend",
+    "maintain",
+    "deny",
+    "assert",
+}
 
 
 def find_reported(doc: Doc) -> list[Candidate]:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from .lexicons import (
     capitals,
     honorifics,
     media_names,
+    organisation_heads,
     place_to_country,
     role_words,
     roles,
@@ -56,8 +58,13 @@ def _strip_possessive(text: str) -> str:
 
 
 def _clean_name(text: str) -> str:
-    words = _strip_possessive(text.strip()).split()
-    while words and (words[0].lower() in honorifics() or words[0].lower() in {"the", "a", "an"}):
+    """A name without leading punctuation, articles, honorifics or titles ("-Commissioner")."""
+    words = _strip_possessive(text.strip().lstrip("-\u2013\u2014\"'\u201c\u2018( ")).split()
+    while len(words) > 1 and (
+        words[0].lower() in honorifics()
+        or words[0].lower() in {"the", "a", "an"}
+        or words[0].lower().rstrip(".") in role_words()
+    ):
         words = words[1:]
     return " ".join(words)
 
@@ -120,8 +127,7 @@ class SpeakerResolver:
             if person.name == name:
                 exact = person
         candidates = [
-            p for p in self.people if len(p.name.split()) > len(words)
-            and p.name.split()[-len(words):] == words
+            p for p in self.people if len(p.name.split()) > len(words) and p.name.split()[-len(words) :] == words
         ]
         if candidates:
             return candidates[0], "surname of earlier full mention"
@@ -190,13 +196,17 @@ class SpeakerResolver:
             phrase_tokens = [t for t in appos.subtree if not (name_span.start <= t.i < name_span.end)]
             if not phrase_tokens:
                 continue
-            noun_tokens = [t for t in phrase_tokens if t.i <= appos.i and t.dep_ not in {"det", "poss", "punct", "case"}]
-            noun_tokens = [t for t in noun_tokens if not (self._ent(t) and self._ent(t).label_ in ORG_LABELS | PLACE_LABELS | {"NORP"})]
+            noun_tokens = [
+                t for t in phrase_tokens if t.i <= appos.i and t.dep_ not in {"det", "poss", "punct", "case"}
+            ]
+            noun_tokens = [
+                t
+                for t in noun_tokens
+                if not (self._ent(t) and self._ent(t).label_ in ORG_LABELS | PLACE_LABELS | {"NORP"})
+            ]
             phrase = " ".join(t.text for t in noun_tokens)
             role = role or _title_phrase(phrase) or (phrase if appos.pos_ == "NOUN" and phrase else None)
-            organisation = organisation or self._organisation_of(
-                [t for t in phrase_tokens if t.i != appos.i]
-            )
+            organisation = organisation or self._organisation_of([t for t in phrase_tokens if t.i != appos.i])
         return role, organisation
 
     # ------------------------------------------------------------------ resolve
@@ -209,6 +219,8 @@ class SpeakerResolver:
         if head.dep_ == "pobj" and head.head.lower_ == "by" and head.head.head.dep_ == "agent":
             pass
         lower = head.lower_
+        if lower == "it" and head.dep_ == "nsubjpass":
+            return Resolution(None, None, "impersonal passive: no speaker named")
         if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS:
             return self._resolve_pronoun(head)
         start, end = self._mention_tokens(head)
@@ -216,7 +228,7 @@ class SpeakerResolver:
         ent = self._ent(head)
         label = ent.label_ if ent is not None else ""
         place = place_to_country().get(_clean_name(ent.text if ent is not None else head.text).lower())
-        if place is not None and head.text[:1].isupper() and label not in {"ORG"}:
+        if place is not None and head.text[:1].isupper():
             why = "capital stands for its government" if head.lower_ in capitals() else "country as government"
             return self._remember(head, Resolution(Speaker(place, SpeakerKind.GOVERNMENT), mention, why))
         if label == "PERSON":
@@ -227,8 +239,9 @@ class SpeakerResolver:
                 why = "named in full" if len(name.split()) > 1 else "single name"
             speaker = Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation)
             return self._remember(head, Resolution(speaker, mention, why))
-        if label in PLACE_LABELS or (label == "" and head.text.lower() in place_to_country()
-                                     and head.text[:1].isupper()):
+        if label in PLACE_LABELS or (
+            label == "" and head.text.lower() in place_to_country() and head.text[:1].isupper()
+        ):
             place = _clean_name(ent.text if ent is not None else head.text)
             country = place_to_country().get(place.lower())
             why = "capital stands for its government" if place.lower() in capitals() else "country as government"
@@ -236,7 +249,11 @@ class SpeakerResolver:
             return self._remember(head, Resolution(speaker, mention, why))
         if label in ORG_LABELS:
             name = _org_name(ent.text)
-            kind = SpeakerKind.MEDIA if name.lower() in media_names() or ent.text.lower() in media_names() else SpeakerKind.ORGANISATION
+            kind = (
+                SpeakerKind.MEDIA
+                if name.lower() in media_names() or ent.text.lower() in media_names()
+                else SpeakerKind.ORGANISATION
+            )
             speaker = Speaker(name, kind, None, None)
             return self._remember(head, Resolution(speaker, mention, "organisation named"))
         # an appositive may hold the name: "the EU's border agency, Frontex, said"
@@ -259,12 +276,27 @@ class SpeakerResolver:
             role = _title_phrase(text)
             speaker = Speaker(text, SpeakerKind.UNNAMED, role, organisation)
             return self._remember(head, Resolution(speaker, mention, "vague source"))
+        if head.lemma_.lower() in organisation_heads():
+            speaker = Speaker(text, SpeakerKind.ORGANISATION, None, organisation)
+            return self._remember(head, Resolution(speaker, mention, "organisation not named"))
+        if lower in role_words() or head.lemma_.lower() in role_words():
+            speaker = Speaker(text, SpeakerKind.UNNAMED, _title_phrase(text), organisation)
+            return self._remember(head, Resolution(speaker, mention, "title without a name"))
         if head.pos_ == "PROPN":
+            role = _title_phrase(text.lstrip("-\u2013\u2014 "))
+            if role is not None and len(_clean_name(text).split()) >= 2:
+                # "Commissioner Frans Timmermans" the tagger missed: a titled name is a person
+                person = self._register(_clean_name(text), role, organisation)
+                speaker = Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation)
+                return self._remember(head, Resolution(speaker, mention, "titled name"))
             kind = SpeakerKind.MEDIA if text.lower() in media_names() else SpeakerKind.UNKNOWN
-            return self._remember(head, Resolution(Speaker(_clean_name(text), kind, None, organisation), mention, "proper noun"))
+            return self._remember(
+                head, Resolution(Speaker(_clean_name(text), kind, None, organisation), mention, "proper noun")
+            )
         del mention_tokens
         return self._remember(
-            head, Resolution(Speaker(text, SpeakerKind.UNKNOWN, _title_phrase(text), organisation), mention, "noun phrase")
+            head,
+            Resolution(Speaker(text, SpeakerKind.UNKNOWN, _title_phrase(text), organisation), mention, "noun phrase"),
         )
 
     def _person_with_role(self, text: str) -> _Person | None:

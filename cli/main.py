@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from . import export_commands  # noqa: F401
-from . import extract_commands  # noqa: F401  (registers commands)
-from . import store_commands  # noqa: F401
+from . import (
+    export_commands,  # noqa: F401
+    extract_commands,  # noqa: F401  (registers commands)
+    store_commands,  # noqa: F401
+)
 from .app import app
 
 

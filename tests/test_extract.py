@@ -1,0 +1,321 @@
+"""Extraction on real sentences: each row is a text and the statement expected from it.
+
+Rows cover every pattern the extractor promises (see attribution/reported.py and
+attribution/extract.py), including the failures textacy is known for: an odd number of
+quotation marks, appositive speakers, trailing dash credits and colon-introduced quotes.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from attribution.extract import extract_document
+from attribution.models import Document, Statement
+
+
+class Expected(NamedTuple):
+    text: str
+    speaker: str | None
+    kind: str | None
+    cue: str | None
+    content: str
+    type: str
+
+
+CASES = [
+    # direct quotes
+    Expected(
+        "\u201cWe will not back down,\u201d Mayor Anne Hidalgo said on Tuesday.",
+        "Anne Hidalgo",
+        "person",
+        "said",
+        "\u201cWe will not back down,\u201d",
+        "direct",
+    ),
+    Expected(
+        '"The border is secure," he said, "and it will stay that way." Premier Li Wei spoke first.',
+        None,
+        None,
+        "said",
+        '"The border is secure," he said, "and it will stay that way."',
+        "direct",
+    ),
+    Expected(
+        "The president was blunt: \u201cWe will not pay for this wall, not now, not ever.\u201d",
+        "The president",
+        "unnamed",
+        ":",
+        "\u201cWe will not pay for this wall, not now, not ever.\u201d",
+        "direct",
+    ),
+    Expected(
+        "\u201cWe have to act now to protect the coast.\u201d -Commissioner Frans Timmermans",
+        "Frans Timmermans",
+        "person",
+        None,
+        "\u201cWe have to act now to protect the coast.\u201d",
+        "direct",
+    ),
+    # an odd number of quotation marks costs one quote at most
+    Expected(
+        'He called the decision "a disgrace and a betrayal of voters, plain and simple.',
+        None,
+        None,
+        "called",
+        '"a disgrace and a betrayal of voters, plain and simple.',
+        "direct",
+    ),
+    # reported speech
+    Expected(
+        "The minister said that the plan would cost 3 billion euros.",
+        "The minister",
+        "unnamed",
+        "said",
+        "that the plan would cost 3 billion euros",
+        "indirect",
+    ),
+    Expected(
+        "Lithuania says it will urge the European Union to impose new sanctions.",
+        "Lithuania",
+        "government",
+        "says",
+        "it will urge the European Union to impose new sanctions",
+        "indirect",
+    ),
+    Expected(
+        "Vilnius has accused Minsk of using migrants as a weapon.",
+        "Lithuania",
+        "government",
+        "has accused",
+        "Minsk of using migrants as a weapon",
+        "indirect",
+    ),
+    Expected(
+        "Poland on Monday announced that it will build a fence on its border.",
+        "Poland",
+        "government",
+        "announced",
+        "that it will build a fence on its border",
+        "indirect",
+    ),
+    Expected(
+        "Prime Minister Mateusz Morawiecki told reporters the fence would be finished by June.",
+        "Mateusz Morawiecki",
+        "person",
+        "told",
+        "the fence would be finished by June",
+        "indirect",
+    ),
+    Expected(
+        "The opposition is calling for an independent inquiry into the deaths.",
+        "The opposition",
+        "organisation",
+        "is calling",
+        "for an independent inquiry into the deaths",
+        "indirect",
+    ),
+    Expected(
+        "Senator Jane Doe was quoted as saying the bill was dead.",
+        "Jane Doe",
+        "person",
+        "saying",
+        "the bill was dead",
+        "indirect",
+    ),
+    Expected(
+        "It was reported that the talks had collapsed.",
+        None,
+        None,
+        "was reported",
+        "that the talks had collapsed",
+        "indirect",
+    ),
+    Expected(
+        "According to the World Health Organization, 3 million people died of the disease last year.",
+        "World Health Organization",
+        "organisation",
+        "According to",
+        "3 million people died of the disease last year.",
+        "indirect",
+    ),
+    Expected(
+        "Inflation rose to 9 percent in June, according to the statistics office.",
+        "the statistics office",
+        "organisation",
+        "according to",
+        "Inflation rose to 9 percent in June",
+        "indirect",
+    ),
+    Expected(
+        "Moscow said the sanctions were illegal.",
+        "Russia",
+        "government",
+        "said",
+        "the sanctions were illegal",
+        "indirect",
+    ),
+    Expected(
+        "Officials said the road would reopen on Friday.",
+        "Officials",
+        "unnamed",
+        "said",
+        "the road would reopen on Friday",
+        "indirect",
+    ),
+    Expected(
+        "A source familiar with the negotiations said a deal was close.",
+        "A source",
+        "unnamed",
+        "said",
+        "a deal was close",
+        "indirect",
+    ),
+    # mixed: reported speech holding a quoted fragment
+    Expected(
+        "The senator said the bill was \u201cdead on arrival\u201d in the House.",
+        None,
+        None,
+        "said",
+        "the bill was \u201cdead on arrival\u201d in the House",
+        "mixed",
+    ),
+]
+
+
+def _statement_for(statements: tuple[Statement, ...], content: str) -> Statement:
+    matching = [s for s in statements if s.content.text == content]
+    assert matching, f"no statement with content {content!r}; got {[s.content.text for s in statements]}"
+    return matching[0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.text[:40] for c in CASES])
+def test_statement_found(nlp, case: Expected) -> None:
+    extraction = extract_document(Document(id="t", text=case.text), nlp)
+    statement = _statement_for(extraction.statements, case.content)
+    assert str(statement.type) == case.type
+    assert (statement.cue.text if statement.cue else None) == case.cue
+    if case.speaker is not None:
+        assert statement.speaker is not None and statement.speaker.name == case.speaker
+        assert str(statement.speaker.kind) == case.kind
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("The prime minister denied that she had misled parliament.", "denial"),
+        ("The company claimed that the product was safe.", "distancing"),
+        ("The company said that the product was safe.", "neutral"),
+    ],
+)
+def test_cue_stance(nlp, text: str, stance: str) -> None:
+    (statement,) = extract_document(Document(id="t", text=text), nlp).statements
+    assert str(statement.stance) == stance
+
+
+ROLE_CASES = [
+    (
+        "Hugh Hill, a doctor at St Mary's Hospital, said the wards were full.",
+        "Hugh Hill",
+        "doctor",
+        "St Mary's Hospital",
+    ),
+    (
+        "A spokesperson for the Interior Ministry said 40 migrants had been detained.",
+        "A spokesperson",
+        "spokesperson",
+        "the Interior Ministry",
+    ),
+    (
+        "Lithuanian Foreign Minister Gabrielius Landsbergis said the border was under pressure.",
+        "Gabrielius Landsbergis",
+        "Foreign Minister",
+        "Lithuania",
+    ),
+    (
+        "Frontex Executive Director Fabrice Leggeri said more guards would be sent.",
+        "Fabrice Leggeri",
+        "Executive Director",
+        "Frontex",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "speaker", "role", "organisation"), ROLE_CASES)
+def test_role_and_organisation(nlp, text: str, speaker: str, role: str, organisation: str) -> None:
+    (statement,) = extract_document(Document(id="t", text=text), nlp).statements
+    assert statement.speaker is not None
+    assert statement.speaker.name == speaker
+    assert statement.speaker.role == role
+    assert organisation.endswith(statement.speaker.organisation or "<none>")
+
+
+RESOLUTION_CASES = [
+    # surname-only mention -> earliest full mention
+    (
+        "Health Minister Olivier Veran said the vaccine was safe. Veran added that booster "
+        "shots would begin in September.",
+        "that booster shots would begin in September",
+        "Olivier Veran",
+        "surname of earlier full mention",
+    ),
+    # title-only mention -> the person who holds that title
+    (
+        "Chancellor Angela Merkel met voters in Berlin. The chancellor said Germany would take in more refugees.",
+        "Germany would take in more refugees",
+        "Angela Merkel",
+        "title of earlier full mention",
+    ),
+    # pronoun -> nearest compatible speaker
+    (
+        "Maria Lopez runs the shelter. She said it was full every night.",
+        "it was full every night",
+        "Maria Lopez",
+        "pronoun: nearest compatible speaker",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "speaker", "why"), RESOLUTION_CASES)
+def test_speaker_resolution(nlp, text: str, content: str, speaker: str, why: str) -> None:
+    statement = _statement_for(extract_document(Document(id="t", text=text), nlp).statements, content)
+    assert statement.speaker is not None and statement.speaker.name == speaker
+    assert statement.resolution == why
+
+
+def test_split_quote_keeps_fragments(nlp) -> None:
+    text = "\u201cOur economy is strong,\u201d the governor said. \u201cWages are rising fast.\u201d"
+    (statement,) = extract_document(Document(id="t", text=text), nlp).statements
+    assert [f.text for f in statement.fragments] == [
+        "\u201cOur economy is strong,\u201d",
+        "\u201cWages are rising fast.\u201d",
+    ]
+    assert str(statement.type) == "direct"
+
+
+def test_multi_paragraph_quote_continues_speaker(nlp) -> None:
+    text = (
+        "\u201cWe are ready for the storm,\u201d Governor Kathy Hochul said.\n\n"
+        "\u201cEvery shelter in the state is open tonight, and the buses are running.\n\n"
+        "\u201cPlease stay home and keep off the roads.\u201d"
+    )
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert len(statements) == 3
+    assert {s.speaker.name for s in statements if s.speaker} == {"Kathy Hochul"}
+
+
+def test_every_span_slices_the_text(nlp, seed_text: str) -> None:
+    extraction = extract_document(Document(id="seed", text=seed_text), nlp)
+    for statement in extraction.statements:
+        for span in (statement.content, statement.sentence, statement.cue, statement.speaker_mention):
+            if span is not None:
+                assert seed_text[span.start : span.end] == span.text
+        assert statement.sentence.start <= statement.content.start
+        assert statement.content.end <= statement.sentence.end
+
+
+def test_nested_restatement_by_same_speaker_is_one_statement(nlp) -> None:
+    text = "Lithuania says it will urge the European Union to impose new sanctions."
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert len(statements) == 1
