@@ -164,20 +164,31 @@ def migrate(db: Database, *, backup: bool = True) -> list[str]:
         return []
     path = getattr(db, "path", ":memory:")
     if backup and path != ":memory:" and "documents" in db.table_names():
-        target = f"{path}.pre-v{version}.bak"
-        if not os.path.exists(target):
-            try:
-                db.execute("VACUUM INTO ?", [target])
-            except sqlite3.OperationalError as error:
-                if _is_busy(error):
-                    raise
-                if not os.path.exists(target):
-                    raise StoreError(f"cannot back up {path} before migrating: {error}") from None
+        _backup(db, f"{path}.pre-v{version}.bak")
     with write_transaction(db, what="the schema migration"):
         applied = [m.name for m in migrations.pending(db)]
         migrations.apply(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return applied
+
+
+def _backup(db: Database, target: str) -> None:
+    """``VACUUM INTO`` a temporary file, then rename: a killed backup never looks finished."""
+    if os.path.exists(target):
+        return
+    temporary = f"{target}.{os.getpid()}.tmp"
+    if os.path.exists(temporary):
+        os.remove(temporary)
+    try:
+        db.execute("VACUUM INTO ?", [temporary])
+        os.replace(temporary, target)
+    except sqlite3.OperationalError as error:
+        if _is_busy(error):
+            raise
+        raise StoreError(f"cannot back up {db.path} before migrating: {error}") from None  # type: ignore[attr-defined]
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
 
 
 @contextmanager
