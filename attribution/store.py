@@ -70,9 +70,7 @@ def short_hash(*parts: object, length: int = 16) -> str:
 
 def _is_busy(error: BaseException) -> bool:
     message = str(error).lower()
-    return isinstance(error, sqlite3.OperationalError) and (
-        "locked" in message or "busy" in message
-    )
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in message or "busy" in message)
 
 
 def _busy(db: Database | None, error: BaseException, what: str = "") -> DatabaseBusy:
@@ -80,8 +78,7 @@ def _busy(db: Database | None, error: BaseException, what: str = "") -> Database
     where = f" {db.path}" if db is not None and getattr(db, "path", None) else ""
     detail = f"; nothing was written for {what}" if what else "; nothing was written"
     return DatabaseBusy(
-        f"database{where} is busy (held by another process for > {timeout / 1000:g} s)"
-        f"{detail}; re-run to continue"
+        f"database{where} is busy (held by another process for > {timeout / 1000:g} s){detail}; re-run to continue"
     )
 
 
@@ -104,14 +101,19 @@ def connect(
     if not memory and not Path(name).parent.exists():
         raise StoreError(f"database {name}: directory {Path(name).parent} does not exist")
     try:
-        conn = sqlite3.connect(
-            name, timeout=busy_timeout / 1000, isolation_level=None, check_same_thread=False
-        )
+        conn = sqlite3.connect(name, timeout=busy_timeout / 1000, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
         db = Database(conn)
         db.path = name  # type: ignore[attr-defined]
         db.busy_timeout_ms = busy_timeout  # type: ignore[attr-defined]
         if not memory:
+            fs_type = filesystem_type(name)
+            if fs_type in NETWORK_FILESYSTEMS:
+                conn.close()
+                raise StoreError(
+                    f"database {name} is on a network filesystem ({fs_type}); SQLite locking and"
+                    " WAL are unreliable there: keep the database on a local disk"
+                )
             _enable_wal(db)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA synchronous = {_sync_level(synchronous)}")
@@ -131,6 +133,29 @@ def _sync_level(level: str) -> str:
     if level not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
         raise ValueError(f"unknown synchronous level {level!r}")
     return level
+
+
+NETWORK_FILESYSTEMS = ("nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afs", "9p",
+                       "fuse.sshfs", "ceph", "glusterfs", "lustre", "davfs")  # fmt: skip
+
+
+def filesystem_type(path: str | Path) -> str | None:
+    """The type of the filesystem holding ``path`` (from /proc/mounts; None if unknown)."""
+    try:
+        target = os.path.realpath(Path(path).parent if not Path(path).is_dir() else path)
+        best = ("", None)
+        with open("/proc/mounts", encoding="utf-8") as mounts:
+            for line in mounts:
+                fields = line.split()
+                if len(fields) < 3:
+                    continue
+                mount = fields[1].replace("\\040", " ")
+                inside = target == mount or target.startswith(mount.rstrip("/") + "/")
+                if inside and len(mount) >= len(best[0]):
+                    best = (mount, fields[2])
+        return best[1]
+    except OSError:
+        return None
 
 
 def _enable_wal(db: Database) -> None:
@@ -156,9 +181,7 @@ def migrate(db: Database, *, backup: bool = True) -> list[str]:
     """
     version = schema_version(db)
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"database schema v{version} is newer than this tool (v{SCHEMA_VERSION}); upgrade"
-        )
+        raise StoreError(f"database schema v{version} is newer than this tool (v{SCHEMA_VERSION}); upgrade")
     pending = [m.name for m in migrations.pending(db)]
     if not pending:
         return []
@@ -269,9 +292,7 @@ def mark_aborted_runs(db: Database) -> list[str]:
     with write_transaction(db, what="the run ledger"):
         stale = [
             row[0]
-            for row in db.execute(
-                "SELECT id, pid FROM runs WHERE status = 'running' AND host = ?", [host]
-            ).fetchall()
+            for row in db.execute("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?", [host]).fetchall()
             if row[1] is None or (row[1] != os.getpid() and not _pid_alive(row[1]))
         ]
         for run_id in stale:
@@ -323,14 +344,11 @@ def finish_run(db: Database, run_id: str, status: str, counts: dict[str, int]) -
         )
 
 
-def record_input_problem(
-    db: Database, run_id: str | None, source: str, status: str, reason: str
-) -> None:
+def record_input_problem(db: Database, run_id: str | None, source: str, status: str, reason: str) -> None:
     """Append one rejected / skipped / failed input to ``ingest_errors``."""
     with write_transaction(db, what=source):
         db.execute(
-            "INSERT INTO ingest_errors (run_id, source, status, reason, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO ingest_errors (run_id, source, status, reason, created_at) VALUES (?, ?, ?, ?, ?)",
             [run_id, source, status, reason, utc_now()],
         )
 
@@ -347,9 +365,7 @@ def _check_span(text: str, span: Span | None, what: str, source: str) -> None:
     if span is None:
         return
     if not (0 <= span.start <= span.end <= len(text)) or text[span.start : span.end] != span.text:
-        raise StoreError(
-            f"{source}: {what} span [{span.start}:{span.end}] does not slice the document text"
-        )
+        raise StoreError(f"{source}: {what} span [{span.start}:{span.end}] does not slice the document text")
 
 
 def _anchor(text: str, start: int, end: int) -> tuple[str, str]:
@@ -406,9 +422,7 @@ def _statement_record(
     }
 
 
-def _claim_record(
-    doc: Document, version: str, claim: Claim, run_id: str | None, now: str
-) -> dict[str, Any]:
+def _claim_record(doc: Document, version: str, claim: Claim, run_id: str | None, now: str) -> dict[str, Any]:
     span = claim.span
     _check_span(doc.text, span, "claim", doc.source or doc.id)
     prefix, suffix = _anchor(doc.text, span.start, span.end)
@@ -447,9 +461,7 @@ def _claim_record(
     }
 
 
-def extraction_records(
-    extraction: Extraction, run_id: str | None, now: str | None = None
-) -> list[dict[str, Any]]:
+def extraction_records(extraction: Extraction, run_id: str | None, now: str | None = None) -> list[dict[str, Any]]:
     """Statement rows (statements first, then claims), validated and de-duplicated by id."""
     doc = extraction.document
     version = extraction.extractor_version or EXTRACTOR_VERSION
@@ -498,8 +510,7 @@ def _store_speakers(db: Database, statements: Sequence[Statement]) -> None:
         if speaker.organisation:
             org_id = organisation_id(speaker.organisation)
             db.execute(
-                "INSERT INTO organisations (id, name, key) VALUES (?, ?, ?)"
-                " ON CONFLICT(id) DO NOTHING",
+                "INSERT INTO organisations (id, name, key) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
                 [org_id, speaker.organisation, fold(speaker.organisation)],
             )
         db.execute(
@@ -514,8 +525,7 @@ def _store_speakers(db: Database, statements: Sequence[Statement]) -> None:
             )
         if speaker.organisation:
             db.execute(
-                "UPDATE speakers SET organisation = ?, organisation_id = ?"
-                " WHERE id = ? AND organisation IS NULL",
+                "UPDATE speakers SET organisation = ?, organisation_id = ? WHERE id = ? AND organisation IS NULL",
                 [speaker.organisation, org_id, sid],
             )
         for alias in _aliases(statement):
@@ -534,9 +544,7 @@ STATEMENT_COLUMNS = (
     "extractor_version", "run_id", "extracted_at",
 )  # fmt: skip
 # Columns compared when a re-extraction produces an id that already exists.
-DERIVED_COLUMNS = tuple(
-    c for c in STATEMENT_COLUMNS if c not in {"id", "document_id", "run_id", "extracted_at"}
-)
+DERIVED_COLUMNS = tuple(c for c in STATEMENT_COLUMNS if c not in {"id", "document_id", "run_id", "extracted_at"})
 
 
 def _insert_statement(db: Database, record: dict[str, Any]) -> None:
@@ -565,9 +573,7 @@ def _locate(old: dict[str, Any], text: str) -> tuple[int, int] | None:
     while position >= 0:
         before = text[max(0, position - ANCHOR_CONTEXT) : position]
         after = text[position + len(exact) : position + len(exact) + ANCHOR_CONTEXT]
-        score = _common_suffix(old["anchor_prefix"], before) + _common_prefix(
-            old["anchor_suffix"], after
-        )
+        score = _common_suffix(old["anchor_prefix"], before) + _common_prefix(old["anchor_suffix"], after)
         key = (score, -abs(position - start), position)
         if best is None or key[:2] > best[:2]:
             best = key
@@ -714,9 +720,7 @@ def store_extraction(db: Database, extraction: Extraction, run_id: str | None) -
         for record in records:
             _insert_statement(db, record)
         if previous:
-            old_rows = _rows(
-                db, "SELECT * FROM statements WHERE document_id = ? AND current = 1", [previous[0]]
-            )
+            old_rows = _rows(db, "SELECT * FROM statements WHERE document_id = ? AND current = 1", [previous[0]])
             link_reviews(db, old_rows, doc.text, records, run_id, "new-version")
         _mark_complete(db, key)
     return "stored"
@@ -760,9 +764,7 @@ class ReextractOutcome:
         return bool(self.added or self.updated or self.retired)
 
 
-def apply_reextraction(
-    db: Database, extraction: Extraction, run_id: str | None
-) -> ReextractOutcome:
+def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None) -> ReextractOutcome:
     """Replace a stored document's derived statements with a new extraction.
 
     Statements the new extraction no longer produces are kept with ``current = 0``; reviews
@@ -777,10 +779,7 @@ def apply_reextraction(
         stored = db.execute("SELECT text FROM documents WHERE id = ?", [key]).fetchone()
         if stored is None or stored[0] != doc.text:
             raise StoreError(f"document {key} is not stored with this text")
-        old_rows = {
-            row["id"]: row
-            for row in _rows(db, "SELECT * FROM statements WHERE document_id = ?", [key])
-        }
+        old_rows = {row["id"]: row for row in _rows(db, "SELECT * FROM statements WHERE document_id = ?", [key])}
         _store_speakers(db, extraction.statements)
         new_ids = set()
         for record in records:
@@ -792,8 +791,7 @@ def apply_reextraction(
             elif any(old[c] != record[c] for c in DERIVED_COLUMNS) or not old["current"]:
                 assignments = ", ".join(f"{c} = :{c}" for c in STATEMENT_COLUMNS if c != "id")
                 db.execute(
-                    f"UPDATE statements SET {assignments}, current = 1, retired_run_id = NULL"
-                    " WHERE id = :id",
+                    f"UPDATE statements SET {assignments}, current = 1, retired_run_id = NULL WHERE id = :id",
                     record,
                 )
                 outcome.updated += 1
@@ -806,13 +804,10 @@ def apply_reextraction(
                 [run_id, row["id"]],
             )
         outcome.retired = len(retired)
-        outcome.linked, outcome.unmatched = link_reviews(
-            db, retired, doc.text, records, run_id, "reextract"
-        )
+        outcome.linked, outcome.unmatched = link_reviews(db, retired, doc.text, records, run_id, "reextract")
         version = extraction.extractor_version or EXTRACTOR_VERSION
         db.execute(
-            "UPDATE documents SET extractor_version = ?, agencies = ?,"
-            " published = coalesce(?, published) WHERE id = ?",
+            "UPDATE documents SET extractor_version = ?, agencies = ?, published = coalesce(?, published) WHERE id = ?",
             [
                 version,
                 json.dumps(list(extraction.agencies), ensure_ascii=False),
@@ -978,8 +973,7 @@ def ingest_paths(
     )
     known = {row[0] for row in db.execute("SELECT id FROM documents").fetchall()}
     known_sources = {
-        (row[0], row[1])
-        for row in db.execute("SELECT document_id, source FROM document_sources").fetchall()
+        (row[0], row[1]) for row in db.execute("SELECT document_id, source FROM document_sources").fetchall()
     }
     db.close()
 
@@ -1038,9 +1032,7 @@ def ingest_paths(
         while side and not stop:
             stop = handle_side(side.pop(0))
         counts = report.counts()
-        report.status = (
-            "completed_with_errors" if counts["n_rejected"] or counts["n_failed"] else "completed"
-        )
+        report.status = "completed_with_errors" if counts["n_rejected"] or counts["n_failed"] else "completed"
         finish_run(database(), run_id, report.status, counts)
     except KeyboardInterrupt:
         report.interrupted = True
@@ -1077,9 +1069,7 @@ def _store_one(db: Database, extraction: Extraction, run_id: str) -> Outcome:
         return Outcome(source, "failed", f"not stored: {error}")
     if status == "unchanged":
         return Outcome(source, "unchanged", "already stored", doc.sha256)
-    row = db.execute(
-        "SELECT n_statements, n_claims FROM documents WHERE id = ?", [doc.sha256]
-    ).fetchone()
+    row = db.execute("SELECT n_statements, n_claims FROM documents WHERE id = ?", [doc.sha256]).fetchone()
     return Outcome(source, "stored", "", doc.sha256, row[0] or 0, row[1] or 0)
 
 
@@ -1103,9 +1093,7 @@ def verify(db: Database, *, full: bool = True) -> list[str]:
             texts[doc_id] = text
             actual = sha256_text(text)
             if actual != text_sha or actual != doc_id:
-                problems.append(
-                    f"document {doc_id} ({source}): text sha256 is {actual}, stored {text_sha}"
-                )
+                problems.append(f"document {doc_id} ({source}): text sha256 is {actual}, stored {text_sha}")
             if complete != 1:
                 problems.append(f"document {doc_id} ({source}): not marked complete")
         span_columns = (
@@ -1156,17 +1144,11 @@ def digest(db: Database, *, exclude: Sequence[str] = DIGEST_EXCLUDED) -> str:
     """sha256 of a canonical ordered dump of every table (run ledger excluded)."""
     h = hashlib.sha256()
     with read_transaction(db):
-        for (sql,) in db.execute(
-            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
-        ).fetchall():
+        for (sql,) in db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name").fetchall():
             h.update(sql.encode("utf-8"))
         h.update(str(schema_version(db)).encode())
         for table in sorted(db.table_names()):
-            if (
-                table in exclude
-                or table.startswith("statements_fts")
-                or table.startswith("sqlite_")
-            ):
+            if table in exclude or table.startswith("statements_fts") or table.startswith("sqlite_"):
                 continue
             columns = [c.name for c in db[table].columns]
             if table == migrations.migrations_table:
@@ -1181,8 +1163,6 @@ def digest(db: Database, *, exclude: Sequence[str] = DIGEST_EXCLUDED) -> str:
 def review_digest(db: Database) -> str:
     """sha256 of every review row, byte for byte, in id order."""
     h = hashlib.sha256()
-    for row in db.execute(
-        "SELECT id, statement_id, status, note, reviewer, created_at FROM reviews ORDER BY id"
-    ):
+    for row in db.execute("SELECT id, statement_id, status, note, reviewer, created_at FROM reviews ORDER BY id"):
         h.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()

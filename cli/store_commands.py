@@ -1,5 +1,5 @@
 """Commands over the SQLite store: ingest, quotes, speakers, search, review, history,
-reextract, verify, unattributed. Thin: parse options, call one library function, render.
+reextract, verify, unattributed, orphans. Thin: parse options, call one library function, render.
 
 Exit codes (RELIABILITY R9.1): 0 ok; 2 usage; 65 some inputs rejected or failed; 66 input
 path or database missing; 70 internal error; 74 I/O error; 75 database busy; 130 Ctrl-C.
@@ -167,9 +167,7 @@ def _print_statements(rows: Sequence[dict[str, Any]], *, group: bool = True) -> 
         items = groups[key]
         if group:
             first = items[0]
-            details = [
-                d for d in (first["speaker_kind"], first["role"], first["organisation"]) if d
-            ]
+            details = [d for d in (first["speaker_kind"], first["role"], first["organisation"]) if d]
             name = key[0] or "(no speaker)"
             noun = "statement" if len(items) == 1 else "statements"
             suffix = f" ({'; '.join(details)})" if details and key[0] else ""
@@ -201,13 +199,9 @@ def ingest(
     model: ModelOption = None,
     max_bytes: Annotated[
         int,
-        typer.Option(
-            "--max-bytes", min=1, help="Reject any document or JSONL line larger than this."
-        ),
+        typer.Option("--max-bytes", min=1, help="Reject any document or JSONL line larger than this."),
     ] = 10_000_000,
-    workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Parser processes (spaCy n_process).")
-    ] = 1,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Parser processes (spaCy n_process).")] = 1,
     fail_fast: Annotated[
         bool,
         typer.Option("--fail-fast", help="Stop at the first rejected or failed input."),
@@ -217,9 +211,7 @@ def ingest(
         bool,
         typer.Option("--json-summary", help="Print a JSON run summary instead of the table."),
     ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No per-document progress on stderr.")
-    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-document progress on stderr.")] = False,
 ) -> None:
     """Extract statements from PATHS and store them; re-ingesting the same text changes nothing.
 
@@ -262,8 +254,7 @@ def ingest(
     except KeyboardInterrupt:
         stored = sum(1 for o in report.outcomes if o.status == "stored")
         raise fail(
-            f"interrupted: {stored} documents committed, the one in progress was not;"
-            " re-run to continue",
+            f"interrupted: {stored} documents committed, the one in progress was not; re-run to continue",
             130,
         ) from None
     counts = report.counts()
@@ -303,9 +294,7 @@ def _check_filters(kind: str | None, status: str | None, since: str | None, unti
     if kind is not None and kind.strip().lower() not in KIND_VALUES:
         raise typer.BadParameter(f"choose one of {', '.join(KIND_VALUES)}", param_hint="--kind")
     if status is not None and status.strip().lower() not in REVIEW_STATUSES:
-        raise typer.BadParameter(
-            f"choose one of {', '.join(REVIEW_STATUSES)}", param_hint="--status"
-        )
+        raise typer.BadParameter(f"choose one of {', '.join(REVIEW_STATUSES)}", param_hint="--status")
     for name, value in (("--since", since), ("--until", until)):
         if value is not None and not valid_date(value):
             raise typer.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD", param_hint=name)
@@ -334,23 +323,16 @@ def quotes(
         str | None,
         typer.Option(
             "--status",
-            help="Review status: new, in_review, verified, false, misleading, unverifiable, "
-            "dismissed.",
+            help="Review status: new, in_review, verified, false, misleading, unverifiable, dismissed.",
         ),
     ] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Published on or after (YYYY[-MM[-DD]]).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Published on or before (YYYY[-MM[-DD]]).")
-    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Published on or after (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Published on or before (YYYY[-MM[-DD]]).")] = None,
     document: Annotated[
         str | None,
         typer.Option("--document", help="Document id (or a prefix of 6+), external id or source."),
     ] = None,
-    claims: Annotated[
-        bool, typer.Option("--claims", help="Also list unattributed and unresolved claims.")
-    ] = False,
+    claims: Annotated[bool, typer.Option("--claims", help="Also list unattributed and unresolved claims.")] = False,
     output: FormatOption = Format.table,
 ) -> None:
     """List stored statements, grouped by speaker."""
@@ -402,9 +384,7 @@ def speakers(db: DbOption = DEFAULT_DB, output: FormatOption = Format.table) -> 
 def search(
     query: Annotated[str, typer.Argument(help="Words to find in statement text (all must occur).")],
     db: DbOption = DEFAULT_DB,
-    limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Show at most this many results.")
-    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Show at most this many results.")] = None,
     output: FormatOption = Format.table,
 ) -> None:
     """Full-text search over statement and claim text, best matches first."""
@@ -418,9 +398,7 @@ def search(
 @app.command()
 def unattributed(
     db: DbOption = DEFAULT_DB,
-    min_score: Annotated[
-        float, typer.Option("--min-score", help="Only claims scoring at least this (0-1).")
-    ] = 0.0,
+    min_score: Annotated[float, typer.Option("--min-score", help="Only claims scoring at least this (0-1).")] = 0.0,
     output: FormatOption = Format.table,
 ) -> None:
     """List check-worthy claims nobody is credited for, highest score first."""
@@ -487,6 +465,9 @@ def history(
         if not rows:
             typer.echo(f"{full_id}: no reviews")
             return
+        current = database.execute("SELECT current FROM statements WHERE id = ?", [full_id]).fetchone()
+        if current and not current[0]:
+            typer.echo(f"{full_id} is no longer current (a re-extraction replaced it)")
         lines = [("when", "status", "reviewer", "note", "via")]
         for row in rows:
             via = row["via"] if row["via"] == "direct" else f"from {row['statement_id']}"
@@ -498,6 +479,33 @@ def history(
             typer.echo(line)
 
     columns = ["id", "statement_id", "status", "note", "reviewer", "created_at", "via"]
+    _emit(rows, output, columns, table)
+
+
+@app.command()
+def orphans(db: DbOption = DEFAULT_DB, output: FormatOption = Format.table) -> None:
+    """List reviews whose statement a re-extraction dropped with no anchor match (kept, never
+    deleted)."""
+    from attribution.queries import orphaned_reviews
+
+    with _errors():
+        rows = orphaned_reviews(_open(db))
+
+    def table(rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            typer.echo("no orphaned reviews")
+            return
+        lines = [("statement", "status", "reviewer", "when", "source", "content")]
+        for row in rows:
+            lines.append(
+                (row["statement_id"], row["status"], row["reviewer"] or "", row["created_at"],
+                 row["source"] or "", _one_line(row["content"])[:80])
+            )  # fmt: skip
+        for line in _columns(lines):
+            typer.echo(line)
+
+    columns = ["review_id", "statement_id", "status", "note", "reviewer", "created_at",
+               "document_id", "source", "content"]  # fmt: skip
     _emit(rows, output, columns, table)
 
 
@@ -520,9 +528,7 @@ def reextract(
         try:
             report = run_reextract(database, model=model, all=all_documents)
         except KeyboardInterrupt:
-            raise fail(
-                "interrupted: finished documents were kept; re-run to continue", 130
-            ) from None
+            raise fail("interrupted: finished documents were kept; re-run to continue", 130) from None
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -542,15 +548,17 @@ def reextract(
 @app.command()
 def verify(
     db: DbOption = DEFAULT_DB,
-    quick: Annotated[
-        bool, typer.Option("--quick", help="PRAGMA quick_check instead of integrity_check.")
-    ] = False,
+    quick: Annotated[bool, typer.Option("--quick", help="PRAGMA quick_check instead of integrity_check.")] = False,
 ) -> None:
     """Check every stored span, every document hash and the SQLite integrity; exit 1 on failure."""
     from attribution.store import verify as verify_store
 
     with _errors():
-        problems = verify_store(_open(db), full=not quick)
+        database = _open(db)
+        problems = verify_store(database, full=not quick)
+        orphaned = database.execute("SELECT count(*) FROM orphaned_reviews").fetchone()[0]
+    if orphaned:
+        typer.echo(f"note: {orphaned} orphaned reviews are kept (see `attribution orphans`)")
     if problems:
         for problem in problems:
             typer.echo(problem)

@@ -19,7 +19,7 @@ from attribution.models import Document, Extraction
 
 STORE_COMMANDS = (
     "ingest", "quotes", "speakers", "search", "review", "history", "reextract", "verify",
-    "unattributed",
+    "unattributed", "orphans",
 )  # fmt: skip
 runner = CliRunner()
 
@@ -98,25 +98,17 @@ def test_quotes_table_grouped_by_speaker(db_path):
 def test_quotes_json_carries_ids_and_filters(db_path):
     rows = json_rows(invoke("quotes", "--db", db_path, "--format", "json"))
     assert rows and all(len(r["id"]) == 16 for r in rows)
-    rows = json_rows(
-        invoke("quotes", "--db", db_path, "--speaker", "Landsbergis", "--format", "json")
-    )
+    rows = json_rows(invoke("quotes", "--db", db_path, "--speaker", "Landsbergis", "--format", "json"))
     assert {r["speaker"] for r in rows} == {"Gabrielius Landsbergis"} and len(rows) == 2
-    rows = json_rows(
-        invoke("quotes", "--db", db_path, "--speaker", "gabrielius landsbergis", "--format", "json")
-    )
+    rows = json_rows(invoke("quotes", "--db", db_path, "--speaker", "gabrielius landsbergis", "--format", "json"))
     assert len(rows) == 2
-    rows = json_rows(
-        invoke("quotes", "--db", db_path, "--organisation", "Frontex", "--format", "json")
-    )
+    rows = json_rows(invoke("quotes", "--db", db_path, "--organisation", "Frontex", "--format", "json"))
     assert {r["speaker"] for r in rows} == {"Frontex", "Fabrice Leggeri"}
     rows = json_rows(invoke("quotes", "--db", db_path, "--kind", "indirect", "--format", "json"))
     assert rows and {r["type"] for r in rows} == {"indirect"}
     rows = json_rows(invoke("quotes", "--db", db_path, "--since", "2021-07", "--format", "json"))
     assert len(rows) == 5
-    rows = json_rows(
-        invoke("quotes", "--db", db_path, "--document", "seed.txt", "--claims", "--format", "json")
-    )
+    rows = json_rows(invoke("quotes", "--db", db_path, "--document", "seed.txt", "--claims", "--format", "json"))
     assert len(rows) == 6 and {r["kind"] for r in rows} == {"statement", "unattributed"}
 
 
@@ -152,9 +144,7 @@ def test_invalid_filters_are_usage_errors(db_path, args):
 
 
 @pytest.mark.parametrize("option", ["--speaker", "--organisation", "--document"])
-@pytest.mark.parametrize(
-    "value", ["x' OR 1=1 --", "%", "_", '" OR ""="', "1; DROP TABLE statements"]
-)
+@pytest.mark.parametrize("value", ["x' OR 1=1 --", "%", "_", '" OR ""="', "1; DROP TABLE statements"])
 def test_injection_filters_match_nothing_and_change_nothing(db_path, option, value):
     """T50 through the CLI."""
     database = store.connect(db_path)
@@ -198,9 +188,7 @@ def test_unattributed(db_path):
     rows = json_rows(invoke("unattributed", "--db", db_path, "--format", "json"))
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     assert rows[0]["score"] == 0.9
-    rows = json_rows(
-        invoke("unattributed", "--db", db_path, "--min-score", "0.7", "--format", "json")
-    )
+    rows = json_rows(invoke("unattributed", "--db", db_path, "--min-score", "0.7", "--format", "json"))
     assert [r["score"] for r in rows] == [0.9, 0.8]
     assert invoke("unattributed", "--db", db_path).exit_code == 0
 
@@ -250,9 +238,7 @@ def test_busy_database_exits_75_with_one_line(db_path):
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        result = invoke(
-            "review", sid, "--status", "verified", "--busy-timeout", "100", "--db", db_path
-        )
+        result = invoke("review", sid, "--status", "verified", "--busy-timeout", "100", "--db", db_path)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -293,3 +279,47 @@ def test_ingest_missing_path_exits_66(tmp_path):
     result = invoke("ingest", tmp_path / "nope.txt", "--db", tmp_path / "x.db")
     assert result.exit_code == 66 and "nope.txt" in result.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_orphans_and_history_of_a_replaced_statement(db_path):
+    from dataclasses import replace
+
+    from attribution.review import reextract
+
+    sid = json_rows(invoke("quotes", "--db", db_path, "--speaker", "Leggeri", "--format", "json"))[0]["id"]
+    assert invoke("review", sid, "--status", "false", "--note", "n", "--db", db_path).exit_code == 0
+    assert "no orphaned reviews" in invoke("orphans", "--db", db_path).stdout
+    database = store.connect(db_path)
+
+    def drop_leggeri(documents):
+        for document in documents:
+            rebuilt = h.seed_extraction() if document.source == "seed.txt" else None
+            if rebuilt is None:
+                i = int(document.source.split("-")[1][:4]) if "article" in document.source else None
+                rebuilt = h.article_extraction(i) if i is not None else None
+            if rebuilt is None:
+                yield Extraction(document, (), extractor_version="2")
+                continue
+            kept = tuple(s for s in rebuilt.statements if "situation" not in s.content.text)
+            yield replace(rebuilt, document=document, statements=kept, extractor_version="2")
+
+    reextract(database, extractor=drop_leggeri, extractor_version="2")
+    database.close()
+    rows = json_rows(invoke("orphans", "--db", db_path, "--format", "json"))
+    assert [(r["statement_id"], r["status"], r["note"]) for r in rows] == [(sid, "false", "n")]
+    table = invoke("orphans", "--db", db_path)
+    assert sid in table.stdout and "situation" in table.stdout
+    result = invoke("history", sid, "--db", db_path)
+    assert "no longer current" in result.stdout and "false" in result.stdout
+    result = invoke("verify", "--db", db_path)
+    assert result.exit_code == 0 and "1 orphaned reviews are kept" in result.stdout
+
+
+def test_network_filesystem_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "filesystem_type", lambda path: "nfs4")
+    result = invoke("quotes", "--db", tmp_path / "n.db")
+    assert result.exit_code == 66  # missing: checked before opening
+    store_path = tmp_path / "n.db"
+    store_path.touch()
+    result = invoke("quotes", "--db", store_path)
+    assert result.exit_code != 0 and "network filesystem (nfs4)" in result.stderr
