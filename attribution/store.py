@@ -73,6 +73,12 @@ def _is_busy(error: BaseException) -> bool:
     return isinstance(error, sqlite3.OperationalError) and ("locked" in message or "busy" in message)
 
 
+def _is_fatal(error: BaseException) -> bool:
+    """Errors no later document can escape: disk full, I/O, read-only database."""
+    message = str(error).lower()
+    return any(part in message for part in ("full", "disk i/o", "readonly", "read-only"))
+
+
 def _busy(db: Database | None, error: BaseException, what: str = "") -> DatabaseBusy:
     timeout = getattr(db, "busy_timeout_ms", DEFAULT_BUSY_TIMEOUT_MS) if db else 0
     where = f" {db.path}" if db is not None and getattr(db, "path", None) else ""
@@ -1042,6 +1048,15 @@ def ingest_paths(
         except Exception:  # the run stays 'running' and is labelled aborted next time
             pass
         raise
+    except DatabaseBusy:
+        raise  # the ledger cannot be written either; the next run labels this one aborted
+    except Exception:
+        report.status = "aborted"
+        try:
+            finish_run(database(), run_id, "aborted", report.counts())
+        except Exception:  # the run stays 'running' and is labelled aborted next time
+            pass
+        raise
     finally:
         if "db" in state:
             state["db"].close()
@@ -1059,14 +1074,16 @@ def _store_one(db: Database, extraction: Extraction, run_id: str) -> Outcome:
     source = doc.source or doc.id
     try:
         status = store_extraction(db, extraction, run_id)
-    except (DatabaseBusy, KeyboardInterrupt):
+    except DatabaseBusy:
         raise
     except sqlite3.OperationalError as error:
         if _is_busy(error):
             raise _busy(db, error, source) from None
+        if _is_fatal(error):
+            raise StoreError(f"database {getattr(db, 'path', '')}: {error}; nothing was written for {source}") from None
         return Outcome(source, "failed", f"not stored: {error}")
-    except (StoreError, sqlite3.DatabaseError, ValueError) as error:
-        return Outcome(source, "failed", f"not stored: {error}")
+    except Exception as error:  # one document's failure never aborts the batch (R2.4)
+        return Outcome(source, "failed", f"not stored: {type(error).__name__}: {error}")
     if status == "unchanged":
         return Outcome(source, "unchanged", "already stored", doc.sha256)
     row = db.execute("SELECT n_statements, n_claims FROM documents WHERE id = ?", [doc.sha256]).fetchone()

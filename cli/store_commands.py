@@ -85,6 +85,10 @@ def _errors(committed: str = "") -> Iterator[None]:
         raise fail(f"database error: {error}", 74 if _is_io(error) else 70) from None
     except OSError as error:
         raise fail(f"{error}", 74) from None
+    except Exception as error:
+        if os.environ.get("ATTRIBUTION_DEBUG"):
+            raise
+        raise fail(f"internal error: {type(error).__name__}: {error}", 70) from None
 
 
 def _is_io(error: BaseException) -> bool:

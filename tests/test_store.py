@@ -155,9 +155,7 @@ def test_document_row_and_provenance(db, run_id):
     extraction = h.seed_extraction()
     store.store_extraction(db, extraction, run_id)
     doc = db.execute("SELECT * FROM documents").fetchone()
-    row = dict(
-        zip([d[0] for d in db.execute("SELECT * FROM documents").description], doc, strict=True)
-    )
+    row = dict(zip([d[0] for d in db.execute("SELECT * FROM documents").description], doc, strict=True))
     assert row["id"] == row["text_sha256"] == extraction.document.sha256
     assert row["text"] == h.SEED_TEXT
     assert row["complete"] == 1
@@ -174,9 +172,7 @@ def test_document_row_and_provenance(db, run_id):
             assert h.SEED_TEXT[s["cue_start"] : s["cue_end"]] == s["cue"]
         assert s["extractor_version"] == "1" and s["run_id"] == run_id
         assert ISO_UTC.match(s["extracted_at"])
-        assert (
-            s["anchor_prefix"] == h.SEED_TEXT[max(0, s["content_start"] - 32) : s["content_start"]]
-        )
+        assert s["anchor_prefix"] == h.SEED_TEXT[max(0, s["content_start"] - 32) : s["content_start"]]
     assert store.verify(db) == []
 
 
@@ -265,9 +261,7 @@ def filled(db, run_id):
     return db
 
 
-@pytest.mark.parametrize(
-    "speaker", ["Landsbergis", "landsbergis", "Gabrielius Landsbergis", "GABRIELIUS  landsbergis"]
-)
+@pytest.mark.parametrize("speaker", ["Landsbergis", "landsbergis", "Gabrielius Landsbergis", "GABRIELIUS  landsbergis"])
 def test_speaker_filter_matches_surname_and_full_name(filled, speaker):
     rows = statement_rows(filled, speaker=speaker)
     assert len(rows) == 2
@@ -354,9 +348,7 @@ def test_injection_strings_match_nothing_and_change_nothing(filled, value):
     assert _schema_and_counts(filled) == before
 
 
-@settings(
-    max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.text(max_size=40))
 def test_generated_filter_strings_never_error_or_write(filled, value):
     """T50: any string is a literal filter value; no SQL error, no change."""
@@ -401,9 +393,7 @@ def test_verify_detects_tampered_text(filled):
     """T43: one changed character is reported with the document and the broken slices."""
     assert store.verify(filled) == []
     key = h.seed_extraction().document.sha256
-    filled.execute(
-        "UPDATE documents SET text = replace(text, 'refugees', 'refugeez') WHERE id = ?", [key]
-    )
+    filled.execute("UPDATE documents SET text = replace(text, 'refugees', 'refugeez') WHERE id = ?", [key])
     problems = store.verify(filled)
     assert any(p.startswith(f"document {key}") and "sha256" in p for p in problems)
     assert any("content span" in p and key in p for p in problems)
@@ -430,9 +420,7 @@ _ROUND_TRIP_DB: dict[str, Any] = {}
 
 @settings(max_examples=1000, deadline=None)
 @given(
-    parts=st.lists(
-        st.one_of(st.text(max_size=12), st.sampled_from(QUOTE_CHARS)), min_size=1, max_size=12
-    ),
+    parts=st.lists(st.one_of(st.text(max_size=12), st.sampled_from(QUOTE_CHARS)), min_size=1, max_size=12),
     data=st.data(),
 )
 def test_offsets_round_trip_through_the_store(parts, data):
@@ -459,9 +447,7 @@ def test_offsets_round_trip_through_the_store(parts, data):
         _ROUND_TRIP_DB["db"] = store.connect(":memory:")
     database = _ROUND_TRIP_DB["db"]
     store.store_extraction(database, Extraction(doc, (stmt,)), None)
-    stored_text, sha = database.execute(
-        "SELECT text, text_sha256 FROM documents WHERE id = ?", [doc.sha256]
-    ).fetchone()
+    stored_text, sha = database.execute("SELECT text, text_sha256 FROM documents WHERE id = ?", [doc.sha256]).fetchone()
     assert stored_text == text and sha == doc.sha256
     sid = store.statement_id(doc.sha256, store.EXTRACTOR_VERSION, start, end, "statement/direct")
     content, cs, ce = database.execute(
@@ -566,3 +552,36 @@ def test_ingest_errors_are_append_only(db, run_id):
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         db.execute("UPDATE ingest_errors SET reason = 'x'")
     assert db.execute("SELECT count(*) FROM ingest_errors").fetchone()[0] == 1
+
+
+def test_disk_full_stops_the_run_and_keeps_committed_documents(tmp_path, monkeypatch):
+    """T10 (simulated with max_page_count): the in-flight document rolls back, earlier ones stay."""
+    path = tmp_path / "full.db"
+    store.connect(path).close()
+    extractions = [h.article_extraction(i) for i in range(60)]
+    by_key = {e.document.sha256: e for e in extractions}
+    real_connect = store.connect
+
+    def small_connect(*args, **kwargs):
+        database = real_connect(*args, **kwargs)
+        pages = database.execute("PRAGMA page_count").fetchone()[0]
+        database.execute(f"PRAGMA max_page_count = {pages + 6}")
+        return database
+
+    def replay(documents):
+        for document in documents:
+            yield by_key[document.sha256]
+
+    monkeypatch.setattr(store, "connect", small_connect)
+    with pytest.raises(StoreError, match="full.*nothing was written for article-"):
+        store.ingest_paths(path, [], documents=[e.document for e in extractions], extractor=replay)
+    monkeypatch.setattr(store, "connect", real_connect)
+    database = store.connect(path)
+    stored = database.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert 0 < stored < 60
+    assert store.verify(database) == []
+    assert database.execute("SELECT status FROM runs").fetchall() == [("aborted",)]
+    database.close()
+    report = store.ingest_paths(path, [], documents=[e.document for e in extractions], extractor=replay)
+    counts = report.counts()
+    assert counts["n_stored"] == 60 - stored and counts["n_unchanged"] == stored
