@@ -129,3 +129,10 @@ def agency_aliases() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def organisation_heads() -> frozenset[str]:
     return frozenset(_json("sources.json")["organisation_heads"])
+
+
+@lru_cache(maxsize=1)
+def attitude_verbs() -> dict[str, Stance]:
+    """Verbs whose direct object is the content ("X praised Y"), with their stance."""
+    stances = cue_stances()
+    return {lemma: stances.get(lemma, Stance.NEUTRAL) for lemma in _json("cues.json")["attitude"]}

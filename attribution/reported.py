@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from .lexicons import cue_stances
+from .lexicons import attitude_verbs, cue_stances
 from .models import Stance
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -344,9 +344,38 @@ BARE_CUES = {
 }
 
 
+def _prep_content(verb: Token) -> tuple[int, int] | None:
+    """'X called for Y', 'X warned against Y': the object of the verb's preposition."""
+    if any(c.dep_ in {"dobj", "ccomp"} for c in verb.children):
+        return None
+    for child in verb.rights:
+        if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS:
+            if any(c.dep_ in {"pobj", "pcomp"} for c in child.children):
+                return child.i + 1, child.right_edge.i
+    return None
+
+
+def _object_content(verb: Token) -> tuple[int, int] | None:
+    """The judged object of a stance verb, with what is said of it ("called him a liar",
+    "described the plan as reckless", "accused X of Y")."""
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+    if not objects:
+        return None
+    first, last = objects[0].left_edge.i, objects[0].right_edge.i
+    for child in verb.rights:
+        if child.i <= last:
+            continue
+        if child.dep_ in {"oprd", "xcomp", "ccomp"} or (
+            child.dep_ == "prep" and child.lower_ in {"as", "for", "of", "over", "on"}
+        ):
+            last = max(last, child.right_edge.i)
+    return first, last
+
+
 def find_reported(doc: Doc) -> list[Candidate]:
     """Every reported statement the parse shows, in document order."""
     stances = cue_stances()
+    attitudes = attitude_verbs()
     found: list[Candidate] = []
     for token in doc:
         according = _according_to(doc, token)
@@ -356,12 +385,12 @@ def find_reported(doc: Doc) -> list[Candidate]:
         if token.pos_ not in {"VERB", "AUX"}:
             continue
         lemma = token.lemma_.lower()
-        if lemma not in stances:
+        if lemma not in stances and lemma not in attitudes:
             continue
-        stance = stances[lemma]
+        stance = stances.get(lemma) or attitudes[lemma]
         cue_start, cue_end = _cue_span(token)
         speaker = _subject(token)
-        content = _content_from_children(token, lemma)
+        content = _content_from_children(token, lemma) if lemma in stances else None
         if content is None and lemma in BARE_CUES:
             rest = _bare_rest(token)
             if rest is not None:
@@ -378,6 +407,21 @@ def find_reported(doc: Doc) -> list[Candidate]:
             start, end = _char_span(doc, first, last)
             if end > start and (speaker is None or not (start <= speaker.idx < end)):
                 found.append(Candidate(rule, cue_start, cue_end, lemma, stance, start, end, speaker))
+            continue
+        if content is None and lemma in attitudes:
+            prep = _prep_content(token)
+            if prep is not None:
+                start, end = _char_span(doc, *prep)
+                if end > start:
+                    found.append(Candidate("cue-prep", cue_start, cue_end, lemma, stance, start, end, speaker))
+                continue
+        obj = _object_content(token)
+        if obj is not None and lemma in attitude_verbs():
+            start, end = _char_span(doc, *obj)
+            if end > start:
+                found.append(
+                    Candidate("cue-object", cue_start, cue_end, lemma, attitude_verbs()[lemma], start, end, speaker)
+                )
             continue
         if lemma in WEAK_CUES:
             continue

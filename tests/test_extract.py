@@ -58,14 +58,14 @@ CASES = [
         "\u201cWe have to act now to protect the coast.\u201d",
         "direct",
     ),
-    # an odd number of quotation marks costs one quote at most
+    # an odd number of quotation marks costs one quote at most; "called X Y" judges X
     Expected(
         'He called the decision "a disgrace and a betrayal of voters, plain and simple.',
         None,
         None,
         "called",
-        '"a disgrace and a betrayal of voters, plain and simple.',
-        "direct",
+        'the decision "a disgrace and a betrayal of voters, plain and simple.',
+        "mixed",
     ),
     # reported speech
     Expected(
