@@ -152,13 +152,22 @@ def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int
     return first, last
 
 
+def _is_speaker_like(token: Token) -> bool:
+    """Subjects that cannot speak: dates, times, and a dateline ("WASHINGTON — ...")."""
+    if token.ent_type_ in {"DATE", "TIME"}:
+        return False
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    dateline = token.text.isupper() and len(token.text) > 2 and following is not None
+    return not (dateline and following.text in {"—", "–", "-", "--", "("})
+
+
 def _subject(verb: Token) -> Token | None:
     """The subject of a cue verb, inherited through conjunctions and participial clauses."""
     current = verb
     for _ in range(4):
         for child in current.children:
             if child.dep_ in SUBJECT_DEPS:
-                return child
+                return child if _is_speaker_like(child) else None
             if child.dep_ == "agent":
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
@@ -285,7 +294,12 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
         own_subject = any(c.dep_ in SUBJECT_DEPS for c in token.children)
         has_mark = any(c.dep_ == "mark" for c in token.children)
         further_act = token.tag_ == "VBG" and token.lemma_.lower() in stances and not own_subject
-        coordinated = token.dep_ == "conj" and own_subject and not has_mark
+        coordinated = (
+            token.dep_ == "conj"
+            and own_subject
+            and not has_mark
+            and (token.lemma_.lower() in stances or token.lemma_.lower() in attitude_verbs())
+        )
         if further_act or coordinated:
             cut = start - 1
             while cut > first and (doc[cut].is_punct or doc[cut].dep_ == "cc"):
@@ -351,7 +365,7 @@ def _prep_content(verb: Token) -> tuple[int, int] | None:
     for child in verb.rights:
         if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS:
             if any(c.dep_ in {"pobj", "pcomp"} for c in child.children):
-                return child.i + 1, child.right_edge.i
+                return child.i + 1, _extend_right(verb, child.right_edge.i)
     return None
 
 
@@ -362,14 +376,20 @@ def _object_content(verb: Token) -> tuple[int, int] | None:
     if not objects:
         return None
     first, last = objects[0].left_edge.i, objects[0].right_edge.i
+    return first, _extend_right(verb, last)
+
+
+def _extend_right(verb: Token, last: int) -> int:
+    """Take in the verb's later arguments ("defended X against Y", "called for X to Y"),
+    stopping where a new clause or a comma-separated aside begins."""
     for child in verb.rights:
         if child.i <= last:
             continue
-        if child.dep_ in {"oprd", "xcomp", "ccomp"} or (
-            child.dep_ == "prep" and child.lower_ in {"as", "for", "of", "over", "on"}
-        ):
-            last = max(last, child.right_edge.i)
-    return first, last
+        if child.dep_ in {"punct", "cc", "conj", "advcl", "parataxis", "npadvmod"}:
+            break
+        if child.dep_ in {"prep", "dative", "oprd", "xcomp", "ccomp", "dobj", "acomp", "attr", "pcomp"}:
+            last = child.right_edge.i
+    return last
 
 
 def find_reported(doc: Doc) -> list[Candidate]:

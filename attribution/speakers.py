@@ -147,6 +147,11 @@ class SpeakerResolver:
         for child in head.rights:
             if child.dep_ in {"flat", "compound"} or (child.dep_ == "case" and child.i == end):
                 end = max(end, child.right_edge.i + 1)
+            elif child.dep_ == "cc" and child.i == end:
+                continue
+            elif child.dep_ == "conj" and child.i <= end + 1 and child.pos_ in {"PROPN", "NOUN"}:
+                # "Clinton and husband Bill": both spoke
+                end = max(end, child.i + 1)
             else:
                 break
         ent = self._ent(head)
@@ -215,7 +220,10 @@ class SpeakerResolver:
             return Resolution(None, None, "no speaker in the sentence")
         doc = self.doc
         if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ in {"relcl", "acl"}:
-            head = head.head.head
+            # "Barkley, who said ...": credit the antecedent, but point at "who" as written
+            inner = self.resolve(head.head.head)
+            relative = Span.of(doc.text, head.idx, head.idx + len(head.text))
+            return Resolution(inner.speaker, relative, f"relative pronoun: {inner.why}")
         if head.dep_ == "pobj" and head.head.lower_ == "by" and head.head.head.dep_ == "agent":
             pass
         lower = head.lower_
