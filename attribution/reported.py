@@ -293,7 +293,9 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
             continue
         own_subject = any(c.dep_ in SUBJECT_DEPS for c in token.children)
         has_mark = any(c.dep_ == "mark" for c in token.children)
-        further_act = token.tag_ == "VBG" and token.lemma_.lower() in stances and not own_subject
+        further_act = not own_subject and (
+            token.lemma_.lower() in stances or (token.dep_ == "conj" and token.lemma_.lower() in attitude_verbs())
+        )
         coordinated = (
             token.dep_ == "conj"
             and own_subject
