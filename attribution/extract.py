@@ -29,6 +29,7 @@ from .speakers import SpeakerResolver
 
 MIN_QUOTE_WORDS = 4
 MAX_CUE_DISTANCE = 60  # chars between a quotation and the cue that credits it
+MAX_SPLIT_GAP = 200  # chars of attribution between the two halves of a split quote
 COLON_SPEAKER = re.compile(
     r"(?:^|\s[-\u2013\u2014]\s)"
     r"(?P<name>[A-Z][\w.\u2019'&-]*(?:[ \t]+(?:[A-Z][\w.\u2019'&-]*|of|the|to|on|for|and|at)){0,5})"
@@ -101,17 +102,17 @@ def _clip_to_paragraph(text: str, draft: _Draft) -> None:
 def _merge_split_quotes(text: str, drafts: list[_Draft], quotes: list[QuotedSpan]) -> list[_Draft]:
     """'"A," she said, "B."' is one statement: join a quote credited by a cue that follows it
     with the quote that resumes right after that cue, in the same paragraph."""
-    by_start = {q.start: q for q in quotes}
+    by_end = {q.end: q for q in quotes}
     drafts_by_content = {d.content: d for d in drafts}
     removed: set[int] = set()
     for draft in drafts:
         if id(draft) in removed or draft.cue is None or draft.cue[0] < draft.content[1]:
             continue
-        if draft.content[0] not in by_start:
-            continue
+        if draft.content[1] not in by_end:
+            continue  # the content must end with a quotation ('"A," she said' or 'X is "A," she said')
         gap_end = draft.cue[1]
         following = next((q for q in quotes if q.start >= gap_end), None)
-        if following is None or following.start - draft.content[1] > 80:
+        if following is None or following.start - draft.content[1] > MAX_SPLIT_GAP:
             continue
         gap = text[draft.content[1] : following.start]
         if "\n" in gap or any(mark in gap for mark in '"\u201c\u201d'):

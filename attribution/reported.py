@@ -242,9 +242,9 @@ def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | No
             if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS and child.i > verb.i:
                 objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
                 if objects:
-                    first = child.i
+                    first = child.i + 1
                     direct_objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
-                    if direct_objects:
+                    if direct_objects and lemma in {"accuse", "charge", "blame", "criticize", "criticise", "praise"}:
                         first = direct_objects[0].left_edge.i
                     return "cue-prep", first, child.right_edge.i
     if lemma in XCOMP_CUES:

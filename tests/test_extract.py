@@ -113,7 +113,7 @@ CASES = [
         "The opposition",
         "organisation",
         "is calling",
-        "for an independent inquiry into the deaths",
+        "an independent inquiry into the deaths",
         "indirect",
     ),
     Expected(
