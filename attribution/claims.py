@@ -94,20 +94,15 @@ def claim_rules() -> ClaimRules:
         comparative_tags=frozenset(data["comparative_tags"]),
         comparison_words=frozenset(data["comparison_words"]),
         # longest first, so "at least" wins over a one-word entry starting the same way
-        not_comparison=tuple(sorted((tuple(p) for p in data["not_comparison"]), key=len,
-                                    reverse=True)),
+        not_comparison=tuple(sorted((tuple(p) for p in data["not_comparison"]), key=len, reverse=True)),
         causal=tuple(sorted((tuple(p) for p in data["causal"]), key=len, reverse=True)),
         # a promo runs from where its piece starts to the end of the phrase's sentence
         promo=re.compile(rf"\b(?:{_phrases(data['promo_phrases'])})\b[^.!?\n]*[.!?]?", re.I),
-        credit=re.compile(
-            rf"^[ \t(\[]*(?:{_phrases(data['credit_phrases'])})\b[^\n]*", re.I | re.M
-        ),
+        credit=re.compile(rf"^[ \t(\[]*(?:{_phrases(data['credit_phrases'])})\b[^\n]*", re.I | re.M),
     )
 
 
-def flag_claims(
-    doc: Doc, statements: Sequence[Statement], excluded: Sequence[Span] = ()
-) -> tuple[Claim, ...]:
+def flag_claims(doc: Doc, statements: Sequence[Statement], excluded: Sequence[Span] = ()) -> tuple[Claim, ...]:
     """Unattributed check-worthy sentences and unresolved statements of one parsed document,
     ordered by position. ``doc.text`` is the document text all spans point into."""
     rules = claim_rules()
@@ -215,7 +210,11 @@ def _is_question(text: str) -> bool:
 
 
 def _unattributed(
-    doc: Doc, tokens: Sequence[Token], start: int, end: int, statements: Sequence[Statement],
+    doc: Doc,
+    tokens: Sequence[Token],
+    start: int,
+    end: int,
+    statements: Sequence[Statement],
     rules: ClaimRules,
 ) -> Claim | None:
     """The claim for one piece ``[start, end)`` whose tokens are ``tokens``, if it is one."""
@@ -224,7 +223,8 @@ def _unattributed(
     if len(words) < rules.min_words or _is_question(text[start:end]):
         return None
     involved = [
-        s for s in statements
+        s
+        for s in statements
         if (s.content.start < end and start < s.content.end)
         or (s.cue is not None and s.cue.start < end and start < s.cue.end)
     ]
@@ -263,10 +263,7 @@ def _match_at(doc: Doc, i: int, phrase: tuple[str, ...], limit: int) -> bool:
     """Does ``phrase`` match the tokens from ``i`` on, by lemma or by lower-case form?"""
     if i + len(phrase) > limit:
         return False
-    return all(
-        doc[i + k].lemma_.lower() == word or doc[i + k].lower_ == word
-        for k, word in enumerate(phrase)
-    )
+    return all(doc[i + k].lemma_.lower() == word or doc[i + k].lower_ == word for k, word in enumerate(phrase))
 
 
 def _reasons(doc: Doc, tokens: Sequence[Token], rules: ClaimRules) -> tuple[str, ...]:
@@ -293,9 +290,13 @@ def _reasons(doc: Doc, tokens: Sequence[Token], rules: ClaimRules) -> tuple[str,
         i = token.i
         if i in skip:
             continue
-        if i not in in_entity and token.like_num and (
-            any(c.isdigit() for c in token.text)
-            or (token.pos_ == "NUM" and token.lower_ not in rules.weak_number_words)
+        if (
+            i not in in_entity
+            and token.like_num
+            and (
+                any(c.isdigit() for c in token.text)
+                or (token.pos_ == "NUM" and token.lower_ not in rules.weak_number_words)
+            )
         ):
             found.append((i, "number", token.text))
             continue
@@ -313,8 +314,7 @@ def _reasons(doc: Doc, tokens: Sequence[Token], rules: ClaimRules) -> tuple[str,
         if token.tag_ in rules.comparison_tags or token.lower_ in rules.comparison_words:
             found.append((i, "comparison", token.text))
         elif token.tag_ in rules.comparative_tags:
-            than = next((j for j in range(i + 1, min(i + 5, limit))
-                         if j in indices and doc[j].lower_ == "than"), None)
+            than = next((j for j in range(i + 1, min(i + 5, limit)) if j in indices and doc[j].lower_ == "than"), None)
             if than is not None:
                 found.append((i, "comparison", doc[i : than + 1].text))
                 skip.update(range(i, than + 1))

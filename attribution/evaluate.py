@@ -263,11 +263,7 @@ def _match_lenient(
     for gi, g in enumerate(gold):
         if gi in pairs or pieces_of[gi] < 2 or not g:
             continue
-        pieces = [
-            pi
-            for pi in range(len(pred))
-            if pi not in used and pi not in absorbed and inside(pi, gi)
-        ]
+        pieces = [pi for pi in range(len(pred)) if pi not in used and pi not in absorbed and inside(pi, gi)]
         if not pieces:
             continue
         covered = frozenset().union(*(pred[pi] for pi in pieces)) & g
@@ -315,10 +311,7 @@ def _match_exact(
                 (
                     pi
                     for pi, p in enumerate(pred)
-                    if pi not in used
-                    and pi not in absorbed
-                    and pi not in chosen
-                    and close(piece, p)
+                    if pi not in used and pi not in absorbed and pi not in chosen and close(piece, p)
                 ),
                 None,
             )
@@ -332,9 +325,7 @@ def _match_exact(
     return pairs, absorbed
 
 
-def _locate(
-    text: str, quotes: Sequence[dict[str, Any]], warn: Callable[[str], None]
-) -> list[Bounds | None]:
+def _locate(text: str, quotes: Sequence[dict[str, Any]], warn: Callable[[str], None]) -> list[Bounds | None]:
     """Character bounds of each prediction: its content_span, else its content found in text.
 
     A searched content takes its first occurrence not already taken by an earlier search.
@@ -468,16 +459,13 @@ def _score_article(
 
     index = _WordIndex(text)
     fragments = [
-        [(int(s), int(e)) for s, e in (q.get("content_fragments") or [q["content_span"]])]
-        for q in gold_quotes
+        [(int(s), int(e)) for s, e in (q.get("content_fragments") or [q["content_span"]])] for q in gold_quotes
     ]
     joined = [_join_fragments(text, frs) for frs in fragments]
     gold_tokens = [index.tokens(frs) for frs in fragments]
     pred_tokens = [index.tokens([b]) for b in pred_bounds]
 
-    lenient, lenient_absorbed = _match_lenient(
-        gold_tokens, pred_tokens, [len(j) for j in joined], overlap, strict
-    )
+    lenient, lenient_absorbed = _match_lenient(gold_tokens, pred_tokens, [len(j) for j in joined], overlap, strict)
     exact, exact_absorbed = _match_exact(
         [_trim(text, frs[0][0], max(e for _, e in frs)) for frs in fragments],
         [[_trim(text, s, e) for s, e in j] for j in joined],
@@ -646,9 +634,7 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
         raise InputError(str(path), str(error)) from None
 
 
-def extract_predictions(
-    gold_rows: Iterable[dict[str, Any]], *, model: str | None = None
-) -> list[dict[str, Any]]:
+def extract_predictions(gold_rows: Iterable[dict[str, Any]], *, model: str | None = None) -> list[dict[str, Any]]:
     """Run the extractor over the gold texts; one prediction record per article."""
     from .extract import extract_documents
     from .models import Document
@@ -711,12 +697,9 @@ def render(result: dict[str, Any]) -> str:
     """The metrics as the plain-text table score.py prints."""
     settings = result["settings"]
     lines = [
-        f"gold: {result['gold']} ({result['articles']} articles)"
-        + ("  [strict 1:1]" if settings["strict"] else "")
+        f"gold: {result['gold']} ({result['articles']} articles)" + ("  [strict 1:1]" if settings["strict"] else "")
     ]
-    lines.append(
-        f"{'':<22} " + " ".join(f"{h:>6}" for h in ("P", "R", "F1", "tp", "pred", "gold", "absorb"))
-    )
+    lines.append(f"{'':<22} " + " ".join(f"{h:>6}" for h in ("P", "R", "F1", "tp", "pred", "gold", "absorb")))
     rows = (
         ("lenient", "quote lenient"),
         ("exact", f"quote exact (+-{settings['tolerance']})"),
@@ -738,9 +721,7 @@ def render(result: dict[str, Any]) -> str:
         f"{_num(spk['accuracy_excl_pronoun_gold']).strip()} (n={spk['n_excl_pronoun_gold']})"
     )
     indent = " " * 15
-    lines.append(
-        f"by gold type:  {'type':<9} {'gold':>6} {'R-len':>7} {'R-exact':>7} {'spk-acc':>7}"
-    )
+    lines.append(f"by gold type:  {'type':<9} {'gold':>6} {'R-len':>7} {'R-exact':>7} {'spk-acc':>7}")
     for kind, m in result["by_gold_type"].items():
         lines.append(
             f"{indent}{kind:<9} {m['n_gold']:6d}  {_num(m['recall_lenient'])}  "
@@ -749,8 +730,7 @@ def render(result: dict[str, Any]) -> str:
     lines.append(f"by pred type:  {'type':<9} {'pred':>6} {'P-len':>7} {'P-exact':>7}")
     for kind, m in result["by_pred_type"].items():
         lines.append(
-            f"{indent}{kind:<9} {m['n_pred']:6d}  {_num(m['precision_lenient'])}  "
-            f"{_num(m['precision_exact'])}"
+            f"{indent}{kind:<9} {m['n_pred']:6d}  {_num(m['precision_lenient'])}  {_num(m['precision_exact'])}"
         )
     if result["warnings"]:
         lines.append(f"warnings: {json.dumps(result['warnings'])}")

@@ -135,13 +135,10 @@ def datasette_config(db_path: Path, *, tables: set[str] | None = None) -> dict[s
         )
     table_config = {name: conf for name, conf in TABLES.items() if name in present}
     if "statements_fts" not in present:
-        table_config["statements"] = {
-            k: v for k, v in table_config["statements"].items() if not k.startswith("fts_")
-        }
+        table_config["statements"] = {k: v for k, v in table_config["statements"].items() if not k.startswith("fts_")}
     return {
         "title": "attribution: who said what",
-        "description": "Statements found in news text, with exact provenance, "
-        "and the reviews fact-checkers gave them.",
+        "description": "Statements found in news text, with exact provenance, and the reviews fact-checkers gave them.",
         "databases": {
             database_name(db_path): {
                 "tables": table_config,
@@ -155,13 +152,9 @@ def status_where(values: list[str]) -> tuple[str, dict[str, str]]:
     """SQL restricting ``statements`` to rows whose current review status is in ``values``."""
     params = {f"review_status_{i}": v for i, v in enumerate(values)}
     names = ", ".join(f":{key}" for key in params)
-    clause = (
-        f"[statements].[id] IN (SELECT statement_id FROM current_reviews WHERE status IN ({names}))"
-    )
+    clause = f"[statements].[id] IN (SELECT statement_id FROM current_reviews WHERE status IN ({names}))"
     if "new" in values:  # never reviewed counts as new
-        clause = (
-            f"({clause} OR [statements].[id] NOT IN (SELECT statement_id FROM current_reviews))"
-        )
+        clause = f"({clause} OR [statements].[id] NOT IN (SELECT statement_id FROM current_reviews))"
     return clause, params
 
 
@@ -193,9 +186,7 @@ def make_plugin() -> Any:
         async def facet_results(self) -> tuple[list[Any], list[str]]:
             if not self.get_configs() or self.table != "statements":
                 return [], []
-            rows = await self.ds.execute(
-                self.database, status_facet_sql(self.sql), self.params, truncate=False
-            )
+            rows = await self.ds.execute(self.database, status_facet_sql(self.sql), self.params, truncate=False)
             chosen = self.request.args.getlist(STATUS_ARG)
             results = []
             for row in rows:
@@ -241,9 +232,7 @@ def make_plugin() -> Any:
         return FilterArguments([clause], params, [f"review status is {shown}"])
 
     @hookimpl
-    def render_cell(
-        row: Any, value: Any, column: str, table: str, database: str, datasette: Any
-    ) -> Any:
+    def render_cell(row: Any, value: Any, column: str, table: str, database: str, datasette: Any) -> Any:
         # Each statement's kind cell carries a link to the review form, filled with its id.
         if table != "statements" or column != "kind" or value is None:
             return None
@@ -251,14 +240,8 @@ def make_plugin() -> Any:
             statement_id = row["id"]
         except (IndexError, KeyError):
             return None
-        form = (
-            datasette.urls.database(database)
-            + "/record_review?"
-            + urlencode({"statement_id": statement_id})
-        )
-        return Markup('{} <a class="record-review" href="{}">record verdict</a>').format(
-            value, form
-        )
+        form = datasette.urls.database(database) + "/record_review?" + urlencode({"statement_id": statement_id})
+        return Markup('{} <a class="record-review" href="{}">record verdict</a>').format(value, form)
 
     # Datasette lists plugins by module name, so the hooks travel in a module object.
     plugin = types.ModuleType(PLUGIN_NAME.replace("-", "_"))

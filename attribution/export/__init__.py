@@ -93,8 +93,7 @@ def document_texts(db: Any, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         chunk = wanted[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         cursor = db.execute(
-            "SELECT id, source, title, published, text_sha256, text FROM documents"
-            f" WHERE id IN ({marks})",
+            f"SELECT id, source, title, published, text_sha256, text FROM documents WHERE id IN ({marks})",
             chunk,
         )
         for doc_id, source, title, published, sha256, text in cursor.fetchall():

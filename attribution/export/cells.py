@@ -46,9 +46,7 @@ COLUMNS: tuple[str, ...] = (
     "reasons",
 )
 # Written as numbers, so they are exempt from the leading-quote rule (R7.1).
-NUMERIC_COLUMNS: frozenset[str] = frozenset(
-    {"content_start", "content_end", "sentence_start", "sentence_end", "score"}
-)
+NUMERIC_COLUMNS: frozenset[str] = frozenset({"content_start", "content_end", "sentence_start", "sentence_end", "score"})
 # The only columns import-reviews reads back.
 REVIEW_COLUMNS: tuple[str, ...] = ("status", "note")
 STATUSES: tuple[str, ...] = (

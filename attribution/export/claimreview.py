@@ -130,9 +130,7 @@ def write_claimreview(
 ) -> tuple[int, list[str]]:
     """Write a JSON array of ClaimReview objects; return how many and any warnings."""
     warnings: list[str] = []
-    reviews = clean_json(
-        claim_reviews(rows, reviewer=reviewer, review_date=review_date), "claimreview", warnings
-    )
+    reviews = clean_json(claim_reviews(rows, reviewer=reviewer, review_date=review_date), "claimreview", warnings)
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(reviews, handle, ensure_ascii=False, indent=2)
         handle.write("\n")

@@ -60,9 +60,7 @@ def check_target(path: Path, *, force: bool = False, base: Path | None = None) -
 def atomic_output(path: Path, *, force: bool = False, base: Path | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it into place only if the block succeeds."""
     target = check_target(path, force=force, base=base)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name[:100]}.", suffix=".part", dir=target.parent
-    )
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -83,9 +81,7 @@ def atomic_output(path: Path, *, force: bool = False, base: Path | None = None) 
                 raise ExportRefused(path, "already exists (use --force to replace it)") from None
             except OSError:  # filesystem without hard links
                 if target.exists() or target.is_symlink():
-                    raise ExportRefused(
-                        path, "already exists (use --force to replace it)"
-                    ) from None
+                    raise ExportRefused(path, "already exists (use --force to replace it)") from None
                 os.replace(tmp, target)
     finally:
         with contextlib.suppress(FileNotFoundError):

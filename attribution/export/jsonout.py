@@ -29,10 +29,7 @@ def clean_json(value: Any, where: str, warnings: list[str]) -> Any:
             warnings.append(f"{where}: {count} unpaired surrogate(s) replaced with U+FFFD")
         return text
     if isinstance(value, Mapping):
-        return {
-            clean_json(str(k), where, warnings): clean_json(v, f"{where}.{k}", warnings)
-            for k, v in value.items()
-        }
+        return {clean_json(str(k), where, warnings): clean_json(v, f"{where}.{k}", warnings) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [clean_json(v, where, warnings) for v in value]
     if isinstance(value, float) and not math.isfinite(value):

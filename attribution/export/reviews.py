@@ -131,9 +131,7 @@ def _read_csv(path: Path) -> list[tuple[Any, ...]]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             return [tuple(row) for row in csv.reader(handle)]
     except UnicodeDecodeError as error:
-        raise InputError(
-            str(path), f"not UTF-8 text ({error.reason} at byte {error.start})"
-        ) from None
+        raise InputError(str(path), f"not UTF-8 text ({error.reason} at byte {error.start})") from None
 
 
 def _none_if_empty(text: str | None) -> str | None:
@@ -171,8 +169,7 @@ def plan_reviews(
             continue
         if sid not in current:
             reason = (
-                "statement was replaced by a re-extraction since this sheet was exported; "
-                "export a fresh sheet"
+                "statement was replaced by a re-extraction since this sheet was exported; export a fresh sheet"
                 if sid in retired
                 else "unknown id: no such statement"
             )
