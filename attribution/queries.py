@@ -170,8 +170,7 @@ def statement_rows(
         params += [until, until]
     if document is not None:
         where.append(
-            "(d.id = ? OR (length(?) >= 6 AND substr(d.id, 1, length(?)) = ?)"
-            " OR d.external_id = ? OR d.source = ?)"
+            "(d.id = ? OR (length(?) >= 6 AND substr(d.id, 1, length(?)) = ?) OR d.external_id = ? OR d.source = ?)"
         )
         params += [document] * 6
     if ids is not None:

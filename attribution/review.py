@@ -53,8 +53,7 @@ def record_review(
                 raise UnknownStatement(f"no statement with id {statement_id!r}")
             now = utc_now()
             cursor = db.execute(
-                "INSERT INTO reviews (statement_id, status, note, reviewer, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO reviews (statement_id, status, note, reviewer, created_at) VALUES (?, ?, ?, ?, ?)",
                 [statement_id, status, note, reviewer, now],
             )
             review_id = cursor.lastrowid
@@ -161,8 +160,7 @@ def reextract(
     ids = [
         row[0]
         for row in db.execute(
-            "SELECT id FROM documents WHERE complete = 1 AND (? OR extractor_version != ?)"
-            " ORDER BY ingested_at, id",
+            "SELECT id FROM documents WHERE complete = 1 AND (? OR extractor_version != ?) ORDER BY ingested_at, id",
             [1 if all else 0, target],
         ).fetchall()
     ]
@@ -193,9 +191,7 @@ def reextract(
         status = "interrupted"
         raise
     finally:
-        report.orphaned_reviews = int(
-            db.execute("SELECT count(*) FROM orphaned_reviews").fetchone()[0]
-        )
+        report.orphaned_reviews = int(db.execute("SELECT count(*) FROM orphaned_reviews").fetchone()[0])
         finish_run(
             db,
             run_id,

@@ -56,9 +56,7 @@ def reviewer(db_path: str, count: int, seed: int) -> int:
     ready()
     written = 0
     while written < count:
-        row = db.execute(
-            "SELECT id FROM statements WHERE current = 1 ORDER BY random() LIMIT 1"
-        ).fetchone()
+        row = db.execute("SELECT id FROM statements WHERE current = 1 ORDER BY random() LIMIT 1").fetchone()
         if row is None:
             time.sleep(0.01)
             continue

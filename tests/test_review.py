@@ -28,9 +28,7 @@ def db(tmp_path: Path):
 
 
 def by_content(db, fragment: str, **filters) -> dict:
-    rows = [
-        r for r in statement_rows(db, include_claims=True, **filters) if fragment in r["content"]
-    ]
+    rows = [r for r in statement_rows(db, include_claims=True, **filters) if fragment in r["content"]]
     assert len(rows) == 1, rows
     return rows[0]
 
