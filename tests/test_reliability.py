@@ -395,3 +395,225 @@ def test_migration_keeps_reviews_and_survives_sigkill(corpus, tmp_path):
         database.close()
     print(f"T19: window {window:.2f}s, kills that left v1 / v2: {outcomes}")
     assert outcomes["before"] + outcomes["after"] == KILL_TRIALS
+
+
+# --------------------------------------------------------------------------- the real CLI
+
+CLI = [sys.executable, "-m", "attribution_cli.main"]
+
+
+def cli(*args: str | Path, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*CLI, *[str(a) for a in args]], capture_output=True, text=True, env=ENV, timeout=300, **kwargs
+    )
+
+
+def cli_process(*args: str | Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*CLI, *[str(a) for a in args]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV
+    )
+
+
+def wait_for_progress(process: subprocess.Popen, count: int) -> int:
+    """Read stderr progress lines ('[n] status: source') until ``count`` documents are done."""
+    assert process.stderr is not None
+    done = 0
+    while done < count:
+        line = process.stderr.readline()
+        if not line:
+            break
+        if line.startswith("["):
+            done += 1
+    return done
+
+
+@pytest.fixture(scope="module")
+def ingest_module():
+    return pytest.importorskip("attribution.ingest")
+
+
+def test_seed_ingest_twice_is_identical(ingest_module, tmp_path):
+    """Issue 2: `attribution ingest seeds/ && attribution quotes`, twice, row by row identical."""
+    db = tmp_path / "seed.db"
+    first = cli("ingest", ROOT / "seeds", "--db", db)
+    assert first.returncode == 0, first.stderr
+    assert "1 stored" in first.stdout
+    database = store.connect(db)
+    rows_first = {
+        t: database.execute(f"SELECT * FROM [{t}] ORDER BY 1").fetchall()
+        for t in ("documents", "statements", "speakers", "speaker_aliases")
+    }
+    digest = store.digest(database)
+    database.close()
+    second = cli("ingest", ROOT / "seeds", "--db", db)
+    assert second.returncode == 0 and "0 stored, 1 unchanged" in second.stdout
+    database = store.connect(db)
+    assert store.digest(database) == digest
+    for table, rows in rows_first.items():
+        assert database.execute(f"SELECT * FROM [{table}] ORDER BY 1").fetchall() == rows
+    assert store.verify(database) == []
+    database.close()
+    quotes = cli("quotes", "--db", db, "--speaker", "Landsbergis", "--format", "json")
+    assert quotes.returncode == 0
+    rows = json.loads(quotes.stdout)
+    assert rows and {r["speaker"] for r in rows} == {"Gabrielius Landsbergis"}
+    table = cli("quotes", "--db", db)
+    assert table.returncode == 0 and "Gabrielius Landsbergis" in table.stdout
+    assert cli("verify", "--db", db).returncode == 0
+
+
+def test_three_identical_ingests(ingest_module, tmp_path):
+    """T01: 50 articles (txt, html, one JSONL of 20) ingested three times: identical digest."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    documents = make_documents(50, seed=1)
+    for doc in documents[:20]:
+        (folder / doc.source).write_text(doc.text, encoding="utf-8")
+    for doc in documents[20:30]:
+        paragraphs = "".join(f"<p>{p}</p>" for p in doc.text.split("\n\n"))
+        html = f"<html><head><title>{doc.id}</title></head><body>{paragraphs}</body></html>"
+        (folder / f"{doc.id}.html").write_text(html, encoding="utf-8")
+    with (folder / "batch.jsonl").open("w", encoding="utf-8") as handle:
+        for doc in documents[30:]:
+            handle.write(json.dumps({"id": doc.id, "text": doc.text}) + "\n")
+    db = tmp_path / "t01.db"
+    digests, counts = [], []
+    for run in range(3):
+        result = cli("ingest", folder, "--db", db, "--json-summary", "--quiet")
+        assert result.returncode == 0, result.stderr
+        summary = json.loads(result.stdout)
+        counts.append(summary["counts"])
+        database = store.connect(db)
+        digests.append(store.digest(database))
+        tables = {t: database.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in database.table_names()}
+        database.close()
+        if run == 0:
+            first_tables = tables
+        else:
+            assert {k: v for k, v in tables.items() if k != "runs"} == {
+                k: v for k, v in first_tables.items() if k != "runs"
+            }
+    assert counts[0]["stored"] == 50
+    assert counts[1]["stored"] == counts[2]["stored"] == 0
+    assert counts[1]["unchanged"] == counts[2]["unchanged"] == 50
+    assert digests[0] == digests[1] == digests[2]
+    database = store.connect(db)
+    assert database.execute("SELECT count(*), min(status), max(status) FROM runs").fetchone() == (
+        3,
+        "completed",
+        "completed",
+    )
+    database.close()
+
+
+def test_sigkill_real_cli_ingest_then_resume(ingest_module, corpus, tmp_path):
+    """T02 end to end: `attribution ingest` killed mid-batch twice, each time resumed."""
+    rng = random.Random(99)
+    for trial in range(2):
+        db = tmp_path / f"cli-kill-{trial}.db"
+        process = cli_process("ingest", corpus.folder, "--db", db)
+        reached = wait_for_progress(process, rng.randint(5, N_DOCS - 20))
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        state = invariants(db)
+        assert_clean(state)
+        assert reached <= state["documents"] < N_DOCS
+        resumed = cli("ingest", corpus.folder, "--db", db, "--quiet")
+        assert resumed.returncode == 0, resumed.stderr
+        assert f"{N_DOCS - state['documents']} stored, {state['documents']} unchanged" in resumed.stdout
+        final = invariants(db)
+        assert_clean(final)
+        assert final["documents"] == N_DOCS
+        assert cli("verify", "--db", db).returncode == 0
+
+
+def test_concurrent_real_cli_ingests_with_a_reviewer(ingest_module, corpus, tmp_path):
+    """T04 end to end: 8 `attribution ingest` processes, a reviewer and a reader at once."""
+    folders = []
+    for i in range(8):
+        folder = tmp_path / f"part-{i}"
+        folder.mkdir()
+        for doc in corpus.documents[i * 25 : (i + 1) * 25]:
+            (folder / doc.source).write_text(doc.text, encoding="utf-8")
+        folders.append(folder)
+    db = tmp_path / "cli-concurrent.db"
+    store.connect(db).close()
+    stop = tmp_path / "stop"
+    reader = worker("reader", db, stop)
+    wait_ready(reader)
+    reviewer = worker("reviewer", db, 100, 5)
+    writers = [cli_process("ingest", folder, "--db", db, "--quiet") for folder in folders]
+    results = [p.communicate(timeout=300) + (p.returncode,) for p in writers]
+    review_result = finish(reviewer)
+    stop.touch()
+    reader_result = finish(reader)
+    for out, err, code in results:
+        assert code == 0, err
+        assert "25 stored" in out and "locked" not in err and "Traceback" not in err
+    assert review_result[0] == 0, review_result[2]
+    assert json.loads(review_result[1].strip().splitlines()[-1])["written"] == 100
+    assert json.loads(reader_result[1].strip().splitlines()[-1])["violations"] == 0
+    state = invariants(db)
+    assert_clean(state)
+    assert state["documents"] == N_DOCS
+    assert state["statements"] == sum(len(e.statements) + len(e.claims) for e in corpus.extractions)
+    database = store.connect(db)
+    assert database.execute("SELECT count(*) FROM reviews").fetchone()[0] == 100
+    assert store.verify(database) == []
+    database.close()
+
+
+def test_sigint_keeps_finished_documents(ingest_module, corpus, tmp_path):
+    """T53: Ctrl-C after 50 of 100 documents: exit 130, finished ones kept, re-run completes."""
+    folder = tmp_path / "hundred"
+    folder.mkdir()
+    for doc in corpus.documents[:100]:
+        (folder / doc.source).write_text(doc.text, encoding="utf-8")
+    db = tmp_path / "sigint.db"
+    process = cli_process("ingest", folder, "--db", db)
+    assert wait_for_progress(process, 50) == 50
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    state = invariants(db)
+    assert_clean(state)
+    assert 50 <= state["documents"] <= 100
+    database = store.connect(db)
+    assert database.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
+    database.close()
+    again = cli("ingest", folder, "--db", db, "--quiet")
+    assert again.returncode == 0
+    final = invariants(db)
+    assert_clean(final)
+    assert final["documents"] == 100
+
+
+def test_exit_codes_as_subprocesses(ingest_module, corpus, tmp_path):
+    """T52: the R9.1 table through real processes: 0, 2, 65, 66, 75 (130: the SIGINT test)."""
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "a.txt").write_text(corpus.documents[0].text, encoding="utf-8")
+    db = tmp_path / "codes.db"
+    assert cli("ingest", good, "--db", db, "--quiet").returncode == 0
+    usage = cli("quotes", "--db", db, "--kind", "nonsense")
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "b.txt").write_text(corpus.documents[1].text, encoding="utf-8")
+    (bad / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    rejected = cli("ingest", bad, "--db", db, "--quiet")
+    assert rejected.returncode == 65, rejected.stdout + rejected.stderr
+    assert "image.txt" in rejected.stdout and "1 stored" in rejected.stdout
+    missing = cli("ingest", tmp_path / "nope", "--db", db)
+    assert missing.returncode == 66 and "nope" in missing.stderr and "Traceback" not in missing.stderr
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        busy = cli("ingest", good, "--db", db, "--busy-timeout", "300")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert busy.returncode == 75, busy.stderr
+    assert "busy" in busy.stderr and "Traceback" not in busy.stderr
+    assert cli("ingest", good, "--db", db, "--quiet").returncode == 0
