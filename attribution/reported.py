@@ -165,9 +165,10 @@ def _subject(verb: Token) -> Token | None:
     """The subject of a cue verb, inherited through conjunctions and participial clauses."""
     current = verb
     for _ in range(4):
-        for child in current.children:
-            if child.dep_ in SUBJECT_DEPS:
-                return child if _is_speaker_like(child) else None
+        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS and _is_speaker_like(c)]
+        if subjects:
+            # "LONDON (Reuters) - Donald Trump said": the subject nearest the verb speaks
+            return min(subjects, key=lambda c: abs(c.i - current.i))
             if child.dep_ == "agent":
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
@@ -178,7 +179,23 @@ def _subject(verb: Token) -> Token | None:
                 current = current.head
             continue
         break
-    return None
+    return _noun_just_before(verb)
+
+
+def _noun_just_before(verb: Token) -> Token | None:
+    """Misparsed subjects ("Majorities of Democrats ... say", "Less than a third agreed"):
+    the noun phrase ending right before the cue, past adverbs and auxiliaries."""
+    i = verb.i - 1
+    while i >= verb.sent.start and (verb.doc[i].pos_ in {"ADV", "AUX", "PART"} or verb.doc[i].dep_ == "neg"):
+        i -= 1
+    if i < verb.sent.start:
+        return None
+    token = verb.doc[i]
+    if token.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"} or not _is_speaker_like(token):
+        return None
+    while token.dep_ in {"pobj", "compound", "poss"} and token.head.i < verb.i and token.head.sent == verb.sent:
+        token = token.head if token.dep_ != "pobj" else token.head.head
+    return token if token.pos_ in {"NOUN", "PROPN", "PRON", "NUM"} else None
 
 
 def _cue_span(verb: Token) -> tuple[int, int]:
