@@ -165,14 +165,18 @@ def _subject(verb: Token) -> Token | None:
     """The subject of a cue verb, inherited through conjunctions and participial clauses."""
     current = verb
     for _ in range(4):
+        passive = any(c.dep_ == "auxpass" for c in current.children) and current.lemma_ != "quote"
+        for child in current.children:
+            if child.dep_ == "agent":  # "it was announced by the ministry"
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        return grandchild
+        if passive:
+            return None  # "he was asked ...": the subject of a passive cue did not speak
         subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS and _is_speaker_like(c)]
         if subjects:
             # "LONDON (Reuters) - Donald Trump said": the subject nearest the verb speaks
             return min(subjects, key=lambda c: abs(c.i - current.i))
-            if child.dep_ == "agent":
-                for grandchild in child.children:
-                    if grandchild.dep_ == "pobj":
-                        return grandchild
         if current.dep_ in {"conj", "advcl", "xcomp", "acl", "pcomp"} and current.head is not current:
             current = current.head
             if current.dep_ == "prep":
