@@ -267,7 +267,7 @@ def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | No
                     direct_objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
                     if direct_objects and lemma in {"accuse", "charge", "blame", "criticize", "criticise", "praise"}:
                         first = direct_objects[0].left_edge.i
-                    return "cue-prep", first, child.right_edge.i
+                    return "cue-prep", first, _extend_right(verb, child.right_edge.i)
     if lemma in XCOMP_CUES:
         for child in verb.children:
             if child.dep_ == "xcomp" and child.i > verb.i:
@@ -331,6 +331,15 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
     return last
 
 
+def _before_that_clause(phrase: Token) -> int:
+    """Where the words after a phrase start; the parser often hangs the reported clause on
+    the phrase ("says in a statement that C"), so a "that" inside it starts the content."""
+    for token in phrase.subtree:
+        if token.dep_ == "mark" and token.lower_ == "that" and token.i > phrase.i:
+            return token.i
+    return phrase.right_edge.i + 1
+
+
 def _bare_rest(verb: Token) -> tuple[int, int] | None:
     """A strong cue with no parsed complement: take the words after it to the sentence end
     ("Sanders said he also may campaign for him", misparsed)."""
@@ -338,9 +347,9 @@ def _bare_rest(verb: Token) -> tuple[int, int] | None:
     first = verb.i + 1
     for child in verb.rights:
         if child.dep_ in {"dative", "dobj", "npadvmod", "prt"} and child.i >= first:
-            first = child.right_edge.i + 1
+            first = _before_that_clause(child)
         elif child.dep_ == "prep" and child.lower_ in {"to", "in", "on"} and child.i == first:
-            first = child.right_edge.i + 1
+            first = _before_that_clause(child)
     last = sentence.end - 1
     while last >= first and verb.doc[last].is_punct:
         last -= 1
@@ -395,8 +404,8 @@ def _prep_content(verb: Token) -> tuple[int, int] | None:
 def _object_content(verb: Token) -> tuple[int, int] | None:
     """The judged object of a stance verb, with what is said of it ("called him a liar",
     "described the plan as reckless", "accused X of Y")."""
-    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
-    if not objects:
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "npadvmod", "oprd"} and c.i > verb.i]
+    if not objects or objects[0].ent_type_ in {"DATE", "TIME"}:
         return None
     first, last = objects[0].left_edge.i, objects[0].right_edge.i
     return first, _extend_right(verb, last)
