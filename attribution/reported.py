@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from .lexicons import attitude_verbs, cue_stances
+from .lexicons import attitude_verbs, cue_nouns, cue_stances
 from .models import Stance
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -424,6 +424,31 @@ def _extend_right(verb: Token, last: int) -> int:
     return last
 
 
+def _nominal(token: Token) -> Candidate | None:
+    """'her remark that C', 'his call to C', 'Trump's claim that C': a speech noun whose
+    possessor is the speaker and whose clause is the content."""
+    if token.pos_ != "NOUN" or token.lemma_.lower() not in cue_nouns():
+        return None
+    clauses = [c for c in token.children if c.dep_ in {"acl", "ccomp", "relcl"} and c.i > token.i]
+    clauses = [
+        c
+        for c in clauses
+        if any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+    ]
+    owners = [c for c in token.children if c.dep_ == "poss"]
+    if not clauses or not owners:
+        return None
+    first, last = clauses[0].left_edge.i, clauses[0].right_edge.i
+    start, end = _char_span(token.doc, first, last)
+    if end <= start:
+        return None
+    owner = owners[0]
+    return Candidate(
+        "cue-noun", token.idx, token.idx + len(token.text), token.lemma_.lower(), Stance.NEUTRAL, start, end, owner
+    )
+
+
 def find_reported(doc: Doc) -> list[Candidate]:
     """Every reported statement the parse shows, in document order."""
     stances = cue_stances()
@@ -433,6 +458,10 @@ def find_reported(doc: Doc) -> list[Candidate]:
         according = _according_to(doc, token)
         if according is not None:
             found.append(according)
+            continue
+        nominal = _nominal(token)
+        if nominal is not None:
+            found.append(nominal)
             continue
         if token.pos_ not in {"VERB", "AUX"}:
             continue

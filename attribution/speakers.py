@@ -27,9 +27,9 @@ from .lexicons import (
 )
 from .models import Span, Speaker, SpeakerKind
 
-PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me"}
-THING_PRONOUNS = {"it"}
-GROUP_PRONOUNS = {"they", "them", "we", "us"}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "me", "my"}
+THING_PRONOUNS = {"it", "its"}
+GROUP_PRONOUNS = {"they", "them", "their", "we", "us", "our"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 PREMODIFIER_DEPS = {"compound", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "flat"}
 ORG_LABELS = {"ORG", "FAC"}
