@@ -181,6 +181,9 @@ def _subject(verb: Token) -> Token | None:
             current = current.head
             if current.dep_ == "prep":
                 current = current.head
+            if current.dep_ == "ccomp" and current.head.lemma_.lower() in cue_stances():
+                # "X said C, citing Y": the participle hangs on C but X is acting
+                current = current.head
             continue
         break
     return _noun_just_before(verb)
@@ -313,17 +316,13 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
         if start <= first:
             continue
         own_subject = any(c.dep_ in SUBJECT_DEPS for c in token.children)
-        has_mark = any(c.dep_ == "mark" for c in token.children)
-        further_act = not own_subject and (
-            token.lemma_.lower() in stances or (token.dep_ == "conj" and token.lemma_.lower() in attitude_verbs())
-        )
-        coordinated = (
-            token.dep_ == "conj"
-            and own_subject
-            and not has_mark
-            and (token.lemma_.lower() in stances or token.lemma_.lower() in attitude_verbs())
-        )
-        if further_act or coordinated:
+        that_clause = any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+        is_cue = token.lemma_.lower() in stances or token.lemma_.lower() in attitude_verbs()
+        # ", adding ..." / "and said ...": the same speaker's next act, a statement of its own
+        further_act = not own_subject and (token.lemma_.lower() in stances or (token.dep_ == "conj" and is_cue))
+        # ", while Vilnius said ..." / ", and he railed against ...": someone's next statement
+        other_statement = own_subject and is_cue and not that_clause
+        if further_act or other_statement:
             cut = start - 1
             while cut > first and (doc[cut].is_punct or doc[cut].dep_ == "cc"):
                 cut -= 1

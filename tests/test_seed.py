@@ -103,3 +103,18 @@ def test_seed_direct_quotes_cover_the_whole_quotation(seed_extraction) -> None:
     assert len(direct) == 2
     for statement in direct:
         assert statement.content.text.startswith('"') and statement.content.text.endswith('"')
+
+
+def test_seed_has_no_statement_beyond_the_expected_ones(seed_extraction) -> None:
+    """Only the ten, plus Lithuania "calling for a robust EU response" (a reported demand)."""
+    extra = [
+        s.content.text[:50]
+        for s in seed_extraction.statements
+        if not any(s.content.text.startswith(e[0]) for e in EXPECTED)
+    ]
+    assert extra == ["a robust EU response against his regime"]
+
+
+def test_seed_content_stops_where_the_next_speaker_starts(seed_extraction) -> None:
+    (frontex,) = [s for s in seed_extraction.statements if s.content.text.startswith("it will send")]
+    assert frontex.content.text.endswith("involved in the flow of people")
