@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import socket
 import sqlite3
@@ -559,9 +560,19 @@ def _insert_statement(db: Database, record: dict[str, Any]) -> None:
     db.execute(f"INSERT INTO statements ({columns}) VALUES ({marks})", record)
 
 
+JSONL_LINE = re.compile(r"\A(?P<path>.+\.(?:jsonl|ndjson)):\d+\Z", re.IGNORECASE)
+
+
 def version_key(doc: Document) -> str:
-    """What makes two texts versions of one article: its URL, else its source."""
-    return doc.url or doc.source or doc.id
+    """What makes two texts versions of one article: its URL, else its file (for a JSONL
+    line: the file and the record id, not the line number)."""
+    if doc.url:
+        return doc.url
+    source = doc.source or doc.id
+    match = JSONL_LINE.match(source)
+    if match:
+        return f"{os.path.abspath(match['path'])}#id={doc.id}"
+    return os.path.abspath(source) if source else doc.id
 
 
 # --------------------------------------------------------------------------- re-anchoring
