@@ -18,6 +18,7 @@ from .models import Document, Extraction
 from .queries import UnknownStatement
 from .schema import REVIEW_STATUSES
 from .store import (
+    ExtractionFailure,
     Outcome,
     ReextractOutcome,
     apply_reextraction,
@@ -176,11 +177,12 @@ def reextract(
     status = "aborted"
     try:
         for item in resilient_extract(documents(), extractor):
-            if isinstance(item, Outcome):
-                report.failed.append(item)
-                record_input_problem(db, run_id, item.source, "failed", item.reason)
+            if isinstance(item, ExtractionFailure):
+                failed = Outcome(item.document.source or item.document.id, "failed", item.reason)
+                report.failed.append(failed)
+                record_input_problem(db, run_id, failed.source, "failed", failed.reason)
                 if progress:
-                    progress(item.source, item)
+                    progress(failed.source, failed)
                 continue
             outcome = apply_reextraction(db, item, run_id)
             report.add(outcome)

@@ -898,8 +898,16 @@ def _problem_fields(item: Any) -> tuple[str, str, str] | None:
     return str(getattr(item, "source", "?")), status, str(getattr(item, "reason", item))
 
 
-def resilient_extract(documents: Iterable[Document], extractor: Extractor) -> Iterator[Any]:
-    """Run ``extractor`` lazily; a document it raises on becomes a ``failed`` Outcome.
+@dataclass(frozen=True)
+class ExtractionFailure:
+    """A document the extractor raised on."""
+
+    document: Document
+    reason: str
+
+
+def resilient_extract(documents: Iterable[Document], extractor: Extractor) -> Iterator[Extraction | ExtractionFailure]:
+    """Run ``extractor`` lazily; a document it raises on becomes an ``ExtractionFailure``.
 
     The extractor yields in input order, so the first document fed but not yet returned is
     the one that failed; extraction resumes with the documents after it.
@@ -925,11 +933,7 @@ def resilient_extract(documents: Iterable[Document], extractor: Extractor) -> It
             if not pending:
                 raise
             failed = pending.pop(0)
-            yield Outcome(
-                failed.source or failed.id,
-                "failed",
-                f"extraction failed: {type(error).__name__}: {error}",
-            )
+            yield ExtractionFailure(failed, f"extraction failed: {type(error).__name__}: {error}")
             rest = list(pending)
             pending.clear()
             source = _chain(rest, source)
@@ -994,17 +998,17 @@ def ingest_paths(
     }
     db.close()
 
-    side: list[Any] = []
+    side: list[tuple[int, Any]] = []  # (input position, problem or already-stored document)
+    positions: dict[str, int] = {}  # sha256 of a document sent to the extractor -> input position
     seen: set[str] = set()
 
     def fresh() -> Iterator[Document]:
-        for item in documents:
-            if not isinstance(item, Document):
-                side.append(item)
-            elif item.sha256 in known or item.sha256 in seen:
-                side.append(item)
+        for position, item in enumerate(documents):
+            if not isinstance(item, Document) or item.sha256 in known or item.sha256 in seen:
+                side.append((position, item))
             else:
                 seen.add(item.sha256)
+                positions[item.sha256] = position
                 yield item
 
     state: dict[str, Database] = {}
@@ -1033,21 +1037,29 @@ def ingest_paths(
             known_sources.add((doc.sha256, source))
         return emit(Outcome(source, "unchanged", "already stored", doc.sha256))
 
-    stop = False
+    def drain(before: float) -> bool:
+        """Report the inputs that came before position ``before``, in input order."""
+        while side and side[0][0] < before:
+            if handle_side(side.pop(0)[1]):
+                return True
+        return False
+
     try:
+        stop = False
         for item in resilient_extract(fresh(), extractor):
-            while side and not stop:
-                stop = handle_side(side.pop(0))
-            if stop:
+            document = item.document
+            if drain(positions.pop(document.sha256, float("inf"))):
+                stop = True
                 break
-            if isinstance(item, Outcome):
-                stop = emit(item)
+            if isinstance(item, ExtractionFailure):
+                outcome = Outcome(document.source or document.id, "failed", item.reason)
             else:
-                stop = emit(_store_one(database(), item, run_id))
-            if stop:
+                outcome = _store_one(database(), item, run_id)
+            if emit(outcome):
+                stop = True
                 break
-        while side and not stop:
-            stop = handle_side(side.pop(0))
+        if not stop:
+            drain(float("inf"))
         counts = report.counts()
         report.status = "completed_with_errors" if counts["n_rejected"] or counts["n_failed"] else "completed"
         finish_run(database(), run_id, report.status, counts)

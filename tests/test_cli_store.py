@@ -323,3 +323,97 @@ def test_network_filesystem_is_refused(tmp_path, monkeypatch):
     store_path.touch()
     result = invoke("quotes", "--db", store_path)
     assert result.exit_code != 0 and "network filesystem (nfs4)" in result.stderr
+
+
+# --------------------------------------------------------------------------- ingest (real extractor)
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(h.SEED_TEXT, encoding="utf-8")
+    (folder / "b.txt").write_text(h.article(1)[1], encoding="utf-8")
+    (folder / "c.jsonl").write_text(
+        json.dumps({"id": "c1", "text": h.article(2)[1]}) + "\n" + "{not json\n", encoding="utf-8"
+    )
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    (folder / "d.txt").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    return folder
+
+
+def test_ingest_reports_every_input_and_exits_65(inputs, tmp_path):
+    db = tmp_path / "i.db"
+    result = invoke("ingest", inputs, "--db", db)
+    assert result.exit_code == 65, result.output
+    table = result.stdout
+    for name, status in (
+        ("a.txt", "stored"),
+        ("b.txt", "stored"),
+        ("c.jsonl:1", "stored"),
+        ("c.jsonl:2", "rejected"),
+        ("empty.txt", "skipped"),
+        ("d.txt", "rejected"),
+    ):
+        line = next(line for line in table.splitlines() if name in line)
+        assert line.startswith(status), line
+    assert "3 stored, 0 unchanged, 1 skipped, 2 rejected, 0 failed" in table
+    assert "PDF" in table and "invalid JSON" in table
+    assert "[1] stored" in result.stderr  # progress on stderr
+    again = invoke("ingest", inputs, "--db", db, "--json-summary", "--quiet")
+    assert again.exit_code == 65 and again.stderr == ""
+    summary = json.loads(again.stdout)
+    assert summary["counts"]["stored"] == 0 and summary["counts"]["unchanged"] == 3
+    assert {i["status"] for i in summary["inputs"]} == {"unchanged", "rejected", "skipped"}
+    database = store.connect(db)
+    problems = database.execute("SELECT status, count(*) FROM ingest_errors GROUP BY status").fetchall()
+    assert dict(problems) == {"rejected": 4, "skipped": 2}
+    assert [r[0] for r in database.execute("SELECT status FROM runs")] == ["completed_with_errors"] * 2
+    database.close()
+
+
+def test_ingest_clean_folder_exits_0(tmp_path):
+    folder = tmp_path / "ok"
+    folder.mkdir()
+    (folder / "a.txt").write_text(h.SEED_TEXT, encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    result = invoke("ingest", folder, "--db", tmp_path / "ok.db", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "1 stored, 0 unchanged, 1 skipped" in result.stdout
+
+
+def test_ingest_fail_fast_stops_at_the_first_problem(tmp_path):
+    folder = tmp_path / "ff"
+    folder.mkdir()
+    (folder / "1-bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    (folder / "2-good.txt").write_text(h.SEED_TEXT, encoding="utf-8")
+    result = invoke("ingest", folder, "--db", tmp_path / "ff.db", "--fail-fast", "--quiet")
+    assert result.exit_code == 65
+    assert "0 stored" in result.stdout and "2-good.txt" not in result.stdout
+
+
+def test_ingest_with_workers_writes_only_from_the_parent(tmp_path, monkeypatch):
+    """T11: with --workers 2 every database connection is opened by the parent process."""
+    import os
+    import sqlite3 as sqlite
+
+    log = tmp_path / "connections.log"
+    real = sqlite.connect
+
+    def audited(*args, **kwargs):
+        with log.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store.sqlite3, "connect", audited)
+    folder = tmp_path / "w"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"{i}.txt").write_text(h.article(i)[1], encoding="utf-8")
+    result = invoke("ingest", folder, "--db", tmp_path / "w.db", "--workers", "2", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "6 stored" in result.stdout
+    assert set(log.read_text().split()) == {str(os.getpid())}
+    monkeypatch.setattr(store.sqlite3, "connect", real)
+    database = store.connect(tmp_path / "w.db")
+    assert store.verify(database) == []

@@ -585,3 +585,33 @@ def test_disk_full_stops_the_run_and_keeps_committed_documents(tmp_path, monkeyp
     report = store.ingest_paths(path, [], documents=[e.document for e in extractions], extractor=replay)
     counts = report.counts()
     assert counts["n_stored"] == 60 - stored and counts["n_unchanged"] == stored
+
+
+def test_extractor_failure_on_one_document_keeps_the_batch_in_order(tmp_path):
+    """R2.4 / T09: document #7 of 10 raises inside the extractor; the rest are stored."""
+    extractions = [h.article_extraction(i) for i in range(10)]
+    by_key = {e.document.sha256: e for e in extractions}
+    bad = extractions[6].document.sha256
+
+    def extractor(documents):
+        for document in documents:
+            if document.sha256 == bad:
+                raise ValueError("odd number of quotation marks")
+            yield by_key[document.sha256]
+
+    class Problem:
+        source, status, reason = "broken.bin", "rejected", "binary file"
+
+    items = [e.document for e in extractions[:3]] + [Problem()] + [e.document for e in extractions[3:]]
+    path = tmp_path / "t09.db"
+    report = store.ingest_paths(path, [], documents=items, extractor=extractor)
+    assert [o.status for o in report.outcomes] == ["stored"] * 3 + ["rejected"] + ["stored"] * 3 + ["failed"] + [
+        "stored"
+    ] * 3
+    assert "odd number of quotation marks" in report.outcomes[7].reason
+    database = store.connect(path)
+    assert database.execute("SELECT count(*) FROM documents").fetchone()[0] == 9
+    assert database.execute("SELECT status FROM runs").fetchone()[0] == "completed_with_errors"
+    errors = database.execute("SELECT source, status FROM ingest_errors ORDER BY id").fetchall()
+    assert errors == [("broken.bin", "rejected"), ("article-0006.txt", "failed")]
+    assert store.verify(database) == []
