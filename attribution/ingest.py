@@ -5,9 +5,16 @@ decoded and normalised once, here, before anything measures it; and one bad inpu
 cost the rest of a batch, so every problem becomes an ``InputProblem`` that names the file
 (and line) and the batch goes on.
 
-Outcomes: a readable document becomes a ``Document``; an empty file is ``skipped``; binary
-files, undecodable bytes, files or JSONL lines over ``max_bytes`` and malformed JSONL lines are
-``rejected`` with a one-line reason. A missing path raises ``InputError`` at once.
+Outcomes (R4): a readable document becomes a ``Document``; an empty file or JSONL dump is
+``skipped: empty``; binary files, undecodable bytes, inputs or JSONL lines over ``max_bytes``,
+malformed JSONL lines and HTML pages without article text are ``rejected`` with a one-line
+reason; an I/O error or an unexpected crash while reading one input is ``failed``. A missing
+or unreadable path argument raises ``InputError`` when ``read_documents`` is called.
+
+Decoding order (R4.2), recorded in ``Document.normalisation`` and, where it is a guess, in
+``Document.warnings``: byte-order mark (UTF-8/16/32) -> strict UTF-8 -> (HTML) the page's
+declared charset -> UTF-8 with stray cp1252 bytes -> cp1252 unless charset-normalizer sees a
+non-Latin script -> ``errors="replace"`` as the recorded last resort.
 """
 
 from __future__ import annotations
@@ -15,113 +22,298 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
-import math
+import logging
 import os
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path, PurePath
+from typing import Any, BinaryIO
 
 from .errors import InputError, InputRejected
 from .models import Document
 
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "InputProblem",
+    "decode_bytes",
+    "html_to_text",
+    "normalise_text",
+    "read_documents",
+]
+
 DEFAULT_MAX_BYTES = 10_000_000
-TEXT_SUFFIXES = {".txt", ".md", ".text"}
-HTML_SUFFIXES = {".html", ".htm"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"GIF8", "GIF image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"PK\x03\x04", "zip archive"),
-    (b"%PDF-", "PDF document"),
-    (b"SQLite format 3\x00", "SQLite database"),
-    (b"\x7fELF", "executable"),
-)
-BOMS = (
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+FOLDER_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+SNIFF_BYTES = 8192  # binary detection looks at this much of the start of a file
+MAX_NUL_RATIO = 0.02  # more NULs than this in the sniffed start: binary (a NUL per sentence is text)
+MAX_CONTROL_RATIO = 0.05  # more C0 control characters (NUL included, whitespace not) than this: binary
+MAX_REPLACED_RATIO = 0.25  # a last-resort decode that replaces more than this is garbage, not text
+MAX_HTML_DEPTH = 1_000  # deeper pages fail loudly; libxml2 silently drops text past 2,048 levels
+LIBXML2_MAX_DEPTH = 2_048
+
+BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-SURROGATE = re.compile("[\ud800-\udfff]")
+CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f]")
+SURROGATES = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+# Elements whose text a reader never sees as the article; removed before extraction (R4.5).
+INVISIBLE = "//script|//style|//noscript|//template|//svg|//math|//iframe|//object|//embed|//*[@hidden]"
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+WHATWG_AS_CP1252 = frozenset(codecs.lookup(label).name for label in ("ascii", "latin-1"))  # read as windows-1252
+
+# Normalisation steps that are guesses or losses: they also become Document.warnings.
+WARNING_STEPS = {
+    "mixed-utf8-cp1252": "decoded as UTF-8 with stray cp1252 bytes",
+    "decode-fallback-replace": "decode_fallback: undecodable bytes replaced with U+FFFD",
+    "surrogates-removed": "lone surrogate code points removed",
+}
 
 
 @dataclass(frozen=True)
 class InputProblem:
     """An input that did not become a document, and why."""
 
-    source: str
+    source: str  # "path", or "path:LINE" for a JSONL line
     status: str  # "rejected" | "skipped" | "failed"
-    reason: str
+    reason: str  # one line
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.status}: {self.reason}"
 
 
-def _binary_kind(head: bytes) -> str | None:
-    for magic, kind in MAGIC:
-        if head.startswith(magic):
-            return kind
-    if any(head.startswith(bom) for bom, _ in BOMS):
-        return None
-    sample = head[:8192]
-    if b"\x00" in sample and sample.count(b"\x00") > len(sample) // 100:
-        return "binary data (NUL bytes)"
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    if sample and controls / len(sample) > 0.1:
-        return "binary data (control characters)"
+# --------------------------------------------------------------------------- decoding
+
+
+@lru_cache(maxsize=1)
+def _signatures() -> tuple[tuple[str, tuple[tuple[int, bytes], ...]], ...]:
+    text = resources.files("attribution").joinpath("data", "ingest-signatures.json").read_text(encoding="utf-8")
+    return tuple(
+        (entry["name"], tuple((offset, bytes.fromhex(magic)) for offset, magic in entry["parts"]))
+        for entry in json.loads(text)["signatures"]
+    )
+
+
+def _magic_kind(head: bytes) -> str | None:
+    """The binary format whose magic number ``head`` starts with, if any."""
+    for name, parts in _signatures():
+        if all(head[offset : offset + len(magic)] == magic for offset, magic in parts):
+            return name
     return None
 
 
+def _control_kind(sample: str) -> str | None:
+    """Why ``sample`` looks binary (too many NULs or control characters), if it does."""
+    if not sample:
+        return None
+    nuls = sample.count("\x00")
+    if nuls > len(sample) * MAX_NUL_RATIO:
+        return "NUL bytes"
+    if len(CONTROL_CHARS.findall(sample)) > len(sample) * MAX_CONTROL_RATIO:
+        return "control characters"
+    return None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text saved without a BOM: NULs on one side of almost every byte pair."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    even, odd = head[0 : pairs * 2 : 2].count(0), head[1 : pairs * 2 : 2].count(0)
+    if odd > pairs * 0.3 and even < pairs * 0.02:
+        return "utf-16-le"
+    if even > pairs * 0.3 and odd < pairs * 0.02:
+        return "utf-16-be"
+    return None
+
+
+def _cp1252_for_invalid(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("attribution-cp1252", _cp1252_for_invalid)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """More valid multi-byte UTF-8 characters than invalid bytes: a UTF-8 file with strays."""
+    lenient = data.decode("utf-8", errors="ignore")
+    invalid = len(data) - len(lenient.encode("utf-8"))
+    multibyte = len(lenient) - len(lenient.encode("ascii", errors="ignore"))
+    return multibyte > invalid
+
+
+def _mostly_non_latin(text: str) -> bool:
+    """Most non-ASCII letters are outside the Latin script (Cyrillic, CJK, Greek, ...)."""
+    letters = [ch for ch in text if ord(ch) > 127 and ch.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for ch in letters if unicodedata.name(ch, "").startswith("LATIN"))
+    return latin * 2 < len(letters)
+
+
+def _codec_name(label: str) -> str | None:
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _decode_unmarked(data: bytes, declared: str | None) -> tuple[str, str, tuple[str, ...]]:
+    """Decode bytes with no BOM: strict UTF-8, declared charset, mixed, cp1252/detected, replace."""
+    try:
+        return data.decode("utf-8"), "utf-8", ()
+    except UnicodeDecodeError:
+        pass
+    codec = _codec_name(declared) if declared else None
+    if codec in WHATWG_AS_CP1252:
+        codec = "cp1252"
+    if codec and codec != "utf-8":
+        try:
+            return data.decode(codec), codec, (f"declared-{codec}",)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    if _mostly_utf8(data):
+        return data.decode("utf-8", errors="attribution-cp1252"), "utf-8", ("mixed-utf8-cp1252",)
+    try:
+        cp1252: str | None = data.decode("cp1252")
+    except UnicodeDecodeError:
+        cp1252 = None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        guessed = str(best)
+        if cp1252 is None or _mostly_non_latin(guessed):
+            return guessed, best.encoding, (f"detected-{best.encoding}",)
+    if cp1252 is not None:
+        return cp1252, "cp1252", ("decoded-cp1252",)
+    return data.decode("utf-8", errors="replace"), "utf-8", ("decode-fallback-replace",)
+
+
+def _decode(data: bytes, declared: str | None = None) -> tuple[str, str, tuple[str, ...]]:
+    kind = _magic_kind(data[:64])
+    if kind is not None:
+        raise InputRejected("", f"binary file ({kind})")
+    bom = next(((mark, name) for mark, name in BOMS if data.startswith(mark)), None)
+    utf16 = None if bom else _utf16_without_bom(data[:SNIFF_BYTES])
+    text: str | None = None
+    if bom is not None:
+        mark, encoding = bom
+        steps: tuple[str, ...] = ("bom-removed",)
+        try:
+            text = data[len(mark) :].decode(encoding)
+        except UnicodeDecodeError:
+            text = data[len(mark) :].decode(encoding, errors="replace")
+            steps += ("decode-fallback-replace",)
+        text = text.lstrip("\ufeff")
+    elif utf16 is not None:
+        try:
+            text, encoding, steps = data.decode(utf16), utf16, ("utf16-without-bom",)
+        except UnicodeDecodeError:
+            text = None
+    if text is None:
+        kind = _control_kind(data[:SNIFF_BYTES].decode("latin-1"))
+        if kind is not None:
+            raise InputRejected("", f"binary file ({kind})")
+        text, encoding, steps = _decode_unmarked(data, declared)
+    kind = _control_kind(text[:SNIFF_BYTES])
+    if kind is not None:
+        raise InputRejected("", f"binary file ({kind})")
+    if "decode-fallback-replace" in steps and text.count(REPLACEMENT) > len(text) * MAX_REPLACED_RATIO:
+        share = text.count(REPLACEMENT) / len(text)
+        raise InputRejected("", f"undecodable bytes ({share:.0%} of characters would be U+FFFD)")
+    return text, encoding, steps
+
+
+def decode_bytes(data: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """(text, encoding, steps) under the R4.2 policy; raises ``InputRejected`` for binary data.
+
+    Why a policy and not one codec: newsroom files arrive as UTF-8, UTF-16 from Word, and
+    cp1252 with curly quotes at 0x93/0x94; each must give the same text, or claims found in
+    one copy would not match the other.
+    """
+    return _decode(data)
+
+
 def normalise_text(text: str) -> tuple[str, tuple[str, ...]]:
-    """Newlines to \\n, NUL to U+FFFD, lone surrogates dropped; returns the steps applied."""
+    """Newlines to ``\\n``, NUL to U+FFFD, surrogates fixed; returns the steps applied.
+
+    Why: offsets are measured in this text, SQLite's ``length()``/``substr()`` stop at NUL, and
+    lone surrogates cannot be encoded as UTF-8 (R4.3).
+    """
     steps = []
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         steps.append("newlines")
     if "\x00" in text:
-        text = text.replace("\x00", "\ufffd")
+        text = text.replace("\x00", REPLACEMENT)
         steps.append("nul-replaced")
-    if SURROGATE.search(text):
-        text = SURROGATE.sub("", text)
-        steps.append("surrogates-removed")
+    if SURROGATES.search(text):
+        surrogates = len(SURROGATES.findall(text))
+        fixed = SURROGATES.sub("", text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore"))
+        lost = len(text) - len(fixed)  # a joined pair loses one code point, a lone surrogate one
+        pairs = surrogates - lost
+        if lost - pairs:
+            steps.append("surrogates-removed")
+        if pairs:
+            steps.append("surrogate-pairs-joined")
+        text = fixed
     return text, tuple(steps)
 
 
-def decode_bytes(data: bytes) -> tuple[str, str, tuple[str, ...]]:
-    """(text, encoding, steps): BOMs honoured, strict UTF-8 first, then detection with
-    cp1252 (curly quotes 0x93/0x94) favoured; raises InputRejected for binary data."""
-    kind = _binary_kind(data[:8192])
-    if kind is not None:
-        raise InputRejected("", f"binary file ({kind})")
-    for bom, encoding in BOMS:
-        if data.startswith(bom):
-            text = data.decode(encoding.replace("-sig", "-sig") if encoding == "utf-8-sig" else encoding)
-            return text.lstrip("\ufeff"), encoding.replace("-sig", ""), ("bom-removed",)
-    try:
-        return data.decode("utf-8"), "utf-8", ()
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-        if not CONTROL.search(text):
-            return text, "cp1252", ("decoded-cp1252",)
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
+# --------------------------------------------------------------------------- records
 
-    best = from_bytes(data).best()
-    if best is not None and best.encoding:
-        return str(best), best.encoding, (f"detected-{best.encoding}",)
-    return data.decode("utf-8", errors="replace"), "utf-8", ("decode-fallback-replace",)
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+def _meta(value: Any, name: str, warnings: list[str]) -> str | None:
+    """A metadata value as clean one-line text, or None (with a warning if it was unusable)."""
+    if value is None:
+        return None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        value = ", ".join(item.strip() for item in value if item.strip())
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        warnings.append(f"ignored {name!r}: not a string")
+        return None
+    cleaned = _one_line(normalise_text(value)[0])
+    return cleaned or None
 
 
 def _document(
-    doc_id: str, text: str, source: str, raw: bytes, encoding: str, steps: tuple[str, ...], **meta
+    doc_id: str,
+    text: str,
+    source: str,
+    raw: bytes,
+    encoding: str,
+    steps: tuple[str, ...],
+    warnings: Iterable[str] = (),
+    **meta: str | None,
 ) -> Document:
     text, more = normalise_text(text)
+    steps += more
+    notes = [WARNING_STEPS[s] for s in steps if s in WARNING_STEPS]
+    notes += [f"encoding guessed as {s.removeprefix('detected-')}" for s in steps if s.startswith("detected-")]
     return Document(
         id=doc_id,
         text=text,
@@ -129,165 +321,346 @@ def _document(
         encoding=encoding,
         raw_sha256=hashlib.sha256(raw).hexdigest(),
         byte_length=len(raw),
-        normalisation=steps + more,
+        normalisation=steps,
+        warnings=tuple(notes) + tuple(warnings),
         **meta,
     )
 
 
-def _read_limited(path: Path, max_bytes: int) -> bytes:
+def _over(size: int | None, limit: int) -> str:
+    return f"over --max-bytes ({size:,} > {limit:,})" if size else f"over --max-bytes (more than {limit:,})"
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The whole file, refused before reading when ``stat()`` says it is over the limit."""
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputRejected(str(path), f"over --max-bytes ({size:,} > {max_bytes:,} bytes)")
-    with path.open("rb") as handle:
+        raise InputRejected(str(path), _over(size, max_bytes))
+    with path.open("rb") as handle:  # bounded: a file that grew, or a device, cannot flood memory
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputRejected(str(path), f"over --max-bytes (> {max_bytes:,} bytes)")
+        raise InputRejected(str(path), _over(None, max_bytes))
     return data
 
 
-def _read_text_file(path: Path, doc_id: str, max_bytes: int) -> Document | InputProblem:
-    source = str(path)
-    try:
-        raw = _read_limited(path, max_bytes)
-        if not raw.strip():
-            return InputProblem(source, "skipped", "empty")
-        text, encoding, steps = decode_bytes(raw)
-    except InputRejected as error:
-        return InputProblem(source, "rejected", error.reason)
-    except OSError as error:
-        return InputProblem(source, "rejected", f"cannot read: {error.strerror or error}")
+def _text_document(path: Path, source: str, doc_id: str, max_bytes: int) -> Document | InputProblem:
+    raw = _read_bytes(path, max_bytes)
+    if not raw.strip():
+        return InputProblem(source, "skipped", "empty")
+    text, encoding, steps = decode_bytes(raw)
     if not text.strip():
         return InputProblem(source, "skipped", "empty")
     return _document(doc_id, text, source, raw, encoding, steps)
 
 
-def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:
-    """Main text of a page (paragraphs joined by blank lines) and its title, date, author."""
-    import trafilatura
+# --------------------------------------------------------------------------- HTML
 
-    extracted = trafilatura.bare_extraction(
-        html, include_comments=False, include_tables=False, with_metadata=True, favor_precision=True
-    )
+
+def _tree_depth(tree: Any) -> int:
+    from lxml import etree
+
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _same_line(a: str, b: str) -> bool:
+    return _one_line(a).casefold() == _one_line(b).casefold()
+
+
+@lru_cache(maxsize=1)
+def _quiet_trafilatura() -> None:
+    """trafilatura logs "discarding data" warnings; with no handler configured, Python would
+    print them on stderr. The outcome is reported as an InputProblem instead (handlers an
+    application configures still receive the records)."""
+    logging.getLogger("trafilatura").addHandler(logging.NullHandler())
+
+
+def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:
+    """Main text of a page (paragraphs joined by blank lines) and its title, date, author, ...
+
+    Why the pre-cleaning: trafilatura alone keeps ``<template>`` and ``hidden`` text, and lxml
+    without ``huge_tree`` silently drops text nested 255+ deep (R4.5), so the tree is parsed
+    here, invisible elements removed, and pathological depth fails loudly instead of yielding
+    an empty "document". Raises ``InputRejected`` when no article text comes out.
+    """
+    import lxml.html
+    import trafilatura
+    from lxml import etree
+
+    _quiet_trafilatura()
+
+    html = XML_DECLARATION.sub("", normalise_text(html)[0], count=1)
+    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    try:
+        tree = lxml.html.document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        raise InputRejected("", "no article text found") from error
+    depth = _tree_depth(tree)
+    if depth > MAX_HTML_DEPTH:
+        shown = f"{depth:,}+" if depth >= LIBXML2_MAX_DEPTH else f"{depth:,}"
+        raise InputRejected("", f"nesting too deep ({shown} levels > {MAX_HTML_DEPTH:,})")
+    for element in tree.xpath(INVISIBLE):
+        element.drop_tree()
+    for element in tree.xpath("//body//*[@style]"):
+        if HIDDEN_STYLE.search(element.get("style", "")):
+            element.drop_tree()
+    try:
+        extracted = trafilatura.bare_extraction(
+            tree,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=True,
+            date_extraction_params={"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"},
+        )
+    except RecursionError:
+        raise InputRejected("", f"nesting too deep ({depth:,} levels)") from None
     if extracted is None:
-        return "", {}
+        raise InputRejected("", "no article text found")
     data = extracted if isinstance(extracted, dict) else extracted.as_dict()
-    text = data.get("text") or ""
-    paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
-    meta = {"title": data.get("title"), "published": data.get("date"), "author": data.get("author")}
+    warnings: list[str] = []
+    meta = {
+        "title": _meta(data.get("title"), "title", warnings),
+        "published": _meta(data.get("date"), "date", warnings),
+        "author": _meta(data.get("author"), "author", warnings),
+        "publisher": _meta(data.get("sitename"), "sitename", warnings),
+        "url": _meta(data.get("url"), "url", warnings),
+    }
+    paragraphs = [line.strip() for line in (data.get("text") or "").split("\n") if line.strip()]
+    if paragraphs and meta["title"] and _same_line(paragraphs[0], meta["title"]):
+        paragraphs = paragraphs[1:]  # the headline lives in Document.title, not in the text
+    if not paragraphs:
+        raise InputRejected("", "no article text found")
     return "\n\n".join(paragraphs), meta
 
 
-def _read_html_file(path: Path, doc_id: str, max_bytes: int) -> Document | InputProblem:
-    source = str(path)
-    try:
-        raw = _read_limited(path, max_bytes)
-        if not raw.strip():
-            return InputProblem(source, "skipped", "empty")
-        html, encoding, steps = decode_bytes(raw)
-        text, meta = html_to_text(html)
-    except InputRejected as error:
-        return InputProblem(source, "rejected", error.reason)
-    except (OSError, ValueError, RecursionError) as error:
-        return InputProblem(source, "rejected", f"cannot parse HTML: {error}")
-    if not text.strip():
-        return InputProblem(source, "rejected", "no article text found in the HTML")
+def _html_document(path: Path, source: str, doc_id: str, max_bytes: int) -> Document | InputProblem:
+    raw = _read_bytes(path, max_bytes)
+    if not raw.strip():
+        return InputProblem(source, "skipped", "empty")
+    match = META_CHARSET.search(raw[:4096])
+    html, encoding, steps = _decode(raw, match.group(1).decode("ascii") if match else None)
+    if not html.strip():
+        return InputProblem(source, "skipped", "empty")
+    text, meta = html_to_text(html)
     return _document(doc_id, text, source, raw, encoding, steps + ("html-extracted",), **meta)
+
+
+# --------------------------------------------------------------------------- JSONL
+
+
+class _JSONObject(dict):
+    """A JSON object that remembers which keys it saw twice (R4.6)."""
+
+    duplicates: frozenset[str] = frozenset()
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> _JSONObject:
+    obj = _JSONObject(pairs)
+    if len(obj) != len(pairs):
+        obj.duplicates = frozenset(key for key, count in Counter(k for k, _ in pairs).items() if count > 1)
+    return obj
 
 
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _jsonl_documents(path: Path, max_bytes: int) -> Iterator[Document | InputProblem]:
+JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
+
+
+def _json_type(value: Any) -> str:
+    return "null" if value is None else JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _jsonl_record(body: bytes, source: str, steps: tuple[str, ...]) -> Document | InputProblem:
+    """One JSONL line -> a Document, or the reason it is refused."""
+
+    def rejected(reason: str) -> InputProblem:
+        return InputProblem(source, "rejected", reason)
+
     try:
-        handle = path.open("rb")
-    except OSError as error:
-        yield InputProblem(str(path), "rejected", f"cannot read: {error.strerror or error}")
-        return
-    with handle:
-        number = 0
+        line = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return rejected(f"not UTF-8 (byte 0x{body[error.start]:02x} at column {error.start + 1})")
+    try:
+        record = json.loads(line, parse_constant=_reject_constant, object_pairs_hook=_json_object)
+    except RecursionError:
+        return rejected("invalid JSON: nested too deeply")
+    except json.JSONDecodeError as error:
+        return rejected(f"invalid JSON: {error.msg} (column {error.colno})")
+    except ValueError as error:
+        return rejected(f"invalid JSON: {_one_line(error)}")
+    if not isinstance(record, dict):
+        return rejected(f"not a JSON object (found {_json_type(record)})")
+    twice = sorted(set(getattr(record, "duplicates", ())) & {"id", "text"})
+    if twice:
+        return rejected(f"duplicate key {twice[0]!r}")
+    doc_id, text = record.get("id"), record.get("text")
+    if doc_id is None:
+        return rejected("missing 'id'")
+    if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
+        return rejected(f"'id' must be a string or integer (found {_json_type(doc_id)})")
+    doc_id = _one_line(normalise_text(str(doc_id))[0])
+    if not doc_id:
+        return rejected("empty 'id'")
+    if text is None:
+        return rejected("missing 'text'")
+    if not isinstance(text, str):
+        return rejected(f"'text' must be a string (found {_json_type(text)})")
+    if not text.strip():
+        return InputProblem(source, "skipped", "empty")
+    warnings: list[str] = []
+    published = record.get("published")
+    if published is None:
+        published = record.get("publication_date")
+    meta = {
+        "title": _meta(record.get("title"), "title", warnings),
+        "published": _meta(published, "published", warnings),
+        "publisher": _meta(record.get("publisher"), "publisher", warnings),
+        "url": _meta(record.get("url"), "url", warnings),
+        "author": _meta(record.get("author"), "author", warnings),
+    }
+    return _document(doc_id, text, source, body, "utf-8", steps, warnings, **meta)
+
+
+def _skip_line(handle: BinaryIO) -> int:
+    """Read past the rest of an over-long line in bounded chunks; return its length in bytes."""
+    skipped = 0
+    while True:
+        chunk = handle.readline(1 << 20)
+        skipped += len(chunk)
+        if not chunk or chunk.endswith(b"\n"):
+            return skipped - len(chunk) + len(chunk.rstrip(b"\r\n"))
+
+
+def _jsonl_documents(path: Path, source: str, max_bytes: int) -> Iterator[Document | InputProblem]:
+    """One record per line, read with bounded reads so a huge line is never held whole."""
+    with path.open("rb") as handle:
+        head = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+        bom = next((name for mark, name in BOMS if head.startswith(mark) and name != "utf-8"), None)
+        if bom is not None:
+            yield InputProblem(source, "rejected", f"JSONL must be UTF-8 (found a {bom.upper()} byte-order mark)")
+            return
+        kind = _magic_kind(head[:64]) or _control_kind(head.decode("latin-1"))
+        if kind is not None:
+            yield InputProblem(source, "rejected", f"binary file ({kind})")
+            return
+        number = found = 0
         while True:
-            line = handle.readline(max_bytes + 1)
+            line = handle.readline(max_bytes + 2)
             if not line:
                 break
             number += 1
-            source = f"{path}:{number}"
-            if len(line) > max_bytes and not line.endswith(b"\n"):
-                while line and not line.endswith(b"\n"):  # skip the rest of the long line
-                    line = handle.readline(1 << 20)
-                yield InputProblem(source, "rejected", f"line over --max-bytes ({max_bytes:,} bytes)")
+            where = f"{source}:{number}"
+            if len(line) == max_bytes + 2 and not line.endswith(b"\n"):
+                found += 1
+                yield InputProblem(where, "rejected", _over(len(line) + _skip_line(handle), max_bytes))
                 continue
-            if not line.strip():
+            body = line.rstrip(b"\r\n")
+            steps: tuple[str, ...] = ()
+            if number == 1 and body.startswith(codecs.BOM_UTF8):
+                body, steps = body[len(codecs.BOM_UTF8) :], ("bom-removed",)
+            if len(body) > max_bytes:
+                found += 1
+                yield InputProblem(where, "rejected", _over(len(body), max_bytes))
                 continue
-            yield _jsonl_line(line, source)
+            if not body.strip():
+                continue  # blank lines are allowed between records
+            found += 1
+            yield _jsonl_record(body, where, steps)
+        if not found:
+            yield InputProblem(source, "skipped", "empty")
 
 
-def _jsonl_line(line: bytes, source: str) -> Document | InputProblem:
+# --------------------------------------------------------------------------- paths
+
+
+def _shown(path: str) -> str:
+    """A path as printable, storable text (undecodable file-name bytes escaped)."""
     try:
-        record = json.loads(line.decode("utf-8"), parse_constant=_reject_constant)
-    except UnicodeDecodeError:
-        return InputProblem(source, "rejected", "line is not UTF-8")
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+def _files_under(folder: str, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, tuple[str, ...]] | InputProblem]:
+    """(path, relative parts) of readable files under ``folder``, depth first in name order."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as error:
+        yield InputProblem(_shown(folder), "failed", f"cannot read folder: {error.strerror or error}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        parts = (*prefix, entry.name)
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files_under(entry.path, parts)
+            elif entry.is_file() and PurePath(entry.name).suffix.lower() in FOLDER_SUFFIXES:
+                yield entry.path, parts
+        except OSError as error:
+            yield InputProblem(_shown(entry.path), "failed", f"cannot read: {error.strerror or error}")
+
+
+def _read_file(path: str, doc_id: str, max_bytes: int) -> Iterator[Document | InputProblem]:
+    """Every outcome of one file; whatever goes wrong stays with this file."""
+    source, file = _shown(path), Path(path)
+    suffix = file.suffix.lower()
+    try:
+        if suffix in JSONL_SUFFIXES:
+            yield from _jsonl_documents(file, source, max_bytes)
+        elif suffix in HTML_SUFFIXES:
+            yield _html_document(file, source, doc_id, max_bytes)
+        else:
+            yield _text_document(file, source, doc_id, max_bytes)
+    except InputRejected as error:
+        yield InputProblem(source, "rejected", _one_line(error.reason))
+    except OSError as error:
+        yield InputProblem(source, "failed", f"cannot read: {_one_line(error.strerror or error)}")
     except RecursionError:
-        return InputProblem(source, "rejected", "invalid JSON: nested too deeply")
-    except ValueError as error:
-        return InputProblem(source, "rejected", f"invalid JSON: {error}")
-    if not isinstance(record, dict):
-        return InputProblem(source, "rejected", "line is not a JSON object")
-    doc_id, text = record.get("id"), record.get("text")
-    if (
-        isinstance(doc_id, bool)
-        or not isinstance(doc_id, (str, int))
-        or (isinstance(doc_id, float) and math.isnan(doc_id))
-    ):
-        return InputProblem(source, "rejected", "missing or invalid 'id'")
-    if not isinstance(text, str):
-        return InputProblem(source, "rejected", "missing or non-string 'text'")
-    if not text.strip():
-        return InputProblem(source, "skipped", "empty")
-    meta = {
-        key: str(record[field]) if record.get(field) is not None else None
-        for key, field in (
-            ("title", "title"),
-            ("published", "published" if record.get("published") is not None else "publication_date"),
-            ("publisher", "publisher"),
-            ("url", "url"),
-            ("author", "author"),
-        )
-    }
-    return _document(str(doc_id), text, source, line.rstrip(b"\n"), "utf-8", (), **meta)
+        yield InputProblem(source, "failed", "nesting too deep")
+    except Exception as error:  # noqa: BLE001 - one broken input must not end the batch
+        yield InputProblem(source, "failed", _one_line(f"unexpected {type(error).__name__}: {error}"))
 
 
-def _files_under(folder: Path) -> Iterator[Path]:
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(root) / name
-            if not name.startswith(".") and path.suffix.lower() in SUFFIXES:
-                yield path
-
-
-def _read_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Document | InputProblem]:
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        yield from _jsonl_documents(path, max_bytes)
-    elif suffix in HTML_SUFFIXES:
-        yield _read_html_file(path, doc_id, max_bytes)
-    else:
-        yield _read_text_file(path, doc_id, max_bytes)
+def _documents(arguments: list[str], max_bytes: int) -> Iterator[Document | InputProblem]:
+    for argument in arguments:
+        if os.path.isdir(argument):
+            for item in _files_under(argument):
+                if isinstance(item, InputProblem):
+                    yield item
+                    continue
+                path, parts = item
+                doc_id = _shown(PurePath(*parts).with_suffix("").as_posix())
+                yield from _read_file(path, doc_id, max_bytes)
+        else:
+            yield from _read_file(argument, _shown(Path(argument).stem), max_bytes)
 
 
 def read_documents(
     paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Document | InputProblem]:
-    """Every document under ``paths``, lazily, in a stable order; problems are yielded too."""
-    paths = [Path(p) for p in paths]
-    for path in paths:
-        if not path.exists():
-            raise InputError(str(path), "no such file or directory")
-    for path in paths:
-        if path.is_dir():
-            for file in _files_under(path):
-                doc_id = str(file.relative_to(path).with_suffix(""))
-                yield from _read_file(file, doc_id, max_bytes)
-        else:
-            yield from _read_file(path, path.stem, max_bytes)
+    """Every document under ``paths``, lazily and in a stable order; problems are yielded too.
+
+    Path arguments are checked now (a missing or unreadable one raises ``InputError`` before
+    anything is read, so the CLI can exit 66 without a partial run); files are read one at a
+    time as the iterator is consumed, so a corpus is never held in memory.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if max_bytes < 1:
+        raise ValueError("max_bytes must be positive")
+    arguments = [os.fspath(path) for path in paths]
+    for argument in arguments:
+        if not os.path.exists(argument):
+            raise InputError(_shown(argument), "no such file or directory")
+        if not os.access(argument, os.R_OK):
+            raise InputError(_shown(argument), "permission denied")
+    return _documents(arguments, max_bytes)
