@@ -13,6 +13,7 @@ import os
 import re
 import sqlite3
 import sys
+import tempfile
 import time
 import tracemalloc
 import zipfile
@@ -20,6 +21,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from attribution.errors import InputError, InputRejected
 from attribution.ingest import DEFAULT_MAX_BYTES, InputProblem, decode_bytes, normalise_text, read_documents
@@ -201,6 +204,37 @@ def test_nul_between_sentences_is_replaced_one_for_one(tmp_path: Path) -> None:
     assert db.execute("SELECT length(?)", (document.text,)).fetchone()[0] == len(document.text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from("\r\n\x00\ud800\udc00\ud83d\ude00a") | st.characters(exclude_categories=())).map("".join)
+)
+def test_normalised_text_is_always_storable(raw: str) -> None:
+    """R4.3 for any string: no CR, no NUL, no surrogate, UTF-8 encodable, idempotent."""
+    text, _ = normalise_text(raw)
+    text.encode("utf-8")
+    assert "\r" not in text and "\x00" not in text
+    assert normalise_text(text) == (text, ())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=2_000),
+        st.text(max_size=500).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=500).map(lambda t: t.encode("latin-1")),
+    )
+)
+def test_decode_bytes_returns_text_or_rejects(raw: bytes) -> None:
+    """Any bytes: either storable text with a recorded encoding, or InputRejected, never a crash."""
+    try:
+        text, encoding, _ = decode_bytes(raw)
+    except InputRejected as error:
+        assert error.reason and "\n" not in error.reason
+        return
+    assert encoding
+    normalise_text(text)[0].encode("utf-8")
+
+
 # --------------------------------------------------------------------------- refused inputs (T25, T26, T27)
 
 
@@ -368,6 +402,39 @@ def test_jsonl_each_bad_line_is_reported_as_file_line(tmp_path: Path) -> None:
             assert isinstance(result, InputProblem), (number, result)
             assert result.status == status and result.reason.startswith(expected), (number, result)
             assert "\n" not in result.reason
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=8,
+)
+JSON_RECORDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": JSON_VALUES | st.text(min_size=1),
+        "text": JSON_VALUES | st.text(min_size=1),
+        "title": JSON_VALUES,
+        "published": JSON_VALUES,
+        "author": JSON_VALUES,
+    },
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(JSON_RECORDS | JSON_VALUES, min_size=1, max_size=5))
+def test_any_jsonl_gives_one_outcome_per_line(records: list[object]) -> None:
+    """Whatever the records hold: one outcome per line, named file:LINE, documents storable."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "dump.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+        results = _read(path)
+    assert [r.source for r in results] == [f"{path}:{n}" for n in range(1, len(records) + 1)]
+    for result in results:
+        if isinstance(result, Document):
+            _assert_storable(result)
+        else:
+            assert result.status in {"rejected", "skipped"} and "\n" not in result.reason
 
 
 def test_jsonl_metadata_fields(tmp_path: Path) -> None:
