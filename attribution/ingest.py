@@ -588,25 +588,47 @@ def _shown(path: str) -> str:
         return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
-def _files_under(folder: str, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, tuple[str, ...]] | InputProblem]:
-    """(path, relative parts) of readable files under ``folder``, depth first in name order."""
+def _listing(folder: str, prefix: tuple[str, ...]) -> list[tuple[bool, str, tuple[str, ...]]] | InputProblem:
+    """(is folder, path, relative parts) of the visible entries of one folder, in name order."""
     try:
         with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as error:
-        yield InputProblem(_shown(folder), "failed", f"cannot read folder: {error.strerror or error}")
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        parts = (*prefix, entry.name)
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _files_under(entry.path, parts)
+            entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=lambda e: e.name)
+        listing = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):  # no symlinked folders: no loops
+                listing.append((True, entry.path, (*prefix, entry.name)))
             elif entry.is_file() and PurePath(entry.name).suffix.lower() in FOLDER_SUFFIXES:
-                yield entry.path, parts
-        except OSError as error:
-            yield InputProblem(_shown(entry.path), "failed", f"cannot read: {error.strerror or error}")
+                listing.append((False, entry.path, (*prefix, entry.name)))
+        return listing
+    except OSError as error:
+        return InputProblem(_shown(folder), "failed", f"cannot read folder: {_one_line(error.strerror or error)}")
+
+
+def _files_under(folder: str) -> Iterator[tuple[str, tuple[str, ...]] | InputProblem]:
+    """(path, relative parts) of input files under ``folder``, depth first in name order.
+
+    Iterative, so a pathologically deep tree cannot raise RecursionError mid-batch.
+    """
+    stack: list[Iterator[tuple[bool, str, tuple[str, ...]]]] = []
+    first = _listing(folder, ())
+    if isinstance(first, InputProblem):
+        yield first
+        return
+    stack.append(iter(first))
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        is_folder, path, parts = entry
+        if not is_folder:
+            yield path, parts
+            continue
+        listing = _listing(path, parts)
+        if isinstance(listing, InputProblem):
+            yield listing
+        else:
+            stack.append(iter(listing))
 
 
 def _read_file(path: str, doc_id: str, max_bytes: int) -> Iterator[Document | InputProblem]:
