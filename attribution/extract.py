@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,8 +21,8 @@ from . import EXTRACTOR_VERSION
 from .claims import flag_claims
 from .layout import Layout, read_layout
 from .lexicons import cue_stances
-from .models import Document, Extraction, QuoteType, Span, Stance, Statement
-from .nlp import load_pipeline
+from .models import Claim, Document, Extraction, QuoteType, Span, Speaker, Stance, Statement
+from .nlp import doc_text, load_pipeline
 from .quotes import QuotedSpan, classify, find_quoted_spans, quoted_mask
 from .reported import Candidate, _cue_span, _subject, find_reported
 from .speakers import SpeakerResolver
@@ -103,6 +103,7 @@ def _merge_split_quotes(text: str, drafts: list[_Draft], quotes: list[QuotedSpan
     """'"A," she said, "B."' is one statement: join a quote credited by a cue that follows it
     with the quote that resumes right after that cue, in the same paragraph."""
     by_end = {q.end: q for q in quotes}
+    quote_starts = [q.start for q in quotes]
     drafts_by_content = {d.content: d for d in drafts}
     removed: set[int] = set()
     for draft in drafts:
@@ -111,7 +112,8 @@ def _merge_split_quotes(text: str, drafts: list[_Draft], quotes: list[QuotedSpan
         if draft.content[1] not in by_end:
             continue  # the content must end with a quotation ('"A," she said' or 'X is "A," she said')
         gap_end = draft.cue[1]
-        following = next((q for q in quotes if q.start >= gap_end), None)
+        position = bisect.bisect_left(quote_starts, gap_end)
+        following = quotes[position] if position < len(quotes) else None
         if following is None or following.start - draft.content[1] > MAX_SPLIT_GAP:
             continue
         gap = text[draft.content[1] : following.start]
@@ -135,6 +137,21 @@ def _inside_any(span: tuple[int, int], spans: Iterable[Span]) -> bool:
     return any(s.start <= span[0] and span[1] <= s.end for s in spans)
 
 
+class _Coverage:
+    """Is a span inside any of these spans? Sorted starts and a running maximum end."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.max_end: list[int] = []
+        for _, end in ordered:
+            self.max_end.append(max(end, self.max_end[-1]) if self.max_end else end)
+
+    def contains(self, span: tuple[int, int]) -> bool:
+        i = bisect.bisect_right(self.starts, span[0]) - 1
+        return i >= 0 and self.max_end[i] >= span[1]
+
+
 class _Sentences:
     """Char offset -> sentence bounds, for sentence spans and neighbour lookups."""
 
@@ -152,10 +169,14 @@ class _Sentences:
 
 
 def _widen_to_quotes(
-    content: tuple[int, int], cue: tuple[int, int] | None, quotes: list[QuotedSpan]
+    content: tuple[int, int], cue: tuple[int, int] | None, quotes: list[QuotedSpan], quote_ends: list[int]
 ) -> tuple[int, int]:
+    """Widen a content to hold whole every quotation it overlaps (quotes are sorted and
+    disjoint, so their ends are sorted too)."""
     start, end = content
-    for quote in quotes:
+    for quote in quotes[bisect.bisect_right(quote_ends, start) :]:
+        if quote.start >= end:
+            break
         if _overlaps((start, end), (quote.start, quote.end)):
             if cue is not None and _overlaps((quote.start, quote.end), cue):
                 continue
@@ -171,14 +192,17 @@ def _cue_near_quote(
     sent_start, sent_end = sentences.covering(quote.start, quote.end)
     # "He says, “...”": the cue may stand in a "sentence" of its own just before the quote
     before = sentences.index(quote.start)
-    if before > 0 and text_before_is_intro(doc.text, sentences.bounds[before - 1][1], quote.start):
+    if before > 0 and text_before_is_intro(doc_text(doc), sentences.bounds[before - 1][1], quote.start):
         sent_start = sentences.bounds[before - 1][0]
     # a cue right after the quote may sit in the next "sentence" when the parser split there
     after = sentences.index(quote.end)
     if after + 1 < len(sentences.bounds) and sentences.bounds[after][1] <= quote.end + 2:
         sent_end = max(sent_end, sentences.bounds[after + 1][1])
-    paragraph = _paragraph(doc.text, quote.start)
+    paragraph = _paragraph(doc_text(doc), quote.start)
     sent_start, sent_end = max(sent_start, paragraph[0]), min(sent_end, max(paragraph[1], quote.end))
+    # only cues near the quotation can credit it; bounding the window keeps dense text linear
+    sent_start = max(sent_start, quote.start - 4 * MAX_CUE_DISTANCE)
+    sent_end = min(sent_end, quote.end + 4 * MAX_CUE_DISTANCE)
     best = None
     for token in doc.char_span(sent_start, sent_end, alignment_mode="expand") or []:
         if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in stances:
@@ -296,13 +320,15 @@ def _word_count(text: str) -> int:
 
 
 def build_extraction(document: Document, doc: Doc, layout: Layout | None = None) -> Extraction:
-    """Statements of one parsed document; ``doc.text`` must equal ``document.text``."""
-    text = document.text
+    """Statements of one parsed text. ``doc.text`` is ``document.text`` or its masked copy
+    (same length); spans are sliced from ``doc.text`` and re-sliced by the caller."""
+    text = doc_text(doc)
     layout = layout or read_layout(text)
     blocked = layout.not_statements
     sentences = _Sentences(doc)
     quotes = [q for q in find_quoted_spans(text) if not _inside_any((q.start, q.end), blocked)]
     mask = quoted_mask(text, quotes)
+    quote_ends = [q.end for q in quotes]
 
     drafts: list[_Draft] = []
     for candidate in find_reported(doc):
@@ -310,16 +336,16 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
             continue
         if mask[candidate.cue_start]:
             continue  # the speaker's own words reporting: part of the quote, not a statement
-        drafts.append(_from_candidate(candidate, quotes))
+        drafts.append(_from_candidate(candidate, quotes, quote_ends))
 
     drafts.extend(_colon_speakers(doc, text, blocked))
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
     drafts = _merge_split_quotes(text, drafts, quotes)
-    covered = [d.content for d in drafts]
+    covered = _Coverage(d.content for d in drafts)
     used_cues = {d.cue for d in drafts if d.cue is not None}
     for index, quote in enumerate(quotes):
         span = (quote.start, quote.end)
-        if any(c[0] <= span[0] and span[1] <= c[1] for c in covered):
+        if covered.contains(span):
             continue
         previous = quotes[index - 1] if index else None
         if previous is not None and previous.open_end and text.count("\n", previous.end, quote.start) <= 2:
@@ -361,9 +387,9 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     )
 
 
-def _from_candidate(candidate: Candidate, quotes: list[QuotedSpan]) -> _Draft:
+def _from_candidate(candidate: Candidate, quotes: list[QuotedSpan], quote_ends: list[int]) -> _Draft:
     cue = (candidate.cue_start, candidate.cue_end)
-    content = _widen_to_quotes((candidate.content_start, candidate.content_end), cue, quotes)
+    content = _widen_to_quotes((candidate.content_start, candidate.content_end), cue, quotes, quote_ends)
     return _Draft(candidate.rule, content, cue, candidate.lemma, candidate.stance, candidate.speaker_head)
 
 
@@ -436,25 +462,108 @@ def _finish(
 
 def _drop_restatements(statements: list[Statement]) -> list[Statement]:
     """Drop a statement nested in another by the same speaker ("X says it will urge ...")."""
-    kept = []
-    for statement in statements:
-        nested = any(
-            other is not statement
-            and other.content.start <= statement.content.start
-            and statement.content.end <= other.content.end
+    dropped: set[int] = set()
+    widest: dict[Speaker, Statement] = {}  # per speaker, the earlier statement reaching furthest
+    for statement in sorted(statements, key=lambda s: (s.content.start, -s.content.end)):
+        if statement.speaker is None:
+            continue
+        other = widest.get(statement.speaker)
+        if (
+            other is not None
             and statement.cue is not None
+            and statement.content.end <= other.content.end
             and other.content.start <= statement.cue.start < other.content.end
-            and other.speaker is not None
-            and other.speaker == statement.speaker
-            for other in statements
-        )
-        if not nested:
-            kept.append(statement)
-    return kept
+        ):
+            dropped.add(id(statement))
+            continue
+        if other is None or statement.content.end > other.content.end:
+            widest[statement.speaker] = statement
+    return [s for s in statements if id(s) not in dropped]
+
+
+CHUNK_CHARS = 25_000  # spaCy sees at most this much at once (R5.1)
+PATHOLOGICAL = re.compile(r"\S{200,}|([^\w\s])\1{15,}")
+
+
+def mask_for_nlp(text: str) -> str:
+    """The text the parser sees: whitespace-free runs of 200+ characters and runs of 16+
+    identical punctuation marks become spaces of the same length, so offsets still hold and
+    pathological input ('"' * 50,000, "!" * 100,000) cannot stall the tokenizer or the rules."""
+    if not PATHOLOGICAL.search(text):
+        return text
+    return PATHOLOGICAL.sub(lambda m: " " * (m.end() - m.start()), text)
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Paragraph-aligned [start, end) pieces of at most ``size`` characters (a longer
+    paragraph is cut at a space); statements never cross a paragraph, so none is cut."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > size:
+        cut = text.rfind("\n", start, start + size)
+        if cut <= start:
+            cut = text.rfind(" ", start, start + size)
+        if cut <= start:
+            cut = start + size
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def _moved(span: Span | None, offset: int, original: str) -> Span | None:
+    return None if span is None else Span.of(original, span.start + offset, span.end + offset)
+
+
+def _move_statement(statement: Statement, offset: int, original: str) -> Statement:
+    return replace(
+        statement,
+        content=_moved(statement.content, offset, original),
+        sentence=_moved(statement.sentence, offset, original),
+        cue=_moved(statement.cue, offset, original),
+        speaker_mention=_moved(statement.speaker_mention, offset, original),
+        fragments=tuple(_moved(f, offset, original) for f in statement.fragments),
+    )
+
+
+def _move_claim(claim: Claim, offset: int, original: str) -> Claim:
+    return replace(claim, span=_moved(claim.span, offset, original))
+
+
+def _assemble(document: Document, parts: list[tuple[int, Extraction]]) -> Extraction:
+    """One extraction from the parsed chunks of a document, every span sliced from the
+    original text (the parser may have seen a masked copy)."""
+    original = document.text
+    layout = read_layout(original)
+    return Extraction(
+        document=document,
+        statements=tuple(_move_statement(s, offset, original) for offset, part in parts for s in part.statements),
+        claims=tuple(_move_claim(c, offset, original) for offset, part in parts for c in part.claims),
+        agencies=layout.agencies,
+        published=document.published or layout.published,
+        excluded=tuple(_moved(s, offset, original) for offset, part in parts for s in part.excluded),
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _pieces(document: Document) -> Iterator[tuple[str, tuple[Document, int, int, int]]]:
+    masked = mask_for_nlp(document.text)
+    bounds = chunks(masked)
+    for index, (start, end) in enumerate(bounds):
+        yield masked[start:end], (document, start, index, len(bounds))
+
+
+def _part(document: Document, doc: Doc, offset: int) -> Extraction:
+    layout = read_layout(doc_text(doc))
+    if offset:
+        layout = replace(layout, headline=None, published=None, date_line=None)
+    return build_extraction(document, doc, layout)
 
 
 def extract_document(document: Document, nlp: Language) -> Extraction:
-    return build_extraction(document, nlp(document.text))
+    """Extract one document with an already loaded pipeline."""
+    parts = [(offset, _part(document, nlp(text), offset)) for text, (_, offset, _, _) in _pieces(document)]
+    return _assemble(document, parts)
 
 
 def extract_documents(
@@ -464,8 +573,15 @@ def extract_documents(
     batch_size: int = 32,
     n_process: int = 1,
 ) -> Iterator[Extraction]:
-    """Extract many documents lazily, in input order, parsing in batches."""
+    """Extract many documents lazily, in input order, parsing in batches; long documents
+    are parsed in paragraph-aligned chunks and put back together."""
     nlp = load_pipeline(model)
-    pairs = ((document.text, document) for document in documents)
-    for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield build_extraction(document, doc)
+    pieces = (piece for document in documents for piece in _pieces(document))
+    parts: list[tuple[int, Extraction]] = []
+    for doc, (document, offset, index, count) in nlp.pipe(
+        pieces, as_tuples=True, batch_size=batch_size, n_process=n_process
+    ):
+        parts.append((offset, _part(document, doc, offset)))
+        if index == count - 1:
+            yield _assemble(document, parts)
+            parts = []

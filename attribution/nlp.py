@@ -35,6 +35,14 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once: spaCy rebuilds that string from every token on each access."""
+    text = doc.user_data.get("attribution_text")
+    if text is None:
+        text = doc.user_data["attribution_text"] = doc.text
+    return text
+
+
 def _register_component() -> None:
     from spacy.language import Language
 

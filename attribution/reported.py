@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 
 from .lexicons import attitude_verbs, cue_nouns, cue_stances
 from .models import Stance
+from .nlp import doc_text
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 COMPLEMENT_DEPS = {"ccomp"}
@@ -132,7 +133,7 @@ def _char_span(doc: Doc, first: int, last: int) -> tuple[int, int]:
     """Characters of tokens [first, last] inclusive, trimmed of edge punctuation and space."""
     start = doc[first].idx
     end = doc[last].idx + len(doc[last].text)
-    text = doc.text
+    text = doc_text(doc)
     while start < end and text[start] in TRIM:
         start += 1
     while end > start and text[end - 1] in TRIM:
@@ -282,12 +283,15 @@ def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | No
     return None
 
 
+MAX_STRETCH = 150  # tokens a content may be stretched past what the parser gave; keeps run-on text linear
+
+
 def _to_sentence_edge(verb: Token, first: int, last: int) -> tuple[int, int]:
     """Stretch a complement to the sentence edge: the small parser often cuts it short
     ("said C1, but that C2", "said C, showing ..."); annotators take the whole clause."""
     sentence = verb.sent
     if first > verb.i:
-        end = sentence.end - 1
+        end = min(sentence.end - 1, last + MAX_STRETCH)
         for child in verb.rights:
             if child.i > last and (
                 child.dep_ == "conj"
@@ -349,7 +353,7 @@ def _bare_rest(verb: Token) -> tuple[int, int] | None:
             first = _before_that_clause(child)
         elif child.dep_ == "prep" and child.lower_ in {"to", "in", "on"} and child.i == first:
             first = _before_that_clause(child)
-    last = sentence.end - 1
+    last = min(sentence.end - 1, first + MAX_STRETCH)
     while last >= first and verb.doc[last].is_punct:
         last -= 1
     words = [t for t in verb.doc[first : last + 1] if not t.is_punct]

@@ -26,6 +26,7 @@ from .lexicons import (
     unnamed_heads,
 )
 from .models import Span, Speaker, SpeakerKind
+from .nlp import doc_text
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "me", "my"}
 THING_PRONOUNS = {"it", "its"}
@@ -222,7 +223,7 @@ class SpeakerResolver:
         if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ in {"relcl", "acl"}:
             # "Barkley, who said ...": credit the antecedent, but point at "who" as written
             inner = self.resolve(head.head.head)
-            relative = Span.of(doc.text, head.idx, head.idx + len(head.text))
+            relative = Span.of(doc_text(doc), head.idx, head.idx + len(head.text))
             return Resolution(inner.speaker, relative, f"relative pronoun: {inner.why}")
         if head.dep_ == "pobj" and head.head.lower_ == "by" and head.head.head.dep_ == "agent":
             pass
@@ -232,7 +233,7 @@ class SpeakerResolver:
         if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS:
             return self._resolve_pronoun(head)
         start, end = self._mention_tokens(head)
-        mention = Span.of(doc.text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+        mention = Span.of(doc_text(doc), doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
         ent = self._ent(head)
         label = ent.label_ if ent is not None else ""
         place = place_to_country().get(_clean_name(ent.text if ent is not None else head.text).lower())
@@ -321,7 +322,7 @@ class SpeakerResolver:
 
     def _resolve_pronoun(self, head: Token) -> Resolution:
         doc = self.doc
-        mention = Span.of(doc.text, head.idx, head.idx + len(head.text))
+        mention = Span.of(doc_text(doc), head.idx, head.idx + len(head.text))
         lower = head.lower_
         if lower in PERSON_PRONOUNS:
             kinds = {SpeakerKind.PERSON}

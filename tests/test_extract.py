@@ -319,3 +319,37 @@ def test_nested_restatement_by_same_speaker_is_one_statement(nlp) -> None:
     text = "Lithuania says it will urge the European Union to impose new sanctions."
     statements = extract_document(Document(id="t", text=text), nlp).statements
     assert len(statements) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"' * 5_000, "word" + "!" * 10_000, "a:" * 3_200, "http://example.com/" + "\u2603" * 1_320, "a" * 100_000],
+)
+def test_pathological_runs_are_masked_keeping_offsets(text: str) -> None:
+    from attribution.extract import mask_for_nlp
+
+    masked = mask_for_nlp(text)
+    assert len(masked) == len(text)
+    assert not masked.strip() or masked.strip() == "word"
+
+
+def test_pathological_document_still_yields_its_real_quote(nlp) -> None:
+    text = '"' * 5_000 + "\n\n\u201cThe dam will hold,\u201d engineer Sara Berg said.\n\n" + "!" * 10_000
+    (statement,) = extract_document(Document(id="t", text=text), nlp).statements
+    assert statement.content.text == "\u201cThe dam will hold,\u201d"
+    assert text[statement.content.start : statement.content.end] == statement.content.text
+
+
+def test_long_document_is_parsed_in_chunks_with_whole_text_offsets(nlp) -> None:
+    from attribution.extract import CHUNK_CHARS, chunks
+
+    filler = "The river rose again overnight and water covered the lower streets of the old town.\n\n"
+    quote = "\u201cWe need the army here by Friday,\u201d Mayor Ana Ruiz said.\n\n"
+    text = filler * 300 + quote + filler * 50 + quote
+    bounds = chunks(text)
+    assert len(bounds) > 1 and all(end - start <= CHUNK_CHARS for start, end in bounds)
+    assert all(text[end - 1] == "\n" for _, end in bounds[:-1])  # paragraph-aligned
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert [s.speaker.name for s in statements] == ["Ana Ruiz", "Ana Ruiz"]
+    for statement in statements:
+        assert text[statement.content.start : statement.content.end] == statement.content.text
