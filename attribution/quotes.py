@@ -119,13 +119,26 @@ def _pair_singles(text: str, start: int, end: int, taken: list[QuotedSpan]) -> l
     return spans
 
 
+TWO_APOSTROPHES = "\u2060"  # stands in for the second mark of '' while pairing
+
+
+def _closing_pair(work: str, quote: QuotedSpan) -> QuotedSpan:
+    """A quotation opened or closed with two apostrophes ('') keeps both marks."""
+    if not quote.open_end and quote.end < len(work) and work[quote.end] == TWO_APOSTROPHES:
+        return QuotedSpan(quote.start, quote.end + 1, quote.open_end)
+    return quote
+
+
 def find_quoted_spans(text: str) -> list[QuotedSpan]:
-    """All quotations in ``text`` in order of position, nested singles inside doubles omitted."""
+    """All quotations in ``text`` in order of position, nested singles inside doubles omitted.
+
+    Two apostrophes ('') are read as one double mark, as some archives print quotations."""
+    work = text.replace("''", '"' + TWO_APOSTROPHES) if "''" in text else text
     found: list[QuotedSpan] = []
-    for paragraph in PARAGRAPH.finditer(text):
-        doubles = _pair_doubles(text, paragraph.start(), paragraph.end())
-        singles = _pair_singles(text, paragraph.start(), paragraph.end(), doubles)
-        found.extend(doubles)
+    for paragraph in PARAGRAPH.finditer(work):
+        doubles = _pair_doubles(work, paragraph.start(), paragraph.end())
+        singles = _pair_singles(work, paragraph.start(), paragraph.end(), doubles)
+        found.extend(_closing_pair(work, q) for q in doubles)
         found.extend(singles)
     return sorted(found, key=lambda q: q.start)
 

@@ -55,3 +55,11 @@ def test_stray_mark_costs_at_most_its_own_paragraph() -> None:
 )
 def test_classify_by_quoted_share(text: str, span: tuple[int, int], expected: str) -> None:
     assert classify(quoted_mask(text), text, *span) == expected
+
+
+def test_two_apostrophes_are_a_double_mark() -> None:
+    text = "''This museum tells the truth,'' Mr. Bush declared. ''Even today, the journey goes on.''"
+    assert [text[q.start : q.end] for q in find_quoted_spans(text)] == [
+        "''This museum tells the truth,''",
+        "''Even today, the journey goes on.''",
+    ]
