@@ -6,6 +6,7 @@ AttributionError              base; never raised itself
     InputRejected             readable, but refused by policy (binary, too large, empty)
   StoreError                  the database cannot be used
     DatabaseBusy              another process held the lock past the busy timeout
+  queries.UnknownStatement    a statement id (or prefix) that matches nothing
 """
 
 from __future__ import annotations
