@@ -422,6 +422,8 @@ def _extend_right(verb: Token, last: int) -> int:
             continue
         if child.dep_ in {"punct", "cc", "conj", "advcl", "parataxis", "npadvmod"}:
             break
+        if child.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in {"DATE", "TIME"} for c in child.children):
+            break  # "... on Thursday": when it was said, not what
         if child.dep_ in {"prep", "dative", "oprd", "xcomp", "ccomp", "dobj", "acomp", "attr", "pcomp"}:
             last = child.right_edge.i
     return last
