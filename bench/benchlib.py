@@ -27,6 +27,7 @@ VENV_PYTHON = REPO / ".venv" / "bin" / "python"
 DEV_JSONL = REPO.parent / "shared" / "eval" / "polnear-dev.jsonl"
 REEXEC_MARK = "ATTRIBUTION_BENCH_REEXEC"
 CACHE_DIR = Path(tempfile.gettempdir()) / "attribution-bench"
+RESULTS_ENV = "ATTRIBUTION_BENCH_RESULTS"  # bench/all collects every targeted row here (JSON lines)
 
 # --------------------------------------------------------------------------- environment
 
@@ -248,6 +249,12 @@ def print_table(title: str, rows: Sequence[Row], notes: Sequence[str] = ()) -> N
         print(f"note: {note}")
     print(machine_line())
     sys.stdout.flush()
+    results = os.environ.get(RESULTS_ENV)
+    if results:
+        with open(results, "a", encoding="utf-8") as handle:
+            for r in rows:
+                if r.met is not None:
+                    handle.write(json.dumps({"table": title, **r.__dict__}, ensure_ascii=False) + "\n")
 
 
 # --------------------------------------------------------------------------- corpora

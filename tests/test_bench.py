@@ -61,3 +61,11 @@ def test_synthetic_articles_are_unique_and_reproducible() -> None:
     assert first == list(benchlib.synthetic_articles(50))
     assert len({article["text"] for article in first}) == 50
     assert all(article["text"].count("\u201c") >= 2 for article in first)
+
+
+def test_all_summarises_targets(tmp_path: Path) -> None:
+    done = run([str(BENCH / "all"), "--quick", "--only", "startup"], tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = done.stdout.split("== targets\n", 1)[1].splitlines()
+    assert summary[2].startswith("startup: attribution --help")
+    assert summary[-1].startswith("machine: nproc=")
