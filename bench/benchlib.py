@@ -33,8 +33,12 @@ RESULTS_ENV = "ATTRIBUTION_BENCH_RESULTS"  # bench/all collects every targeted r
 
 
 def use_project_python(script: str) -> None:
-    """Re-run ``script`` under the repository's virtualenv when attribution is not importable."""
+    """Re-run ``script`` under the repository's virtualenv when attribution (or its
+    dependencies: a bare PYTHONPATH can expose the package without them) is not importable."""
     try:
+        import spacy  # noqa: F401
+        import sqlite_utils  # noqa: F401
+
         import attribution  # noqa: F401
     except ImportError:
         if VENV_PYTHON.exists() and not os.environ.get(REEXEC_MARK):
@@ -97,6 +101,9 @@ def ram_gib() -> float:
     return 0.0
 
 
+STARTED_AT_COMMIT = commit_label()
+
+
 def machine_line() -> str:
     """nproc, CPU model, RAM, load average and commit: the context every table needs."""
     try:
@@ -104,9 +111,12 @@ def machine_line() -> str:
     except AttributeError:
         cores = os.cpu_count() or 0
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    commit = commit_label()
+    if commit != STARTED_AT_COMMIT:
+        commit = f"{commit} (CHANGED during the run: started at {STARTED_AT_COMMIT})"
     return (
         f"machine: nproc={cores}, {cpu_model()}, {ram_gib():.1f} GiB RAM, load average {load};"
-        f" python {sys.version.split()[0]}; commit {commit_label()}"
+        f" python {sys.version.split()[0]}; commit {commit}"
     )
 
 
