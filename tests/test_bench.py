@@ -67,5 +67,5 @@ def test_all_summarises_targets(tmp_path: Path) -> None:
     done = run([str(BENCH / "all"), "--quick", "--only", "startup"], tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     summary = done.stdout.split("== targets\n", 1)[1].splitlines()
-    assert summary[2].startswith("startup: attribution --help")
+    assert summary[2].startswith("start-up: attribution --help")
     assert summary[-1].startswith("machine: nproc=")

@@ -275,6 +275,10 @@ def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
     browser.find_element(By.NAME, "note").send_keys("Offered by whom? <b>unclear</b> =1+1")
     browser.find_element(By.NAME, "reviewer").send_keys("chromium")
     browser.find_element(By.CSS_SELECTOR, "form.sql input[type=submit]").click()
+    # the write and the redirect take a moment on a loaded machine: wait for the message
+    deadline = time.monotonic() + 20
+    while "Review recorded." not in browser.page_source and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert "Review recorded." in browser.page_source
 
     # 4. The review is in the database, and the status facet now counts it.
