@@ -235,10 +235,27 @@ def browser(tmp_path: Path) -> Any:
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
+    driver.implicitly_wait(20)  # find_element waits for a page that is still loading
     try:
         yield driver
     finally:
         driver.quit()
+
+
+def wait_for_text(browser: Any, text: str, seconds: float = 30) -> bool:
+    """A form's write and redirect take a moment on a loaded machine: poll the page, then answer."""
+    deadline = time.monotonic() + seconds
+    while text not in browser.page_source and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return text in browser.page_source
+
+
+def wait_for_url(browser: Any, part: str, seconds: float = 30) -> bool:
+    """A click starts a navigation that may not have finished when click() returns."""
+    deadline = time.monotonic() + seconds
+    while part not in browser.current_url and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return part in browser.current_url
 
 
 def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
@@ -252,6 +269,7 @@ def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
     box = browser.find_element(By.CSS_SELECTOR, "input[name=_search]")
     box.send_keys("rapid border intervention")
     box.submit()
+    assert wait_for_url(browser, "_search=")
     contents = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "td.col-content")]
     assert len(contents) == 1 and "rapid border intervention" in contents[0]
 
@@ -261,7 +279,7 @@ def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
         By.CSS_SELECTOR, "#facet-speaker_id a[href*='speaker_id=']"
     )  # the facet is there
     browser.find_element(By.PARTIAL_LINK_TEXT, "Ingrida Simonyte").click()
-    assert "speaker_id=" in browser.current_url
+    assert wait_for_url(browser, "speaker_id=")
     rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
     assert len(rows) == 1
     assert "Belarus had been offering migrants flights to Minsk" in rows[0].text
@@ -270,16 +288,13 @@ def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
 
     # 3. Follow the statement's "record verdict" link and submit the form.
     rows[0].find_element(By.LINK_TEXT, "record verdict").click()
+    assert wait_for_url(browser, "record_review")
     assert browser.find_element(By.NAME, "statement_id").get_attribute("value") == sid
     browser.find_element(By.NAME, "status").send_keys("misleading")
     browser.find_element(By.NAME, "note").send_keys("Offered by whom? <b>unclear</b> =1+1")
     browser.find_element(By.NAME, "reviewer").send_keys("chromium")
     browser.find_element(By.CSS_SELECTOR, "form.sql input[type=submit]").click()
-    # the write and the redirect take a moment on a loaded machine: wait for the message
-    deadline = time.monotonic() + 20
-    while "Review recorded." not in browser.page_source and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert "Review recorded." in browser.page_source
+    assert wait_for_text(browser, "Review recorded.")
 
     # 4. The review is in the database, and the status facet now counts it.
     conn = sqlite3.connect(db)
@@ -292,13 +307,15 @@ def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
     assert reviews == [(sid, "misleading", "Offered by whom? <b>unclear</b> =1+1", "chromium")]
     browser.get(f"{base}/attribution/statements?_review_status=misleading")
     assert [e.text for e in browser.find_elements(By.CSS_SELECTOR, "td.col-id")] == [sid]
+    browser.implicitly_wait(0)  # an absent element must not be waited for
     assert browser.find_elements(By.TAG_NAME, "b") == []  # the note was not rendered as HTML
+    browser.implicitly_wait(20)
 
     # 5. A verdict for an unknown statement is refused and writes nothing.
     browser.get(f"{base}/attribution/record_review?statement_id=0000000000000000")
     browser.find_element(By.NAME, "status").send_keys("false")
     browser.find_element(By.CSS_SELECTOR, "form.sql input[type=submit]").click()
-    assert "Review not recorded" in browser.page_source
+    assert wait_for_text(browser, "Review not recorded")
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
