@@ -30,6 +30,7 @@ scores the noisy-OR of the ``unresolved`` weight and the reasons found in its co
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import Counter
@@ -41,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from .lexicons import cue_stances
 from .models import Claim, ClaimKind, Span, Statement
+from .nlp import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -106,19 +108,20 @@ def flag_claims(doc: Doc, statements: Sequence[Statement], excluded: Sequence[Sp
     """Unattributed check-worthy sentences and unresolved statements of one parsed document,
     ordered by position. ``doc.text`` is the document text all spans point into."""
     rules = claim_rules()
-    text = doc.text
+    text = doc_text(doc)
     blocked = [(s.start, s.end) for s in excluded]
     blocked += [(m.start(), m.end()) for m in rules.credit.finditer(text)]
+    words = _Words.of(doc)
     claims: list[Claim] = []
     for sentence in doc.sents:
         for start, end in _pieces(text, sentence.start_char, sentence.end_char, blocked, rules):
             tokens = [t for t in sentence if start <= t.idx and t.idx + len(t) <= end]
-            claim = _unattributed(doc, tokens, start, end, statements, rules)
+            claim = _unattributed(words, tokens, start, end, statements, rules)
             if claim is not None:
                 claims.append(claim)
     for statement in statements:
         if statement.speaker is None:
-            claims.append(_unresolved(doc, statement, rules))
+            claims.append(_unresolved(words, statement, rules))
     return tuple(sorted(claims, key=lambda c: (c.span.start, c.span.end, str(c.kind))))
 
 
@@ -210,7 +213,7 @@ def _is_question(text: str) -> bool:
 
 
 def _unattributed(
-    doc: Doc,
+    words_of: _Words,
     tokens: Sequence[Token],
     start: int,
     end: int,
@@ -218,7 +221,7 @@ def _unattributed(
     rules: ClaimRules,
 ) -> Claim | None:
     """The claim for one piece ``[start, end)`` whose tokens are ``tokens``, if it is one."""
-    text = doc.text
+    text = doc_text(words_of.doc)
     words = [t for t in tokens if not (t.is_punct or t.is_space)]
     if len(words) < rules.min_words or _is_question(text[start:end]):
         return None
@@ -237,7 +240,7 @@ def _unattributed(
         own = [t for t in words if not _inside(t, contents) and not _touches(t, cues)]
         if len(own) < rules.min_words:
             return None
-    reasons = _reasons(doc, [t for t in tokens if not _inside(t, contents)], rules)
+    reasons = _reasons(words_of, [t for t in tokens if not _inside(t, contents)], rules)
     if not reasons:
         return None
     score = score_reasons(reasons, rules)
@@ -248,10 +251,10 @@ def _unattributed(
     return Claim(ClaimKind.UNATTRIBUTED, Span.of(text, start, end), score, reasons)
 
 
-def _unresolved(doc: Doc, statement: Statement, rules: ClaimRules) -> Claim:
+def _unresolved(words: _Words, statement: Statement, rules: ClaimRules) -> Claim:
     span = statement.content
-    inner = doc.char_span(span.start, span.end, alignment_mode="contract")
-    found = _reasons(doc, list(inner) if inner is not None else [], rules)
+    inner = words.doc.char_span(span.start, span.end, alignment_mode="contract")
+    found = _reasons(words, list(inner) if inner is not None else [], rules)
     score = score_reasons((f"unresolved: {UNRESOLVED_REASON}", *found), rules)
     return Claim(ClaimKind.UNRESOLVED, span, score, (UNRESOLVED_REASON,))
 
@@ -259,14 +262,59 @@ def _unresolved(doc: Doc, statement: Statement, rules: ClaimRules) -> Claim:
 # --- reasons -------------------------------------------------------------------------------
 
 
-def _match_at(doc: Doc, i: int, phrase: tuple[str, ...], limit: int) -> bool:
-    """Does ``phrase`` match the tokens from ``i`` on, by lemma or by lower-case form?"""
-    if i + len(phrase) > limit:
-        return False
-    return all(doc[i + k].lemma_.lower() == word or doc[i + k].lower_ == word for k, word in enumerate(phrase))
+@lru_cache(maxsize=8)
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases grouped by their first word, so most tokens are ruled out by one lookup."""
+    groups: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        groups.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(group) for word, group in groups.items()}
 
 
-def _reasons(doc: Doc, tokens: Sequence[Token], rules: ClaimRules) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class _Words:
+    """Per-document lookups made once: ``Doc.ents`` walks the whole document on every
+    access, and token attributes are slow to fetch one by one in the phrase matcher."""
+
+    doc: Doc
+    lemmas: list[str]
+    lowers: list[str]
+    ents: tuple
+    ent_starts: list[int]
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Words:
+        ents = tuple(doc.ents)
+        return cls(
+            doc,
+            [t.lemma_.lower() for t in doc],
+            [t.lower_ for t in doc],
+            ents,
+            [e.start for e in ents],
+        )
+
+    def ents_between(self, first: int, limit: int) -> tuple:
+        """Entities starting in tokens [first, limit) and ending by ``limit``."""
+        lo = bisect.bisect_left(self.ent_starts, first)
+        hi = bisect.bisect_left(self.ent_starts, limit)
+        return tuple(e for e in self.ents[lo:hi] if e.end <= limit)
+
+    def first_match(self, i: int, phrases: tuple[tuple[str, ...], ...], limit: int) -> tuple[str, ...] | None:
+        """The first of ``phrases`` (longest first) matching from token ``i`` on, if any."""
+        by_first = _by_first_word(phrases)
+        candidates = by_first.get(self.lemmas[i], ()) + by_first.get(self.lowers[i], ())
+        if not candidates:
+            return None
+        return next((p for p in phrases if p in candidates and self.match_at(i, p, limit)), None)
+
+    def match_at(self, i: int, phrase: tuple[str, ...], limit: int) -> bool:
+        """Does ``phrase`` match the tokens from ``i`` on, by lemma or by lower-case form?"""
+        if i + len(phrase) > limit:
+            return False
+        return all(self.lemmas[i + k] == word or self.lowers[i + k] == word for k, word in enumerate(phrase))
+
+
+def _reasons(words: _Words, tokens: Sequence[Token], rules: ClaimRules) -> tuple[str, ...]:
     """Checkable cues among ``tokens``: entities, numbers, comparisons, causal links, as
     ``"kind: text"`` strings, strongest kind first, then by position."""
     if not tokens:
@@ -276,7 +324,8 @@ def _reasons(doc: Doc, tokens: Sequence[Token], rules: ClaimRules) -> tuple[str,
     found: list[tuple[int, str, str]] = []  # (position, kind, text)
     in_entity: set[int] = set()
     in_numeric: set[int] = set()
-    for ent in doc[first:limit].ents:
+    doc = words.doc
+    for ent in words.ents_between(first, limit):
         if ent.start not in indices:
             continue
         in_entity.update(range(ent.start, ent.end))
@@ -300,14 +349,14 @@ def _reasons(doc: Doc, tokens: Sequence[Token], rules: ClaimRules) -> tuple[str,
         ):
             found.append((i, "number", token.text))
             continue
-        causal = next((p for p in rules.causal if _match_at(doc, i, p, limit)), None)
+        causal = words.first_match(i, rules.causal, limit)
         if causal is not None:
             found.append((i, "causal", doc[i : i + len(causal)].text))
             skip.update(range(i, i + len(causal)))
             continue
         if i in in_numeric:
             continue
-        blocked = next((p for p in rules.not_comparison if _match_at(doc, i, p, limit)), None)
+        blocked = words.first_match(i, rules.not_comparison, limit)
         if blocked is not None:
             skip.update(range(i, i + len(blocked)))
             continue
