@@ -24,7 +24,7 @@ from .lexicons import cue_stances
 from .models import Claim, Document, Extraction, QuoteType, Span, Speaker, Stance, Statement
 from .nlp import doc_text, load_pipeline
 from .quotes import QuotedSpan, classify, find_quoted_spans, quoted_mask
-from .reported import Candidate, _cue_span, _subject, find_reported
+from .reported import Candidate, _cue_span, _noun_just_before, _subject, find_reported
 from .speakers import SpeakerResolver
 
 MIN_QUOTE_WORDS = 4
@@ -69,7 +69,7 @@ NOT_SPEAKERS = {
     "live",
     "breaking",
 }
-DASH_CREDIT = re.compile(r"[ \t]*(?:--|-|\u2014|\u2013)[ \t]*(?=[A-Z])")
+DASH_CREDIT = re.compile(r"[ \t]*(?:--|-|\u2014|\u2013|\u2015)[ \t]*(?=[A-Z])")
 WORD = re.compile(r"\w+")
 
 
@@ -169,7 +169,11 @@ class _Sentences:
 
 
 def _widen_to_quotes(
-    content: tuple[int, int], cue: tuple[int, int] | None, quotes: list[QuotedSpan], quote_ends: list[int]
+    text: str,
+    content: tuple[int, int],
+    cue: tuple[int, int] | None,
+    quotes: list[QuotedSpan],
+    quote_ends: list[int],
 ) -> tuple[int, int]:
     """Widen a content to hold whole every quotation it overlaps (quotes are sorted and
     disjoint, so their ends are sorted too)."""
@@ -181,6 +185,11 @@ def _widen_to_quotes(
             if cue is not None and _overlaps((quote.start, quote.end), cue):
                 continue
             start, end = min(start, quote.start), max(end, quote.end)
+            tail = text[quote.end : end].strip()
+            if cue is not None and end <= cue[0] and quote.start <= start and tail.isalpha():
+                # '“...,” Tulsa police Chief X said': a word the parser hung on the quotation
+                # between it and its speaker belongs to the speaker's phrase, not the content
+                end = quote.end
     return start, end
 
 
@@ -210,8 +219,11 @@ def _cue_near_quote(
         if mask[token.idx] or _cue_span(token) in used_cues:
             continue
         subject = _subject(token)
-        if subject is not None and mask[subject.idx]:
-            subject = None
+        if subject is None or mask[subject.idx]:
+            # '“...,” Tulsa police Chief Chuck Jordan said' misparsed: the name right before the cue
+            subject = _noun_just_before(token)
+            if subject is not None and mask[subject.idx]:
+                subject = None
         distance = min(abs(token.idx - quote.end), abs(token.idx - quote.start))
         if best is None or distance < best[0]:
             best = (distance, token, subject)
@@ -336,7 +348,7 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
             continue
         if mask[candidate.cue_start]:
             continue  # the speaker's own words reporting: part of the quote, not a statement
-        drafts.append(_from_candidate(candidate, quotes, quote_ends))
+        drafts.append(_from_candidate(text, candidate, quotes, quote_ends))
 
     drafts.extend(_colon_speakers(doc, text, blocked))
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
@@ -387,9 +399,9 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     )
 
 
-def _from_candidate(candidate: Candidate, quotes: list[QuotedSpan], quote_ends: list[int]) -> _Draft:
+def _from_candidate(text: str, candidate: Candidate, quotes: list[QuotedSpan], quote_ends: list[int]) -> _Draft:
     cue = (candidate.cue_start, candidate.cue_end)
-    content = _widen_to_quotes((candidate.content_start, candidate.content_end), cue, quotes, quote_ends)
+    content = _widen_to_quotes(text, (candidate.content_start, candidate.content_end), cue, quotes, quote_ends)
     return _Draft(candidate.rule, content, cue, candidate.lemma, candidate.stance, candidate.speaker_head)
 
 

@@ -266,7 +266,7 @@ def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | No
         for child in verb.children:
             if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS and child.i > verb.i:
                 objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-                if objects:
+                if objects and objects[0].ent_type_ not in {"DATE", "TIME"}:  # "speaking on Monday"
                     first = child.i + 1
                     direct_objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
                     if direct_objects and lemma in {"accuse", "charge", "blame", "criticize", "criticise", "praise"}:
@@ -325,7 +325,9 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
         # ", adding ..." / "and said ...": the same speaker's next act, a statement of its own
         further_act = not own_subject and (token.lemma_.lower() in stances or (token.dep_ == "conj" and is_cue))
         # ", while Vilnius said ..." / ", and he railed against ...": someone's next statement
-        other_statement = own_subject and is_cue and not that_clause
+        # "said C and he feels D": a pronoun subject carries the same report on
+        subject_pronoun = any(c.dep_ in SUBJECT_DEPS and c.pos_ == "PRON" for c in token.children)
+        other_statement = own_subject and is_cue and not that_clause and not subject_pronoun
         if further_act or other_statement:
             cut = start - 1
             while cut > first and (doc[cut].is_punct or doc[cut].dep_ == "cc"):

@@ -58,6 +58,24 @@ CASES = [
         "\u201cWe have to act now to protect the coast.\u201d",
         "direct",
     ),
+    Expected(
+        "\u201cThis campaign has shown me who my neighbours really are.\u201d \u2015 Maria Lopez",
+        "Maria Lopez",
+        "person",
+        None,
+        "\u201cThis campaign has shown me who my neighbours really are.\u201d",
+        "direct",
+    ),
+    # the parser hangs "Tulsa" on the quotation; it is part of the speaker's phrase
+    Expected(
+        "\u201cI will make this promise to you: we will get justice in this case,\u201d"
+        " Tulsa police Chief Chuck Jordan said Monday.",
+        "Chuck Jordan",
+        "person",
+        "said",
+        "\u201cI will make this promise to you: we will get justice in this case,\u201d",
+        "direct",
+    ),
     # an odd number of quotation marks costs one quote at most; "called X Y" judges X
     Expected(
         'He called the decision "a disgrace and a betrayal of voters, plain and simple.',
@@ -172,6 +190,16 @@ CASES = [
         "a deal was close",
         "indirect",
     ),
+    # a pronoun subject carries the same report on: one statement, not two
+    Expected(
+        "Senator Elizabeth Warren said the caucus system in Iowa is complex and she feels she"
+        " can win the primary in New Hampshire.",
+        "Elizabeth Warren",
+        "person",
+        "said",
+        "the caucus system in Iowa is complex and she feels she can win the primary in New Hampshire",
+        "indirect",
+    ),
     # mixed: reported speech holding a quoted fragment
     Expected(
         "The senator said the bill was \u201cdead on arrival\u201d in the House.",
@@ -282,6 +310,12 @@ def test_speaker_resolution(nlp, text: str, content: str, speaker: str, why: str
     statement = _statement_for(extract_document(Document(id="t", text=text), nlp).statements, content)
     assert statement.speaker is not None and statement.speaker.name == speaker
     assert statement.resolution == why
+
+
+def test_a_date_after_a_speech_verb_is_not_content(nlp) -> None:
+    text = "Speaking to reporters on Monday, Senator Bernie Sanders said the primary calendar is \u201crigged.\u201d"
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert [s.content.text for s in statements] == ["the primary calendar is \u201crigged.\u201d"]
 
 
 def test_split_quote_keeps_fragments(nlp) -> None:
