@@ -200,6 +200,23 @@ CASES = [
         "the caucus system in Iowa is complex and she feels she can win the primary in New Hampshire",
         "indirect",
     ),
+    # the direct object of a verb of citing or expressing is what was said
+    Expected(
+        "Governor Gavin Newsom cited a 2019 report by the state auditor.",
+        "Gavin Newsom",
+        "person",
+        "cited",
+        "a 2019 report by the state auditor",
+        "indirect",
+    ),
+    Expected(
+        "Mayor Karen Bass expressed frustration with the pace of the cleanup.",
+        "Karen Bass",
+        "person",
+        "expressed",
+        "frustration with the pace of the cleanup",
+        "indirect",
+    ),
     # mixed: reported speech holding a quoted fragment
     Expected(
         "The senator said the bill was \u201cdead on arrival\u201d in the House.",

@@ -106,13 +106,17 @@ def test_seed_direct_quotes_cover_the_whole_quotation(seed_extraction) -> None:
 
 
 def test_seed_has_no_statement_beyond_the_expected_ones(seed_extraction) -> None:
-    """Only the ten, plus Lithuania "calling for a robust EU response" (a reported demand)."""
+    """Only the ten, plus Lithuania "calling for a robust EU response" (a reported demand) and
+    what Simonyte cites as her grounds (annotators of news attribution count "citing X")."""
     extra = [
-        s.content.text[:50]
+        (s.content.text, s.speaker.name if s.speaker else None, s.cue.text if s.cue else None)
         for s in seed_extraction.statements
         if not any(s.content.text.startswith(e[0]) for e in EXPECTED)
     ]
-    assert extra == ["a robust EU response against his regime"]
+    assert extra == [
+        ("a robust EU response against his regime", "Lithuania", "calling"),
+        ("documents found on at least one migrant who had reached Vilnius", "Ingrida Simonyte", "citing"),
+    ]
 
 
 def test_seed_content_stops_where_the_next_speaker_starts(seed_extraction) -> None:
