@@ -50,12 +50,16 @@ def _register_component() -> None:
         Language.component(PARAGRAPH_COMPONENT, func=paragraph_boundaries)
 
 
-@lru_cache(maxsize=4)
 def load_pipeline(name: str | None = None) -> Language:
-    """Load an installed spaCy pipeline (package or path); raise PipelineNotFound otherwise."""
+    """Load an installed spaCy pipeline (package or path); raise PipelineNotFound otherwise.
+    Cached by resolved name: ``None`` and the default's own name are one load, not two."""
+    return _load_resolved(model_name(name))
+
+
+@lru_cache(maxsize=4)
+def _load_resolved(resolved: str) -> Language:
     import spacy
 
-    resolved = model_name(name)
     try:
         nlp = spacy.load(resolved)
     except OSError as error:

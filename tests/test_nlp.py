@@ -1,0 +1,28 @@
+"""The pipeline loader: one load per pipeline, whatever name reaches it."""
+
+from __future__ import annotations
+
+import pytest
+
+from attribution.errors import PipelineNotFound
+from attribution.nlp import DEFAULT_MODEL, MODEL_ENV, PARAGRAPH_COMPONENT, load_pipeline
+
+
+def test_the_default_by_name_or_by_none_is_one_loaded_pipeline(nlp, monkeypatch) -> None:
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    assert load_pipeline() is load_pipeline(DEFAULT_MODEL) is nlp
+
+
+def test_the_pipeline_starts_sentences_at_line_breaks(nlp) -> None:
+    assert PARAGRAPH_COMPONENT in nlp.pipe_names
+    doc = nlp("Officials said the road would reopen\nThe mayor disagreed with them.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Officials said the road would reopen",
+        "The mayor disagreed with them.",
+    ]
+
+
+def test_a_missing_pipeline_names_itself(monkeypatch) -> None:
+    monkeypatch.setenv(MODEL_ENV, "xx_no_such_pipeline")
+    with pytest.raises(PipelineNotFound, match="xx_no_such_pipeline"):
+        load_pipeline()
