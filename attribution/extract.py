@@ -586,13 +586,17 @@ def extract_documents(
     n_process: int = 1,
 ) -> Iterator[Extraction]:
     """Extract many documents lazily, in input order, parsing in batches; long documents
-    are parsed in paragraph-aligned chunks and put back together."""
+    are parsed in paragraph-aligned chunks and put back together. With ``n_process`` > 1
+    whole extractions run in that many worker processes (see ``attribution.parallel``)."""
+    if n_process > 1:
+        from .parallel import extract_in_workers
+
+        yield from extract_in_workers(documents, model=model, workers=n_process, batch_size=batch_size)
+        return
     nlp = load_pipeline(model)
     pieces = (piece for document in documents for piece in _pieces(document))
     parts: list[tuple[int, Extraction]] = []
-    for doc, (document, offset, index, count) in nlp.pipe(
-        pieces, as_tuples=True, batch_size=batch_size, n_process=n_process
-    ):
+    for doc, (document, offset, index, count) in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
         parts.append((offset, _part(document, doc, offset)))
         if index == count - 1:
             yield _assemble(document, parts)

@@ -1,0 +1,84 @@
+"""Whole extractions in worker processes: same records, same order, one failure costs one document."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+
+from attribution import parallel
+from attribution.extract import extract_documents
+from attribution.models import Document
+from attribution.records import extraction_record
+from attribution.store import ExtractionFailure, resilient_extract
+
+TEXTS = [
+    "\u201cWe will not back down,\u201d Mayor Anne Hidalgo said on Tuesday.",
+    "Lithuania says it will urge the European Union to impose new sanctions.",
+    "Officials said the road would reopen on Friday.",
+    "The senator said the bill was \u201cdead on arrival\u201d in the House.",
+    "Governor Gavin Newsom cited a 2019 report by the state auditor.",
+]
+
+
+def documents(count: int) -> list[Document]:
+    return [Document(id=f"d{i}", text=f"{TEXTS[i % len(TEXTS)]} Copy {i}.") for i in range(count)]
+
+
+def records(docs: list[Document], **kwargs) -> list[dict]:
+    return [extraction_record(e) for e in extract_documents(docs, **kwargs)]
+
+
+def test_two_workers_give_the_records_of_one_process_in_input_order(nlp) -> None:
+    docs = documents(11)  # batches of 3: the last one is short
+    serial = records(docs)
+    assert [r["id"] for r in serial] == [d.id for d in docs]
+    assert sum(len(r["quotes"]) for r in serial) >= len(docs)
+    assert records(docs, n_process=2, batch_size=3) == serial
+
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="the patched rule reaches workers by fork"
+)
+
+
+@needs_fork
+def test_a_document_failing_in_a_worker_costs_that_document_only(nlp, monkeypatch) -> None:
+    from attribution import extract
+
+    real = extract._part
+
+    def failing(document, doc, offset):
+        if document.id == "d4":
+            raise ValueError("parser exploded")
+        return real(document, doc, offset)
+
+    monkeypatch.setattr(extract, "_part", failing)  # forked workers inherit the patch
+
+    def extractor(docs):
+        return extract_documents(docs, n_process=2, batch_size=3)
+
+    results = list(resilient_extract(documents(8), extractor))
+    assert [r.document.id for r in results] == [f"d{i}" for i in range(8)]
+    failures = [r for r in results if isinstance(r, ExtractionFailure)]
+    assert [f.document.id for f in failures] == ["d4"]
+    assert "parser exploded" in failures[0].reason
+
+
+@needs_fork
+def test_worker_errors_surface_at_the_failed_documents_turn(nlp, monkeypatch) -> None:
+    from attribution import extract
+
+    real = extract._part
+
+    def failing(document, doc, offset):
+        if document.id == "d1":
+            raise ValueError("bad")
+        return real(document, doc, offset)
+
+    monkeypatch.setattr(extract, "_part", failing)
+    produced = []
+    with pytest.raises(parallel.WorkerExtractionError, match="ValueError: bad"):
+        for extraction in extract_documents(documents(5), n_process=2, batch_size=2):
+            produced.append(extraction.document.id)
+    assert produced == ["d0"]
