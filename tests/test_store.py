@@ -475,7 +475,7 @@ def test_migration_from_previous_schema_keeps_reviews_and_backs_up(tmp_path):
     database.close()
 
     database = store.connect(path)
-    assert store.schema_version(database) == SCHEMA_VERSION == 2
+    assert store.schema_version(database) == SCHEMA_VERSION == 3
     assert store.review_digest(database) == before
     assert (tmp_path / "old.db.pre-v1.bak").exists()
     backup = sqlite3.connect(tmp_path / "old.db.pre-v1.bak")
@@ -483,6 +483,10 @@ def test_migration_from_previous_schema_keeps_reviews_and_backs_up(tmp_path):
     assert backup.execute("SELECT count(*) FROM reviews").fetchone()[0] == 4
     assert search(database, "refugees")  # FTS populated from existing rows
     assert store.verify(database) == []
+    plan = " ".join(
+        str(row) for row in database.execute("EXPLAIN QUERY PLAN SELECT 1 FROM documents WHERE previous_id = 'x'")
+    )
+    assert "documents_previous" in plan  # the newer-version check is a lookup, not a scan
 
 
 def test_newer_schema_is_refused(tmp_path):
