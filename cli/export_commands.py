@@ -32,9 +32,7 @@ class SheetFormat(str, Enum):
     claimreview = "claimreview"
 
 
-SpeakerOption = Annotated[
-    str | None, typer.Option("--speaker", help="Full name, surname or alias (case-insensitive).")
-]
+SpeakerOption = Annotated[str | None, typer.Option("--speaker", help="Full name, surname or alias (case-insensitive).")]
 OrganisationOption = Annotated[
     str | None,
     typer.Option("--organisation", help="Speakers' organisation, or the organisation itself."),
@@ -54,12 +52,8 @@ StatusOption = Annotated[
         help="Review status: new, in_review, verified, false, misleading, unverifiable, dismissed.",
     ),
 ]
-SinceOption = Annotated[
-    str | None, typer.Option("--since", help="Published on or after (YYYY[-MM[-DD]]).")
-]
-UntilOption = Annotated[
-    str | None, typer.Option("--until", help="Published on or before (YYYY[-MM[-DD]]).")
-]
+SinceOption = Annotated[str | None, typer.Option("--since", help="Published on or after (YYYY[-MM[-DD]]).")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Published on or before (YYYY[-MM[-DD]]).")]
 DocumentOption = Annotated[
     str | None,
     typer.Option("--document", help="Document id (or a prefix of 6+), external id or source."),
@@ -102,9 +96,7 @@ def _open(db_path: Path) -> Any:
     return connect(db_path, create=False)
 
 
-def _check_filters(
-    kind: str | None, status: str | None, since: str | None, until: str | None
-) -> None:
+def _check_filters(kind: str | None, status: str | None, since: str | None, until: str | None) -> None:
     from attribution.queries import KIND_VALUES, valid_date, valid_status
 
     if kind is not None and kind.strip().lower() not in KIND_VALUES:
@@ -157,9 +149,7 @@ def export(
     until: UntilOption = None,
     document: DocumentOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
-    excel: Annotated[
-        bool, typer.Option("--excel", help="CSV only: UTF-8 with a BOM, for Excel.")
-    ] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV only: UTF-8 with a BOM, for Excel.")] = False,
     reviewer_org: Annotated[
         str | None,
         typer.Option("--reviewer-org", help="ClaimReview only: the fact-checking organisation."),
@@ -200,8 +190,7 @@ def export(
             ("offsets", "code-point offsets into the stored document text, end exclusive"),
             (
                 "import",
-                "edit status and note, then run `attribution import-reviews FILE`; rows are "
-                "matched by id",
+                "edit status and note, then run `attribution import-reviews FILE`; rows are matched by id",
             ),
         ]
         documents = None
@@ -229,12 +218,8 @@ def export(
 def import_reviews_command(
     sheet: Annotated[Path, typer.Argument(help="A filled-in XLSX or CSV sheet from `export`.")],
     db: DbOption = DEFAULT_DB,
-    reviewer: Annotated[
-        str | None, typer.Option("--reviewer", help="Name recorded with every review.")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Report what would be recorded; record nothing.")
-    ] = False,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Name recorded with every review.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would be recorded; record nothing.")] = False,
 ) -> None:
     """Record the statuses and notes of a filled review sheet as reviews, matched by id.
 
@@ -282,9 +267,7 @@ def _is_loopback(host: str) -> bool:
 @app.command()
 def serve(
     db: DbOption = DEFAULT_DB,
-    host: Annotated[
-        str, typer.Option("--host", help="Interface to listen on (loopback by default).")
-    ] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8001,
 ) -> None:
     """Browse, search and review statements in Datasette (install the `serve` extra).
@@ -296,9 +279,7 @@ def serve(
     try:
         import datasette  # noqa: F401
     except ImportError:
-        raise fail(
-            "Datasette is not installed; install it with `pip install 'attribution[serve]'`", 69
-        ) from None
+        raise fail("Datasette is not installed; install it with `pip install 'attribution[serve]'`", 69) from None
     from attribution.serve import database_name, serve
 
     with _errors():

@@ -34,13 +34,19 @@ def extract(
         int, typer.Option("--max-bytes", help="Refuse any document or JSONL line larger than this many bytes.")
     ] = 10_000_000,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Documents parsed per spaCy batch.")] = 32,
-    workers: Annotated[int, typer.Option("--workers", help="Parser processes (spaCy n_process).")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes, each parsing and extracting whole documents (1 = in this process).",
+        ),
+    ] = 1,
 ) -> None:
     """Find who said what in PATHS and print it; nothing is stored."""
-    from attribution.ingest import InputProblem, read_documents
-
     from attribution.errors import AttributionError, InputError
     from attribution.extract import extract_documents
+    from attribution.ingest import InputProblem, read_documents
     from attribution.records import extraction_record
 
     problems: list[InputProblem] = []

@@ -205,7 +205,14 @@ def ingest(
         int,
         typer.Option("--max-bytes", min=1, help="Reject any document or JSONL line larger than this."),
     ] = 10_000_000,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Parser processes (spaCy n_process).")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes, each parsing and extracting whole documents (1 = in this process).",
+        ),
+    ] = 1,
     fail_fast: Annotated[
         bool,
         typer.Option("--fail-fast", help="Stop at the first rejected or failed input."),
