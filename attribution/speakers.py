@@ -258,6 +258,11 @@ class SpeakerResolver:
             return self._remember(head, Resolution(speaker, mention, why))
         if label in ORG_LABELS:
             name = _org_name(ent.text)
+            person, why = self._full_person(_clean_name(ent.text))
+            if person is not None and why == "surname of earlier full mention":
+                # "Donald Trump ... Trump said": the tagger's ORG for a surname already met as a person
+                speaker = Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation)
+                return self._remember(head, Resolution(speaker, mention, why))
             kind = (
                 SpeakerKind.MEDIA
                 if name.lower() in media_names() or ent.text.lower() in media_names()

@@ -305,6 +305,13 @@ RESOLUTION_CASES = [
         "Olivier Veran",
         "surname of earlier full mention",
     ),
+    # a surname the tagger calls an organisation is still the person met earlier
+    (
+        "Donald Trump spoke in Iowa on Monday. Trump said the caucus system in Iowa is complex.",
+        "the caucus system in Iowa is complex",
+        "Donald Trump",
+        "surname of earlier full mention",
+    ),
     # title-only mention -> the person who holds that title
     (
         "Chancellor Angela Merkel met voters in Berlin. The chancellor said Germany would take in more refugees.",
