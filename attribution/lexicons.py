@@ -136,3 +136,9 @@ def attitude_verbs() -> dict[str, Stance]:
     """Verbs whose direct object is the content ("X praised Y"), with their stance."""
     stances = cue_stances()
     return {lemma: stances.get(lemma, Stance.NEUTRAL) for lemma in _json("cues.json")["attitude"]}
+
+
+@lru_cache(maxsize=1)
+def prepositional_verbs() -> dict[str, frozenset[str]]:
+    """Verbs whose content is the object of a fixed preposition ("referred to X", "voted for X")."""
+    return {lemma: frozenset(preps) for lemma, preps in _json("cues.json")["prepositional"].items()}

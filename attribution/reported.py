@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from .lexicons import attitude_verbs, cue_nouns, cue_stances
+from .lexicons import attitude_verbs, cue_nouns, cue_stances, prepositional_verbs
 from .models import Stance
 from .nlp import doc_text
 
@@ -406,6 +406,18 @@ def _prep_content(verb: Token) -> tuple[int, int] | None:
     return None
 
 
+def _fixed_prep_content(verb: Token, preps: frozenset[str] | None) -> tuple[int, int] | None:
+    """'X referred to Y', 'X voted against Y': the object of the verb's own preposition."""
+    if not preps or any(c.dep_ in {"dobj", "ccomp"} for c in verb.children):
+        return None
+    for child in verb.rights:
+        if child.dep_ in {"prep", "prt"} and child.lower_ in preps:
+            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+            if objects and objects[0].ent_type_ not in {"DATE", "TIME"}:
+                return child.i + 1, _extend_right(verb, child.right_edge.i)
+    return None
+
+
 def _object_content(verb: Token) -> tuple[int, int] | None:
     """The judged object of a stance verb, with what is said of it ("called him a liar",
     "described the plan as reckless", "accused X of Y")."""
@@ -474,6 +486,13 @@ def find_reported(doc: Doc) -> list[Candidate]:
             continue
         lemma = token.lemma_.lower()
         if lemma not in stances and lemma not in attitudes:
+            fixed = _fixed_prep_content(token, prepositional_verbs().get(lemma))
+            if fixed is not None:
+                start, end = _char_span(doc, *fixed)
+                if end > start:
+                    cue_start, cue_end = _cue_span(token)
+                    speaker = _subject(token)
+                    found.append(Candidate("cue-prep", cue_start, cue_end, lemma, Stance.NEUTRAL, start, end, speaker))
             continue
         stance = stances.get(lemma) or attitudes[lemma]
         cue_start, cue_end = _cue_span(token)

@@ -217,6 +217,15 @@ CASES = [
         "frustration with the pace of the cleanup",
         "indirect",
     ),
+    # a verb whose statement is the object of its own preposition
+    Expected(
+        "Senator Susan Collins referred to the agreement as a historic mistake.",
+        "Susan Collins",
+        "person",
+        "referred",
+        "the agreement as a historic mistake",
+        "indirect",
+    ),
     # mixed: reported speech holding a quoted fragment
     Expected(
         "The senator said the bill was \u201cdead on arrival\u201d in the House.",
