@@ -584,14 +584,16 @@ def extract_documents(
     model: str | None = None,
     batch_size: int = 32,
     n_process: int = 1,
+    timeout: float | None = None,
 ) -> Iterator[Extraction]:
     """Extract many documents lazily, in input order, parsing in batches; long documents
-    are parsed in paragraph-aligned chunks and put back together. With ``n_process`` > 1
-    whole extractions run in that many worker processes (see ``attribution.parallel``)."""
-    if n_process > 1:
+    are parsed in paragraph-aligned chunks and put back together. With ``n_process`` > 1 or
+    a ``timeout`` (seconds per document), whole extractions run in worker processes and an
+    overrunning document raises ``parallel.DocumentTimeout`` (see ``attribution.parallel``)."""
+    if n_process > 1 or timeout is not None:
         from .parallel import extract_in_workers
 
-        yield from extract_in_workers(documents, model=model, workers=n_process, batch_size=batch_size)
+        yield from extract_in_workers(documents, model=model, workers=n_process, batch_size=batch_size, timeout=timeout)
         return
     nlp = load_pipeline(model)
     pieces = (piece for document in documents for piece in _pieces(document))

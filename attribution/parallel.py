@@ -1,4 +1,4 @@
-"""Extraction in worker processes, whole: parse and rules together.
+"""Extraction in worker processes, whole: parse and rules together, under a time budget.
 
 spaCy's own ``n_process`` parallelises only the parse; the rules, the assembly of chunked
 documents and the serialisation of every Doc back to the parent stay in one process, which
@@ -7,6 +7,12 @@ extraction on a batch of documents and sends back the small Extraction records. 
 are submitted through a bounded window, so memory does not grow with the corpus, and
 results come back in input order, so a database written from them is the same as with one
 process.
+
+A worker process is also the only safe place for a per-document time budget: a parse that
+runs away cannot be interrupted inside the interpreter, but its process can be killed. When
+a batch overruns, its documents are retried one at a time in a fresh worker, each with the
+whole budget; the first to overrun is reported (``DocumentTimeout``) at its turn in the
+input, and the caller resumes after it (``store.resilient_extract``).
 """
 
 from __future__ import annotations
@@ -16,14 +22,20 @@ import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from multiprocessing.pool import AsyncResult, Pool
 
 from .models import Document, Extraction
 
 WINDOW_PER_WORKER = 2  # batches in flight per worker: enough to keep each one busy
+BATCH_ALLOWANCE = 5.0  # seconds per document a batch may take on top of one document's budget
 
 
 class WorkerExtractionError(RuntimeError):
     """A document failed inside a worker; raised in the parent at that document's turn."""
+
+
+class DocumentTimeout(WorkerExtractionError):
+    """A document's extraction overran its time budget; its worker was killed."""
 
 
 _model: str | None = None
@@ -59,24 +71,72 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _pool(workers: int, model: str | None) -> Pool:
+    return _context().Pool(workers, initializer=_start_worker, initargs=(model,))
+
+
+def _unpack(results: list[Extraction | str]) -> Iterator[Extraction]:
+    for result in results:
+        if isinstance(result, str):
+            raise WorkerExtractionError(result)
+        yield result
+
+
+def _one_at_a_time(batch: list[Document], model: str | None, timeout: float) -> Iterator[Extraction]:
+    """Retry an overrunning batch document by document, each in a fresh worker's hands."""
+    solo = _pool(1, model)
+    try:
+        for document in batch:
+            pending = solo.apply_async(_extract_batch, ([document], 1))
+            try:
+                results = pending.get(timeout)
+            except multiprocessing.TimeoutError:
+                raise DocumentTimeout(f"timeout: no result within {timeout:g} s") from None
+            yield from _unpack(results)
+    finally:
+        solo.terminate()
+        solo.join()
+
+
 def extract_in_workers(
-    documents: Iterable[Document], *, model: str | None, workers: int, batch_size: int
+    documents: Iterable[Document],
+    *,
+    model: str | None,
+    workers: int,
+    batch_size: int,
+    timeout: float | None = None,
 ) -> Iterator[Extraction]:
-    """Extract ``documents`` in ``workers`` processes, yielding in input order."""
+    """Extract ``documents`` in ``workers`` processes, yielding in input order; with
+    ``timeout``, a document taking longer than that many seconds raises DocumentTimeout."""
     from .nlp import load_pipeline
 
     load_pipeline(model)  # loaded once here, inherited by forked workers; errors surface now
     source = iter(documents)
-    with _context().Pool(workers, initializer=_start_worker, initargs=(model,)) as pool:
-        in_flight: deque = deque()
+    pool = _pool(workers, model)
+    in_flight: deque[tuple[list[Document], AsyncResult]] = deque()
+    try:
         while True:
             batch = list(islice(source, batch_size))
             if batch:
-                in_flight.append(pool.apply_async(_extract_batch, (batch, batch_size)))
+                in_flight.append((batch, pool.apply_async(_extract_batch, (batch, batch_size))))
             if in_flight and (not batch or len(in_flight) >= WINDOW_PER_WORKER * workers):
-                for result in in_flight.popleft().get():
-                    if isinstance(result, str):
-                        raise WorkerExtractionError(result)
-                    yield result
+                done, pending = in_flight.popleft()
+                limit = None if timeout is None else timeout + BATCH_ALLOWANCE * len(done)
+                try:
+                    results = pending.get(limit)
+                except multiprocessing.TimeoutError:
+                    # kill the stuck worker, find the slow document, then resubmit what was queued
+                    pool.terminate()
+                    pool.join()
+                    yield from _one_at_a_time(done, model, timeout or 0.0)
+                    pool = _pool(workers, model)
+                    in_flight = deque(
+                        (queued, pool.apply_async(_extract_batch, (queued, batch_size))) for queued, _ in in_flight
+                    )
+                    continue
+                yield from _unpack(results)
             if not batch and not in_flight:
                 return
+    finally:
+        pool.terminate()
+        pool.join()

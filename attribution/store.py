@@ -38,6 +38,7 @@ from .models import Claim, Document, Extraction, Span, Statement, sha256_text
 from .schema import SCHEMA_VERSION, migrations
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+DEFAULT_TIMEOUT = 60.0  # seconds one document's extraction may take before its worker is killed
 ANCHOR_CONTEXT = 32
 MIN_ANCHOR_OVERLAP = 0.5
 CLAIM_KINDS = ("unattributed", "unresolved")
@@ -933,10 +934,20 @@ def resilient_extract(documents: Iterable[Document], extractor: Extractor) -> It
             if not pending:
                 raise
             failed = pending.pop(0)
-            yield ExtractionFailure(failed, f"extraction failed: {type(error).__name__}: {error}")
+            yield ExtractionFailure(failed, _failure_reason(error))
             rest = list(pending)
             pending.clear()
             source = _chain(rest, source)
+
+
+def _failure_reason(error: Exception) -> str:
+    from .parallel import DocumentTimeout, WorkerExtractionError
+
+    if isinstance(error, DocumentTimeout):
+        return str(error)  # "timeout: no result within 60 s"
+    if isinstance(error, WorkerExtractionError):
+        return f"extraction failed: {error}"  # the worker's "ValueError: ..." already
+    return f"extraction failed: {type(error).__name__}: {error}"
 
 
 def _chain(first: list[Document], rest: Iterator[Document]) -> Iterator[Document]:
@@ -951,6 +962,7 @@ def ingest_paths(
     model: str | None = None,
     max_bytes: int | None = None,
     workers: int = 1,
+    timeout: float | None = DEFAULT_TIMEOUT,
     fail_fast: bool = False,
     busy_timeout: int = DEFAULT_BUSY_TIMEOUT_MS,
     extractor: Extractor | None = None,
@@ -961,9 +973,11 @@ def ingest_paths(
     """Read, extract and store; one transaction per document.
 
     ``documents`` (Document or input-problem objects) replaces reading ``paths``; ``extractor``
-    replaces the spaCy extractor. The database connection is closed while NLP worker processes
-    start (no connection crosses a fork) and only this process writes. On Ctrl-C the finished
-    documents stay committed and the run is labelled ``interrupted``.
+    replaces the spaCy extractor. ``timeout`` is each document's extraction budget in seconds
+    (None: no budget, and with one worker no worker process); an overrun is stored as failed.
+    The database connection is closed while NLP worker processes start (no connection crosses
+    a fork) and only this process writes. On Ctrl-C the finished documents stay committed and
+    the run is labelled ``interrupted``.
     """
     report = report if report is not None else IngestReport()
     model_version = spacy_version = None
@@ -979,7 +993,7 @@ def ingest_paths(
         spacy_version = spacy.__version__
 
         def extractor(docs: Iterable[Document]) -> Iterator[Extraction]:
-            return extract_documents(docs, model=model, n_process=max(1, workers))
+            return extract_documents(docs, model=model, n_process=max(1, workers), timeout=timeout)
 
     if documents is None:
         from . import ingest as ingest_module

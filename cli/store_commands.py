@@ -213,6 +213,15 @@ def ingest(
             help="Worker processes, each parsing and extracting whole documents (1 = in this process).",
         ),
     ] = 1,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0,
+            help="Seconds one document's extraction may take; an overrun is killed and reported"
+            " 'failed: timeout' and the batch goes on. 0 = no limit (and with one worker, no worker process).",
+        ),
+    ] = 60.0,
     fail_fast: Annotated[
         bool,
         typer.Option("--fail-fast", help="Stop at the first rejected or failed input."),
@@ -257,6 +266,7 @@ def ingest(
                 model=model,
                 max_bytes=max_bytes,
                 workers=workers,
+                timeout=timeout or None,
                 fail_fast=fail_fast,
                 busy_timeout=busy_timeout,
                 progress=progress,

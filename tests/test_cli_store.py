@@ -417,3 +417,31 @@ def test_ingest_with_workers_writes_only_from_the_parent(tmp_path, monkeypatch):
     monkeypatch.setattr(store.sqlite3, "connect", real)
     database = store.connect(tmp_path / "w.db")
     assert store.verify(database) == []
+
+
+def test_ingest_reports_an_overrunning_document_as_timed_out_and_goes_on(tmp_path, monkeypatch):
+    """R5.3: a runaway extraction is killed at --timeout; the other documents are stored."""
+    import time
+
+    from attribution import extract, parallel
+
+    real = extract._part
+
+    def runaway(document, doc, offset):
+        if "Stalled" in document.text:
+            time.sleep(120)
+        return real(document, doc, offset)
+
+    monkeypatch.setattr(extract, "_part", runaway)
+    monkeypatch.setattr(parallel, "BATCH_ALLOWANCE", 0.5)
+    folder = tmp_path / "t"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.txt").write_text(h.article(i)[1], encoding="utf-8")
+    (folder / "stalled.txt").write_text("Stalled. " + h.article(9)[1], encoding="utf-8")
+    started = time.monotonic()
+    result = invoke("ingest", folder, "--db", tmp_path / "t.db", "--timeout", "3")
+    assert time.monotonic() - started < 60
+    assert result.exit_code == 65, result.output
+    assert "3 stored" in result.stdout and "1 failed" in result.stdout
+    assert "failed: " in result.stderr and "stalled.txt (timeout: no result within 3 s)" in result.stderr

@@ -82,3 +82,53 @@ def test_worker_errors_surface_at_the_failed_documents_turn(nlp, monkeypatch) ->
         for extraction in extract_documents(documents(5), n_process=2, batch_size=2):
             produced.append(extraction.document.id)
     assert produced == ["d0"]
+
+
+@needs_fork
+def test_an_overrunning_document_is_killed_reported_and_the_rest_extracted(nlp, monkeypatch) -> None:
+    import time
+
+    from attribution import extract
+
+    real = extract._part
+
+    def slow(document, doc, offset):
+        if document.id == "d2":
+            time.sleep(60)  # a runaway parse
+        return real(document, doc, offset)
+
+    monkeypatch.setattr(extract, "_part", slow)
+    monkeypatch.setattr(parallel, "BATCH_ALLOWANCE", 0.5)
+
+    def extractor(docs):
+        return extract_documents(docs, batch_size=3, timeout=2.0)
+
+    started = time.monotonic()
+    results = list(resilient_extract(documents(7), extractor))
+    elapsed = time.monotonic() - started
+    assert [r.document.id for r in results] == [f"d{i}" for i in range(7)]
+    failures = [r for r in results if isinstance(r, ExtractionFailure)]
+    assert [(f.document.id, f.reason) for f in failures] == [("d2", "timeout: no result within 2 s")]
+    assert elapsed < 30  # the sleeping worker was killed, not waited for
+    assert records([r.document for r in results if r.document.id != "d2"]) == [
+        extraction_record(r) for r in results if not isinstance(r, ExtractionFailure)
+    ]
+
+
+@needs_fork
+def test_a_slow_batch_whose_documents_each_fit_the_budget_loses_nothing(nlp, monkeypatch) -> None:
+    import time
+
+    from attribution import extract
+
+    docs = documents(4)
+    serial = records(docs)
+    real = extract._part
+
+    def sluggish(document, doc, offset):
+        time.sleep(0.8)  # each document fits a 2 s budget; the batch of four does not
+        return real(document, doc, offset)
+
+    monkeypatch.setattr(extract, "_part", sluggish)
+    monkeypatch.setattr(parallel, "BATCH_ALLOWANCE", 0.0)
+    assert records(docs, timeout=2.0, batch_size=4) == serial
