@@ -226,6 +226,22 @@ CASES = [
         "the agreement as a historic mistake",
         "indirect",
     ),
+    Expected(
+        "Governor Ron DeSantis railed against the federal mask mandate.",
+        "Ron DeSantis",
+        "person",
+        "railed",
+        "the federal mask mandate",
+        "indirect",
+    ),
+    Expected(
+        "Senator Chuck Schumer assailed the budget plan as reckless and cruel.",
+        "Chuck Schumer",
+        "person",
+        "assailed",
+        "the budget plan as reckless and cruel",
+        "indirect",
+    ),
     # mixed: reported speech holding a quoted fragment
     Expected(
         "The senator said the bill was \u201cdead on arrival\u201d in the House.",
