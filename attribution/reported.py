@@ -336,6 +336,15 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
     return last
 
 
+def _trim_content(doc: Doc, verb: Token, first: int, last: int) -> tuple[int, int]:
+    """Drop a date the parser swept into the complement right after the cue: in "said
+    Tuesday his actions were ..." Tuesday is when it was said, not what."""
+    if first > verb.i and all(t.is_punct for t in doc[verb.i + 1 : first]):
+        while first < last and doc[first].ent_type_ in {"DATE", "TIME"} and doc[first].dep_ != "nsubj":
+            first += 1
+    return first, last
+
+
 def _before_that_clause(phrase: Token) -> int:
     """Where the words after a phrase start; the parser often hangs the reported clause on
     the phrase ("says in a statement that C"), so a "that" inside it starts the content."""
@@ -511,6 +520,7 @@ def find_reported(doc: Doc) -> list[Candidate]:
                 speaker = _subject(token.head)
             if speaker is not None and first <= speaker.i <= last and speaker.i < token.i < last:
                 first = token.i + 1  # "which he said C": keep what follows the cue
+            first, last = _trim_content(doc, token, first, last)
             start, end = _char_span(doc, first, last)
             if end > start and (speaker is None or not (start <= speaker.idx < end)):
                 found.append(Candidate(rule, cue_start, cue_end, lemma, stance, start, end, speaker))

@@ -242,6 +242,15 @@ CASES = [
         "the budget plan as reckless and cruel",
         "indirect",
     ),
+    # a date right after the cue is when it was said, not what
+    Expected(
+        "Governor Greg Abbott said Tuesday his administration would sue the federal government.",
+        "Greg Abbott",
+        "person",
+        "said",
+        "his administration would sue the federal government",
+        "indirect",
+    ),
     # mixed: reported speech holding a quoted fragment
     Expected(
         "The senator said the bill was \u201cdead on arrival\u201d in the House.",
