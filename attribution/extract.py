@@ -105,6 +105,7 @@ def _merge_split_quotes(text: str, drafts: list[_Draft], quotes: list[QuotedSpan
     by_end = {q.end: q for q in quotes}
     quote_starts = [q.start for q in quotes]
     drafts_by_content = {d.content: d for d in drafts}
+    cue_starts = sorted(d.cue[0] for d in drafts if d.cue is not None)
     removed: set[int] = set()
     for draft in drafts:
         if id(draft) in removed or draft.cue is None or draft.cue[0] < draft.content[1]:
@@ -119,6 +120,9 @@ def _merge_split_quotes(text: str, drafts: list[_Draft], quotes: list[QuotedSpan
         gap = text[draft.content[1] : following.start]
         if "\n" in gap or any(mark in gap for mark in '"\u201c\u201d'):
             continue
+        later_cue = bisect.bisect_left(cue_starts, gap_end)
+        if later_cue < len(cue_starts) and cue_starts[later_cue] < following.start:
+            continue  # '"A," X said, adding of Y, "B."': the second half has a cue of its own
         other = drafts_by_content.get((following.start, following.end))
         if other is not None and other.cue is not None and other.cue != draft.cue:
             continue

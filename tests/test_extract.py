@@ -386,6 +386,17 @@ def test_split_quote_keeps_fragments(nlp) -> None:
     assert str(statement.type) == "direct"
 
 
+def test_a_quote_after_a_second_cue_is_not_the_second_half_of_the_first(nlp) -> None:
+    text = (
+        "\u201cWe have started all those talks,\u201d Mayor Karen Bass said, adding of the governor,"
+        " \u201cHe cares about this city.\u201d"
+    )
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    first = _statement_for(statements, "\u201cWe have started all those talks,\u201d")
+    assert first.fragments == () and first.cue is not None and first.cue.text == "said"
+    assert any(s.content.text.endswith("\u201cHe cares about this city.\u201d") for s in statements if s is not first)
+
+
 def test_multi_paragraph_quote_continues_speaker(nlp) -> None:
     text = (
         "\u201cWe are ready for the storm,\u201d Governor Kathy Hochul said.\n\n"
