@@ -47,7 +47,11 @@ def span_of(text: str, needle: str, after: int = 0) -> Span:
 
 
 def statement(
-    doc: Doc, content: str, cue: str, speaker: str | None, after: int = 0,
+    doc: Doc,
+    content: str,
+    cue: str,
+    speaker: str | None,
+    after: int = 0,
     kind: SpeakerKind = SpeakerKind.PERSON,
 ) -> Statement:
     """A hand-made statement: the cue is the occurrence nearest the content; its sentence is
@@ -55,8 +59,7 @@ def statement(
     text = doc.text
     content_span = span_of(text, content, after)
     cues = [span_of(text, cue, i) for i in range(len(text)) if text.startswith(cue, i)]
-    cue_span = min(cues, key=lambda c: min(abs(c.start - content_span.end),
-                                           abs(content_span.start - c.end)))
+    cue_span = min(cues, key=lambda c: min(abs(c.start - content_span.end), abs(content_span.start - c.end)))
     low = min(content_span.start, cue_span.start)
     high = max(content_span.end, cue_span.end)
     sents = [s for s in doc.sents if s.start_char < high and low < s.end_char]
@@ -82,23 +85,19 @@ def unattributed(claims: tuple[Claim, ...]) -> list[Claim]:
 # --- single sentences, nobody credited --------------------------------------------------------
 
 FLAGGED = [
-    ("The company reported a profit of $4.2 billion in 2023, up 12% from a year earlier.",
-     {"money", "percent", "date"}),
+    (
+        "The company reported a profit of $4.2 billion in 2023, up 12% from a year earlier.",
+        {"money", "percent", "date"},
+    ),
     ("The storm killed at least 14 people across three states on Sunday.", {"number", "date"}),
-    ("Hundreds of flights were cancelled because of heavy snow at Heathrow Airport.",
-     {"number", "causal"}),
-    ("Unemployment rose to its highest level since the 2008 financial crisis.",
-     {"comparison", "date"}),
-    ("Prices in Germany are now much higher than they were before the pandemic.",
-     {"comparison", "entity"}),
-    ("The bridge, built in 1932, is the longest suspension bridge in Europe.",
-     {"comparison", "date", "entity"}),
-    ("The ceasefire collapsed due to repeated shelling near the border with Russia.",
-     {"causal", "entity"}),
+    ("Hundreds of flights were cancelled because of heavy snow at Heathrow Airport.", {"number", "causal"}),
+    ("Unemployment rose to its highest level since the 2008 financial crisis.", {"comparison", "date"}),
+    ("Prices in Germany are now much higher than they were before the pandemic.", {"comparison", "entity"}),
+    ("The bridge, built in 1932, is the longest suspension bridge in Europe.", {"comparison", "date", "entity"}),
+    ("The ceasefire collapsed due to repeated shelling near the border with Russia.", {"causal", "entity"}),
     ("The drought led to crop failures across much of the region.", {"causal"}),
     ("The World Cup final drew a record audience in Argentina.", {"event", "comparison"}),
-    ("It is connected to the rest of the country by a 2.5-kilometer-wide isthmus.",
-     {"quantity"}),
+    ("It is connected to the rest of the country by a 2.5-kilometer-wide isthmus.", {"quantity"}),
 ]
 
 NOT_FLAGGED = [
@@ -155,8 +154,17 @@ def test_score_is_noisy_or_of_weights_with_decay() -> None:
 
 
 def test_score_grows_with_evidence_and_stays_in_range() -> None:
-    reasons = ["money: $1", "percent: 5%", "number: 3", "causal: because", "comparison: most",
-               "date: May", "entity: Oslo", "event: Olympics", "quantity: 5 km"]
+    reasons = [
+        "money: $1",
+        "percent: 5%",
+        "number: 3",
+        "causal: because",
+        "comparison: most",
+        "date: May",
+        "entity: Oslo",
+        "event: Olympics",
+        "quantity: 5 km",
+    ]
     scores = [score_reasons(reasons[:n]) for n in range(len(reasons) + 1)]
     assert scores == sorted(scores)
     assert all(0.0 <= s <= 1.0 for s in scores)
@@ -177,8 +185,13 @@ def test_statement_as_main_clause_is_not_flagged(nlp: Language) -> None:
 def test_according_to_is_not_flagged(nlp: Language) -> None:
     text = "Exports fell 8% in June compared with May, according to the statistics office."
     doc = nlp(text)
-    st = statement(doc, "Exports fell 8% in June compared with May", "according to",
-                   "statistics office", kind=SpeakerKind.ORGANISATION)
+    st = statement(
+        doc,
+        "Exports fell 8% in June compared with May",
+        "according to",
+        "statistics office",
+        kind=SpeakerKind.ORGANISATION,
+    )
     assert flag_claims(doc, [st]) == ()
 
 
@@ -190,8 +203,7 @@ def test_direct_quote_is_not_flagged(nlp: Language) -> None:
 
 
 def test_statement_in_subordinate_clause_leaves_main_clause_flagged(nlp: Language) -> None:
-    text = ("Thousands of people have left Flint since the mayor said in March that "
-            "the water was unsafe to drink.")
+    text = "Thousands of people have left Flint since the mayor said in March that the water was unsafe to drink."
     doc = nlp(text)
     st = statement(doc, "the water was unsafe to drink", "said", "the mayor")
     (claim,) = flag_claims(doc, [st])
@@ -230,8 +242,10 @@ def test_excluded_span_is_cut_out_and_rest_still_judged(nlp: Language) -> None:
 
 
 def test_spans_are_exact_trimmed_and_ordered(nlp: Language) -> None:
-    text = ("  The plant employs 1,200 workers in Ohio.\n\nIt closed in 2009 because of "
-            "falling demand.\n\nWhy did it take so long?\n")
+    text = (
+        "  The plant employs 1,200 workers in Ohio.\n\nIt closed in 2009 because of "
+        "falling demand.\n\nWhy did it take so long?\n"
+    )
     doc = nlp(text)
     claims = flag_claims(doc, [])
     assert [c.span.text for c in claims] == [
@@ -246,16 +260,14 @@ def test_spans_are_exact_trimmed_and_ordered(nlp: Language) -> None:
 # --- the seed article ---------------------------------------------------------------------
 
 MUST_FLAG = [
-    ("On July 5, Lithuania granted the Belarusian democratic opposition",
-     "official status in the EU country."),
-    ("Hundreds of people have crossed into Lithuania since Lukashenka said in May",
-     "western border into the EU."),
-    ("The West refuses to recognize him as the country's legitimate leader",
-     "August 9 election considered fraudulent."),
-    ("Dieveniskes is situated in a pocket of Lithuanian territory",
-     "almost completely surrounded by Belarus."),
-    ("It is connected to the rest of the country by a 2.5-kilometer-wide isthmus.",
-     "isthmus."),
+    ("On July 5, Lithuania granted the Belarusian democratic opposition", "official status in the EU country."),
+    ("Hundreds of people have crossed into Lithuania since Lukashenka said in May", "western border into the EU."),
+    (
+        "The West refuses to recognize him as the country's legitimate leader",
+        "August 9 election considered fraudulent.",
+    ),
+    ("Dieveniskes is situated in a pocket of Lithuanian territory", "almost completely surrounded by Belarus."),
+    ("It is connected to the rest of the country by a 2.5-kilometer-wide isthmus.", "isthmus."),
 ]
 
 MUST_NOT_FLAG = [
@@ -279,31 +291,74 @@ def seed_statements(seed_doc: Doc) -> list[Statement]:
     frontex = text.find("Frontex, said")
     org, gov = SpeakerKind.ORGANISATION, SpeakerKind.GOVERNMENT
     return [
-        statement(doc, "it will urge the European Union to slap a new round of punitive measures "
-                  "on Belarus", "says", "Lithuania", kind=gov),
-        statement(doc, "Minsk of using migrants as a means of pressuring the 27-member bloc",
-                  "has accused", "Lithuania", kind=gov),
-        statement(doc, '"When refugees are used as a political weapon...I will talk to my '
-                  'colleagues in order for the European Union to have a common strategy,"',
-                  "said", "Gabrielius Landsbergis"),
-        statement(doc, "Belarus had been offering migrants flights to Minsk, citing documents "
-                  "found on at least one migrant who had reached Vilnius", "said",
-                  "Ingrida Simonyte", after=text.find("Last week")),
-        statement(doc, "that his country would no longer prevent migrants from crossing its "
-                  "western border into the EU", "said", "Alyaksandr Lukashenka",
-                  after=text.find("Hundreds")),
-        statement(doc, "it will send additional personnel to conduct interviews with migrants",
-                  "said", "Frontex", after=frontex, kind=org),
-        statement(doc, "that it had started construction of a 550-kilometer razor-wire barrier "
-                  "on its border with Belarus", "said", "Lithuania",
-                  after=text.find("while Vilnius"), kind=gov),
-        statement(doc, '"The situation at Lithuania\'s border with Belarus remains worrying. I '
-                  'have decided to send a rapid border intervention to Lithuania to strengthen '
-                  'EU\'s external border,"', "said", "Fabrice Leggeri"),
-        statement(doc, "In the first week of July, Lithuanian authorities recorded more than 800 "
-                  "illegal crossings", "according to", "Frontex", kind=org),
-        statement(doc, "that it will open a new camp in the town of Dieveniskes", "announced",
-                  "Lithuania", kind=gov),
+        statement(
+            doc,
+            "it will urge the European Union to slap a new round of punitive measures on Belarus",
+            "says",
+            "Lithuania",
+            kind=gov,
+        ),
+        statement(
+            doc,
+            "Minsk of using migrants as a means of pressuring the 27-member bloc",
+            "has accused",
+            "Lithuania",
+            kind=gov,
+        ),
+        statement(
+            doc,
+            '"When refugees are used as a political weapon...I will talk to my '
+            'colleagues in order for the European Union to have a common strategy,"',
+            "said",
+            "Gabrielius Landsbergis",
+        ),
+        statement(
+            doc,
+            "Belarus had been offering migrants flights to Minsk, citing documents "
+            "found on at least one migrant who had reached Vilnius",
+            "said",
+            "Ingrida Simonyte",
+            after=text.find("Last week"),
+        ),
+        statement(
+            doc,
+            "that his country would no longer prevent migrants from crossing its western border into the EU",
+            "said",
+            "Alyaksandr Lukashenka",
+            after=text.find("Hundreds"),
+        ),
+        statement(
+            doc,
+            "it will send additional personnel to conduct interviews with migrants",
+            "said",
+            "Frontex",
+            after=frontex,
+            kind=org,
+        ),
+        statement(
+            doc,
+            "that it had started construction of a 550-kilometer razor-wire barrier on its border with Belarus",
+            "said",
+            "Lithuania",
+            after=text.find("while Vilnius"),
+            kind=gov,
+        ),
+        statement(
+            doc,
+            "\"The situation at Lithuania's border with Belarus remains worrying. I "
+            "have decided to send a rapid border intervention to Lithuania to strengthen "
+            "EU's external border,\"",
+            "said",
+            "Fabrice Leggeri",
+        ),
+        statement(
+            doc,
+            "In the first week of July, Lithuanian authorities recorded more than 800 illegal crossings",
+            "according to",
+            "Frontex",
+            kind=org,
+        ),
+        statement(doc, "that it will open a new camp in the town of Dieveniskes", "announced", "Lithuania", kind=gov),
     ]
 
 
@@ -311,9 +366,12 @@ def seed_statements(seed_doc: Doc) -> list[Statement]:
 def seed_excluded(seed_text: str) -> list[Span]:
     return [
         span_of(seed_text, " date 2021-07-12 "),
-        span_of(seed_text, "Crisis In Belarus Read our coverage as Belarusians continue to "
-                "demand the resignation of Alyaksandr Lukashenka amid a brutal crackdown on "
-                "protesters."),
+        span_of(
+            seed_text,
+            "Crisis In Belarus Read our coverage as Belarusians continue to "
+            "demand the resignation of Alyaksandr Lukashenka amid a brutal crackdown on "
+            "protesters.",
+        ),
         span_of(seed_text, "With reporting by Reuters, FP, AP, and dpa"),
     ]
 
@@ -331,8 +389,7 @@ def check_seed(text: str, claims: tuple[Claim, ...], statements: list[Statement]
     for needle in MUST_NOT_FLAG:
         assert not any(needle in c.span.text for c in flagged), needle
     for claim in flagged:  # a flagged sentence holding a statement says so
-        holds = any(claim.span.start < st.content.end and st.content.start < claim.span.end
-                    for st in statements)
+        holds = any(claim.span.start < st.content.end and st.content.start < claim.span.end for st in statements)
         assert holds == ("partly attributed" in claim.reasons), claim.span.text
     for furniture in ("Crisis In Belarus", "Read our coverage", "With reporting by", "date 2021"):
         assert not any(furniture in c.span.text for c in claims)
@@ -355,9 +412,7 @@ def test_seed_with_caller_exclusions(
 def test_seed_fallback_without_exclusions(
     seed_doc: Doc, seed_statements: list[Statement], seed_excluded: list[Span]
 ) -> None:
-    assert flag_claims(seed_doc, seed_statements) == flag_claims(
-        seed_doc, seed_statements, seed_excluded
-    )
+    assert flag_claims(seed_doc, seed_statements) == flag_claims(seed_doc, seed_statements, seed_excluded)
 
 
 def test_seed_unresolved_statement(seed_doc: Doc, seed_statements: list[Statement]) -> None:

@@ -52,9 +52,7 @@ def pred_quote(text: str, piece: str, speaker: str | None = "Jane Smith", **extr
 
 
 def run(text: str, gold: list[dict], pred: list[dict], **options: Any) -> dict:
-    return score(
-        [{"id": "a", "text": text, "quotes": gold}], [{"id": "a", "quotes": pred}], **options
-    )
+    return score([{"id": "a", "text": text, "quotes": gold}], [{"id": "a", "quotes": pred}], **options)
 
 
 # --------------------------------------------------------------------------- detection rules
@@ -108,9 +106,7 @@ DETECTION_CASES = [
         "Smith said taxes will rise. Brown said roads will close.",
         [
             gold_quote("Smith said taxes will rise.", "taxes will rise"),
-            gold_quote(
-                "Smith said taxes will rise. Brown said roads will close.", "roads will close"
-            ),
+            gold_quote("Smith said taxes will rise. Brown said roads will close.", "roads will close"),
         ],
         [
             pred_quote(
@@ -179,11 +175,7 @@ DETECTION_CASES = [
     ),
     pytest.param(
         'She said: "Taxes will rise next year." Then she left.',
-        [
-            gold_quote(
-                'She said: "Taxes will rise next year." Then she left.', "Taxes will rise next year"
-            )
-        ],
+        [gold_quote('She said: "Taxes will rise next year." Then she left.', "Taxes will rise next year")],
         [
             pred_quote(
                 'She said: "Taxes will rise next year." Then she left.',
@@ -365,10 +357,7 @@ def test_evaluate_file_and_render(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     pred = tmp_path / "pred.jsonl"
     gold.write_text(
-        json.dumps(
-            {"id": 7, "text": ROADS, "quotes": [gold_quote(ROADS, "every road in the county")]}
-        )
-        + "\n\n",
+        json.dumps({"id": 7, "text": ROADS, "quotes": [gold_quote(ROADS, "every road in the county")]}) + "\n\n",
         encoding="utf-8",
     )
     pred.write_text(
@@ -434,17 +423,13 @@ def perturbed_predictions(gold_rows: list[dict]) -> list[dict]:
                 quotes.append(base)
             elif kind == 2:
                 last = (speaker or "").split()[-1:] or [None]
-                quotes.append(
-                    {**base, "content_span": [s + 4, max(e - 1, s + 5)], "speaker": last[0]}
-                )
+                quotes.append({**base, "content_span": [s + 4, max(e - 1, s + 5)], "speaker": last[0]})
             elif kind == 3:
                 fragments = q.get("content_fragments") or [[s, e]]
                 if len(fragments) > 1:
                     quotes.extend({"content_span": f, "speaker": speaker} for f in fragments)
                 else:
-                    quotes.append(
-                        {"content_span": [s, s + max((e - s) * 2 // 5, 1)], "speaker": speaker}
-                    )
+                    quotes.append({"content_span": [s, s + max((e - s) * 2 // 5, 1)], "speaker": speaker})
             elif kind == 4:
                 quotes.append({**base, "speaker": "Somebody Else", "type": None})
             elif kind == 5:

@@ -54,9 +54,7 @@ def review_rows(db: Path) -> list[tuple[Any, ...]]:
 
     conn = sqlite3.connect(db)
     try:
-        return conn.execute(
-            "SELECT statement_id, status, note, reviewer FROM reviews ORDER BY id"
-        ).fetchall()
+        return conn.execute("SELECT statement_id, status, note, reviewer FROM reviews ORDER BY id").fetchall()
     finally:
         conn.close()
 
@@ -152,11 +150,7 @@ def test_json_export_carries_hash_and_offsets(workdir: Path, fmt: str) -> None:
 
     assert run("export", "--out", f"x.{fmt}").exit_code == 0
     raw = (workdir / f"x.{fmt}").read_text(encoding="utf-8")
-    records = (
-        json.loads(raw)["statements"]
-        if fmt == "json"
-        else [json.loads(line) for line in raw.splitlines()]
-    )
+    records = json.loads(raw)["statements"] if fmt == "json" else [json.loads(line) for line in raw.splitlines()]
     database = connect(workdir / "attribution.db", create=False)
     texts = dict(database.execute("SELECT id, text FROM documents").fetchall())
     database.close()

@@ -109,8 +109,7 @@ def seed_rows() -> list[dict[str, Any]]:
         ),
         seed_row(
             "a1b2c3d4e5f60004",
-            "it had started construction of a 550-kilometer razor-wire barrier on its border "
-            "with Belarus",
+            "it had started construction of a 550-kilometer razor-wire barrier on its border with Belarus",
             speaker="Lithuania",
             speaker_kind="government",
             organisation="Lithuania",
@@ -186,9 +185,7 @@ def seed_database(path: Path) -> None:
         ),
     )
     start, end = _span("Hundreds of people have crossed into Lithuania")
-    claims = (
-        Claim(ClaimKind.UNATTRIBUTED, Span.of(SEED_TEXT, start, end), 0.8, ("quantity: Hundreds",)),
-    )
+    claims = (Claim(ClaimKind.UNATTRIBUTED, Span.of(SEED_TEXT, start, end), 0.8, ("quantity: Hundreds",)),)
     db = connect(path)
     try:
         store_extraction(db, Extraction(doc, statements, claims, published="2021-07-12"), None)

@@ -213,10 +213,7 @@ def server(seeded: Path, tmp_path: Path) -> Any:
 @pytest.fixture()
 def browser(tmp_path: Path) -> Any:
     if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        pytest.skip(
-            "Debian chromium/chromium-driver not installed "
-            "(apt-get install -y chromium chromium-driver)"
-        )
+        pytest.skip("Debian chromium/chromium-driver not installed (apt-get install -y chromium chromium-driver)")
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
@@ -275,9 +272,7 @@ def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
 
     # 2. Open one speaker's statements through the speaker facet (labelled by name).
     browser.get(f"{base}/attribution/statements")
-    browser.find_element(
-        By.CSS_SELECTOR, "#facet-speaker_id a[href*='speaker_id=']"
-    )  # the facet is there
+    browser.find_element(By.CSS_SELECTOR, "#facet-speaker_id a[href*='speaker_id=']")  # the facet is there
     browser.find_element(By.PARTIAL_LINK_TEXT, "Ingrida Simonyte").click()
     assert wait_for_url(browser, "speaker_id=")
     rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
@@ -299,9 +294,7 @@ def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
     # 4. The review is in the database, and the status facet now counts it.
     conn = sqlite3.connect(db)
     try:
-        reviews = conn.execute(
-            "SELECT statement_id, status, note, reviewer FROM reviews ORDER BY id"
-        ).fetchall()
+        reviews = conn.execute("SELECT statement_id, status, note, reviewer FROM reviews ORDER BY id").fetchall()
     finally:
         conn.close()
     assert reviews == [(sid, "misleading", "Offered by whom? <b>unclear</b> =1+1", "chromium")]
