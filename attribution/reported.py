@@ -178,6 +178,8 @@ def _subject(verb: Token) -> Token | None:
         if subjects:
             # "LONDON (Reuters) - Donald Trump said": the subject nearest the verb speaks
             return min(subjects, key=lambda c: abs(c.i - current.i))
+        if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in {"NOUN", "PROPN"}:
+            return current.head  # "a super PAC supporting Clinton", "ledgers showing he was paid"
         if current.dep_ in {"conj", "advcl", "xcomp", "acl", "pcomp"} and current.head is not current:
             current = current.head
             if current.dep_ == "prep":

@@ -251,6 +251,15 @@ CASES = [
         "his administration would sue the federal government",
         "indirect",
     ),
+    # a participle modifying a noun: the noun is the source
+    Expected(
+        "The campaign released handwritten ledgers showing he was paid $12 million in cash.",
+        "handwritten ledgers",
+        "unknown",
+        "showing",
+        "he was paid $12 million in cash",
+        "indirect",
+    ),
     # mixed: reported speech holding a quoted fragment
     Expected(
         "The senator said the bill was \u201cdead on arrival\u201d in the House.",
