@@ -175,6 +175,15 @@ def _subject(verb: Token) -> Token | None:
         if passive:
             return None  # "he was asked ...": the subject of a passive cue did not speak
         subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS and _is_speaker_like(c)]
+        if not subjects:
+            # "WASHINGTON -- President Obama, ..., said": the dateline took the subject's place
+            subjects = [
+                a
+                for c in current.children
+                if c.dep_ in SUBJECT_DEPS
+                for a in c.children
+                if a.dep_ == "appos" and a.pos_ == "PROPN"
+            ]
         if subjects:
             # "LONDON (Reuters) - Donald Trump said": the subject nearest the verb speaks
             return min(subjects, key=lambda c: abs(c.i - current.i))
@@ -189,7 +198,17 @@ def _subject(verb: Token) -> Token | None:
                 current = current.head
             continue
         break
-    return _noun_just_before(verb)
+    return _noun_just_before(verb) or _name_just_after(verb)
+
+
+def _name_just_after(verb: Token) -> Token | None:
+    """Inverted attribution opening a sentence: "Said Ellis: ...", "Added Mr. Smith, ..."."""
+    if verb.i != verb.sent.start or verb.i + 1 >= len(verb.doc):
+        return None
+    token = verb.doc[verb.i + 1]
+    while token.pos_ == "PROPN" and token.dep_ == "compound" and token.head.i > token.i:
+        token = token.head
+    return token if token.pos_ == "PROPN" else None
 
 
 def _noun_just_before(verb: Token) -> Token | None:
@@ -551,6 +570,7 @@ def find_reported(doc: Doc) -> list[Candidate]:
             token.dep_ in {"parataxis", "ccomp", "advcl"}
             and head is not token
             and head.pos_ in {"VERB", "AUX"}
+            and head.lemma_.lower() not in stances  # "X said it would tell": the complement, not an aside
             and speaker is not None
             and speaker.i > min(t.i for t in head.subtree)
         ):

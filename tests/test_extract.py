@@ -260,6 +260,25 @@ CASES = [
         "he was paid $12 million in cash",
         "indirect",
     ),
+    # a dateline the parser took for the subject: its appositive name speaks
+    Expected(
+        "WASHINGTON -- President Barack Obama, opening the new museum on Saturday, said it would tell"
+        " an American story.",
+        "Barack Obama",
+        "person",
+        "said",
+        "it would tell an American story",
+        "indirect",
+    ),
+    # inverted attribution opening a sentence
+    Expected(
+        "Her critics disagree. Said Ellis: \u201cI do not get the sense that she cares at all.\u201d",
+        "Ellis",
+        "person",
+        "Said",
+        "\u201cI do not get the sense that she cares at all.\u201d",
+        "direct",
+    ),
     # mixed: reported speech holding a quoted fragment
     Expected(
         "The senator said the bill was \u201cdead on arrival\u201d in the House.",
@@ -383,6 +402,15 @@ def test_a_date_after_a_speech_verb_is_not_content(nlp) -> None:
     text = "Speaking to reporters on Monday, Senator Bernie Sanders said the primary calendar is \u201crigged.\u201d"
     statements = extract_document(Document(id="t", text=text), nlp).statements
     assert [s.content.text for s in statements] == ["the primary calendar is \u201crigged.\u201d"]
+
+
+def test_a_cue_inside_another_cues_complement_is_not_an_aside(nlp) -> None:
+    text = (
+        "WASHINGTON -- President Barack Obama, opening the new museum on Saturday, said it would tell"
+        " an American story."
+    )
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert [(s.cue.text, s.content.text) for s in statements] == [("said", "it would tell an American story")]
 
 
 def test_split_quote_keeps_fragments(nlp) -> None:
