@@ -1130,6 +1130,32 @@ def _store_one(db: Database, extraction: Extraction, run_id: str) -> Outcome:
 # --------------------------------------------------------------------------- verify, digest
 
 
+def backup(db: Database, target: str | Path) -> int:
+    """Copy the database to a new file ``target`` with SQLite's online backup: a consistent
+    snapshot taken in one read transaction, so writers may go on and every document in the
+    copy is complete. The copy is written beside the target and renamed into place, so the
+    target appears whole or not at all. Returns the number of documents copied."""
+    target = Path(target)
+    if target.exists() or target.is_symlink():
+        raise StoreError(f"{target} already exists; choose a new file for the backup")
+    if not target.parent.exists():
+        raise StoreError(f"{target}: directory {target.parent} does not exist")
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    copy = sqlite3.connect(partial)
+    try:
+        db.conn.backup(copy)  # one step: the whole database under one read snapshot
+        copy.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+        documents = copy.execute("SELECT count(*) FROM documents").fetchone()[0]
+        copy.close()
+        os.replace(partial, target)
+    except BaseException:
+        copy.close()
+        partial.unlink(missing_ok=True)
+        raise
+    return int(documents)
+
+
 def verify(db: Database, *, full: bool = True) -> list[str]:
     """Every problem found: integrity check, document hashes, span slices, counts (R6, R1.7)."""
     problems: list[str] = []

@@ -567,6 +567,22 @@ def reextract(
 
 
 @app.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="New file to write the copy to (must not exist).")],
+    db: DbOption = DEFAULT_DB,
+    busy_timeout: BusyOption = 5000,
+) -> None:
+    """Copy the database to TARGET while others may keep writing: a consistent snapshot in
+    which every document is complete (SQLite online backup). Exit 1 if TARGET exists."""
+    from attribution.store import backup as backup_store
+
+    with _errors():
+        database = _open(db, busy_timeout=busy_timeout)
+        documents = backup_store(database, target)
+    typer.echo(f"{target}: {documents} documents copied from {db}")
+
+
+@app.command()
 def verify(
     db: DbOption = DEFAULT_DB,
     quick: Annotated[bool, typer.Option("--quick", help="PRAGMA quick_check instead of integrity_check.")] = False,

@@ -445,3 +445,16 @@ def test_ingest_reports_an_overrunning_document_as_timed_out_and_goes_on(tmp_pat
     assert result.exit_code == 65, result.output
     assert "3 stored" in result.stdout and "1 failed" in result.stdout
     assert "failed: " in result.stderr and "stalled.txt (timeout: no result within 3 s)" in result.stderr
+
+
+def test_backup_command_writes_a_verified_copy_once(db_path, tmp_path):
+    target = tmp_path / "backup.db"
+    result = invoke("backup", target, "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"{target}: 5 documents copied from {db_path}"
+    assert invoke("verify", "--db", target).exit_code == 0
+    again = invoke("backup", target, "--db", db_path)
+    assert again.exit_code == 1
+    assert again.stderr.strip().endswith("already exists; choose a new file for the backup")
+    missing = invoke("backup", tmp_path / "b2.db", "--db", tmp_path / "none.db")
+    assert missing.exit_code == 66 and not (tmp_path / "b2.db").exists()

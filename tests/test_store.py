@@ -619,3 +619,60 @@ def test_extractor_failure_on_one_document_keeps_the_batch_in_order(tmp_path):
     errors = database.execute("SELECT source, status FROM ingest_errors ORDER BY id").fetchall()
     assert errors == [("broken.bin", "rejected"), ("article-0006.txt", "failed")]
     assert store.verify(database) == []
+
+
+def test_backup_is_a_complete_copy_and_never_overwrites(tmp_path):
+    database = store.connect(tmp_path / "live.db")
+    run_id = store.start_run(database, "ingest")
+    store.store_extraction(database, h.seed_extraction(), run_id)
+    sid = database.execute("SELECT id FROM statements ORDER BY id").fetchone()[0]
+    record_review(database, sid, "verified", note="checked", reviewer="r")
+
+    assert store.backup(database, tmp_path / "copy.db") == 1
+    copy = store.connect(tmp_path / "copy.db", create=False)
+    assert store.verify(copy) == []
+    assert store.review_digest(copy) == store.review_digest(database)
+    assert (
+        copy.execute("SELECT count(*) FROM statements").fetchone()
+        == database.execute("SELECT count(*) FROM statements").fetchone()
+    )
+
+    with pytest.raises(StoreError, match="already exists"):
+        store.backup(database, tmp_path / "copy.db")
+    assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
+
+
+def test_backup_while_a_writer_ingests_holds_only_complete_documents(tmp_path):
+    """T13: a snapshot taken during ingest passes integrity_check and has no half document."""
+    import threading
+
+    path = tmp_path / "busy.db"
+    store.connect(path).close()
+    started = threading.Event()
+
+    def writer() -> None:
+        database = store.connect(path)
+        run_id = store.start_run(database, "ingest")
+        for i in range(300):
+            store.store_extraction(database, h.article_extraction(i), run_id)
+            started.set()
+        database.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    started.wait(30)
+    reader = store.connect(path)
+    copies = []
+    for n in range(3):
+        store.backup(reader, tmp_path / f"snap{n}.db")
+        copies.append(tmp_path / f"snap{n}.db")
+    thread.join()
+    for snapshot in copies:
+        copy = store.connect(snapshot, create=False)
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.verify(copy) == []
+        # every stored document has both of its statements and its claim: none is half written
+        per_document = copy.execute(
+            "SELECT d.id, (SELECT count(*) FROM statements s WHERE s.document_id = d.id) FROM documents d"
+        ).fetchall()
+        assert per_document and {count for _, count in per_document} == {3}
