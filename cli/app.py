@@ -36,6 +36,16 @@ ModelOption = Annotated[
     ),
 ]
 
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Processes that parse and extract whole documents side by side;"
+        " output order and database contents do not depend on it.",
+    ),
+]
+
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print a one-line error to stderr and return the Exit to raise."""

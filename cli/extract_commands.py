@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from .app import ModelOption, app, fail
+from .app import ModelOption, WorkersOption, app, fail
 
 
 class ExtractFormat(str, Enum):
@@ -34,14 +34,7 @@ def extract(
         int, typer.Option("--max-bytes", help="Refuse any document or JSONL line larger than this many bytes.")
     ] = 10_000_000,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Documents parsed per spaCy batch.")] = 32,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers",
-            min=1,
-            help="Worker processes, each parsing and extracting whole documents (1 = in this process).",
-        ),
-    ] = 1,
+    workers: WorkersOption = 1,
 ) -> None:
     """Find who said what in PATHS and print it; nothing is stored."""
     from attribution.errors import AttributionError, InputError

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .app import DEFAULT_DB, DbOption, ModelOption, app, fail
+from .app import DEFAULT_DB, DbOption, ModelOption, WorkersOption, app, fail
 
 BusyOption = Annotated[
     int,
@@ -205,14 +205,7 @@ def ingest(
         int,
         typer.Option("--max-bytes", min=1, help="Reject any document or JSONL line larger than this."),
     ] = 10_000_000,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers",
-            min=1,
-            help="Worker processes, each parsing and extracting whole documents (1 = in this process).",
-        ),
-    ] = 1,
+    workers: WorkersOption = 1,
     timeout: Annotated[
         float,
         typer.Option(
