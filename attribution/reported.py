@@ -193,6 +193,13 @@ def _subject(verb: Token) -> Token | None:
             current = current.head
             if current.dep_ == "prep":
                 current = current.head
+            # "stopped short of calling X": climb past the modifier the phrase hangs on
+            while (
+                current.dep_ in {"advmod", "acomp"}
+                and current.head is not current
+                and current.pos_ not in {"VERB", "AUX"}
+            ):
+                current = current.head
             if current.dep_ == "ccomp" and current.head.lemma_.lower() in cue_stances():
                 # "X said C, citing Y": the participle hangs on C but X is acting
                 current = current.head

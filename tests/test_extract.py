@@ -279,6 +279,15 @@ CASES = [
         "\u201cI do not get the sense that she cares at all.\u201d",
         "direct",
     ),
+    # the speaker of a phrase hanging on a modifier is the clause's subject
+    Expected(
+        "Mayor Eric Adams described the shooting as a tragedy, but stopped short of calling the officer reckless.",
+        "Eric Adams",
+        "person",
+        "calling",
+        "the officer reckless",
+        "indirect",
+    ),
     # mixed: reported speech holding a quoted fragment
     Expected(
         "The senator said the bill was \u201cdead on arrival\u201d in the House.",
