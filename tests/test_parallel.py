@@ -42,18 +42,23 @@ needs_fork = pytest.mark.skipif(
 )
 
 
-@needs_fork
-def test_a_document_failing_in_a_worker_costs_that_document_only(nlp, monkeypatch) -> None:
+def fail_on(monkeypatch, document_id: str, error: Exception) -> None:
+    """Make one document's extraction raise; forked workers inherit the patch."""
     from attribution import extract
 
     real = extract._part
 
     def failing(document, doc, offset):
-        if document.id == "d4":
-            raise ValueError("parser exploded")
+        if document.id == document_id:
+            raise error
         return real(document, doc, offset)
 
-    monkeypatch.setattr(extract, "_part", failing)  # forked workers inherit the patch
+    monkeypatch.setattr(extract, "_part", failing)
+
+
+@needs_fork
+def test_a_document_failing_in_a_worker_costs_that_document_only(nlp, monkeypatch) -> None:
+    fail_on(monkeypatch, "d4", ValueError("parser exploded"))
 
     def extractor(docs):
         return extract_documents(docs, n_process=2, batch_size=3)
@@ -67,16 +72,7 @@ def test_a_document_failing_in_a_worker_costs_that_document_only(nlp, monkeypatc
 
 @needs_fork
 def test_worker_errors_surface_at_the_failed_documents_turn(nlp, monkeypatch) -> None:
-    from attribution import extract
-
-    real = extract._part
-
-    def failing(document, doc, offset):
-        if document.id == "d1":
-            raise ValueError("bad")
-        return real(document, doc, offset)
-
-    monkeypatch.setattr(extract, "_part", failing)
+    fail_on(monkeypatch, "d1", ValueError("bad"))
     produced = []
     with pytest.raises(parallel.WorkerExtractionError, match="ValueError: bad"):
         for extraction in extract_documents(documents(5), n_process=2, batch_size=2):
