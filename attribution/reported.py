@@ -12,6 +12,7 @@ The lexicon of cue lemmas and their stance is data (``data/cues.json``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -153,9 +154,14 @@ def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int
     return first, last
 
 
+def _is_when(token: Token) -> bool:
+    """A date or time: when something was said, never who said it or what."""
+    return token.ent_type_ in {"DATE", "TIME"}
+
+
 def _is_speaker_like(token: Token) -> bool:
     """Subjects that cannot speak: dates, times, and a dateline ("WASHINGTON — ...")."""
-    if token.ent_type_ in {"DATE", "TIME"}:
+    if _is_when(token):
         return False
     following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
     dateline = token.text.isupper() and len(token.text) > 2 and following is not None
@@ -294,7 +300,7 @@ def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | No
         for child in verb.children:
             if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS and child.i > verb.i:
                 objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-                if objects and objects[0].ent_type_ not in {"DATE", "TIME"}:  # "speaking on Monday"
+                if objects and not _is_when(objects[0]):  # "speaking on Monday"
                     first = child.i + 1
                     direct_objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
                     if direct_objects and lemma in {"accuse", "charge", "blame", "criticize", "criticise", "praise"}:
@@ -368,7 +374,7 @@ def _trim_content(doc: Doc, verb: Token, first: int, last: int) -> tuple[int, in
     """Drop a date the parser swept into the complement right after the cue: in "said
     Tuesday his actions were ..." Tuesday is when it was said, not what."""
     if first > verb.i and all(t.is_punct for t in doc[verb.i + 1 : first]):
-        while first < last and doc[first].ent_type_ in {"DATE", "TIME"} and doc[first].dep_ != "nsubj":
+        while first < last and _is_when(doc[first]) and doc[first].dep_ != "nsubj":
             first += 1
     return first, last
 
@@ -432,25 +438,15 @@ BARE_CUES = {
 }
 
 
-def _prep_content(verb: Token) -> tuple[int, int] | None:
-    """'X called for Y', 'X warned against Y': the object of the verb's preposition."""
-    if any(c.dep_ in {"dobj", "ccomp"} for c in verb.children):
-        return None
-    for child in verb.rights:
-        if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS:
-            if any(c.dep_ in {"pobj", "pcomp"} for c in child.children):
-                return child.i + 1, _extend_right(verb, child.right_edge.i)
-    return None
-
-
-def _fixed_prep_content(verb: Token, preps: frozenset[str] | None) -> tuple[int, int] | None:
-    """'X referred to Y', 'X voted against Y': the object of the verb's own preposition."""
+def _prep_content(verb: Token, preps: Collection[str] | None = CLAUSE_PREPS) -> tuple[int, int] | None:
+    """'X called for Y', 'X warned against Y', 'X referred to Y': the object of the verb's
+    preposition (one of ``preps``), unless that object is a date ("spoke on Monday")."""
     if not preps or any(c.dep_ in {"dobj", "ccomp"} for c in verb.children):
         return None
     for child in verb.rights:
-        if child.dep_ in {"prep", "prt"} and child.lower_ in preps:
+        if child.dep_ == "prep" and child.lower_ in preps:
             objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-            if objects and objects[0].ent_type_ not in {"DATE", "TIME"}:
+            if objects and not _is_when(objects[0]):
                 return child.i + 1, _extend_right(verb, child.right_edge.i)
     return None
 
@@ -459,7 +455,7 @@ def _object_content(verb: Token) -> tuple[int, int] | None:
     """The judged object of a stance verb, with what is said of it ("called him a liar",
     "described the plan as reckless", "accused X of Y")."""
     objects = [c for c in verb.children if c.dep_ in {"dobj", "npadvmod", "oprd"} and c.i > verb.i]
-    if not objects or objects[0].ent_type_ in {"DATE", "TIME"}:
+    if not objects or _is_when(objects[0]):
         return None
     first, last = objects[0].left_edge.i, objects[0].right_edge.i
     return first, _extend_right(verb, last)
@@ -473,7 +469,7 @@ def _extend_right(verb: Token, last: int) -> int:
             continue
         if child.dep_ in {"punct", "cc", "conj", "advcl", "parataxis", "npadvmod"}:
             break
-        if child.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in {"DATE", "TIME"} for c in child.children):
+        if child.dep_ == "prep" and any(c.dep_ == "pobj" and _is_when(c) for c in child.children):
             break  # "... on Thursday": when it was said, not what
         if child.dep_ in {"prep", "dative", "oprd", "xcomp", "ccomp", "dobj", "acomp", "attr", "pcomp"}:
             last = child.right_edge.i
@@ -523,7 +519,7 @@ def find_reported(doc: Doc) -> list[Candidate]:
             continue
         lemma = token.lemma_.lower()
         if lemma not in stances and lemma not in attitudes:
-            fixed = _fixed_prep_content(token, prepositional_verbs().get(lemma))
+            fixed = _prep_content(token, prepositional_verbs().get(lemma))
             if fixed is not None:
                 start, end = _char_span(doc, *fixed)
                 if end > start:

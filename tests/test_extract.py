@@ -288,6 +288,14 @@ CASES = [
         "the officer reckless",
         "indirect",
     ),
+    Expected(
+        "Senator Amy Klobuchar weighed in on the dispute over the border wall.",
+        "Amy Klobuchar",
+        "person",
+        "weighed in",
+        "the dispute over the border wall",
+        "indirect",
+    ),
     # mixed: reported speech holding a quoted fragment
     Expected(
         "The senator said the bill was \u201cdead on arrival\u201d in the House.",
