@@ -548,15 +548,16 @@ def _move_claim(claim: Claim, offset: int, original: str) -> Claim:
 
 def _assemble(document: Document, parts: list[tuple[int, Extraction]]) -> Extraction:
     """One extraction from the parsed chunks of a document, every span sliced from the
-    original text (the parser may have seen a masked copy)."""
+    original text (the parser may have seen a masked copy). Each chunk's layout was read
+    already: the date comes from the first chunk, agencies from the credit lines of all."""
     original = document.text
-    layout = read_layout(original)
+    agencies = tuple(dict.fromkeys(agency for _, part in parts for agency in part.agencies))
     return Extraction(
         document=document,
         statements=tuple(_move_statement(s, offset, original) for offset, part in parts for s in part.statements),
         claims=tuple(_move_claim(c, offset, original) for offset, part in parts for c in part.claims),
-        agencies=layout.agencies,
-        published=document.published or layout.published,
+        agencies=agencies,
+        published=parts[0][1].published if parts else document.published,
         excluded=tuple(_moved(s, offset, original) for offset, part in parts for s in part.excluded),
         extractor_version=EXTRACTOR_VERSION,
     )

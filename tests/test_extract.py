@@ -502,11 +502,17 @@ def test_long_document_is_parsed_in_chunks_with_whole_text_offsets(nlp) -> None:
 
     filler = "The river rose again overnight and water covered the lower streets of the old town.\n\n"
     quote = "\u201cWe need the army here by Friday,\u201d Mayor Ana Ruiz said.\n\n"
-    text = filler * 300 + quote + filler * 50 + quote
+    head = "date: 2024-03-01\n\n"
+    credit = "With reporting by Reuters and AFP\n"
+    text = head + filler * 300 + quote + filler * 50 + quote + credit
     bounds = chunks(text)
     assert len(bounds) > 1 and all(end - start <= CHUNK_CHARS for start, end in bounds)
     assert all(text[end - 1] == "\n" for _, end in bounds[:-1])  # paragraph-aligned
-    statements = extract_document(Document(id="t", text=text), nlp).statements
+    extraction = extract_document(Document(id="t", text=text), nlp)
+    statements = extraction.statements
     assert [s.speaker.name for s in statements] == ["Ana Ruiz", "Ana Ruiz"]
+    # the date line is in the first chunk, the credit line in the last: both still count
+    assert extraction.published == "2024-03-01"
+    assert set(extraction.agencies) == {"Reuters", "AFP"}
     for statement in statements:
         assert text[statement.content.start : statement.content.end] == statement.content.text
