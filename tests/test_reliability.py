@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from attribution import store
+from attribution import EXTRACTOR_VERSION, store
 from attribution.models import Document, Extraction, Span
 from attribution.queries import statement_rows
 from attribution.review import record_review, reextract
@@ -279,6 +279,8 @@ def test_reviews_survive_reextraction_with_moved_boundaries(corpus, tmp_path):
     before_rows = db.execute("SELECT * FROM reviews ORDER BY id").fetchall()
     before_digest = store.review_digest(db)
 
+    newer = str(int(EXTRACTOR_VERSION) + 1)  # a version the corpus was not extracted with
+
     def version_two(docs):
         for extraction in extract_documents(docs):
             text = extraction.document.text
@@ -290,9 +292,9 @@ def test_reviews_survive_reextraction_with_moved_boundaries(corpus, tmp_path):
                 if key in moved:
                     s = replace(s, content=Span.of(text, s.content.start, s.content.end + 1))
                 statements.append(s)
-            yield replace(extraction, statements=tuple(statements), extractor_version="2")
+            yield replace(extraction, statements=tuple(statements), extractor_version=newer)
 
-    report = reextract(db, extractor=version_two, extractor_version="2")
+    report = reextract(db, extractor=version_two, extractor_version=newer)
     assert db.execute("SELECT * FROM reviews ORDER BY id").fetchall() == before_rows
     assert store.review_digest(db) == before_digest
     assert report.documents == 100 and not report.failed
