@@ -15,7 +15,7 @@ from .models import (
 
 __version__ = "0.1.0"
 # Bumped whenever extraction output may change; stored with every statement.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 __all__ = [
     "Claim",

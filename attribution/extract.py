@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from . import EXTRACTOR_VERSION
 from .claims import flag_claims
 from .layout import Layout, read_layout
+from .learned import learned_candidates
 from .lexicons import cue_stances
 from .models import Claim, Document, Extraction, QuoteType, Span, Speaker, Stance, Statement
 from .nlp import doc_text, load_pipeline
@@ -82,6 +83,7 @@ class _Draft:
     stance: Stance
     speaker_head: object  # spacy Token | None
     fragments: tuple[tuple[int, int], ...] = ()
+    confidence: float = 1.0  # below 1 for the learned pass's guesses
 
 
 def _paragraph(text: str, offset: int) -> tuple[int, int]:
@@ -340,8 +342,34 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     (same length); spans are sliced from ``doc.text`` and re-sliced by the caller."""
     text = doc_text(doc)
     layout = layout or read_layout(text)
-    blocked = layout.not_statements
     sentences = _Sentences(doc)
+    quotes, mask, drafts = rule_drafts(doc, layout, sentences)
+    blocked = layout.not_statements
+    for candidate in learned_candidates(doc, [d.content for d in drafts], {d.cue for d in drafts if d.cue}):
+        if not _inside_any((candidate.cue_start, candidate.cue_end), blocked) and not mask[candidate.cue_start]:
+            drafts.append(_from_candidate(text, candidate, quotes, [q.end for q in quotes]))
+    drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
+    resolver = SpeakerResolver(doc)
+    statements: list[Statement] = []
+    for draft in drafts:
+        statements.append(_finish(draft, doc, text, mask, sentences, resolver, statements))
+    statements = _drop_restatements(statements)
+    return Extraction(
+        document=document,
+        statements=tuple(statements),
+        claims=flag_claims(doc, statements, layout.not_claims),
+        agencies=layout.agencies,
+        published=document.published or layout.published,
+        excluded=layout.not_claims,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def rule_drafts(doc: Doc, layout: Layout, sentences: _Sentences) -> tuple[list[QuotedSpan], bytearray, list[_Draft]]:
+    """The quotations of a parsed text, their mask, and the statements the rules find
+    (before speakers are resolved); the learned pass adds to these, never overrides them."""
+    text = doc_text(doc)
+    blocked = layout.not_statements
     quotes = [q for q in find_quoted_spans(text) if not _inside_any((q.start, q.end), blocked)]
     mask = quoted_mask(text, quotes)
     quote_ends = [q.end for q in quotes]
@@ -386,27 +414,21 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     for draft in drafts:
         _clip_to_paragraph(text, draft)
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
-    drafts = _merge_split_quotes(text, _dedupe(drafts), quotes)
-    resolver = SpeakerResolver(doc)
-    statements: list[Statement] = []
-    for draft in drafts:
-        statements.append(_finish(draft, doc, text, mask, sentences, resolver, statements))
-    statements = _drop_restatements(statements)
-    return Extraction(
-        document=document,
-        statements=tuple(statements),
-        claims=flag_claims(doc, statements, layout.not_claims),
-        agencies=layout.agencies,
-        published=document.published or layout.published,
-        excluded=layout.not_claims,
-        extractor_version=EXTRACTOR_VERSION,
-    )
+    return quotes, mask, _merge_split_quotes(text, _dedupe(drafts), quotes)
 
 
 def _from_candidate(text: str, candidate: Candidate, quotes: list[QuotedSpan], quote_ends: list[int]) -> _Draft:
     cue = (candidate.cue_start, candidate.cue_end)
     content = _widen_to_quotes(text, (candidate.content_start, candidate.content_end), cue, quotes, quote_ends)
-    return _Draft(candidate.rule, content, cue, candidate.lemma, candidate.stance, candidate.speaker_head)
+    return _Draft(
+        candidate.rule,
+        content,
+        cue,
+        candidate.lemma,
+        candidate.stance,
+        candidate.speaker_head,
+        confidence=candidate.confidence,
+    )
 
 
 def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
@@ -472,6 +494,7 @@ def _finish(
         speaker=speaker,
         speaker_mention=mention,
         resolution=why,
+        confidence=draft.confidence,
         fragments=tuple(Span.of(text, *f) for f in draft.fragments),
     )
 

@@ -34,6 +34,7 @@ def statement_record(statement: Statement) -> dict[str, Any]:
         "sentence_span": statement.sentence.as_list(),
         "rule": statement.rule,
         "resolution": statement.resolution,
+        "confidence": statement.confidence,
     }
 
 

@@ -128,6 +128,7 @@ class Candidate:
     content_start: int
     content_end: int
     speaker_head: Token | None
+    confidence: float = 1.0  # the learned pass's probability; rules are sure of their pattern
 
 
 def _char_span(doc: Doc, first: int, last: int) -> tuple[int, int]:

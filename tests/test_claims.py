@@ -388,8 +388,9 @@ def check_seed(text: str, claims: tuple[Claim, ...], statements: list[Statement]
         assert hits[0].span.text.endswith(end)
     for needle in MUST_NOT_FLAG:
         assert not any(needle in c.span.text for c in flagged), needle
+    crediting = [st for st in statements if st.confidence >= 1.0]  # the learned pass's guesses credit nobody
     for claim in flagged:  # a flagged sentence holding a statement says so
-        holds = any(claim.span.start < st.content.end and st.content.start < claim.span.end for st in statements)
+        holds = any(claim.span.start < st.content.end and st.content.start < claim.span.end for st in crediting)
         assert holds == ("partly attributed" in claim.reasons), claim.span.text
     for furniture in ("Crisis In Belarus", "Read our coverage", "With reporting by", "date 2021"):
         assert not any(furniture in c.span.text for c in claims)

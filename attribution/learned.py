@@ -1,0 +1,244 @@
+"""A learned second pass for reported speech the cue lexicon does not cover.
+
+News credits sources with hundreds of verbs and nouns ("grilled X for Y", "laid out her
+proposals", "his decision to Y"); listing them all by hand overfits, leaving them out loses
+most indirect statements. After the rules have run, every verb or possessed noun with a
+complement the rules did not use becomes a *proposal*; a logistic model over plain features
+(lemma, relation, what kind of subject, how long the complement is ...) keeps the ones that
+look like attributions. The weights live in ``data/learned-cues.json``, trained on the
+PolNeAR train split by ``bench/train-cues`` (never in CI); without that file the pass is off.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+from .lexicons import attitude_verbs, cue_nouns, cue_stances
+from .models import Stance
+from .nlp import doc_text
+from .reported import (
+    CLAUSE_PREPS,
+    Candidate,
+    _char_span,
+    _cue_span,
+    _extend_right,
+    _is_when,
+    _subject,
+)
+
+MODEL_FILE = "learned-cues.json"
+# "Lithuania granted X status", "the West refuses to recognise him": what a place does is
+# news to check, not something it said; the rules still credit "Lithuania says ..."
+PLACES = {"GPE", "LOC", "FAC"}
+NOUN_PREPS = CLAUSE_PREPS | {"to", "with", "in", "toward", "towards"}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A word that may report something, the complement it would report, and who."""
+
+    cue: Token
+    relation: str
+    first: int  # token range of the complement, inclusive
+    last: int
+    speaker: Token | None
+
+
+def _verb_complement(verb: Token) -> tuple[str, int, int] | None:
+    children = list(verb.rights)
+    for child in children:
+        if child.dep_ == "ccomp":
+            return "ccomp", child.left_edge.i, child.right_edge.i
+    for child in children:
+        if child.dep_ == "xcomp":
+            objects = [c for c in children if c.dep_ == "dobj" and c.i < child.i]
+            first = objects[0].left_edge.i if objects else child.left_edge.i
+            return "xcomp", first, child.right_edge.i
+    for child in children:
+        if child.dep_ == "dobj" and not _is_when(child):
+            return "dobj", child.left_edge.i, _extend_right(verb, child.right_edge.i)
+    for child in children:
+        if child.dep_ == "prep" and child.lower_ in NOUN_PREPS:
+            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+            if objects and not _is_when(objects[0]):
+                return "prep-" + child.lower_, child.i + 1, _extend_right(verb, child.right_edge.i)
+    return None
+
+
+def _noun_complement(noun: Token) -> tuple[str, int, int] | None:
+    for child in noun.rights:
+        if child.dep_ in {"acl", "ccomp", "relcl"}:
+            marks = {c.lower_ for c in child.children if c.dep_ in {"mark", "aux"}}
+            if "that" in marks or "to" in marks:
+                return "noun-clause", child.left_edge.i, child.right_edge.i
+        if child.dep_ == "prep" and child.lower_ in NOUN_PREPS:
+            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+            if objects and not _is_when(objects[0]):
+                return "noun-" + child.lower_, child.i + 1, child.right_edge.i
+    return None
+
+
+def _owner(noun: Token) -> Token | None:
+    """Whose words a noun reports: its possessor ("Trump's claim") or a name before it
+    ("a New York Times report")."""
+    for child in noun.lefts:
+        if child.dep_ == "poss":
+            return child
+    names = [c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    return names[-1] if names else None
+
+
+def proposals(doc: Doc, occupied_cues: Collection[tuple[int, int]]) -> list[Proposal]:
+    """Verbs and owned nouns with a complement, except those the rules already used as cues."""
+    used = {start for start, _ in occupied_cues}
+    found = []
+    for token in doc:
+        if token.pos_ == "VERB":
+            complement = _verb_complement(token)
+            speaker = _subject(token) if complement else None
+        elif token.pos_ == "NOUN":
+            speaker = _owner(token)
+            complement = _noun_complement(token) if speaker is not None else None
+        else:
+            continue
+        if complement is None or _cue_span(token)[0] in used or token.idx in used:
+            continue
+        relation, first, last = complement
+        if last >= first:
+            found.append(Proposal(token, relation, first, last, speaker))
+    return found
+
+
+def _bucket(n: int) -> str:
+    return "1" if n <= 1 else "3" if n <= 3 else "8" if n <= 8 else "20" if n <= 20 else "long"
+
+
+def _speaker_features(speaker: Token | None) -> list[str]:
+    if speaker is None:
+        return ["spk=none"]
+    kind = speaker.ent_type_ or speaker.pos_
+    features = ["spk=" + kind]
+    if speaker.pos_ in {"PRON", "NOUN"}:
+        features.append("spk_lemma=" + speaker.lemma_.lower())
+    return features
+
+
+def features(proposal: Proposal, occupied: Collection[tuple[int, int]]) -> list[str]:
+    """The names of the features a proposal has; the model weighs each."""
+    cue = proposal.cue
+    lemma = cue.lemma_.lower()
+    doc = cue.doc
+    relation = proposal.relation.split("-")[0] if proposal.relation.startswith("prep") else proposal.relation
+    known = "cue" if lemma in cue_stances() else "attitude" if lemma in attitude_verbs() else "none"
+    if cue.pos_ == "NOUN" and lemma in cue_nouns():
+        known = "noun"
+    words = [t for t in doc[proposal.first : proposal.last + 1] if not t.is_punct]
+    content_start, content_end = doc[proposal.first].idx, doc[proposal.last].idx + len(doc[proposal.last])
+    overlap = max((min(end, content_end) - max(start, content_start) for start, end in occupied), default=0)
+    share = overlap / max(1, content_end - content_start)
+    sentence = cue.sent
+    quoted = any(t.text in {'"', "\u201c", "\u201d"} for t in sentence)
+    result = [
+        "bias",
+        "lemma=" + lemma,
+        "rel=" + proposal.relation,
+        "lemma_rel=" + lemma + "|" + relation,
+        "known=" + known,
+        "known_rel=" + known + "|" + relation,
+        "pos=" + cue.pos_,
+        "tag=" + cue.tag_,
+        "dep=" + cue.dep_,
+        "len=" + _bucket(len(words)),
+        "rel_len=" + relation + "|" + _bucket(len(words)),
+        "occupied=" + ("none" if share <= 0 else "inside" if share >= 0.9 else "part"),
+        "content_verb=" + str(any(t.pos_ in {"VERB", "AUX"} for t in words)),
+        "quoted_sentence=" + str(quoted),
+        "first=" + doc[proposal.first].lower_ if proposal.first < len(doc) else "first=",
+    ]
+    result += _speaker_features(proposal.speaker)
+    spk = result[-1] if proposal.speaker is None else "spk=" + (proposal.speaker.ent_type_ or proposal.speaker.pos_)
+    result.append("rel_spk=" + relation + "|" + spk)
+    result.append("lemma_spk=" + lemma + "|" + spk)
+    if proposal.speaker is not None:
+        result.append("spk_dep=" + proposal.speaker.dep_)
+        result.append("spk_near=" + str(abs(proposal.speaker.i - cue.i) <= 3))
+    head = doc[proposal.first : proposal.last + 1].root
+    if head.pos_ in {"NOUN", "PROPN"}:
+        result.append("object=" + head.lemma_.lower())
+    if any(c.dep_ == "neg" for c in cue.children):
+        result.append("negated")
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in cue.children):
+        result.append("modal")
+    if any(c.dep_ == "auxpass" for c in cue.children):
+        result.append("passive")
+    return result
+
+
+@dataclass(frozen=True)
+class CueModel:
+    weights: dict[str, float]
+    threshold: float
+
+    def probability(self, names: Iterable[str]) -> float:
+        score = sum(self.weights.get(name, 0.0) for name in names)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+
+@lru_cache(maxsize=1)
+def load_model() -> CueModel | None:
+    """The shipped weights, or None when the file is absent (the pass is then off)."""
+    path = resources.files("attribution").joinpath("data", MODEL_FILE)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return CueModel(weights=data["weights"], threshold=data["threshold"])
+
+
+def learned_candidates(
+    doc: Doc, occupied: Collection[tuple[int, int]], occupied_cues: Collection[tuple[int, int]]
+) -> list[Candidate]:
+    """Proposals the model keeps, as candidates like the rules' (rule ``learned-<relation>``)."""
+    model = load_model()
+    if model is None:
+        return []
+    text = doc_text(doc)
+    kept = []
+    for proposal in proposals(doc, occupied_cues):
+        probability = model.probability(features(proposal, occupied))
+        if probability < model.threshold:
+            continue
+        speaker = proposal.speaker
+        if speaker is not None and speaker.ent_type_ in PLACES:
+            continue
+        start, end = _char_span(doc, proposal.first, proposal.last)
+        if end <= start or (speaker is not None and start <= speaker.idx < end) or not text[start:end].strip():
+            continue
+        cue_start, cue_end = (
+            _cue_span(proposal.cue)
+            if proposal.cue.pos_ == "VERB"
+            else (
+                proposal.cue.idx,
+                proposal.cue.idx + len(proposal.cue),
+            )
+        )
+        kept.append(
+            Candidate(
+                "learned-" + proposal.relation.split("-")[0],
+                cue_start,
+                cue_end,
+                proposal.cue.lemma_.lower(),
+                cue_stances().get(proposal.cue.lemma_.lower(), Stance.NEUTRAL),
+                start,
+                end,
+                speaker,
+                round(probability, 3),
+            )
+        )
+    return kept
