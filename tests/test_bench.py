@@ -6,6 +6,7 @@ with --quick as a subprocess, its caches in a temporary directory.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -69,3 +70,49 @@ def test_all_summarises_targets(tmp_path: Path) -> None:
     summary = done.stdout.split("== targets\n", 1)[1].splitlines()
     assert summary[2].startswith("start-up: attribution --help")
     assert summary[-1].startswith("machine: nproc=")
+
+
+def _article(index: int) -> dict:
+    """A short article with gold attributions a lexicon misses ("laid out", "pressed")."""
+    first = f"Senator Ann Lee{index} laid out her plan to rebuild {index + 3} rural hospitals."
+    second = "The governor pressed lawmakers to pass the budget before the recess."
+    third = "She ate lunch at the capitol and then walked back to her office."
+    text = f"{first} {second} {third}"
+
+    def quote(content: str, speaker: str) -> dict:
+        start = text.index(content)
+        where = text.index(speaker)
+        return {
+            "speaker": speaker,
+            "speaker_span": [where, where + len(speaker)],
+            "content": content,
+            "content_span": [start, start + len(content)],
+            "type": "indirect",
+        }
+
+    quotes = [
+        quote(f"her plan to rebuild {index + 3} rural hospitals", f"Ann Lee{index}"),
+        quote("lawmakers to pass the budget before the recess", "The governor"),
+    ]
+    return {"id": f"a{index}", "text": text, "quotes": quotes}
+
+
+def test_train_cues_fits_and_writes_weights_the_extractor_reads(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    benchlib.write_jsonl(gold, [_article(i) for i in range(12)])
+    out = tmp_path / "weights.json"
+    done = run([str(BENCH / "train-cues"), "--gold", str(gold), "--min-count", "1", "--out", str(out)], tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "12 articles" in done.stdout and "five-fold cross-validated" in done.stdout
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["articles"] == 12 and record["positives"] >= 12
+    assert record["command"].startswith("bench/train-cues --gold")
+    weights = record["weights"]
+    assert weights["lemma=lay"] > 0 and weights["lemma=press"] > 0  # the two cues it was shown
+    assert weights["lemma=eat"] < 0  # "She ate lunch" is proposed too, and never an attribution
+
+
+def test_train_cues_refuses_a_missing_gold_file(tmp_path: Path) -> None:
+    done = run([str(BENCH / "train-cues"), "--gold", str(tmp_path / "absent.jsonl")], tmp_path)
+    assert done.returncode == 2
+    assert "gold file not found" in done.stderr
