@@ -114,6 +114,7 @@ WEAK_CUES = {
     "charge",
 }
 TRIM = " \t\n,;:\u2014\u2013-"
+OPENING_MARKS = {'"', "'", "\u2018", "\u201c", "\u00ab", "''"}
 
 
 @dataclass(frozen=True)
@@ -468,6 +469,8 @@ def _extend_right(verb: Token, last: int) -> int:
     for child in verb.rights:
         if child.i <= last:
             continue
+        if child.dep_ == "punct" and child.text in OPENING_MARKS:
+            continue  # "calling it 'a historic achievement'": the quoted words are still its argument
         if child.dep_ in {"punct", "cc", "conj", "advcl", "parataxis", "npadvmod"}:
             break
         if child.dep_ == "prep" and any(c.dep_ == "pobj" and _is_when(c) for c in child.children):

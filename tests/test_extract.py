@@ -85,6 +85,15 @@ CASES = [
         'the decision "a disgrace and a betrayal of voters, plain and simple.',
         "mixed",
     ),
+    # British-style single marks: the quoted words after the object still belong to it
+    Expected(
+        "Mr Modi told parliament the economy had grown by 8 per cent, calling it \u2018a historic achievement\u2019.",
+        "Modi",
+        "person",
+        "calling",
+        "it \u2018a historic achievement\u2019",
+        "mixed",
+    ),
     # reported speech
     Expected(
         "The minister said that the plan would cost 3 billion euros.",
