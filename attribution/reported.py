@@ -5,7 +5,7 @@ Patterns (each a named rule, recorded on the statement):
   cue-xcomp        "X vowed to C", "X urged Y to C"
   cue-prep         "X accused Y of C", "X is calling for C", "X warned against C"
   cue-parenthetical "C1, X said, C2" where the parser hangs the cue under the content
-  passive-quoted   "X was quoted as saying C", "it was reported that C"
+  passive-quoted   "X was quoted (by Y) as saying C", "Y quoted X as saying C", "it was reported that C"
   according-to     "according to X, C" / "C, according to X"
 The lexicon of cue lemmas and their stance is data (``data/cues.json``).
 """
@@ -240,6 +240,25 @@ def _noun_just_before(verb: Token) -> Token | None:
     while token.dep_ in {"pobj", "compound", "poss"} and token.head.i < verb.i and token.head.sent == verb.sent:
         token = token.head if token.dep_ != "pobj" else token.head.head
     return token if token.pos_ in {"NOUN", "PROPN", "PRON", "NUM"} else None
+
+
+def _quoting_verb(saying: Token) -> Token | None:
+    """The "quoted" of "X was quoted (by Y) as saying C" / "Y quoted X as saying C"."""
+    if saying.lower_ != "saying":
+        return None
+    head = saying.head
+    if head.lower_ == "as" and head.dep_ == "prep":
+        head = head.head
+    return head if head.lemma_ == "quote" and head is not saying else None
+
+
+def _quoted_person(quoting: Token) -> Token | None:
+    """Who was quoted: the object of an active "quoted", the subject of a passive one; the
+    agency that did the quoting ("by Interfax", "Interfax quoted") is the reporter."""
+    for child in quoting.children:
+        if child.dep_ in {"dobj", "nsubjpass"}:
+            return child
+    return _subject(quoting)
 
 
 def _cue_span(verb: Token) -> tuple[int, int]:
@@ -543,9 +562,10 @@ def find_reported(doc: Doc) -> list[Candidate]:
             rule, first, last = content
             if rule in {"cue-ccomp", "cue-bare"}:
                 first, last = _to_sentence_edge(token, first, last)
-            if token.lower_ == "saying" and token.head.lemma_ == "quote":
+            quoting = _quoting_verb(token)
+            if quoting is not None:
                 rule = "passive-quoted"
-                speaker = _subject(token.head)
+                speaker = _quoted_person(quoting)
             if speaker is not None and first <= speaker.i <= last and speaker.i < token.i < last:
                 first = token.i + 1  # "which he said C": keep what follows the cue
             first, last = _trim_content(doc, token, first, last)

@@ -151,6 +151,23 @@ CASES = [
         "the bill was dead",
         "indirect",
     ),
+    # the agency that quotes is the reporter, not the speaker
+    Expected(
+        "Mr Erdogan was quoted by the Anadolu agency as saying Turkey would not back down.",
+        "Erdogan",
+        "person",
+        "saying",
+        "Turkey would not back down",
+        "indirect",
+    ),
+    Expected(
+        "The state news agency quoted Foreign Minister Sergei Lavrov as saying that Moscow would respond.",
+        "Sergei Lavrov",
+        "person",
+        "saying",
+        "that Moscow would respond",
+        "indirect",
+    ),
     Expected(
         "It was reported that the talks had collapsed.",
         None,
