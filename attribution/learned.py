@@ -31,6 +31,7 @@ from .reported import (
     _extend_right,
     _is_when,
     _subject,
+    is_topic,
 )
 
 MODEL_FILE = "learned-cues.json"
@@ -67,7 +68,7 @@ def _verb_complement(verb: Token) -> tuple[str, int, int] | None:
     for child in children:
         if child.dep_ == "prep" and child.lower_ in NOUN_PREPS:
             objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-            if objects and not _is_when(objects[0]):
+            if objects and is_topic(child, objects[0]):
                 return "prep-" + child.lower_, child.i + 1, _extend_right(verb, child.right_edge.i)
     return None
 
@@ -80,7 +81,7 @@ def _noun_complement(noun: Token) -> tuple[str, int, int] | None:
                 return "noun-clause", child.left_edge.i, child.right_edge.i
         if child.dep_ == "prep" and child.lower_ in NOUN_PREPS:
             objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-            if objects and not _is_when(objects[0]):
+            if objects and is_topic(child, objects[0]):
                 return "noun-" + child.lower_, child.i + 1, child.right_edge.i
     return None
 
@@ -101,6 +102,12 @@ def proposals(doc: Doc, occupied_cues: Collection[tuple[int, int]]) -> list[Prop
     found = []
     for token in doc:
         if token.pos_ == "VERB":
+            if (
+                token.tag_ == "VBN"
+                and token.dep_ in {"advcl", "acl"}
+                and not any(c.dep_ == "agent" for c in token.children)
+            ):
+                continue  # "Asked whether ..., Johnson said": the subject it hangs on was the one asked
             complement = _verb_complement(token)
             speaker = _subject(token) if complement else None
         elif token.pos_ == "NOUN":

@@ -142,3 +142,9 @@ def attitude_verbs() -> dict[str, Stance]:
 def prepositional_verbs() -> dict[str, frozenset[str]]:
     """Verbs whose content is the object of a fixed preposition ("referred to X", "voted for X")."""
     return {lemma: frozenset(preps) for lemma, preps in _json("cues.json")["prepositional"].items()}
+
+
+@lru_cache(maxsize=1)
+def not_topics() -> frozenset[str]:
+    """Objects of "on" that tell how someone spoke, not what ("on condition of anonymity")."""
+    return frozenset(_json("cues.json")["not_topics"])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from .lexicons import attitude_verbs, cue_nouns, cue_stances, prepositional_verbs
+from .lexicons import attitude_verbs, cue_nouns, cue_stances, not_topics, prepositional_verbs
 from .models import Stance
 from .nlp import doc_text
 
@@ -159,6 +159,14 @@ def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int
 def _is_when(token: Token) -> bool:
     """A date or time: when something was said, never who said it or what."""
     return token.ent_type_ in {"DATE", "TIME"}
+
+
+def is_topic(preposition: Token, obj: Token) -> bool:
+    """Whether "spoke <preposition> <obj>" says what was spoken of, rather than when
+    ("on Monday") or how ("on condition of anonymity", "on behalf of the family")."""
+    if _is_when(obj):
+        return False
+    return not (preposition.lower_ == "on" and obj.lemma_.lower() in not_topics())
 
 
 def _is_speaker_like(token: Token) -> bool:
@@ -321,7 +329,7 @@ def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | No
         for child in verb.children:
             if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS and child.i > verb.i:
                 objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-                if objects and not _is_when(objects[0]):  # "speaking on Monday"
+                if objects and is_topic(child, objects[0]):  # not "speaking on Monday"
                     first = child.i + 1
                     direct_objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
                     if direct_objects and lemma in {"accuse", "charge", "blame", "criticize", "criticise", "praise"}:
@@ -467,7 +475,7 @@ def _prep_content(verb: Token, preps: Collection[str] | None = CLAUSE_PREPS) -> 
     for child in verb.rights:
         if child.dep_ == "prep" and child.lower_ in preps:
             objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-            if objects and not _is_when(objects[0]):
+            if objects and is_topic(child, objects[0]):
                 return child.i + 1, _extend_right(verb, child.right_edge.i)
     return None
 

@@ -151,6 +151,16 @@ CASES = [
         "the bill was dead",
         "indirect",
     ),
+    # how someone spoke is not what they said
+    Expected(
+        "The minister, who spoke on condition of anonymity because he was not authorised to brief the media,"
+        " said the deal was close.",
+        "The minister",
+        "unnamed",
+        "said",
+        "the deal was close",
+        "indirect",
+    ),
     # the agency that quotes is the reporter, not the speaker
     Expected(
         "Mr Erdogan was quoted by the Anadolu agency as saying Turkey would not back down.",
@@ -542,3 +552,17 @@ def test_long_document_is_parsed_in_chunks_with_whole_text_offsets(nlp) -> None:
     assert set(extraction.agencies) == {"Reuters", "AFP"}
     for statement in statements:
         assert text[statement.content.start : statement.content.end] == statement.content.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister, who spoke on condition of anonymity because he was not authorised to brief the media,"
+        " said the deal was close.",
+        "A lawyer speaking on behalf of the family said the deal was close.",
+    ],
+)
+def test_how_someone_spoke_is_not_what_they_said(nlp, text: str) -> None:
+    """'Spoke on condition of anonymity', 'on behalf of': the manner, never a statement."""
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert [(s.cue.text if s.cue else None, s.content.text) for s in statements] == [("said", "the deal was close")]

@@ -101,6 +101,8 @@ KEPT = [
     Kept("She ate a sandwich in the park.", None, None, None),
     Kept("The company hired 200 workers last year.", None, None, None),
     Kept("The committee repealed the law in 2013.", None, None, None),
+    # the one asked is not the one who asked
+    Kept('Asked whether he would resign, Mr Johnson said: "No."', None, None, None),
     # what a place does is news to check, not something it said
     Kept("On July 5, Lithuania granted the opposition official status in the EU country.", None, None, None),
     Kept("The West refuses to recognize him as the country's legitimate leader.", None, None, None),
