@@ -58,6 +58,13 @@ def _strip_possessive(text: str) -> str:
     return text
 
 
+def _honorific_before(doc: Doc, ent: SpacySpan) -> bool:
+    """Whether a name starts with, or follows, Mr/Ms/Dr...: a person whatever the tagger says."""
+    first = doc[ent.start]
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    return (len(ent) > 1 and first.lower_ in honorifics()) or (before is not None and before.lower_ in honorifics())
+
+
 def _clean_name(text: str) -> str:
     """A name without leading punctuation, articles, honorifics or titles ("-Commissioner")."""
     words = _strip_possessive(text.strip().lstrip("-\u2013\u2014\"'\u201c\u2018( ")).split()
@@ -255,6 +262,14 @@ class SpeakerResolver:
             country = place_to_country().get(place.lower())
             why = "capital stands for its government" if place.lower() in capitals() else "country as government"
             speaker = Speaker(country or place, SpeakerKind.GOVERNMENT, None, None)
+            return self._remember(head, Resolution(speaker, mention, why))
+        if label in ORG_LABELS and _honorific_before(doc, ent):
+            # "Ms Sturgeon said": the tagger's ORG for a name an honorific marks as a person
+            name = _clean_name(ent.text)
+            person, why = self._full_person(name)
+            if person is None:
+                person, why = self._register(name, None, None), "honorific marks a person"
+            speaker = Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation)
             return self._remember(head, Resolution(speaker, mention, why))
         if label in ORG_LABELS:
             name = _org_name(ent.text)

@@ -151,6 +151,15 @@ CASES = [
         "the bill was dead",
         "indirect",
     ),
+    # an honorific marks a person even where the tagger says ORG
+    Expected(
+        'Ms Sturgeon said independence was "inevitable", adding: "The question is when, not if."',
+        "Sturgeon",
+        "person",
+        "said",
+        'independence was "inevitable"',
+        "mixed",
+    ),
     # how someone spoke is not what they said
     Expected(
         "The minister, who spoke on condition of anonymity because he was not authorised to brief the media,"
