@@ -179,6 +179,11 @@ def features(proposal: Proposal, occupied: Collection[tuple[int, int]]) -> list[
     head = doc[proposal.first : proposal.last + 1].root
     if head.pos_ in {"NOUN", "PROPN"}:
         result.append("object=" + head.lemma_.lower())
+    if cue.dep_ in {"xcomp", "advcl", "conj", "pcomp", "ccomp"} and cue.head is not cue:
+        result.append("head_lemma=" + cue.head.lemma_.lower())
+    marks = [c.lower_ for c in head.children if c.dep_ in {"mark", "aux"} and c.i < head.i]
+    if marks:
+        result.append("mark=" + marks[0])
     if any(c.dep_ == "neg" for c in cue.children):
         result.append("negated")
     if any(c.dep_ == "aux" and c.tag_ == "MD" for c in cue.children):
