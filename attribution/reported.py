@@ -355,6 +355,9 @@ def _to_sentence_edge(verb: Token, first: int, last: int) -> tuple[int, int]:
     sentence = verb.sent
     if first > verb.i:
         end = min(sentence.end - 1, last + MAX_STRETCH)
+        if verb.dep_ in {"advcl", "csubj"} and verb.head.i > verb.i:
+            # "Although he said C, he appears uneasy": past the cue's clause is the main clause
+            end = min(end, verb.right_edge.i)
         for child in verb.rights:
             if child.i > last and (
                 child.dep_ == "conj"

@@ -160,6 +160,15 @@ CASES = [
         'independence was "inevitable"',
         "mixed",
     ),
+    # a cue in a subordinate clause: its content ends where the main clause begins
+    Expected(
+        "Although the minister said that journalists cannot have any political affiliation, he appears uneasy.",
+        "the minister",
+        "unnamed",
+        "said",
+        "that journalists cannot have any political affiliation",
+        "indirect",
+    ),
     # how someone spoke is not what they said
     Expected(
         "The minister, who spoke on condition of anonymity because he was not authorised to brief the media,"
