@@ -32,7 +32,7 @@ MIN_QUOTE_WORDS = 4
 MAX_CUE_DISTANCE = 60  # chars between a quotation and the cue that credits it
 MAX_SPLIT_GAP = 200  # chars of attribution between the two halves of a split quote
 COLON_SPEAKER = re.compile(
-    r"(?:^|\s[-\u2013\u2014]\s)"
+    r"(?:^[\"\u201c]?|\s[-\u2013\u2014]\s)"  # a transcript line may open with a quotation mark
     r"(?P<name>[A-Z][\w.\u2019'&-]*(?:[ \t]+(?:[A-Z][\w.\u2019'&-]*|of|the|to|on|for|and|at)){0,5})"
     r"[ \t]*:[ \t]+(?=\S)",
     re.M,
@@ -70,7 +70,7 @@ NOT_SPEAKERS = {
     "live",
     "breaking",
 }
-DASH_CREDIT = re.compile(r"[ \t]*(?:--|-|\u2014|\u2013|\u2015)[ \t]*(?=[A-Z])")
+DASH_CREDIT = re.compile(r"[ \t\u00a0]*(?:--|-|\u2014|\u2013|\u2015)[ \t\u00a0]*(?=[A-Z])")
 WORD = re.compile(r"\w+")
 
 

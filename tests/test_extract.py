@@ -169,6 +169,26 @@ CASES = [
         "that journalists cannot have any political affiliation",
         "indirect",
     ),
+    # a credit after a non-breaking space, in a list of readers' quotes
+    Expected(
+        "\u201cThe most unqualified man to ever run for president.\u201d \u2015 Ana Ruiz\n"
+        "\u201cMaybe we can build a wall around him instead.\u201d \u2015\u00a0Steve Quinlan",
+        "Steve Quinlan",
+        "person",
+        None,
+        "\u201cMaybe we can build a wall around him instead.\u201d",
+        "direct",
+    ),
+    # a transcript whose lines open with a quotation mark and the speaker's name
+    Expected(
+        'Partial transcript as follows:\n\n"WALLACE: Will Gennifer Flowers be there?\n\n'
+        '"PENCE: Gennifer Flowers will not be attending the debate tomorrow night.',
+        "PENCE",
+        "unknown",
+        ":",
+        "Gennifer Flowers will not be attending the debate tomorrow night.",
+        "direct",
+    ),
     # how someone spoke is not what they said
     Expected(
         "The minister, who spoke on condition of anonymity because he was not authorised to brief the media,"
