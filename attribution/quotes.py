@@ -7,7 +7,9 @@ quote is taken to run to the end of its paragraph, and flagged ``open_end`` so t
 attribute the continuation.
 
 Apostrophes are not quotation marks: a single mark counts only when it opens at a word start
-and a closing single mark (not between two letters) follows in the same paragraph.
+and a closing single mark (not between two letters) follows in the same paragraph; a mark
+that looks like a plural possessive ("the nurses\u2019 warnings") closes only when no later
+mark can.
 """
 
 from __future__ import annotations
@@ -45,6 +47,12 @@ def _closes_single(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     return not (_is_word_char(before) and _is_word_char(after)) and not before.isspace()
+
+
+def _plural_possessive(text: str, i: int, end: int) -> bool:
+    """ "the nurses\u2019 warnings": a mark after a plural s, before a lower-case word, is
+    likely an apostrophe; a later closing mark, if any, is preferred."""
+    return i > 0 and text[i - 1] in "sS" and i + 2 < end and text[i + 1] == " " and text[i + 2].islower()
 
 
 def _opens_single(text: str, i: int) -> bool:
@@ -107,7 +115,10 @@ def _pair_singles(text: str, start: int, end: int, taken: list[QuotedSpan]) -> l
             while j < end:
                 if text[j] in (closer, "\u2019") and _closes_single(text, j):
                     found = j
-                    break
+                    if not _plural_possessive(text, j, end):
+                        break
+                elif found is not None and text[j] in SINGLE_OPEN and _opens_single(text, j):
+                    break  # another quotation opens: the possessive-looking mark closed this one
                 if inside_double(j):
                     break
                 j += 1

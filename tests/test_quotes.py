@@ -16,6 +16,14 @@ CASES = [
     ("Sanders: \u2018Of Course\u2019 Clinton Is Qualified", ["\u2018Of Course\u2019"]),
     ("It\u2019s the voters\u2019 choice, isn\u2019t it?", []),
     ("Don't say 'never' to me.", ["'never'"]),
+    # British style: a plural possessive inside a single-quoted quote does not close it
+    (
+        "\u2018They ignored the nurses\u2019 warnings,\u2019 she said.",
+        ["\u2018They ignored the nurses\u2019 warnings,\u2019"],
+    ),
+    # ... unless no later mark can: then it closed a quoted word
+    ("The \u2018experts\u2019 said so.", ["\u2018experts\u2019"]),
+    ("So-called \u2018experts\u2019 say the \u2018plan\u2019 is bad.", ["\u2018experts\u2019", "\u2018plan\u2019"]),
     # guillemets and German low-high marks
     ("Il a dit \u00abnous gagnerons\u00bb hier.", ["\u00abnous gagnerons\u00bb"]),
     ("Er sagte \u201eWir schaffen das\u201c gestern.", ["\u201eWir schaffen das\u201c"]),
