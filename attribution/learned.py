@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy
+from spacy.attrs import IS_PUNCT, POS
+from spacy.parts_of_speech import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from .lexicons import attitude_verbs, cue_nouns, cue_stances
@@ -123,6 +126,21 @@ def proposals(doc: Doc, occupied_cues: Collection[tuple[int, int]]) -> list[Prop
     return found
 
 
+def _running_counts(doc: Doc) -> tuple[list[int], list[int]]:
+    """Words (not punctuation) and verbs before each token, counted once per document, so a
+    proposal's length and whether it holds a verb cost two subtractions."""
+    counts = doc.user_data.get("attribution_running_counts")
+    if counts is None:
+        table = doc.to_array([IS_PUNCT, POS])  # no Token objects: they are slow to make
+        words = table[:, 0] == 0
+        verbs = words & numpy.isin(table[:, 1], [VERB, AUX])
+        counts = doc.user_data["attribution_running_counts"] = (
+            [0, *numpy.cumsum(words).tolist()],
+            [0, *numpy.cumsum(verbs).tolist()],
+        )
+    return counts
+
+
 def _bucket(n: int) -> str:
     return "1" if n <= 1 else "3" if n <= 3 else "8" if n <= 8 else "20" if n <= 20 else "long"
 
@@ -146,12 +164,15 @@ def features(proposal: Proposal, occupied: Collection[tuple[int, int]]) -> list[
     known = "cue" if lemma in cue_stances() else "attitude" if lemma in attitude_verbs() else "none"
     if cue.pos_ == "NOUN" and lemma in cue_nouns():
         known = "noun"
-    words = [t for t in doc[proposal.first : proposal.last + 1] if not t.is_punct]
+    word_counts, verb_counts = _running_counts(doc)
+    n_words = word_counts[proposal.last + 1] - word_counts[proposal.first]
+    has_verb = verb_counts[proposal.last + 1] > verb_counts[proposal.first]
     content_start, content_end = doc[proposal.first].idx, doc[proposal.last].idx + len(doc[proposal.last])
     overlap = max((min(end, content_end) - max(start, content_start) for start, end in occupied), default=0)
     share = overlap / max(1, content_end - content_start)
     sentence = cue.sent
-    quoted = any(t.text in {'"', "\u201c", "\u201d"} for t in sentence)
+    sentence_text = doc_text(doc)[sentence.start_char : sentence.end_char]
+    quoted = any(mark in sentence_text for mark in ('"', "\u201c", "\u201d"))
     result = [
         "bias",
         "lemma=" + lemma,
@@ -162,10 +183,10 @@ def features(proposal: Proposal, occupied: Collection[tuple[int, int]]) -> list[
         "pos=" + cue.pos_,
         "tag=" + cue.tag_,
         "dep=" + cue.dep_,
-        "len=" + _bucket(len(words)),
-        "rel_len=" + relation + "|" + _bucket(len(words)),
+        "len=" + _bucket(n_words),
+        "rel_len=" + relation + "|" + _bucket(n_words),
         "occupied=" + ("none" if share <= 0 else "inside" if share >= 0.9 else "part"),
-        "content_verb=" + str(any(t.pos_ in {"VERB", "AUX"} for t in words)),
+        "content_verb=" + str(has_verb),
         "quoted_sentence=" + str(quoted),
         "first=" + doc[proposal.first].lower_ if proposal.first < len(doc) else "first=",
     ]
