@@ -32,6 +32,7 @@ ROW_KEYS = (
 EXTRA_KEYS = (
     "speaker_mention", "speaker_start", "speaker_end", "cue_start", "cue_end", "resolution",
     "extractor_version", "document_sha256", "reviewer", "reviewed_at", "source_changed",
+    "confidence",
 )  # fmt: skip
 
 _SELECT = """
@@ -70,7 +71,8 @@ SELECT
     d.text_sha256 AS document_sha256,
     cr.reviewer AS reviewer,
     cr.created_at AS reviewed_at,
-    EXISTS (SELECT 1 FROM documents nd WHERE nd.previous_id = d.id) AS source_changed
+    EXISTS (SELECT 1 FROM documents nd WHERE nd.previous_id = d.id) AS source_changed,
+    s.confidence AS confidence
 FROM statements s
 JOIN documents d ON d.id = s.document_id
 LEFT JOIN speakers sp ON sp.id = s.speaker_id
@@ -134,6 +136,7 @@ def statement_rows(
     include_claims: bool = False,
     ids: list[str] | None = None,
     include_retired: bool = False,
+    min_confidence: float = 0.0,
 ) -> list[dict[str, Any]]:
     """Current statements (and optionally claims) matching every given filter.
 
@@ -141,7 +144,8 @@ def statement_rows(
     ``kind`` is a quote type (direct/indirect/mixed), a row kind (statement/unattributed/
     unresolved, which implies claims) or a speaker kind; ``since``/``until`` compare
     publication dates (YYYY, YYYY-MM or YYYY-MM-DD, inclusive); ``document`` is a document
-    id or unique prefix, its external id, or its source.
+    id or unique prefix, its external id, or its source; ``min_confidence`` drops statements
+    the learned pass was less sure of (claims carry no confidence and are kept).
     """
     where: list[str] = []
     params: list[Any] = []
@@ -159,6 +163,9 @@ def statement_rows(
             clause, args = builder(value)
             where.append(clause)
             params += args
+    if min_confidence > 0:
+        where.append("(s.kind != 'statement' OR coalesce(s.confidence, 1.0) >= ?)")
+        params.append(min_confidence)
     if status is not None:
         where.append("coalesce(cr.status, 'new') = ?")
         params.append(status.strip().lower())

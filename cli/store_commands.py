@@ -347,6 +347,16 @@ def quotes(
         typer.Option("--document", help="Document id (or a prefix of 6+), external id or source."),
     ] = None,
     claims: Annotated[bool, typer.Option("--claims", help="Also list unattributed and unresolved claims.")] = False,
+    min_confidence: Annotated[
+        float,
+        typer.Option(
+            "--min-confidence",
+            min=0.0,
+            max=1.0,
+            help="Only statements at least this sure: 1 keeps the rules' statements and drops the"
+            " learned pass's guesses (rule learned-*, confidence below 1).",
+        ),
+    ] = 0.0,
     output: FormatOption = Format.table,
 ) -> None:
     """List stored statements, grouped by speaker."""
@@ -365,6 +375,7 @@ def quotes(
             until=until,
             document=document,
             include_claims=claims,
+            min_confidence=min_confidence,
         )
     _emit(rows, output, _statement_columns(), _print_statements)
 

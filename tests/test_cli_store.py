@@ -458,3 +458,21 @@ def test_backup_command_writes_a_verified_copy_once(db_path, tmp_path):
     assert again.stderr.strip().endswith("already exists; choose a new file for the backup")
     missing = invoke("backup", tmp_path / "b2.db", "--db", tmp_path / "none.db")
     assert missing.exit_code == 66 and not (tmp_path / "b2.db").exists()
+
+
+def test_quotes_min_confidence_keeps_the_rules_statements_only(tmp_path):
+    """A learned guess is listed with its confidence; --min-confidence 1 leaves it out."""
+    source = tmp_path / "article.txt"
+    source.write_text(
+        "The minister said the border would stay closed.\n\n"
+        "In a speech in Fort Pierce, Clinton laid out her proposals to increase national service.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "c.db"
+    assert invoke("ingest", source, "--db", db).exit_code == 0
+    every = json_rows(invoke("quotes", "--db", db, "--format", "json"))
+    assert [(r["rule"], r["confidence"] == 1.0) for r in every] == [("cue-ccomp", True), ("learned-dobj", False)]
+    assert 0.0 < every[1]["confidence"] < 1.0
+    sure = json_rows(invoke("quotes", "--db", db, "--format", "json", "--min-confidence", "1"))
+    assert [r["rule"] for r in sure] == ["cue-ccomp"]
+    assert invoke("quotes", "--db", db, "--min-confidence", "1.5").exit_code == 2
