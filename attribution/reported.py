@@ -411,6 +411,23 @@ def _trim_content(doc: Doc, verb: Token, first: int, last: int) -> tuple[int, in
     return first, last
 
 
+def skip_connective(doc: Doc, first: int, last: int) -> int:
+    """Skip the reporter's linking word opening a sentence: "Still, C", "In contrast, C" (an
+    adverb, or a preposition and one noun, then a comma) is not part of what was said."""
+    if first != doc[first].sent.start:
+        return first
+    for width in (1, 2):
+        comma = first + width
+        if comma >= last or doc[comma].text != ",":
+            continue
+        words = doc[first:comma]
+        if width == 1 and words[0].pos_ == "ADV":
+            return comma + 1
+        if width == 2 and words[0].pos_ == "ADP" and words[1].pos_ == "NOUN" and not words[1].ent_type_:
+            return comma + 1
+    return first
+
+
 def _before_that_clause(phrase: Token) -> int:
     """Where the words after a phrase start; the parser often hangs the reported clause on
     the phrase ("says in a statement that C"), so a "that" inside it starts the content."""
@@ -436,6 +453,8 @@ def _bare_rest(verb: Token) -> tuple[int, int] | None:
     words = [t for t in verb.doc[first : last + 1] if not t.is_punct]
     if len(words) < 3 or not any(t.pos_ in {"VERB", "AUX"} for t in words):
         return None
+    if first > verb.i + 1 and verb.doc[first].text == "," and words[-1].lemma_.lower() in cue_stances():
+        return None  # "X has maintained support ..., the poll found": a credit, not a complement
     if verb.doc[first].lower_ in {"that", "if", "whether"} or any(t.dep_ in SUBJECT_DEPS for t in words):
         return first, last
     return None
@@ -580,6 +599,7 @@ def find_reported(doc: Doc) -> list[Candidate]:
             if speaker is not None and first <= speaker.i <= last and speaker.i < token.i < last:
                 first = token.i + 1  # "which he said C": keep what follows the cue
             first, last = _trim_content(doc, token, first, last)
+            first = skip_connective(doc, first, last)
             start, end = _char_span(doc, first, last)
             if end > start and (speaker is None or not (start <= speaker.idx < end)):
                 found.append(Candidate(rule, cue_start, cue_end, lemma, stance, start, end, speaker))
@@ -613,6 +633,7 @@ def find_reported(doc: Doc) -> list[Candidate]:
             and speaker.i > min(t.i for t in head.subtree)
         ):
             first, last = _subtree_range(head, exclude=token)
+            first = skip_connective(doc, first, last)
             start, end = _char_span(doc, first, last)
             if end > start:
                 found.append(Candidate("cue-parenthetical", cue_start, cue_end, lemma, stance, start, end, speaker))

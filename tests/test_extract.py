@@ -189,6 +189,15 @@ CASES = [
         "Gennifer Flowers will not be attending the debate tomorrow night.",
         "direct",
     ),
+    # the reporter's linking word opening the sentence is not part of what was said
+    Expected(
+        "Still, the plan would cost billions, the mayor said.",
+        "the mayor",
+        "unnamed",
+        "said",
+        "the plan would cost billions",
+        "indirect",
+    ),
     # how someone spoke is not what they said
     Expected(
         "The minister, who spoke on condition of anonymity because he was not authorised to brief the media,"
@@ -604,3 +613,12 @@ def test_how_someone_spoke_is_not_what_they_said(nlp, text: str) -> None:
     """'Spoke on condition of anonymity', 'on behalf of': the manner, never a statement."""
     statements = extract_document(Document(id="t", text=text), nlp).statements
     assert [(s.cue.text if s.cue else None, s.content.text) for s in statements] == [("said", "the deal was close")]
+
+
+def test_a_trailing_credit_is_not_the_complement_of_an_earlier_verb(nlp) -> None:
+    """'X has maintained support ..., the poll found': one statement, credited to the poll."""
+    text = "In contrast, Clinton has maintained support among black voters and college graduates, the poll found."
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert [(s.cue.text if s.cue else None, s.content.text) for s in statements] == [
+        ("found", "Clinton has maintained support among black voters and college graduates")
+    ]
