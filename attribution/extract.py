@@ -25,7 +25,7 @@ from .lexicons import cue_stances
 from .models import Claim, Document, Extraction, QuoteType, Span, Speaker, Stance, Statement
 from .nlp import doc_text, load_pipeline
 from .quotes import QuotedSpan, classify, find_quoted_spans, quoted_mask
-from .reported import Candidate, _cue_span, _noun_just_before, _subject, find_reported
+from .reported import Candidate, cue_span, find_reported, noun_just_before, subject_of
 from .speakers import SpeakerResolver
 
 MIN_QUOTE_WORDS = 4
@@ -222,12 +222,12 @@ def _cue_near_quote(
     for token in doc.char_span(sent_start, sent_end, alignment_mode="expand") or []:
         if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in stances:
             continue
-        if mask[token.idx] or _cue_span(token) in used_cues:
+        if mask[token.idx] or cue_span(token) in used_cues:
             continue
-        subject = _subject(token)
+        subject = subject_of(token)
         if subject is None or mask[subject.idx]:
             # '“...,” Tulsa police Chief Chuck Jordan said' misparsed: the name right before the cue
-            subject = _noun_just_before(token)
+            subject = noun_just_before(token)
             if subject is not None and mask[subject.idx]:
                 subject = None
         distance = min(abs(token.idx - quote.end), abs(token.idx - quote.start))
@@ -239,7 +239,7 @@ def _cue_near_quote(
     if subject is None:
         return None
     lemma = token.lemma_.lower()
-    return _Draft("quote-cue", (quote.start, quote.end), _cue_span(token), lemma, stances[lemma], subject)
+    return _Draft("quote-cue", (quote.start, quote.end), cue_span(token), lemma, stances[lemma], subject)
 
 
 def text_before_is_intro(text: str, previous_end: int, quote_start: int) -> bool:
@@ -276,10 +276,10 @@ def _colon_intro(doc: Doc, text: str, quote: QuotedSpan) -> _Draft | None:
     stances = cue_stances()
     for token in reversed(list(sentence)):
         if token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in stances:
-            subject = _subject(token)
+            subject = subject_of(token)
             if subject is not None:
                 lemma = token.lemma_.lower()
-                return _Draft("quote-colon", (quote.start, quote.end), _cue_span(token), lemma, stances[lemma], subject)
+                return _Draft("quote-colon", (quote.start, quote.end), cue_span(token), lemma, stances[lemma], subject)
     # no reporting verb: "... doesn't surprise pollster Daron Shaw: “...”", "Here's Clinton:"
     people = [e for e in sentence.ents if e.label_ in {"PERSON", "ORG"} and e.end_char <= colon]
     if people:

@@ -29,12 +29,12 @@ from .nlp import doc_text
 from .reported import (
     CLAUSE_PREPS,
     Candidate,
-    _char_span,
-    _cue_span,
-    _extend_right,
-    _is_when,
-    _subject,
+    char_span,
+    cue_span,
+    extend_right,
     is_topic,
+    is_when,
+    subject_of,
 )
 
 MODEL_FILE = "learned-cues.json"
@@ -66,13 +66,13 @@ def _verb_complement(verb: Token) -> tuple[str, int, int] | None:
             first = objects[0].left_edge.i if objects else child.left_edge.i
             return "xcomp", first, child.right_edge.i
     for child in children:
-        if child.dep_ == "dobj" and not _is_when(child):
-            return "dobj", child.left_edge.i, _extend_right(verb, child.right_edge.i)
+        if child.dep_ == "dobj" and not is_when(child):
+            return "dobj", child.left_edge.i, extend_right(verb, child.right_edge.i)
     for child in children:
         if child.dep_ == "prep" and child.lower_ in NOUN_PREPS:
             objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
             if objects and is_topic(child, objects[0]):
-                return "prep-" + child.lower_, child.i + 1, _extend_right(verb, child.right_edge.i)
+                return "prep-" + child.lower_, child.i + 1, extend_right(verb, child.right_edge.i)
     return None
 
 
@@ -112,13 +112,13 @@ def proposals(doc: Doc, occupied_cues: Collection[tuple[int, int]]) -> list[Prop
             ):
                 continue  # "Asked whether ..., Johnson said": the subject it hangs on was the one asked
             complement = _verb_complement(token)
-            speaker = _subject(token) if complement else None
+            speaker = subject_of(token) if complement else None
         elif token.pos_ == "NOUN":
             speaker = _owner(token)
             complement = _noun_complement(token) if speaker is not None else None
         else:
             continue
-        if complement is None or _cue_span(token)[0] in used or token.idx in used:
+        if complement is None or cue_span(token)[0] in used or token.idx in used:
             continue
         relation, first, last = complement
         if last >= first:
@@ -250,11 +250,11 @@ def learned_candidates(
         speaker = proposal.speaker
         if speaker is not None and speaker.ent_type_ in PLACES:
             continue
-        start, end = _char_span(doc, proposal.first, proposal.last)
+        start, end = char_span(doc, proposal.first, proposal.last)
         if end <= start or (speaker is not None and start <= speaker.idx < end) or not text[start:end].strip():
             continue
         cue_start, cue_end = (
-            _cue_span(proposal.cue)
+            cue_span(proposal.cue)
             if proposal.cue.pos_ == "VERB"
             else (
                 proposal.cue.idx,

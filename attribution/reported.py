@@ -132,7 +132,7 @@ class Candidate:
     confidence: float = 1.0  # the learned pass's probability; rules are sure of their pattern
 
 
-def _char_span(doc: Doc, first: int, last: int) -> tuple[int, int]:
+def char_span(doc: Doc, first: int, last: int) -> tuple[int, int]:
     """Characters of tokens [first, last] inclusive, trimmed of edge punctuation and space."""
     start = doc[first].idx
     end = doc[last].idx + len(doc[last].text)
@@ -156,7 +156,7 @@ def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int
     return first, last
 
 
-def _is_when(token: Token) -> bool:
+def is_when(token: Token) -> bool:
     """A date or time: when something was said, never who said it or what."""
     return token.ent_type_ in {"DATE", "TIME"}
 
@@ -164,21 +164,21 @@ def _is_when(token: Token) -> bool:
 def is_topic(preposition: Token, obj: Token) -> bool:
     """Whether "spoke <preposition> <obj>" says what was spoken of, rather than when
     ("on Monday") or how ("on condition of anonymity", "on behalf of the family")."""
-    if _is_when(obj):
+    if is_when(obj):
         return False
     return not (preposition.lower_ == "on" and obj.lemma_.lower() in not_topics())
 
 
 def _is_speaker_like(token: Token) -> bool:
     """Subjects that cannot speak: dates, times, and a dateline ("WASHINGTON — ...")."""
-    if _is_when(token):
+    if is_when(token):
         return False
     following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
     dateline = token.text.isupper() and len(token.text) > 2 and following is not None
     return not (dateline and following.text in {"—", "–", "-", "--", "("})
 
 
-def _subject(verb: Token) -> Token | None:
+def subject_of(verb: Token) -> Token | None:
     """The subject of a cue verb, inherited through conjunctions and participial clauses."""
     current = verb
     for _ in range(4):
@@ -221,7 +221,7 @@ def _subject(verb: Token) -> Token | None:
                 current = current.head
             continue
         break
-    return _noun_just_before(verb) or _name_just_after(verb)
+    return noun_just_before(verb) or _name_just_after(verb)
 
 
 def _name_just_after(verb: Token) -> Token | None:
@@ -234,7 +234,7 @@ def _name_just_after(verb: Token) -> Token | None:
     return token if token.pos_ == "PROPN" else None
 
 
-def _noun_just_before(verb: Token) -> Token | None:
+def noun_just_before(verb: Token) -> Token | None:
     """Misparsed subjects ("Majorities of Democrats ... say", "Less than a third agreed"):
     the noun phrase ending right before the cue, past adverbs and auxiliaries."""
     i = verb.i - 1
@@ -266,10 +266,10 @@ def _quoted_person(quoting: Token) -> Token | None:
     for child in quoting.children:
         if child.dep_ in {"dobj", "nsubjpass"}:
             return child
-    return _subject(quoting)
+    return subject_of(quoting)
 
 
-def _cue_span(verb: Token) -> tuple[int, int]:
+def cue_span(verb: Token) -> tuple[int, int]:
     """The cue as written: the verb plus its auxiliaries and particles ("has said", "pointed out")."""
     start = verb.idx
     end = verb.idx + len(verb.text)
@@ -302,7 +302,7 @@ def _according_to(doc: Doc, token: Token) -> Candidate | None:
             first, last = phrase_last + 1, sentence.end - 1
     if last < first:
         return None
-    start, end = _char_span(doc, first, last)
+    start, end = char_span(doc, first, last)
     if end <= start:
         return None
     cue_end = to.idx + len(to.text)
@@ -334,7 +334,7 @@ def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | No
                     direct_objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
                     if direct_objects and lemma in {"accuse", "charge", "blame", "criticize", "criticise", "praise"}:
                         first = direct_objects[0].left_edge.i
-                    return "cue-prep", first, _extend_right(verb, child.right_edge.i)
+                    return "cue-prep", first, extend_right(verb, child.right_edge.i)
     if lemma in XCOMP_CUES:
         for child in verb.children:
             if child.dep_ == "xcomp" and child.i > verb.i:
@@ -406,7 +406,7 @@ def _trim_content(doc: Doc, verb: Token, first: int, last: int) -> tuple[int, in
     """Drop a date the parser swept into the complement right after the cue: in "said
     Tuesday his actions were ..." Tuesday is when it was said, not what."""
     if first > verb.i and all(t.is_punct for t in doc[verb.i + 1 : first]):
-        while first < last and _is_when(doc[first]) and doc[first].dep_ != "nsubj":
+        while first < last and is_when(doc[first]) and doc[first].dep_ != "nsubj":
             first += 1
     return first, last
 
@@ -498,7 +498,7 @@ def _prep_content(verb: Token, preps: Collection[str] | None = CLAUSE_PREPS) -> 
         if child.dep_ == "prep" and child.lower_ in preps:
             objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
             if objects and is_topic(child, objects[0]):
-                return child.i + 1, _extend_right(verb, child.right_edge.i)
+                return child.i + 1, extend_right(verb, child.right_edge.i)
     return None
 
 
@@ -506,13 +506,13 @@ def _object_content(verb: Token) -> tuple[int, int] | None:
     """The judged object of a stance verb, with what is said of it ("called him a liar",
     "described the plan as reckless", "accused X of Y")."""
     objects = [c for c in verb.children if c.dep_ in {"dobj", "npadvmod", "oprd"} and c.i > verb.i]
-    if not objects or _is_when(objects[0]):
+    if not objects or is_when(objects[0]):
         return None
     first, last = objects[0].left_edge.i, objects[0].right_edge.i
-    return first, _extend_right(verb, last)
+    return first, extend_right(verb, last)
 
 
-def _extend_right(verb: Token, last: int) -> int:
+def extend_right(verb: Token, last: int) -> int:
     """Take in the verb's later arguments ("defended X against Y", "called for X to Y"),
     stopping where a new clause or a comma-separated aside begins."""
     for child in verb.rights:
@@ -522,7 +522,7 @@ def _extend_right(verb: Token, last: int) -> int:
             continue  # "calling it 'a historic achievement'": the quoted words are still its argument
         if child.dep_ in {"punct", "cc", "conj", "advcl", "parataxis", "npadvmod"}:
             break
-        if child.dep_ == "prep" and any(c.dep_ == "pobj" and _is_when(c) for c in child.children):
+        if child.dep_ == "prep" and any(c.dep_ == "pobj" and is_when(c) for c in child.children):
             break  # "... on Thursday": when it was said, not what
         if child.dep_ in {"prep", "dative", "oprd", "xcomp", "ccomp", "dobj", "acomp", "attr", "pcomp"}:
             last = child.right_edge.i
@@ -545,7 +545,7 @@ def _nominal(token: Token) -> Candidate | None:
     if not clauses or not owners:
         return None
     first, last = clauses[0].left_edge.i, clauses[0].right_edge.i
-    start, end = _char_span(token.doc, first, last)
+    start, end = char_span(token.doc, first, last)
     if end <= start:
         return None
     owner = owners[0]
@@ -574,15 +574,15 @@ def find_reported(doc: Doc) -> list[Candidate]:
         if lemma not in stances and lemma not in attitudes:
             fixed = _prep_content(token, prepositional_verbs().get(lemma))
             if fixed is not None:
-                start, end = _char_span(doc, *fixed)
+                start, end = char_span(doc, *fixed)
                 if end > start:
-                    cue_start, cue_end = _cue_span(token)
-                    speaker = _subject(token)
+                    cue_start, cue_end = cue_span(token)
+                    speaker = subject_of(token)
                     found.append(Candidate("cue-prep", cue_start, cue_end, lemma, Stance.NEUTRAL, start, end, speaker))
             continue
         stance = stances.get(lemma) or attitudes[lemma]
-        cue_start, cue_end = _cue_span(token)
-        speaker = _subject(token)
+        cue_start, cue_end = cue_span(token)
+        speaker = subject_of(token)
         content = _content_from_children(token, lemma) if lemma in stances else None
         if content is None and lemma in BARE_CUES:
             rest = _bare_rest(token)
@@ -600,20 +600,20 @@ def find_reported(doc: Doc) -> list[Candidate]:
                 first = token.i + 1  # "which he said C": keep what follows the cue
             first, last = _trim_content(doc, token, first, last)
             first = skip_connective(doc, first, last)
-            start, end = _char_span(doc, first, last)
+            start, end = char_span(doc, first, last)
             if end > start and (speaker is None or not (start <= speaker.idx < end)):
                 found.append(Candidate(rule, cue_start, cue_end, lemma, stance, start, end, speaker))
             continue
         if content is None and lemma in attitudes:
             prep = _prep_content(token)
             if prep is not None:
-                start, end = _char_span(doc, *prep)
+                start, end = char_span(doc, *prep)
                 if end > start:
                     found.append(Candidate("cue-prep", cue_start, cue_end, lemma, stance, start, end, speaker))
                 continue
         obj = _object_content(token)
         if obj is not None and lemma in attitude_verbs():
-            start, end = _char_span(doc, *obj)
+            start, end = char_span(doc, *obj)
             if end > start:
                 found.append(
                     Candidate("cue-object", cue_start, cue_end, lemma, attitude_verbs()[lemma], start, end, speaker)
@@ -634,7 +634,7 @@ def find_reported(doc: Doc) -> list[Candidate]:
         ):
             first, last = _subtree_range(head, exclude=token)
             first = skip_connective(doc, first, last)
-            start, end = _char_span(doc, first, last)
+            start, end = char_span(doc, first, last)
             if end > start:
                 found.append(Candidate("cue-parenthetical", cue_start, cue_end, lemma, stance, start, end, speaker))
     return found
