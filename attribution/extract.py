@@ -345,10 +345,14 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     sentences = _Sentences(doc)
     quotes, mask, drafts = rule_drafts(doc, layout, sentences)
     blocked = layout.not_statements
+    quote_ends = [q.end for q in quotes]
     for candidate in learned_candidates(doc, [d.content for d in drafts], {d.cue for d in drafts if d.cue}):
         if not _inside_any((candidate.cue_start, candidate.cue_end), blocked) and not mask[candidate.cue_start]:
-            drafts.append(_from_candidate(text, candidate, quotes, [q.end for q in quotes]))
+            guess = _from_candidate(text, candidate, quotes, quote_ends)
+            _clip_to_paragraph(text, guess)
+            drafts.append(guess)
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
+    drafts = _dedupe(drafts)  # a guess never repeats what the rules found
     resolver = SpeakerResolver(doc)
     statements: list[Statement] = []
     for draft in drafts:
