@@ -54,6 +54,7 @@ __all__ = [
     "QUOTE_TYPES",
     "evaluate_file",
     "extract_predictions",
+    "gold_has_speaker",
     "read_jsonl",
     "render",
     "score",
@@ -209,7 +210,8 @@ def speaker_matches(gold_quote: dict[str, Any], pred_quote: dict[str, Any]) -> b
     return False
 
 
-def _gold_has_speaker(quote: dict[str, Any]) -> bool:
+def gold_has_speaker(quote: dict[str, Any]) -> bool:
+    """Whether a gold quote names a speaker at all (score.py's gold_has_speaker)."""
     return _filled(quote.get("speaker")) or _filled(quote.get("speaker_name"))
 
 
@@ -495,7 +497,7 @@ def _score_article(
         if gi not in lenient:
             continue
         predicted = pred_quotes[lenient[gi]]
-        if _gold_has_speaker(quote):
+        if gold_has_speaker(quote):
             correct = speaker_matches(quote, predicted)
             for counter in (total, per_type):
                 counter["spk_n"] += 1
