@@ -145,12 +145,14 @@ def _bucket(n: int) -> str:
     return "1" if n <= 1 else "3" if n <= 3 else "8" if n <= 8 else "20" if n <= 20 else "long"
 
 
+def _speaker_kind(speaker: Token | None) -> str:
+    """ "spk=PERSON", "spk=PRON", "spk=none": the entity type, else the part of speech."""
+    return "spk=none" if speaker is None else "spk=" + (speaker.ent_type_ or speaker.pos_)
+
+
 def _speaker_features(speaker: Token | None) -> list[str]:
-    if speaker is None:
-        return ["spk=none"]
-    kind = speaker.ent_type_ or speaker.pos_
-    features = ["spk=" + kind]
-    if speaker.pos_ in {"PRON", "NOUN"}:
+    features = [_speaker_kind(speaker)]
+    if speaker is not None and speaker.pos_ in {"PRON", "NOUN"}:
         features.append("spk_lemma=" + speaker.lemma_.lower())
     return features
 
@@ -188,10 +190,10 @@ def features(proposal: Proposal, occupied: Collection[tuple[int, int]]) -> list[
         "occupied=" + ("none" if share <= 0 else "inside" if share >= 0.9 else "part"),
         "content_verb=" + str(has_verb),
         "quoted_sentence=" + str(quoted),
-        "first=" + doc[proposal.first].lower_ if proposal.first < len(doc) else "first=",
+        "first=" + doc[proposal.first].lower_,
     ]
     result += _speaker_features(proposal.speaker)
-    spk = result[-1] if proposal.speaker is None else "spk=" + (proposal.speaker.ent_type_ or proposal.speaker.pos_)
+    spk = _speaker_kind(proposal.speaker)
     result.append("rel_spk=" + relation + "|" + spk)
     result.append("lemma_spk=" + lemma + "|" + spk)
     if proposal.speaker is not None:
