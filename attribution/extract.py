@@ -344,13 +344,10 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     layout = layout or read_layout(text)
     sentences = _Sentences(doc)
     quotes, mask, drafts = rule_drafts(doc, layout, sentences)
-    blocked = layout.not_statements
-    quote_ends = [q.end for q in quotes]
-    for candidate in learned_candidates(doc, [d.content for d in drafts], {d.cue for d in drafts if d.cue}):
-        if not _inside_any((candidate.cue_start, candidate.cue_end), blocked) and not mask[candidate.cue_start]:
-            guess = _from_candidate(text, candidate, quotes, quote_ends)
-            _clip_to_paragraph(text, guess)
-            drafts.append(guess)
+    guesses = learned_candidates(doc, [d.content for d in drafts], {d.cue for d in drafts if d.cue})
+    for guess in _candidate_drafts(text, guesses, layout.not_statements, mask, quotes):
+        _clip_to_paragraph(text, guess)
+        drafts.append(guess)
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
     drafts = _dedupe(drafts)  # a guess never repeats what the rules found
     resolver = SpeakerResolver(doc)
@@ -376,16 +373,7 @@ def rule_drafts(doc: Doc, layout: Layout, sentences: _Sentences) -> tuple[list[Q
     blocked = layout.not_statements
     quotes = [q for q in find_quoted_spans(text) if not _inside_any((q.start, q.end), blocked)]
     mask = quoted_mask(text, quotes)
-    quote_ends = [q.end for q in quotes]
-
-    drafts: list[_Draft] = []
-    for candidate in find_reported(doc):
-        if _inside_any((candidate.cue_start, candidate.cue_end), blocked):
-            continue
-        if mask[candidate.cue_start]:
-            continue  # the speaker's own words reporting: part of the quote, not a statement
-        drafts.append(_from_candidate(text, candidate, quotes, quote_ends))
-
+    drafts = _candidate_drafts(text, find_reported(doc), blocked, mask, quotes)
     drafts.extend(_colon_speakers(doc, text, blocked))
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
     drafts = _merge_split_quotes(text, drafts, quotes)
@@ -419,6 +407,19 @@ def rule_drafts(doc: Doc, layout: Layout, sentences: _Sentences) -> tuple[list[Q
         _clip_to_paragraph(text, draft)
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
     return quotes, mask, _merge_split_quotes(text, _dedupe(drafts), quotes)
+
+
+def _candidate_drafts(
+    text: str, candidates: list[Candidate], blocked: tuple[Span, ...], mask: bytearray, quotes: list[QuotedSpan]
+) -> list[_Draft]:
+    """Drafts of the candidates whose cue is neither in page furniture nor inside a quotation
+    (there it is the speaker's own words reporting: part of the quote, not a statement)."""
+    quote_ends = [q.end for q in quotes]
+    return [
+        _from_candidate(text, candidate, quotes, quote_ends)
+        for candidate in candidates
+        if not _inside_any((candidate.cue_start, candidate.cue_end), blocked) and not mask[candidate.cue_start]
+    ]
 
 
 def _from_candidate(text: str, candidate: Candidate, quotes: list[QuotedSpan], quote_ends: list[int]) -> _Draft:
@@ -597,11 +598,16 @@ def _pieces(document: Document) -> Iterator[tuple[str, tuple[Document, int, int,
         yield masked[start:end], (document, start, index, len(bounds))
 
 
-def _part(document: Document, doc: Doc, offset: int) -> Extraction:
+def chunk_layout(doc: Doc, offset: int) -> Layout:
+    """The layout of a parsed chunk; only the first chunk has a headline and a date line."""
     layout = read_layout(doc_text(doc))
     if offset:
         layout = replace(layout, headline=None, published=None, date_line=None)
-    return build_extraction(document, doc, layout)
+    return layout
+
+
+def _part(document: Document, doc: Doc, offset: int) -> Extraction:
+    return build_extraction(document, doc, chunk_layout(doc, offset))
 
 
 def extract_document(document: Document, nlp: Language) -> Extraction:

@@ -69,10 +69,8 @@ def _verb_complement(verb: Token) -> tuple[str, int, int] | None:
         if child.dep_ == "dobj" and not is_when(child):
             return "dobj", child.left_edge.i, extend_right(verb, child.right_edge.i)
     for child in children:
-        if child.dep_ == "prep" and child.lower_ in NOUN_PREPS:
-            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-            if objects and is_topic(child, objects[0]):
-                return "prep-" + child.lower_, child.i + 1, extend_right(verb, child.right_edge.i)
+        if child.dep_ == "prep" and child.lower_ in NOUN_PREPS and is_topic(child):
+            return "prep-" + child.lower_, child.i + 1, extend_right(verb, child.right_edge.i)
     return None
 
 
@@ -82,10 +80,8 @@ def _noun_complement(noun: Token) -> tuple[str, int, int] | None:
             marks = {c.lower_ for c in child.children if c.dep_ in {"mark", "aux"}}
             if "that" in marks or "to" in marks:
                 return "noun-clause", child.left_edge.i, child.right_edge.i
-        if child.dep_ == "prep" and child.lower_ in NOUN_PREPS:
-            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-            if objects and is_topic(child, objects[0]):
-                return "noun-" + child.lower_, child.i + 1, child.right_edge.i
+        if child.dep_ == "prep" and child.lower_ in NOUN_PREPS and is_topic(child):
+            return "noun-" + child.lower_, child.i + 1, child.right_edge.i
     return None
 
 
@@ -246,23 +242,16 @@ def learned_candidates(
     text = doc_text(doc)
     kept = []
     for proposal in proposals(doc, occupied_cues):
-        probability = model.probability(features(proposal, occupied))
-        if probability < model.threshold:
-            continue
         speaker = proposal.speaker
         if speaker is not None and speaker.ent_type_ in PLACES:
+            continue
+        probability = model.probability(features(proposal, occupied))
+        if probability < model.threshold:
             continue
         start, end = char_span(doc, proposal.first, proposal.last)
         if end <= start or (speaker is not None and start <= speaker.idx < end) or not text[start:end].strip():
             continue
-        cue_start, cue_end = (
-            cue_span(proposal.cue)
-            if proposal.cue.pos_ == "VERB"
-            else (
-                proposal.cue.idx,
-                proposal.cue.idx + len(proposal.cue),
-            )
-        )
+        cue_start, cue_end = cue_span(proposal.cue)
         kept.append(
             Candidate(
                 "learned-" + proposal.relation.split("-")[0],

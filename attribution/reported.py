@@ -161,10 +161,11 @@ def is_when(token: Token) -> bool:
     return token.ent_type_ in {"DATE", "TIME"}
 
 
-def is_topic(preposition: Token, obj: Token) -> bool:
-    """Whether "spoke <preposition> <obj>" says what was spoken of, rather than when
+def is_topic(preposition: Token) -> bool:
+    """Whether "spoke <preposition> <object>" says what was spoken of, rather than when
     ("on Monday") or how ("on condition of anonymity", "on behalf of the family")."""
-    if is_when(obj):
+    obj = next((c for c in preposition.children if c.dep_ in {"pobj", "pcomp"}), None)
+    if obj is None or is_when(obj):
         return False
     return not (preposition.lower_ == "on" and obj.lemma_.lower() in not_topics())
 
@@ -328,8 +329,7 @@ def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | No
     if lemma in PREP_CUES:
         for child in verb.children:
             if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS and child.i > verb.i:
-                objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-                if objects and is_topic(child, objects[0]):  # not "speaking on Monday"
+                if is_topic(child):  # not "speaking on Monday"
                     first = child.i + 1
                     direct_objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
                     if direct_objects and lemma in {"accuse", "charge", "blame", "criticize", "criticise", "praise"}:
@@ -496,8 +496,7 @@ def _prep_content(verb: Token, preps: Collection[str] | None = CLAUSE_PREPS) -> 
         return None
     for child in verb.rights:
         if child.dep_ == "prep" and child.lower_ in preps:
-            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-            if objects and is_topic(child, objects[0]):
+            if is_topic(child):
                 return child.i + 1, extend_right(verb, child.right_edge.i)
     return None
 
@@ -612,12 +611,10 @@ def find_reported(doc: Doc) -> list[Candidate]:
                     found.append(Candidate("cue-prep", cue_start, cue_end, lemma, stance, start, end, speaker))
                 continue
         obj = _object_content(token)
-        if obj is not None and lemma in attitude_verbs():
+        if obj is not None and lemma in attitudes:
             start, end = char_span(doc, *obj)
             if end > start:
-                found.append(
-                    Candidate("cue-object", cue_start, cue_end, lemma, attitude_verbs()[lemma], start, end, speaker)
-                )
+                found.append(Candidate("cue-object", cue_start, cue_end, lemma, attitudes[lemma], start, end, speaker))
             continue
         if lemma in WEAK_CUES:
             continue
