@@ -41,6 +41,16 @@ class Stance(StrEnum):
     TENTATIVE = "tentative"
 
 
+class Act(StrEnum):
+    """What kind of act a statement reports: a desk reviews speech; the rest is PolNeAR's broad set."""
+
+    SPEECH = "speech"  # said, wrote, posted, testified, announced, "according to", a report that states
+    THOUGHT = "thought"  # believes, thinks, hopes, fears, expects, wants
+    INTENTION = "intention"  # plans to, intends, is going to, refuses to
+    PERCEPTION = "perception"  # sees, shows, finds evidence, the video shows
+    OTHER = "other"  # declined to say, a question put to someone, an act whose object is only its target
+
+
 class ClaimKind(StrEnum):
     UNATTRIBUTED = "unattributed"
     UNRESOLVED = "unresolved"
@@ -96,6 +106,7 @@ class Speaker:
     kind: SpeakerKind
     role: str | None = None
     organisation: str | None = None
+    country: str | None = None  # the state the speaker or their organisation belongs to
 
 
 @dataclass(frozen=True)
@@ -113,6 +124,7 @@ class Statement:
     resolution: str = ""
     confidence: float = 1.0
     fragments: tuple[Span, ...] = ()  # the quoted pieces of a split quote, when there are several
+    act: Act = Act.SPEECH
 
 
 @dataclass(frozen=True)

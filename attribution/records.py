@@ -28,6 +28,7 @@ def statement_record(statement: Statement) -> dict[str, Any]:
         "speaker_kind": str(speaker.kind) if speaker else None,
         "role": speaker.role if speaker else None,
         "organisation": speaker.organisation if speaker else None,
+        "country": speaker.country if speaker else None,
         "cue": statement.cue.text if statement.cue else None,
         "cue_span": _span(statement.cue),
         "stance": str(statement.stance),
@@ -35,6 +36,7 @@ def statement_record(statement: Statement) -> dict[str, Any]:
         "rule": statement.rule,
         "resolution": statement.resolution,
         "confidence": statement.confidence,
+        "act": str(statement.act),
     }
 
 
