@@ -1,28 +1,48 @@
-"""Document furniture: date line, headline, credit line and promotional boxes.
+"""Document furniture: date line, datelines, bylines, credits, headings and promotional boxes.
 
-These parts of a page are not anybody's statement and not the reporter's claims, but two of
-them carry metadata: the date line gives the publication date and the credit line the news
-agencies behind the report.
+These parts of a page are not anybody's statement and not the reporter's claims, but some of
+them carry metadata: the date line gives the publication date, and the dateline ("HANOI (AP)
+—"), the byline ("By X, Associated Press"), a closing credit (a last line "PTI") and the
+credit lines ("With reporting by ...", "AP writers ... contributed to this report") give the
+news agencies behind the report. An agency merely mentioned in a sentence ("told Reuters") is
+not one of them: only these furniture positions count.
+
+The phrase patterns live in ``data/furniture.json``; agency spellings in ``data/agencies.json``.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from .lexicons import agency_aliases
 from .models import Span
 
 DATE_LINE = re.compile(r"\A\s*(?:date|dated|published)[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*", re.I)
-CREDIT_LINE = re.compile(
-    r"^[ \t]*\(?(?:with\s+)?(?:additional\s+)?(?:reporting|writing|editing)\s+by\b[^\n]*$",
-    re.I | re.M,
+
+# "COLUMBIA, S.C. (AP) —", "LONDON (Reuters) -", "NEW DELHI, Nov 5 (PTI)", "(AFP) -": a place
+# (optional), a short date (optional) and a bracketed credit opening a paragraph
+DATELINE = re.compile(
+    r"(?P<place>[A-Z](?:[^\W\d_]|[.'’\- ]){0,40}?(?:,[ \t]*[A-Z](?:[^\W\d_]|[.'’\- ]){0,30}?){0,2})?"
+    r"(?:,[ \t]*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ \t]+\d{1,2})?"
+    r"[ \t]*\((?P<credit>[^()\n]{2,40})\)(?P<dash>[ \t]*(?:[—–-]+|:))?[ \t]*"
 )
-PROMO = re.compile(
-    r"\b(?:read our coverage|read more\b|read the rest|click here|subscribe to|sign up for|"
-    r"follow us on|watch the video|related coverage)[^.!?\n]*[.!?]?",
-    re.I,
+# "WASHINGTON —", "BUFFALO, N.Y. —": a dateline with no credit, an upper-case place and a dash
+# (at most three words, so that an upper-case subhead "QUESTIONABLE CLAIMS ABOUND —" is not one)
+BARE_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’\-]+(?:[ \t][A-Z][A-Z.'’\-]*){0,2}"
+    r"(?:,[ \t]*[A-Z][\w.'’]*(?:[ \t][A-Z][\w.'’]*)?){0,2}[ \t]+[—–][ \t]*"
 )
+# "By Jane Doe, Associated Press", "By JOHN SMITH | AFP": capitalised names after "By"
+BYLINE = re.compile(r"By[ \t]+[A-Z][\w.'’\-]*(?:[ \t]+(?:[A-Z][\w.'’\-]*|and|de|van|von|al))*(?P<rest>[^\n]*)")
+# a closing credit alone on the last line: "PTI", "(Reuters)", "— AFP", "© Reuters"
+CLOSING_LINE = re.compile(r"[(\[]?[ \t]*(?:[—–-]+|©)?[ \t]*(?P<credit>[\w/.\- ]{2,40}?)[ \t]*[)\]]?[ \t]*\.?")
+# the same credit glued to the end of the last sentence: "... into the US. PTI"
+CLOSING_TAIL = re.compile(r"(?<=[.!?\"”’])[ \t]+\(?(?P<credit>[A-Z][A-Z/\-]{1,10})\)?[ \t]*\Z")
 
 
 @dataclass(frozen=True)
@@ -33,35 +53,190 @@ class Layout:
     credit_lines: tuple[Span, ...]
     promos: tuple[Span, ...]
     headline: Span | None
+    datelines: tuple[Span, ...] = ()
+    bylines: tuple[Span, ...] = ()
+    furniture: tuple[Span, ...] = ()
+    headings: tuple[Span, ...] = ()
 
     @property
     def not_statements(self) -> tuple[Span, ...]:
         """Spans no statement may come from."""
-        spans = [*self.credit_lines, *self.promos]
+        spans = [*self.credit_lines, *self.promos, *self.datelines, *self.bylines, *self.furniture]
         if self.date_line:
             spans.append(self.date_line)
         return tuple(sorted(spans, key=lambda s: s.start))
 
     @property
     def not_claims(self) -> tuple[Span, ...]:
-        """Spans that are never check-worthy claims: the above plus the headline."""
-        spans = list(self.not_statements)
+        """Spans that are never check-worthy claims: the above plus headline and headings."""
+        spans = [*self.not_statements, *self.headings]
         if self.headline:
             spans.append(self.headline)
         return tuple(sorted(spans, key=lambda s: s.start))
 
 
+@dataclass(frozen=True)
+class FurnitureRules:
+    """The patterns of ``data/furniture.json``, compiled once."""
+
+    credit_start: re.Pattern[str]
+    credit_anywhere: re.Pattern[str]
+    lines: re.Pattern[str]
+    promo: re.Pattern[str]
+    heading_max_words: int
+
+
+def _phrases(phrases: list[str]) -> str:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+
+
+@lru_cache(maxsize=1)
+def furniture_rules() -> FurnitureRules:
+    """Load ``data/furniture.json``; the phrases live there, not in code."""
+    raw = resources.files("attribution").joinpath("data", "furniture.json").read_text("utf-8")
+    data = json.loads(raw)
+    credits = data["credit_lines"]
+    return FurnitureRules(
+        credit_start=re.compile(r"[(\[]?[ \t]*(?:" + "|".join(credits["start"]) + ")", re.I),
+        credit_anywhere=re.compile("|".join(credits["anywhere"]), re.I),
+        lines=re.compile("(?:" + "|".join(data["lines"]["patterns"]) + ")", re.I),
+        promo=re.compile(rf"\b(?:{_phrases(data['sentences']['phrases'])})\b[^.!?\n]*[.!?]?", re.I),
+        heading_max_words=int(data["headings"]["max_words"]),
+    )
+
+
+# --- agencies ------------------------------------------------------------------------------
+
+
+def agency_named(token: str) -> str | None:
+    """The canonical agency a bare credit ("AP", "The Associated Press", "Reuters") names."""
+    aliases = agency_aliases()
+    token = token.strip(" .,;:()[]\t")
+    return aliases.get(token) or aliases.get(token.upper())
+
+
+@lru_cache(maxsize=1)
+def _alias_pattern() -> re.Pattern[str]:
+    """Every agency spelling as a whole word, longest first ("Associated Press" before "AP");
+    case matters, so the word "ap" or a name like "Ria" is not an agency."""
+    aliases = sorted(agency_aliases(), key=len, reverse=True)
+    return re.compile(r"(?<![\w/])(?:" + "|".join(map(re.escape, aliases)) + r")(?![\w/])")
+
+
 def agencies_in(credit: str) -> tuple[str, ...]:
-    """Canonical agency names listed in a credit line, in order, without repeats."""
+    """Canonical agency names written in a credit, byline or dateline, in order, no repeats."""
     aliases = agency_aliases()
     names: list[str] = []
-    body = re.sub(r"^.*?\bby\b", "", credit, count=1, flags=re.I)
-    for part in re.split(r",|\band\b|&|;", body):
-        token = part.strip(" .()\t")
-        name = aliases.get(token) or aliases.get(token.upper())
-        if name and name not in names:
+    for match in _alias_pattern().finditer(credit):
+        name = aliases[match.group(0)]
+        if name not in names:
             names.append(name)
     return tuple(names)
+
+
+# --- lines ---------------------------------------------------------------------------------
+
+
+def _lines(text: str) -> Iterator[Span]:
+    """Each non-blank line, its blanks trimmed."""
+    for match in re.finditer(r"[^\n]+", text):
+        start, end = match.start(), match.end()
+        while start < end and text[start] in " \t\r\u00a0":
+            start += 1
+        while end > start and text[end - 1] in " \t\r\u00a0":
+            end -= 1
+        if end > start:
+            yield Span(start, end, text[start:end])
+
+
+def _is_credit_line(line: str, rules: FurnitureRules) -> bool:
+    """'With reporting by ...', 'Contributing: ...', '... contributed to this report.'"""
+    return bool(rules.credit_start.match(line) or rules.credit_anywhere.search(line))
+
+
+def _dateline(text: str, line: Span) -> tuple[Span, str | None] | None:
+    """A dateline opening a paragraph and the agency it credits: a bracketed agency after an
+    optional place and date ('HANOI (AP) —'), or an upper-case place and a dash with no
+    credit ('MADRID —')."""
+    match = DATELINE.match(text, line.start, line.end)
+    agency = agency_named(match.group("credit")) if match else None
+    if match and agency:
+        place = match.group("place") or ""
+        # a plain sentence may hold a bracketed short form ("The Associated Press (AP)
+        # reported"): a dateline has a dash or colon after it, or an upper-case place
+        if match.group("dash") or not place or place.split(",")[0].isupper():
+            return Span(line.start, match.end(), text[line.start : match.end()]), agency
+    match = BARE_DATELINE.match(text, line.start, line.end)
+    if match:
+        return Span(line.start, match.end(), text[line.start : match.end()]), None
+    return None
+
+
+def _byline(line: Span) -> bool:
+    """'By Jane Doe, Associated Press': capitalised names after 'By', no sentence after them
+    (so 'By most accounts, the law worked.' is not one)."""
+    match = BYLINE.fullmatch(line.text)
+    if not match or len(line.text.split()) > 14:
+        return False
+    rest = match.group("rest").strip()
+    return not rest or rest[0] in ",|—–-/(" or bool(agencies_in(rest))
+
+
+def _closing_credit(text: str, lines: list[Span]) -> tuple[Span, str] | None:
+    """The agency credit ending an article: a last line that is only an agency ('PTI',
+    '(Reuters)', '© Reuters'), or one glued after the last sentence ('... the US. PTI')."""
+    last = [line for line in lines if line.text.strip("_—–- ")]
+    if not last:
+        return None
+    line = last[-1]
+    match = CLOSING_LINE.fullmatch(line.text)
+    if match and (agency := agency_named(match.group("credit"))):
+        return line, agency
+    tail = CLOSING_TAIL.search(line.text)
+    if tail and (agency := agency_named(tail.group("credit"))):
+        start = line.start + tail.start("credit")
+        while text[start - 1] == "(":
+            start -= 1
+        return Span(start, line.end, text[start : line.end]), agency
+    return None
+
+
+def _is_heading(line: Span, paragraph_lines: int, rules: FurnitureRules) -> bool:
+    """A one-line paragraph of few words with no sentence end: a heading, headline or label."""
+    body = line.text.rstrip("\"'”’)] ")
+    if paragraph_lines != 1 or not body or body.endswith((".", "!", "?", ":", ";", ",")):
+        return False
+    if re.search(r"[.!?][\"'”’)]*\s+[A-Z]", re.sub(r"^\d{1,2}\.\s+", "", line.text)):
+        return False  # two sentences, one without its stop: prose, not a heading
+    return len(line.text.split()) <= rules.heading_max_words
+
+
+def _paragraph_sizes(text: str) -> dict[int, int]:
+    """For the first line of each paragraph, the number of lines in that paragraph."""
+    sizes: dict[int, int] = {}
+    for match in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text):
+        lines = list(_lines(match.group(0)))
+        if lines:
+            sizes[match.start() + lines[0].start] = len(lines)
+    return sizes
+
+
+def _promos(text: str, rules: FurnitureRules) -> list[Span]:
+    """Promotional sentences ("Read our coverage ..."), with any box title before them. The
+    phrase must open its sentence or follow only capitalised words (the box title), so that
+    "consumers will sign up for" inside a sentence of prose is not a promo."""
+    promos = []
+    for match in rules.promo.finditer(text):
+        paragraph_start = text.rfind("\n", 0, match.start()) + 1
+        stop = max(text.rfind(mark, paragraph_start, match.start()) for mark in ".!?")
+        before = text[max(stop + 1, paragraph_start) : match.start()].split()
+        if not all(word[0].isupper() for word in before):
+            continue
+        # the box title ("Crisis In Belarus") runs from the paragraph start to the phrase
+        start = paragraph_start if stop < paragraph_start else match.start()
+        promos.append(Span(start, match.end(), text[start : match.end()]))
+    return promos
 
 
 def _headline(text: str, start: int) -> Span | None:
@@ -76,7 +251,12 @@ def _headline(text: str, start: int) -> Span | None:
     return None
 
 
+def _add(agencies: list[str], found: tuple[str, ...]) -> None:
+    agencies.extend(a for a in found if a not in agencies)
+
+
 def read_layout(text: str) -> Layout:
+    rules = furniture_rules()
     date_line = None
     published = None
     body_start = 0
@@ -84,15 +264,40 @@ def read_layout(text: str) -> Layout:
         published = match.group(1)
         date_line = Span(match.start(), match.end(), text[match.start() : match.end()])
         body_start = match.end()
-    credits = tuple(Span(m.start(), m.end(), m.group(0)) for m in CREDIT_LINE.finditer(text))
+    lines = [line for line in _lines(text) if line.end > body_start]
+    sizes = _paragraph_sizes(text)
+    paragraph_starts = set(sizes)
     agencies: list[str] = []
-    for credit in credits:
-        agencies.extend(a for a in agencies_in(credit.text) if a not in agencies)
-    promos = []
-    for match in PROMO.finditer(text):
-        paragraph_start = text.rfind("\n", 0, match.start()) + 1
-        # the box title ("Crisis In Belarus") runs from the paragraph start to the phrase
-        start = paragraph_start if "." not in text[paragraph_start : match.start()] else match.start()
-        promos.append(Span(start, match.end(), text[start : match.end()]))
+    credits, datelines, bylines, furniture, headings = [], [], [], [], []
+    for line in lines:
+        if _is_credit_line(line.text, rules):
+            credits.append(line)
+            _add(agencies, agencies_in(line.text))
+        elif _byline(line):
+            bylines.append(line)
+            _add(agencies, agencies_in(line.text))
+        elif rules.lines.match(line.text):
+            furniture.append(line)
+        elif line.start in paragraph_starts and (found := _dateline(text, line)):
+            datelines.append(found[0])
+            _add(agencies, (found[1],) if found[1] else ())
+        elif line.start in sizes and _is_heading(line, sizes[line.start], rules):
+            headings.append(line)
+    closing = _closing_credit(text, lines)
+    if closing is not None:
+        if closing[0] not in credits:
+            credits.append(closing[0])
+        _add(agencies, (closing[1],))
     headline = None if date_line else _headline(text, body_start)
-    return Layout(published, tuple(agencies), date_line, credits, tuple(promos), headline)
+    return Layout(
+        published,
+        tuple(agencies),
+        date_line,
+        tuple(sorted(credits, key=lambda s: s.start)),
+        tuple(_promos(text, rules)),
+        headline,
+        tuple(datelines),
+        tuple(bylines),
+        tuple(furniture),
+        tuple(headings),
+    )
