@@ -2,6 +2,7 @@
 
 AttributionError              base; never raised itself
   PipelineNotFound            the named spaCy pipeline is not installed
+  MissingDependency           a package needed to read some input cannot be imported
   InputError                  an input file or line cannot be read as a document
     InputRejected             readable, but refused by policy (binary, too large, empty)
   StoreError                  the database cannot be used
@@ -23,6 +24,25 @@ class PipelineNotFound(AttributionError):
             f"`pip install {name}` (or choose another with --model / ATTRIBUTION_MODEL)"
         )
         self.name = name
+
+
+class MissingDependency(AttributionError):
+    """A package the installation should hold cannot be imported.
+
+    Why its own class: a broken installation is not bad input. Reporting it file by file as
+    "failed" would bury one fix under a table of identical failures, so it stops the run
+    before anything is stored.
+    """
+
+    def __init__(self, package: str, needed_for: str, detail: str = "") -> None:
+        detail = " ".join(detail.split())  # import errors can span lines; the CLI prints one
+        reason = f" ({detail})" if detail else ""
+        super().__init__(
+            f"cannot read {needed_for}: the package {package} cannot be imported{reason}; the installation is "
+            f"incomplete, repair it with `pip install -c requirements.lock -e .` in the project folder"
+        )
+        self.package = package
+        self.needed_for = needed_for
 
 
 class InputError(AttributionError):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import importlib
 import json
 import logging
 import os
@@ -34,7 +35,7 @@ from importlib import resources
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO
 
-from .errors import InputError, InputRejected
+from .errors import InputError, InputRejected, MissingDependency
 from .models import Document
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "html_to_text",
     "normalise_text",
     "read_documents",
+    "require_readers",
 ]
 
 DEFAULT_MAX_BYTES = 10_000_000
@@ -76,6 +78,22 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNO
 XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 WHATWG_AS_CP1252 = frozenset(codecs.lookup(label).name for label in ("ascii", "latin-1"))  # read as windows-1252
+
+# What reading each kind of input imports beyond the standard library: (module, package to
+# install). Order matters: the first import that fails is the package named, and trafilatura's
+# own import already fails when lxml_html_clean (needed by jusText under lxml 6) is missing.
+READER_IMPORTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "html": (
+        ("lxml.html", "lxml"),
+        ("lxml_html_clean", "lxml_html_clean"),
+        ("justext", "jusText"),
+        ("trafilatura", "trafilatura"),
+        ("charset_normalizer", "charset-normalizer"),
+    ),
+    "text": (("charset_normalizer", "charset-normalizer"),),
+    "jsonl": (),
+}
+KIND_FILES = {"html": ".html files", "text": "text files", "jsonl": ".jsonl files"}
 
 # Normalisation steps that are guesses or losses: they also become Document.warnings.
 WARNING_STEPS = {
@@ -576,6 +594,45 @@ def _jsonl_documents(path: Path, source: str, max_bytes: int) -> Iterator[Docume
             yield InputProblem(source, "skipped", "empty")
 
 
+# --------------------------------------------------------------------------- dependencies
+
+
+def _kind(path: str) -> str:
+    """Which reader a file goes to (anything not HTML or JSONL is read as text)."""
+    suffix = PurePath(path).suffix.lower()
+    return "html" if suffix in HTML_SUFFIXES else "jsonl" if suffix in JSONL_SUFFIXES else "text"
+
+
+def require_readers(kinds: Iterable[str] = READER_IMPORTS) -> None:
+    """Import what reading ``kinds`` of input needs; ``MissingDependency`` names the first gap.
+
+    Why up front: a package missing from the installation would otherwise fail every file of
+    that kind one by one, after other files were already stored.
+    """
+    for kind in sorted(set(kinds)):
+        for module, package in READER_IMPORTS[kind]:
+            try:
+                importlib.import_module(module)
+            except ImportError as error:
+                missing = error.name if error.name and error.name.split(".")[0] != module.split(".")[0] else package
+                raise MissingDependency(missing, KIND_FILES[kind], str(error)) from None
+
+
+def _kinds_present(arguments: list[str]) -> set[str]:
+    """The kinds of input under ``arguments``; folders are listed, stopping once all are seen."""
+    kinds: set[str] = set()
+    for argument in arguments:
+        if not os.path.isdir(argument):
+            kinds.add(_kind(argument))
+            continue
+        for item in _files_under(argument):
+            if not isinstance(item, InputProblem):
+                kinds.add(_kind(item[0]))
+            if len(kinds) == len(READER_IMPORTS):
+                return kinds
+    return kinds
+
+
 # --------------------------------------------------------------------------- paths
 
 
@@ -646,6 +703,8 @@ def _read_file(path: str, doc_id: str, max_bytes: int) -> Iterator[Document | In
         yield InputProblem(source, "rejected", _one_line(error.reason))
     except OSError as error:
         yield InputProblem(source, "failed", f"cannot read: {_one_line(error.strerror or error)}")
+    except ImportError as error:  # the installation, not this file: stop rather than fail every file
+        raise MissingDependency(error.name or "a dependency", KIND_FILES[_kind(path)], str(error)) from None
     except RecursionError:
         yield InputProblem(source, "failed", "nesting too deep")
     except Exception as error:  # noqa: BLE001 - one broken input must not end the batch
@@ -672,8 +731,9 @@ def read_documents(
     """Every document under ``paths``, lazily and in a stable order; problems are yielded too.
 
     Path arguments are checked now (a missing or unreadable one raises ``InputError`` before
-    anything is read, so the CLI can exit 66 without a partial run); files are read one at a
-    time as the iterator is consumed, so a corpus is never held in memory.
+    anything is read, so the CLI can exit 66 without a partial run), and so are the imports the
+    kinds of file present need (``MissingDependency``, exit 70); files are read one at a time
+    as the iterator is consumed, so a corpus is never held in memory.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -685,4 +745,5 @@ def read_documents(
             raise InputError(_shown(argument), "no such file or directory")
         if not os.access(argument, os.R_OK):
             raise InputError(_shown(argument), "permission denied")
+    require_readers(_kinds_present(arguments))
     return _documents(arguments, max_bytes)

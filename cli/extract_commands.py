@@ -37,15 +37,15 @@ def extract(
     workers: WorkersOption = 1,
 ) -> None:
     """Find who said what in PATHS and print it; nothing is stored."""
-    from attribution.errors import AttributionError, InputError
+    from attribution.errors import AttributionError, InputError, MissingDependency
     from attribution.extract import extract_documents
     from attribution.ingest import InputProblem, read_documents
     from attribution.records import extraction_record
 
     problems: list[InputProblem] = []
 
-    def documents():
-        for item in read_documents(paths, max_bytes=max_bytes):
+    def documents(items):
+        for item in items:
             if isinstance(item, InputProblem):
                 problems.append(item)
                 typer.echo(f"{item.status}: {item.source}: {item.reason}", err=True)
@@ -53,7 +53,9 @@ def extract(
                 yield item
 
     try:
-        for extraction in extract_documents(documents(), model=model, batch_size=batch_size, n_process=workers):
+        # Paths and the imports their file types need are checked here, before the pipeline loads.
+        items = read_documents(paths, max_bytes=max_bytes)
+        for extraction in extract_documents(documents(items), model=model, batch_size=batch_size, n_process=workers):
             record = extraction_record(extraction)
             if output_format is ExtractFormat.jsonl:
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -61,6 +63,8 @@ def extract(
                 _print_table(record)
     except InputError as error:
         raise fail(str(error), 66) from None
+    except MissingDependency as error:
+        raise fail(str(error), 70) from None
     except AttributionError as error:
         raise fail(str(error), 1) from None
     if any(p.status != "skipped" for p in problems):

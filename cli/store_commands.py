@@ -61,6 +61,7 @@ def _errors(committed: str = "") -> Iterator[None]:
         AttributionError,
         DatabaseBusy,
         InputError,
+        MissingDependency,
         PipelineNotFound,
         StoreError,
     )
@@ -73,6 +74,8 @@ def _errors(committed: str = "") -> Iterator[None]:
         raise fail(str(error), 75) from None
     except PipelineNotFound as error:
         raise fail(str(error), 1) from None
+    except MissingDependency as error:  # a broken installation: nothing was stored
+        raise fail(str(error), 70) from None
     except InputError as error:
         raise fail(f"{error}; nothing was ingested", 66) from None
     except StoreError as error:
