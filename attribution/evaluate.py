@@ -636,8 +636,12 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
         raise InputError(str(path), str(error)) from None
 
 
-def extract_predictions(gold_rows: Iterable[dict[str, Any]], *, model: str | None = None) -> list[dict[str, Any]]:
-    """Run the extractor over the gold texts; one prediction record per article."""
+def extract_predictions(
+    gold_rows: Iterable[dict[str, Any]], *, model: str | None = None, attributions: str = "speech"
+) -> list[dict[str, Any]]:
+    """Run the extractor over the gold texts; one prediction record per article, with the
+    statements a listing of ``attributions`` shows."""
+    from .acts import select_attributions
     from .extract import extract_documents
     from .models import Document
     from .records import extraction_record
@@ -650,7 +654,7 @@ def extract_predictions(gold_rows: Iterable[dict[str, Any]], *, model: str | Non
         )
         for row in gold_rows
     )
-    return [extraction_record(e) for e in extract_documents(documents, model=model)]
+    return [extraction_record(select_attributions(e, attributions)) for e in extract_documents(documents, model=model)]
 
 
 def evaluate_file(
@@ -659,6 +663,7 @@ def evaluate_file(
     *,
     model: str | None = None,
     limit: int | None = None,
+    attributions: str = "speech",
     overlap: float = 0.5,
     tolerance: int = 2,
     strict: bool = False,
@@ -666,7 +671,8 @@ def evaluate_file(
     """Score ``pred`` (JSONL) against ``gold``; without ``pred``, score a fresh extraction.
 
     ``limit`` keeps only the first N gold articles (a quick run); ``model`` names the spaCy
-    pipeline used when extracting.
+    pipeline used when extracting; ``attributions`` says which acts it lists ("speech", the
+    default, or "all" for PolNeAR's broad convention).
     """
     gold_rows = list(read_jsonl(gold))
     if limit is not None:
@@ -675,7 +681,7 @@ def evaluate_file(
         if not isinstance(row.get("text"), str):
             raise InputError(str(gold), f"gold article {row['id']!r} has no text")
     if pred is None:
-        pred_rows = extract_predictions(gold_rows, model=model)
+        pred_rows = extract_predictions(gold_rows, model=model, attributions=attributions)
     else:
         pred_rows = list(read_jsonl(pred))
     return score(

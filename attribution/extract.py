@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import EXTRACTOR_VERSION
+from .acts import classify_act, cue_token
 from .claims import flag_claims
 from .layout import Layout, read_layout
 from .learned import learned_candidates
@@ -489,6 +490,8 @@ def _finish(
     pieces = draft.fragments or ((start, end),)
     types = {classify(mask, text, *piece) for piece in pieces}
     quote_type = types.pop() if len(types) == 1 else "mixed"
+    subject = draft.speaker_head if draft.rule != "quote-continuation" else None
+    act, _ = classify_act(draft.rule, cue_token(doc, draft.cue, draft.lemma), subject, quoted=quote_type == "direct")
     return Statement(
         type=QuoteType(quote_type),
         content=Span.of(text, start, end),
@@ -501,6 +504,7 @@ def _finish(
         resolution=why,
         confidence=draft.confidence,
         fragments=tuple(Span.of(text, *f) for f in draft.fragments),
+        act=act,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -43,6 +44,21 @@ WorkersOption = Annotated[
         min=1,
         help="Processes that parse and extract whole documents side by side;"
         " output order and database contents do not depend on it.",
+    ),
+]
+
+
+class Attributions(str, Enum):
+    speech = "speech"
+    all = "all"
+
+
+AttributionsOption = Annotated[
+    Attributions,
+    typer.Option(
+        "--attributions",
+        help="speech: what somebody said or wrote (the default, what a desk reviews);"
+        " all: also beliefs, intentions, perceptions and other acts (PolNeAR's broad attribution).",
     ),
 ]
 

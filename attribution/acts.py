@@ -1,0 +1,279 @@
+"""What kind of act a statement reports: speech, or one of the broad set (thought, intention,
+perception, other).
+
+A fact-checking desk reviews what somebody said or wrote; PolNeAR-style attribution also
+counts beliefs, plans and evidence. Every candidate is kept and labelled, so a listing can
+show speech by default and the broad set on request without extracting again.
+
+The act is decided from the cue's lemma (``data/acts.json``) and then from the construction
+around the cue, one named rule each, checked in order:
+  withheld       "declined to say", "would not disclose"          -> other
+  negated        "did not say when", "never mentioned"             -> other
+  hypothetical   "might argue", "could have shown", "should note"  -> other
+  agentless      "is charged with", "is widely believed to"        -> other
+  question       "Is there something you think we should know?"    -> other
+  not-an-agent   "That said, ...", "The stock added 2%"            -> other
+  reporter       "As we've noted", "we'll interpret"               -> other
+  target-only    "condemned the move", "questioned Morrison"       -> other
+  topic-only     "asked about the decision", "spoke out about X"   -> other
+  counted        "Gallinari added 25 points"                       -> other
+  document-finds "the report found", "the study concluded"         -> speech
+  lemma          the lemma's act from the data file
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+from .models import Act, Extraction, Statement
+
+# Rules whose statement has no cue verb of its own: the construction is speech by itself.
+SPEECH_RULES = {
+    "according-to",
+    "colon-speaker",
+    "quote-colon",
+    "quote-continuation",
+    "quote-dash-credit",
+    "passive-quoted",
+    "cue-noun",
+    "quote-cue",
+}
+OBJECT_RULES = {"cue-object", "learned-dobj"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+
+
+@dataclass(frozen=True)
+class ActLexicon:
+    lemmas: dict[str, Act]
+    object_speech: frozenset[str]
+    document_findings: frozenset[str]
+    documents: frozenset[str]
+    refusals: frozenset[str]
+    hedges: frozenset[str]
+    not_agents: frozenset[str]
+    saying: frozenset[str]
+    addressed: frozenset[str]
+    prep_speech: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def act_lexicon() -> ActLexicon:
+    raw = json.loads(resources.files("attribution").joinpath("data", "acts.json").read_text(encoding="utf-8"))
+    lemmas: dict[str, Act] = {}
+    for act in (Act.PERCEPTION, Act.INTENTION, Act.THOUGHT, Act.SPEECH):  # speech wins a tie
+        lemmas.update(dict.fromkeys(raw[act.value], act))
+    return ActLexicon(
+        lemmas=lemmas,
+        **{name: frozenset(raw[name]) for name in ActLexicon.__dataclass_fields__ if name != "lemmas"},
+    )
+
+
+@dataclass(frozen=True)
+class ActContext:
+    """What the rules look at: the statement's rule, its cue verb and its subject."""
+
+    rule: str
+    cue: Token | None
+    subject: Token | None
+    lexicon: ActLexicon
+
+
+def cue_token(doc: Doc, cue: tuple[int, int] | None, lemma: str | None) -> Token | None:
+    """The verb (or noun) of a cue span: the token whose lemma is the cue's, else the span's root."""
+    if cue is None:
+        return None
+    span = doc.char_span(cue[0], cue[1], alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    for token in span:
+        if lemma and token.lemma_.lower() == lemma:
+            return token
+    return span.root
+
+
+def withheld(ctx: ActContext) -> Act | None:
+    """'declined to say', 'refused to comment': the speech was not given."""
+    verb = ctx.cue
+    if verb is not None and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ctx.lexicon.refusals:
+        return Act.OTHER
+    return None
+
+
+def negated(ctx: ActContext) -> Act | None:
+    """'did not say when', 'has not disclosed how many', 'never mentioned'."""
+    verb = ctx.cue
+    if verb is None or verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    if any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children):
+        return Act.OTHER
+    return None
+
+
+def hypothetical(ctx: ActContext) -> Act | None:
+    """'might argue', 'could have shown', 'should also note': a modal cue reports nothing said."""
+    verb = ctx.cue
+    if verb is None or verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    if any(c.dep_ == "aux" and c.lemma_.lower() in ctx.lexicon.hedges for c in verb.children):
+        return Act.OTHER
+    return None
+
+
+def agentless(ctx: ActContext) -> Act | None:
+    """'is charged with', 'was announced over the weekend', 'is widely believed to': a passive
+    cue with nobody doing it is a hedge of the reporter's, not somebody's statement."""
+    verb = ctx.cue
+    if verb is None or ctx.rule in SPEECH_RULES or verb.lemma_.lower() in ctx.lexicon.addressed:
+        return None
+    if any(c.dep_ == "auxpass" for c in verb.children) and not any(c.dep_ == "agent" for c in verb.children):
+        return Act.OTHER
+    return None
+
+
+def question(ctx: ActContext) -> Act | None:
+    """A cue in a question the reporter asks: 'Is there something you think we should know?'."""
+    verb = ctx.cue
+    if verb is None or any(t.is_quote for t in verb.sent):
+        return None  # a quoted question is the speaker's
+    sentence = verb.sent
+    last = sentence[-1]
+    while last.i > sentence.start and (last.is_space or last.is_quote):
+        last = last.doc[last.i - 1]
+    return Act.OTHER if last.text == "?" else None
+
+
+def not_an_agent(ctx: ActContext) -> Act | None:
+    """'That said, ...', 'The stock added more than 2%', 'the script called for ...'."""
+    subject = ctx.subject
+    if subject is None or subject.pos_ == "PROPN" or subject.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}:
+        return None
+    if subject.tag_ == "WDT":
+        return None  # 'retailers that said ...': the relative pronoun stands for a speaker
+    return Act.OTHER if subject.lemma_.lower() in ctx.lexicon.not_agents else None
+
+
+def reporter(ctx: ActContext) -> Act | None:
+    """The writer speaking for the article ('As we've noted', 'we'll interpret')."""
+    subject = ctx.subject
+    if subject is not None and subject.lower_ == "we" and ctx.rule not in SPEECH_RULES:
+        return Act.OTHER
+    return None
+
+
+def _says_something(verb: Token) -> bool:
+    """The object or a later argument carries a proposition: 'disputed the notion that C',
+    'slammed the hearings as a disgrace', 'voiced concerns that C'."""
+    for child in verb.children:
+        if child.i < verb.i:
+            continue
+        if child.dep_ in {"oprd", "ccomp"} or (child.dep_ == "prep" and child.lower_ == "as"):
+            return True
+        if child.dep_ == "dobj" and any(
+            t.dep_ in {"acl", "relcl", "ccomp"} and any(m.lower_ == "that" and m.dep_ == "mark" for m in t.children)
+            for t in child.subtree
+        ):
+            return True
+    return False
+
+
+def target_only(ctx: ActContext) -> Act | None:
+    """A speech verb whose only content is its object names the target, not what was said
+    ('condemned the move', 'denied the allegations', 'questioned Morrison'), unless the verb
+    says it in the object ('called it a disgrace', 'announced the selection of ...') or the
+    verb is one of plain saying whose clause the parser took for an object."""
+    if ctx.rule not in OBJECT_RULES or ctx.cue is None:
+        return None
+    lemma = ctx.cue.lemma_.lower()
+    if lemma in ctx.lexicon.saying or _says_something(ctx.cue):
+        return None
+    if lemma in ctx.lexicon.object_speech:
+        if lemma == "call":
+            return Act.OTHER  # 'called the ID' names a thing; 'called it a disgrace' has its oprd
+        return None
+    return Act.OTHER
+
+
+def topic_only(ctx: ActContext) -> Act | None:
+    """'asked about the decision', 'has spoken out about X', 'referred to those comments':
+    the phrase names what was spoken of, not what was said."""
+    if ctx.rule not in {"cue-prep", "learned-prep"} or ctx.cue is None:
+        return None
+    return None if ctx.cue.lemma_.lower() in ctx.lexicon.prep_speech else Act.OTHER
+
+
+def counted(ctx: ActContext) -> Act | None:
+    """'Gallinari added 25 points', 'the stock added 2%': a number added is a score, not a remark."""
+    verb = ctx.cue
+    if verb is None or verb.lemma_.lower() != "add":
+        return None
+    for child in verb.children:
+        if child.dep_ == "dobj" and (child.like_num or any(c.dep_ == "nummod" or c.like_num for c in child.children)):
+            return Act.OTHER
+    return None
+
+
+def document_finds(ctx: ActContext) -> Act | None:
+    """'the report found', 'a study concluded', 'court records show': a document or an
+    official body states its findings."""
+    verb, subject = ctx.cue, ctx.subject
+    if verb is None or subject is None or verb.lemma_.lower() not in ctx.lexicon.document_findings:
+        return None
+    return Act.SPEECH if subject.lemma_.lower() in ctx.lexicon.documents else None
+
+
+def by_lemma(ctx: ActContext) -> Act | None:
+    """The act the data file gives the cue's lemma; an unlisted lemma is 'other'."""
+    if ctx.cue is None:
+        return Act.SPEECH
+    return ctx.lexicon.lemmas.get(ctx.cue.lemma_.lower(), Act.OTHER)
+
+
+ACT_RULES: tuple[Callable[[ActContext], Act | None], ...] = (
+    withheld,
+    negated,
+    hypothetical,
+    agentless,
+    question,
+    not_an_agent,
+    reporter,
+    target_only,
+    topic_only,
+    counted,
+    document_finds,
+    by_lemma,
+)
+
+
+def classify_act(rule: str, cue: Token | None, subject: Token | None, *, quoted: bool = False) -> tuple[Act, str]:
+    """The act of one statement and the name of the rule that decided it. Words in quotation
+    marks credited to somebody are speech whatever the verb ("'We will win,' she believes")."""
+    if quoted or rule in SPEECH_RULES or cue is None:
+        return Act.SPEECH, "speech-construction"
+    ctx = ActContext(rule, cue, subject, act_lexicon())
+    for act_rule in ACT_RULES:
+        act = act_rule(ctx)
+        if act is not None:
+            return act, act_rule.__name__.replace("_", "-")
+    return Act.OTHER, "by-lemma"
+
+
+ATTRIBUTIONS = ("speech", "all")  # what a listing shows: what was said (default), or the broad set
+
+
+def shown(statement: Statement, attributions: str = "speech") -> bool:
+    """Whether a listing of ``attributions`` shows this statement."""
+    if attributions not in ATTRIBUTIONS:
+        raise ValueError(f"attributions must be one of {', '.join(ATTRIBUTIONS)}, not {attributions!r}")
+    return attributions == "all" or statement.act == Act.SPEECH
+
+
+def select_attributions(extraction: Extraction, attributions: str = "speech") -> Extraction:
+    """The extraction with only the statements a listing of ``attributions`` shows."""
+    kept = tuple(s for s in extraction.statements if shown(s, attributions))
+    return extraction if len(kept) == len(extraction.statements) else replace(extraction, statements=kept)

@@ -1,0 +1,105 @@
+"""Acts on real sentences: what kind of act each statement reports, and which a desk sees.
+
+Each row is a sentence, the cue of the statement it yields, and the act that statement must
+carry; a desk's listing (speech) shows only the speech rows, the broad listing shows all.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from attribution.acts import ATTRIBUTIONS, act_lexicon, select_attributions, shown
+from attribution.extract import extract_document
+from attribution.models import Act, Document
+
+
+class Row(NamedTuple):
+    text: str
+    cue: str
+    act: Act
+
+
+ROWS = [
+    # speech: saying, writing, testifying, announcing, according to, a document stating
+    Row("The mayor said the bridge would reopen in May.", "said", Act.SPEECH),
+    Row("Senator Maria Lopez told reporters that the bill would pass.", "told", Act.SPEECH),
+    Row("The minister wrote on Twitter that talks had collapsed.", "wrote", Act.SPEECH),
+    Row("Police accused the driver of fleeing the scene.", "accused", Act.SPEECH),
+    Row("The governor called the decision a disgrace.", "called", Act.SPEECH),
+    Row("An audit found that the agency had lost track of 300 laptops.", "found", Act.SPEECH),
+    Row("Employees were told that layoffs would begin this week.", "were told", Act.SPEECH),
+    Row("The unions said more than 15,000 people registered for the rally.", "said", Act.SPEECH),
+    # thought, intention, perception
+    Row("Many analysts believe that the deal will collapse before spring.", "believe", Act.THOUGHT),
+    Row("Investors fear that the central bank will raise rates again.", "fear", Act.THOUGHT),
+    Row("The company plans to open two new factories in Ohio next year.", "plans", Act.INTENTION),
+    Row("Studies have shown that poorer families spend more of their income on fuel.", "have shown", Act.PERCEPTION),
+    Row("When they compared the figures, the researchers found that prices had doubled.", "found", Act.PERCEPTION),
+    # speech withheld, hypothetical, agentless, a question, the reporter, a target only
+    Row("The company declined to say when the car would go on sale.", "declined", Act.OTHER),
+    Row("The carmaker did not say when the wagon will go on sale.", "did not say", Act.OTHER),
+    Row("Critics might argue that the reform should have gone further.", "might argue", Act.OTHER),
+    Row("Each defendant is charged with conspiring to falsify records.", "is charged", Act.OTHER),
+    Row("Republicans also questioned the witness about the missing documents.", "questioned", Act.OTHER),
+    Row("The senator has spoken out about the dangers of online betting.", "has spoken out", Act.OTHER),
+    Row("Gallinari added 25 points in his former home arena.", "added", Act.OTHER),
+    Row("As we have noted, the figures are hard to check for anyone outside the agency.", "have noted", Act.OTHER),
+]
+
+
+@pytest.fixture(scope="module")
+def statements(nlp):
+    found = {}
+    for number, row in enumerate(ROWS):
+        extraction = extract_document(Document(id=f"act-{number}", text=row.text), nlp)
+        found[row.text] = extraction
+    return found
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.text[:50] for r in ROWS])
+def test_each_statement_has_its_act(row, statements):
+    extraction = statements[row.text]
+    by_cue = {s.cue.text: s for s in extraction.statements if s.cue is not None}
+    assert row.cue in by_cue, f"no statement with cue {row.cue!r}: {sorted(by_cue)}"
+    assert by_cue[row.cue].act == row.act
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.text[:50] for r in ROWS])
+def test_a_desk_sees_only_speech_and_the_broad_listing_sees_all(row, statements):
+    extraction = statements[row.text]
+    speech = select_attributions(extraction, "speech").statements
+    broad = select_attributions(extraction, "all").statements
+    assert broad == extraction.statements
+    assert all(s.act == Act.SPEECH for s in speech)
+    assert any(s.cue is not None and s.cue.text == row.cue for s in speech) == (row.act == Act.SPEECH)
+
+
+def test_direct_quotes_are_speech_whatever_the_verb(nlp):
+    text = "\u201cWe will win this fight and we will win it soon,\u201d the coach believes."
+    (statement,) = extract_document(Document(id="quoted", text=text), nlp).statements
+    assert statement.type == "direct" and statement.act == Act.SPEECH
+
+
+def test_the_broad_convention_is_kept_on_polnear_style_text(nlp):
+    text = "Trump believes the election is rigged, and his campaign plans to sue in three states."
+    extraction = extract_document(Document(id="broad", text=text), nlp)
+    acts = {s.act for s in extraction.statements}
+    assert Act.THOUGHT in acts
+    assert not select_attributions(extraction, "speech").statements
+
+
+def test_unknown_listing_is_refused(statements):
+    statement = statements[ROWS[0].text].statements[0]
+    assert shown(statement, "speech") and shown(statement, "all")
+    with pytest.raises(ValueError, match="speech, all"):
+        shown(statement, "beliefs")
+    assert ATTRIBUTIONS == ("speech", "all")
+
+
+def test_every_act_list_in_the_data_file_is_known_vocabulary():
+    lexicon = act_lexicon()
+    assert set(lexicon.lemmas.values()) <= set(Act)
+    assert lexicon.lemmas["say"] == Act.SPEECH and lexicon.lemmas["believe"] == Act.THOUGHT
+    assert "show" not in lexicon.document_findings  # 'the video shows' is evidence, not speech
