@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from .app import ModelOption, WorkersOption, app, fail
+from .app import Attributions, AttributionsOption, ModelOption, WorkersOption, app, fail
 
 
 class ExtractFormat(str, Enum):
@@ -35,8 +35,10 @@ def extract(
     ] = 10_000_000,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Documents parsed per spaCy batch.")] = 32,
     workers: WorkersOption = 1,
+    attributions: AttributionsOption = Attributions.speech,
 ) -> None:
     """Find who said what in PATHS and print it; nothing is stored."""
+    from attribution.acts import select_attributions
     from attribution.errors import AttributionError, InputError, MissingDependency
     from attribution.extract import extract_documents
     from attribution.ingest import InputProblem, read_documents
@@ -56,7 +58,7 @@ def extract(
         # Paths and the imports their file types need are checked here, before the pipeline loads.
         items = read_documents(paths, max_bytes=max_bytes)
         for extraction in extract_documents(documents(items), model=model, batch_size=batch_size, n_process=workers):
-            record = extraction_record(extraction)
+            record = extraction_record(select_attributions(extraction, attributions.value))
             if output_format is ExtractFormat.jsonl:
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
@@ -96,13 +98,14 @@ def evaluate(
     ] = None,
     model: ModelOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+    attributions: AttributionsOption = Attributions.speech,
 ) -> None:
     """Score extraction against gold annotations: lenient, exact, end-to-end, speaker, by type."""
     from attribution.errors import AttributionError
     from attribution.evaluate import evaluate_file, render
 
     try:
-        result = evaluate_file(gold, pred, model=model)
+        result = evaluate_file(gold, pred, model=model, attributions=attributions.value)
     except AttributionError as error:
         raise fail(str(error)) from None
     typer.echo(json.dumps(result, indent=2) if as_json else render(result))

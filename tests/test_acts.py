@@ -103,3 +103,26 @@ def test_every_act_list_in_the_data_file_is_known_vocabulary():
     assert set(lexicon.lemmas.values()) <= set(Act)
     assert lexicon.lemmas["say"] == Act.SPEECH and lexicon.lemmas["believe"] == Act.THOUGHT
     assert "show" not in lexicon.document_findings  # 'the video shows' is evidence, not speech
+
+
+def test_extract_command_lists_speech_unless_asked_for_all(tmp_path):
+    import json
+
+    from attribution_cli.main import app
+    from typer.testing import CliRunner
+
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "The mayor said the bridge would reopen in May. Many residents believe the repairs will take longer.",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    default = runner.invoke(app, ["extract", str(article)])
+    broad = runner.invoke(app, ["extract", str(article), "--attributions", "all"])
+    assert default.exit_code == 0 and broad.exit_code == 0
+    default_cues = [q["cue"] for q in json.loads(default.stdout)["quotes"]]
+    broad_acts = {q["cue"]: q["act"] for q in json.loads(broad.stdout)["quotes"]}
+    assert default_cues == ["said"]
+    assert broad_acts == {"said": "speech", "believe": "thought"}
+    refused = runner.invoke(app, ["extract", str(article), "--attributions", "beliefs"])
+    assert refused.exit_code == 2
