@@ -641,7 +641,6 @@ def extract_predictions(
 ) -> list[dict[str, Any]]:
     """Run the extractor over the gold texts; one prediction record per article, with the
     statements a listing of ``attributions`` shows."""
-    from .acts import select_attributions
     from .extract import extract_documents
     from .models import Document
     from .records import extraction_record
@@ -654,7 +653,7 @@ def extract_predictions(
         )
         for row in gold_rows
     )
-    return [extraction_record(select_attributions(e, attributions)) for e in extract_documents(documents, model=model)]
+    return [extraction_record(e, attributions) for e in extract_documents(documents, model=model)]
 
 
 def evaluate_file(

@@ -492,6 +492,11 @@ def _finish(
     quote_type = types.pop() if len(types) == 1 else "mixed"
     subject = draft.speaker_head if draft.rule != "quote-continuation" else None
     act, _ = classify_act(draft.rule, cue_token(doc, draft.cue, draft.lemma), subject, quoted=quote_type == "direct")
+    fragments = draft.fragments
+    if quote_type != "direct":
+        start, end = reported_clause(text, start, end)
+        if fragments:
+            fragments = (reported_clause(text, *fragments[0]), *fragments[1:])
     return Statement(
         type=QuoteType(quote_type),
         content=Span.of(text, start, end),
@@ -503,9 +508,33 @@ def _finish(
         speaker_mention=mention,
         resolution=why,
         confidence=draft.confidence,
-        fragments=tuple(Span.of(text, *f) for f in draft.fragments),
+        fragments=tuple(Span.of(text, *f) for f in fragments),
         act=act,
     )
+
+
+COMPLEMENTIZER = re.compile(r"that\s+(?=\S)", re.I)
+
+
+def reported_clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The claim itself: 'said that the plan failed.' reports 'the plan failed', without the
+    complementizer and the sentence's full stop (the broad listing joins "that" back on, as
+    PolNeAR counts it). A stop that ends an abbreviation ('the U.S.') stays."""
+    opening = COMPLEMENTIZER.match(text, start, end)
+    if opening is not None and end - opening.end() >= 3:
+        start = opening.end()
+    if end - start > 1 and text[end - 1] == "." and not _ends_abbreviation(text, start, end - 1):
+        end -= 1
+    return start, end
+
+
+def _ends_abbreviation(text: str, start: int, stop: int) -> bool:
+    """'U.S.', 'Inc.', 'p.m.': the full stop belongs to the last word."""
+    word_start = stop
+    while word_start > start and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:stop]
+    return "." in word or (len(word) <= 3 and word[:1].isupper() and word.isalpha())
 
 
 def _drop_restatements(statements: list[Statement]) -> list[Statement]:

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Extraction, Span, Statement
+from .models import Extraction, QuoteType, Span, Statement
 
 
 def _span(span: Span | None) -> list[int] | None:
     return span.as_list() if span is not None else None
 
 
-def statement_record(statement: Statement) -> dict[str, Any]:
+def statement_record(statement: Statement, content: Span | None = None) -> dict[str, Any]:
+    """One statement as JSON; ``content`` replaces the statement's own content span when a
+    convention draws the boundary elsewhere."""
     speaker = statement.speaker
+    content = content or statement.content
     return {
         "type": str(statement.type),
-        "content": statement.content.text,
-        "content_span": statement.content.as_list(),
+        "content": content.text,
+        "content_span": content.as_list(),
         "content_fragments": [f.as_list() for f in statement.fragments] or None,
         "speaker": speaker.name if speaker else None,
         "speaker_span": _span(statement.speaker_mention),
@@ -40,12 +43,30 @@ def statement_record(statement: Statement) -> dict[str, Any]:
     }
 
 
-def extraction_record(extraction: Extraction) -> dict[str, Any]:
+def broad_content(text: str, statement: Statement) -> Span:
+    """PolNeAR's boundary: a reported clause keeps its complementizer ('that the plan failed')."""
+    content = statement.content
+    before = text[max(0, content.start - 5) : content.start]
+    if statement.type != QuoteType.DIRECT and before.lower() == "that ":
+        return Span.of(text, content.start - 5, content.end)
+    return content
+
+
+def extraction_record(extraction: Extraction, attributions: str = "speech") -> dict[str, Any]:
+    """The JSON line of one document with the statements a listing of ``attributions`` shows
+    ("speech", the desk's convention, or "all", PolNeAR's broad one with its boundaries)."""
+    from .acts import select_attributions
+
+    extraction = select_attributions(extraction, attributions)
+    text = extraction.document.text
     return {
         "id": extraction.document.id,
         "published": extraction.published,
         "agencies": list(extraction.agencies),
-        "quotes": [statement_record(s) for s in extraction.statements],
+        "quotes": [
+            statement_record(s, broad_content(text, s) if attributions == "all" else None)
+            for s in extraction.statements
+        ],
         "unattributed": [
             {
                 "text": claim.span.text,

@@ -38,7 +38,6 @@ def extract(
     attributions: AttributionsOption = Attributions.speech,
 ) -> None:
     """Find who said what in PATHS and print it; nothing is stored."""
-    from attribution.acts import select_attributions
     from attribution.errors import AttributionError, InputError, MissingDependency
     from attribution.extract import extract_documents
     from attribution.ingest import InputProblem, read_documents
@@ -58,7 +57,7 @@ def extract(
         # Paths and the imports their file types need are checked here, before the pipeline loads.
         items = read_documents(paths, max_bytes=max_bytes)
         for extraction in extract_documents(documents(items), model=model, batch_size=batch_size, n_process=workers):
-            record = extraction_record(select_attributions(extraction, attributions.value))
+            record = extraction_record(extraction, attributions.value)
             if output_format is ExtractFormat.jsonl:
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:

@@ -82,7 +82,7 @@ CASES = [
         None,
         None,
         "called",
-        'the decision "a disgrace and a betrayal of voters, plain and simple.',
+        'the decision "a disgrace and a betrayal of voters, plain and simple',
         "mixed",
     ),
     # British-style single marks: the quoted words after the object still belong to it
@@ -100,7 +100,7 @@ CASES = [
         "The minister",
         "unnamed",
         "said",
-        "that the plan would cost 3 billion euros",
+        "the plan would cost 3 billion euros",
         "indirect",
     ),
     Expected(
@@ -124,7 +124,7 @@ CASES = [
         "Poland",
         "government",
         "announced",
-        "that it will build a fence on its border",
+        "it will build a fence on its border",
         "indirect",
     ),
     Expected(
@@ -166,7 +166,7 @@ CASES = [
         "the minister",
         "unnamed",
         "said",
-        "that journalists cannot have any political affiliation",
+        "journalists cannot have any political affiliation",
         "indirect",
     ),
     # a credit after a non-breaking space, in a list of readers' quotes
@@ -222,7 +222,7 @@ CASES = [
         "Sergei Lavrov",
         "person",
         "saying",
-        "that Moscow would respond",
+        "Moscow would respond",
         "indirect",
     ),
     Expected(
@@ -230,7 +230,7 @@ CASES = [
         None,
         None,
         "was reported",
-        "that the talks had collapsed",
+        "the talks had collapsed",
         "indirect",
     ),
     Expected(
@@ -238,7 +238,7 @@ CASES = [
         "World Health Organization",
         "organisation",
         "According to",
-        "3 million people died of the disease last year.",
+        "3 million people died of the disease last year",
         "indirect",
     ),
     Expected(
@@ -463,7 +463,7 @@ RESOLUTION_CASES = [
     (
         "Health Minister Olivier Veran said the vaccine was safe. Veran added that booster "
         "shots would begin in September.",
-        "that booster shots would begin in September",
+        "booster shots would begin in September",
         "Olivier Veran",
         "surname of earlier full mention",
     ),

@@ -30,7 +30,7 @@ EXPECTED = [
         "indirect",
     ),
     (
-        "that his country would no longer prevent migrants",
+        "his country would no longer prevent migrants",
         "Alyaksandr Lukashenka",
         "person",
         None,
@@ -39,7 +39,7 @@ EXPECTED = [
         "indirect",
     ),
     ("it will send additional personnel", "Frontex", "organisation", None, None, "said", "indirect"),
-    ("that it had started construction", "Lithuania", "government", None, None, "said", "indirect"),
+    ("it had started construction", "Lithuania", "government", None, None, "said", "indirect"),
     (
         "\"The situation at Lithuania's border",
         "Fabrice Leggeri",
@@ -58,7 +58,7 @@ EXPECTED = [
         "according to",
         "indirect",
     ),
-    ("that it will open a new camp", "Lithuania", "government", None, None, "announced", "indirect"),
+    ("it will open a new camp", "Lithuania", "government", None, None, "announced", "indirect"),
 ]
 
 
