@@ -12,13 +12,16 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import identity
 from .errors import AttributionError
-from .schema import REVIEW_STATUSES, STATEMENT_KINDS
+from .schema import ACTS, REVIEW_STATUSES, STATEMENT_KINDS
 from .store import CLAIM_KINDS, fold, read_transaction
 
 QUOTE_TYPES = ("direct", "indirect", "mixed")
 SPEAKER_KINDS = ("person", "organisation", "government", "media", "unnamed", "unknown")
 KIND_VALUES = QUOTE_TYPES + STATEMENT_KINDS + SPEAKER_KINDS
+# What --attributions chooses between: the speech a desk reviews, or every act stored.
+ATTRIBUTIONS = ("speech", "all")
 DATE = re.compile(r"\A\d{4}(-\d{2}(-\d{2})?)?\Z")
 
 # The row every listing and export is made from: keep these keys stable.
@@ -32,7 +35,7 @@ ROW_KEYS = (
 EXTRA_KEYS = (
     "speaker_mention", "speaker_start", "speaker_end", "cue_start", "cue_end", "resolution",
     "extractor_version", "document_sha256", "reviewer", "reviewed_at", "source_changed",
-    "confidence",
+    "confidence", "act", "country", "speaker_id",
 )  # fmt: skip
 
 _SELECT = """
@@ -72,10 +75,14 @@ SELECT
     cr.reviewer AS reviewer,
     cr.created_at AS reviewed_at,
     EXISTS (SELECT 1 FROM documents nd WHERE nd.previous_id = d.id) AS source_changed,
-    s.confidence AS confidence
+    s.confidence AS confidence,
+    s.act AS act,
+    coalesce(s.country, sp.country) AS country,
+    sp.id AS speaker_id
 FROM statements s
 JOIN documents d ON d.id = s.document_id
-LEFT JOIN speakers sp ON sp.id = s.speaker_id
+LEFT JOIN speakers named ON named.id = s.speaker_id
+LEFT JOIN speakers sp ON sp.id = coalesce(named.same_as, named.id)
 LEFT JOIN current_reviews cr ON cr.statement_id = s.id
 """
 _ORDER = " ORDER BY coalesce(d.published, ''), d.source, d.id, s.content_start, s.content_end, s.id"
@@ -93,23 +100,50 @@ def _fetch(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     return [_finish(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
 
-def _speaker_clause(speaker: str) -> tuple[str, list[Any]]:
-    key = fold(speaker)
-    return (
-        "s.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE alias_key = ?)",
-        [key],
+def lookup_keys(name: str) -> list[str]:
+    """Keys a user's name may be stored under: as typed (folded), and as the identity rules
+    read it for a person or an organisation, so any alias and any listed spelling finds it."""
+    keys = {identity.fold(name), fold(name)}
+    keys |= {identity.resolve(name, kind).key for kind in ("person", "organisation")}
+    return sorted(k for k in keys if k)
+
+
+def _identities_sql(keys: list[str]) -> tuple[str, list[Any]]:
+    """Ids of the identities (after surname attachment) any of these keys names."""
+    marks = ", ".join("?" for _ in keys)
+    sql = (
+        f"SELECT coalesce(x.same_as, x.id) FROM speakers x WHERE x.key IN ({marks})"
+        f" OR x.id IN (SELECT speaker_id FROM speaker_aliases WHERE alias_key IN ({marks}))"
     )
+    return sql, keys + keys
+
+
+def _speaker_clause(speaker: str) -> tuple[str, list[Any]]:
+    sql, params = _identities_sql(lookup_keys(speaker))
+    return f"sp.id IN ({sql})", params
 
 
 def _organisation_clause(organisation: str) -> tuple[str, list[Any]]:
     key = fold(organisation)
+    sql, params = _identities_sql(lookup_keys(organisation))
     return (
         "(s.organisation IS NOT NULL AND s.organisation IN"
         " (SELECT name FROM organisations WHERE key = ?)"
-        " OR (sp.kind IN ('organisation', 'government', 'media') AND s.speaker_id IN"
-        " (SELECT speaker_id FROM speaker_aliases WHERE alias_key = ?)))",
-        [key, key],
+        f" OR (sp.kind IN ('organisation', 'government', 'media') AND sp.id IN ({sql})))",
+        [key, *params],
     )
+
+
+def _acts_clause(attributions: str) -> tuple[str, list[Any]]:
+    """speech: statements of speech acts only (claims are kept); all: every act."""
+    value = attributions.strip().lower()
+    if value == "all":
+        return "1", []
+    if value == "speech":
+        return "(s.kind != 'statement' OR coalesce(s.act, 'speech') = 'speech')", []
+    if value in ACTS:
+        return "(s.kind != 'statement' OR s.act = ?)", [value]
+    raise AttributionError(f"--attributions: choose one of {', '.join(ATTRIBUTIONS)}")
 
 
 def _kind_clause(kind: str) -> tuple[str, list[Any]]:
@@ -137,6 +171,7 @@ def statement_rows(
     ids: list[str] | None = None,
     include_retired: bool = False,
     min_confidence: float = 0.0,
+    attributions: str = "speech",
 ) -> list[dict[str, Any]]:
     """Current statements (and optionally claims) matching every given filter.
 
@@ -145,7 +180,9 @@ def statement_rows(
     unresolved, which implies claims) or a speaker kind; ``since``/``until`` compare
     publication dates (YYYY, YYYY-MM or YYYY-MM-DD, inclusive); ``document`` is a document
     id or unique prefix, its external id, or its source; ``min_confidence`` drops statements
-    the learned pass was less sure of (claims carry no confidence and are kept).
+    the learned pass was less sure of (claims carry no confidence and are kept);
+    ``attributions`` is ``speech`` (said, wrote, according to: what a desk reviews) or
+    ``all`` (also thought, intention, perception and other acts; all are stored).
     """
     where: list[str] = []
     params: list[Any] = []
@@ -155,6 +192,7 @@ def statement_rows(
     if not include_claims and kind_value not in CLAIM_KINDS:
         where.append("s.kind = 'statement'")
     for value, builder in (
+        (attributions, _acts_clause),
         (speaker, _speaker_clause),
         (organisation, _organisation_clause),
         (kind, _kind_clause),
@@ -190,26 +228,34 @@ def statement_rows(
         return _fetch(db, sql, params)
 
 
-def speaker_rows(db: Database) -> list[dict[str, Any]]:
-    """Every speaker with kind, role, organisation, aliases and counts of current statements."""
-    sql = """
-    SELECT sp.id, sp.name, sp.kind, sp.role, sp.organisation,
-        (SELECT count(*) FROM statements s WHERE s.speaker_id = sp.id AND s.current = 1
-            AND s.kind = 'statement') AS n_statements,
-        (SELECT count(DISTINCT s.document_id) FROM statements s
-            WHERE s.speaker_id = sp.id AND s.current = 1) AS n_documents,
-        (SELECT json_group_array(alias) FROM
-            (SELECT alias FROM speaker_aliases a WHERE a.speaker_id = sp.id
-             AND a.alias != sp.name ORDER BY alias)) AS aliases
+def speaker_rows(db: Database, *, attributions: str = "speech") -> list[dict[str, Any]]:
+    """One row per speaker identity: kind, role, organisation, country, every alias (with
+    the bare surnames attached to it) and counts of current statements of the chosen acts."""
+    acts, params = _acts_clause(attributions)
+    sql = f"""
+    WITH member AS (SELECT id AS member_id, coalesce(same_as, id) AS identity_id FROM speakers)
+    SELECT sp.id, sp.name, sp.kind, sp.role, sp.organisation, sp.country,
+        (SELECT count(*) FROM statements s JOIN member m ON m.member_id = s.speaker_id
+            WHERE m.identity_id = sp.id AND s.current = 1 AND s.kind = 'statement' AND {acts}) AS n_statements,
+        (SELECT count(DISTINCT s.document_id) FROM statements s JOIN member m ON m.member_id = s.speaker_id
+            WHERE m.identity_id = sp.id AND s.current = 1 AND {acts}) AS n_documents,
+        (SELECT json_group_array(json_array(alias, reason)) FROM
+            (SELECT a.alias, min(a.reason) AS reason FROM speaker_aliases a
+             JOIN member m ON m.member_id = a.speaker_id
+             WHERE m.identity_id = sp.id AND a.alias != sp.name
+             GROUP BY a.alias ORDER BY a.alias)) AS alias_pairs
     FROM speakers sp
+    WHERE sp.same_as IS NULL
     ORDER BY n_statements DESC, sp.name, sp.kind
     """
     with read_transaction(db):
-        cursor = db.execute(sql)
+        cursor = db.execute(sql, params + params)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     for row in rows:
-        row["aliases"] = json.loads(row["aliases"] or "[]")
+        pairs = json.loads(row.pop("alias_pairs") or "[]")
+        row["aliases"] = [alias for alias, _ in pairs]
+        row["alias_reasons"] = {alias: reason for alias, reason in pairs}
     return [row for row in rows if row["n_statements"] or row["n_documents"]]
 
 
@@ -219,7 +265,7 @@ def fts_query(query: str) -> str:
     return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
-def search(db: Database, query: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+def search(db: Database, query: str, *, limit: int | None = None, attributions: str = "speech") -> list[dict[str, Any]]:
     """Current statements and claims whose content or sentence holds every term, best first."""
     match = fts_query(query)
     if not match:
@@ -235,7 +281,8 @@ def search(db: Database, query: str, *, limit: int | None = None) -> list[dict[s
         ]
         if limit is not None:
             ranked = ranked[: max(0, limit)]
-        rows = {row["id"]: row for row in statement_rows(db, ids=ranked, include_claims=True)}
+        found = statement_rows(db, ids=ranked, include_claims=True, attributions=attributions)
+        rows = {row["id"]: row for row in found}
     return [rows[sid] for sid in ranked if sid in rows]
 
 

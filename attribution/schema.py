@@ -9,8 +9,10 @@ Tables (derived data is owned by extraction; human work lives only in ``reviews`
 documents          one row per distinct normalised text; ``id`` is sha256(text) (doc_key)
 document_sources   every source (path, JSONL line, URL) a document was read from
 organisations      organisation names credited as affiliations
-speakers           canonical speakers, unique by (name, kind)
-speaker_aliases    folded lookup keys: canonical name, surname, every mention text
+speakers           one row per speaker identity (see identity.py): ``key`` is the identity key,
+                   ``same_as`` links a bare surname to the one person of that surname
+speaker_aliases    every name of an identity with its lookup key and the reason it belongs
+registry           bookkeeping: the digest of the identity rules the speaker rows were made with
 runs               the run ledger: one row per ingest/reextract invocation
 statements         every stored span; ``kind`` = statement | unattributed | unresolved;
                    ``current`` = 0 once a re-extraction no longer produces the row
@@ -21,6 +23,7 @@ review_targets     view: each review with every statement it applies to (via lin
 current_reviews    view: the latest status and note per statement
 orphaned_reviews   view: reviews that apply to no current statement
 statements_fts     FTS5 over statements.content and statements.sentence (triggers)
+speech_statements  view: current rows a desk reviews by default (speech acts and claims)
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ REVIEW_STATUSES: tuple[str, ...] = (
     "dismissed",
 )
 STATEMENT_KINDS: tuple[str, ...] = ("statement", "unattributed", "unresolved")
+ACTS: tuple[str, ...] = ("speech", "thought", "intention", "perception", "other")
 RUN_STATUSES: tuple[str, ...] = (
     "running",
     "completed",
@@ -279,6 +283,47 @@ def m003_documents_previous(db: Database) -> None:
     """Index the link to a document's earlier version: every statement query asks whether
     its document has a newer version, which without it scans all documents per row."""
     db.execute("CREATE INDEX documents_previous ON documents(previous_id)")
+
+
+ACTS_SQL = f"""
+ALTER TABLE statements ADD COLUMN act TEXT CHECK (act IS NULL OR act IN ({_sql_list(ACTS)}));
+ALTER TABLE statements ADD COLUMN country TEXT;
+ALTER TABLE statements ADD COLUMN speaker_name TEXT;
+ALTER TABLE statements ADD COLUMN speaker_kind TEXT;
+UPDATE statements SET
+    act = 'speech',
+    speaker_name = (SELECT name FROM speakers WHERE speakers.id = statements.speaker_id),
+    speaker_kind = (SELECT kind FROM speakers WHERE speakers.id = statements.speaker_id)
+WHERE kind = 'statement';
+CREATE INDEX statements_act ON statements(act);
+
+ALTER TABLE speakers ADD COLUMN key TEXT;
+ALTER TABLE speakers ADD COLUMN surname TEXT;
+ALTER TABLE speakers ADD COLUMN country TEXT;
+ALTER TABLE speakers ADD COLUMN same_as TEXT REFERENCES speakers(id) ON DELETE RESTRICT;
+CREATE INDEX speakers_key ON speakers(key);
+CREATE INDEX speakers_surname ON speakers(surname);
+ALTER TABLE speaker_aliases ADD COLUMN reason TEXT NOT NULL DEFAULT 'name';
+
+CREATE TABLE registry (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE VIEW speech_statements AS
+SELECT * FROM statements WHERE current = 1 AND (kind != 'statement' OR act = 'speech');
+"""
+
+
+@migrations()
+def m004_acts_and_speaker_registry(db: Database) -> None:
+    """Each statement's act (older rows were all speech) and country, the name extraction gave
+    its speaker (so identities can be rebuilt from it), and the speaker registry columns. The
+    speaker rows themselves are re-keyed by ``store.migrate`` right after, in the same
+    transaction, because that needs the identity rules rather than SQL."""
+    for statement in ACTS_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
 
 
 SCHEMA_VERSION = len(migrations._migrations)

@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import EXTRACTOR_VERSION, __version__
+from . import EXTRACTOR_VERSION, __version__, identity
 from .errors import DatabaseBusy, StoreError
 from .models import Claim, Document, Extraction, Span, Statement, sha256_text
 from .schema import SCHEMA_VERSION, migrations
@@ -192,6 +192,10 @@ def migrate(db: Database, *, backup: bool = True) -> list[str]:
         raise StoreError(f"database schema v{version} is newer than this tool (v{SCHEMA_VERSION}); upgrade")
     pending = [m.name for m in migrations.pending(db)]
     if not pending:
+        if _registry_stale(db):
+            with write_transaction(db, what="the speaker registry"):
+                if _registry_stale(db):
+                    rebuild_speakers(db)
         return []
     path = getattr(db, "path", ":memory:")
     if backup and path != ":memory:" and "documents" in db.table_names():
@@ -200,6 +204,8 @@ def migrate(db: Database, *, backup: bool = True) -> list[str]:
         applied = [m.name for m in migrations.pending(db)]
         migrations.apply(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if _registry_stale(db):
+            rebuild_speakers(db)
     return applied
 
 
@@ -405,6 +411,10 @@ def _statement_record(
         "content_start": content.start,
         "content_end": content.end,
         "speaker_id": speaker_id(speaker.name, str(speaker.kind)) if speaker else None,
+        "speaker_name": speaker.name if speaker else None,
+        "speaker_kind": str(speaker.kind) if speaker else None,
+        "country": speaker.country if speaker else None,
+        "act": str(statement.act),
         "speaker_mention": mention.text if mention else None,
         "speaker_start": mention.start if mention else None,
         "speaker_end": mention.end if mention else None,
@@ -444,6 +454,10 @@ def _claim_record(doc: Document, version: str, claim: Claim, run_id: str | None,
         "content_start": span.start,
         "content_end": span.end,
         "speaker_id": None,
+        "speaker_name": None,
+        "speaker_kind": None,
+        "country": None,
+        "act": None,
         "speaker_mention": None,
         "speaker_start": None,
         "speaker_end": None,
@@ -483,65 +497,204 @@ def extraction_records(extraction: Extraction, run_id: str | None, now: str | No
 
 
 def speaker_id(name: str, kind: str) -> str:
-    return short_hash("speaker", kind, name)
+    """The id of the identity a speaker name belongs to (tiers 1 and 2 of identity.py): the
+    same for every spelling the rules and the alias file merge, whatever order documents come in."""
+    return identity_id(identity.resolve(name, kind).key, kind)
+
+
+def identity_id(key: str, kind: str) -> str:
+    return short_hash("identity", kind, key)
 
 
 def organisation_id(name: str) -> str:
     return short_hash("organisation", name)
 
 
-def _aliases(statement: Statement) -> set[str]:
-    speaker = statement.speaker
-    if speaker is None:
-        return set()
-    aliases = {speaker.name}
-    words = speaker.name.split()
-    if str(speaker.kind) == "person" and len(words) > 1:
-        aliases.add(words[-1])
+def _mention_alias(statement: Statement) -> str | None:
+    """The mention's text when it is a name (capitalised, not a pronoun or article)."""
     mention = statement.speaker_mention
+    if mention is None:
+        return None
+    text = " ".join(mention.text.split())
+    first = text.split(" ", 1)[0].casefold() if text else ""
+    return text if text and text[0].isupper() and first not in PRONOUNS else None
+
+
+def _aliases(name: str, kind: str, mention: str | None) -> list[tuple[str, str, str]]:
+    """(alias, lookup key, reason) for one extracted speaker name: the identity's own name,
+    the name as extracted, its surname, and how the document mentioned it."""
+    found = identity.resolve(name, kind)
+    aliases = [(found.name, found.key, "canonical name")]
+    if " ".join(name.split()) != found.name:
+        reason = "extracted name" if found.reason == "name" else found.reason
+        aliases.append((" ".join(name.split()), found.key, reason))
+    last = found.surname
+    if last is not None:
+        words = [w for w in found.name.split() if identity.fold(w) not in identity.SUFFIXES]
+        aliases.append((words[-1], last, "surname"))
     if mention is not None:
-        text = " ".join(mention.text.split())
-        first = text.split(" ", 1)[0].casefold() if text else ""
-        if text and text[0].isupper() and first not in PRONOUNS:
-            aliases.add(text)
+        key = identity.resolve(mention, kind).key
+        spelled = identity.fold(identity.clean_name(mention, kind))
+        # A mention that is only the name with its title, or a spelling already listed, adds nothing.
+        if key != found.key and spelled not in {identity.fold(a[0]) for a in aliases}:
+            aliases.append((mention, key, "mention in a document"))
     return aliases
 
 
+@dataclass
+class _SpeakerRow:
+    """One identity's speaker row as built from the statements that name it."""
+
+    id: str
+    key: str
+    name: str
+    kind: str
+    surname: str | None
+    role: str | None = None
+    organisation: str | None = None
+    country: str | None = None
+    aliases: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias -> (key, reason)
+
+    def add(self, name: str, role: str | None, organisation: str | None, country: str | None) -> None:
+        self.name = identity.preferred_name(self.name, name)
+        self.role = self.role or role
+        self.organisation = self.organisation or organisation
+        self.country = self.country or country
+
+
+def _speaker_row(name: str, kind: str) -> _SpeakerRow:
+    found = identity.resolve(name, kind)
+    return _SpeakerRow(identity_id(found.key, kind), found.key, found.name, kind, found.surname)
+
+
+def _write_speaker(db: Database, row: _SpeakerRow) -> None:
+    """Insert or complete one speaker row: the name shown is the preferred of the names seen;
+    role, organisation and country are kept from the first statement that gave them."""
+    org_id = organisation_id(row.organisation) if row.organisation else None
+    if row.organisation:
+        db.execute(
+            "INSERT INTO organisations (id, name, key) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            [org_id, row.organisation, fold(row.organisation)],
+        )
+    existing = db.execute("SELECT name FROM speakers WHERE id = ?", [row.id]).fetchone()
+    if existing is None:
+        db.execute(
+            "INSERT INTO speakers (id, name, kind, role, organisation, organisation_id, key, surname, country)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [row.id, row.name, row.kind, row.role, row.organisation, org_id, row.key, row.surname, row.country],
+        )
+    else:
+        name = identity.preferred_name(existing[0], row.name) if not existing[0].startswith("\x00") else row.name
+        db.execute(
+            "UPDATE speakers SET name = ?, key = ?, surname = ?, role = coalesce(role, ?),"
+            " organisation = coalesce(organisation, ?), organisation_id = coalesce(organisation_id, ?),"
+            " country = coalesce(country, ?) WHERE id = ?",
+            [name, row.key, row.surname, row.role, row.organisation, org_id, row.country, row.id],
+        )
+    for alias, (key, reason) in row.aliases.items():
+        db.execute(
+            "INSERT INTO speaker_aliases (speaker_id, alias, alias_key, reason) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(speaker_id, alias) DO NOTHING",
+            [row.id, alias, key, reason],
+        )
+
+
 def _store_speakers(db: Database, statements: Sequence[Statement]) -> None:
+    rows: dict[str, _SpeakerRow] = {}
     for statement in statements:
         speaker = statement.speaker
         if speaker is None:
             continue
         kind = str(speaker.kind)
-        sid = speaker_id(speaker.name, kind)
-        org_id = None
-        if speaker.organisation:
-            org_id = organisation_id(speaker.organisation)
-            db.execute(
-                "INSERT INTO organisations (id, name, key) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                [org_id, speaker.organisation, fold(speaker.organisation)],
-            )
+        row = _speaker_row(speaker.name, kind)
+        row = rows.setdefault(row.id, row)
+        row.add(identity.resolve(speaker.name, kind).name, speaker.role, speaker.organisation, speaker.country)
+        for alias, key, reason in _aliases(speaker.name, kind, _mention_alias(statement)):
+            row.aliases.setdefault(alias, (key, reason))
+    if "registry" not in db.table_names():  # a database before its migration: the old columns only
+        for row in rows.values():
+            _write_old_speaker(db, row)
+        return
+    for row in rows.values():
+        _write_speaker(db, row)
+    attach_surnames(db, {row.surname or row.key for row in rows.values() if row.kind in identity.PERSON_KINDS})
+
+
+def _write_old_speaker(db: Database, row: _SpeakerRow) -> None:
+    db.execute(
+        "INSERT INTO speakers (id, name, kind, role, organisation) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [row.id, row.name, row.kind, row.role, row.organisation],
+    )
+    for alias, (key, _reason) in row.aliases.items():
         db.execute(
-            "INSERT INTO speakers (id, name, kind, role, organisation, organisation_id)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-            [sid, speaker.name, kind, speaker.role, speaker.organisation, org_id],
+            "INSERT INTO speaker_aliases (speaker_id, alias, alias_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [row.id, alias, key],
         )
-        if speaker.role:
-            db.execute(
-                "UPDATE speakers SET role = ? WHERE id = ? AND role IS NULL",
-                [speaker.role, sid],
-            )
-        if speaker.organisation:
-            db.execute(
-                "UPDATE speakers SET organisation = ?, organisation_id = ? WHERE id = ? AND organisation IS NULL",
-                [speaker.organisation, org_id, sid],
-            )
-        for alias in _aliases(statement):
-            db.execute(
-                "INSERT INTO speaker_aliases (speaker_id, alias, alias_key) VALUES (?, ?, ?)"
-                " ON CONFLICT(speaker_id, alias) DO NOTHING",
-                [sid, alias, fold(alias)],
-            )
+
+
+def attach_surnames(db: Database, surnames: Iterable[str]) -> None:
+    """Tier 3 for these surnames: link each bare surname to the one person of that surname in
+    the corpus, or unlink it when there are now several (recomputed, so order never matters)."""
+    for last in sorted(set(surnames)):
+        people = db.execute(
+            "SELECT id, key, kind FROM speakers WHERE surname = ? AND kind = 'person'", [last]
+        ).fetchall()
+        for bare_id, kind in db.execute(
+            "SELECT id, kind FROM speakers WHERE key = ? AND surname IS NULL", [last]
+        ).fetchall():
+            target = identity.attach_surname(last, kind, [tuple(p) for p in people])
+            db.execute("UPDATE speakers SET same_as = ? WHERE id = ? AND same_as IS NOT ?", [target, bare_id, target])
+
+
+REGISTRY_KEY = "identity"
+
+
+def _registry_stale(db: Database) -> bool:
+    if "registry" not in db.table_names():
+        return False
+    row = db.execute("SELECT value FROM registry WHERE name = ?", [REGISTRY_KEY]).fetchone()
+    return row is None or row[0] != identity.registry_digest()
+
+
+def rebuild_speakers(db: Database) -> int:
+    """Recompute every speaker row from the names extraction gave (kept on each statement):
+    after the migration that introduced identities, and whenever the identity rules or the
+    alias file change. Statements keep their ids, so reviews are untouched. Runs inside the
+    caller's transaction; returns how many statements now point at a different speaker."""
+    rows: dict[str, _SpeakerRow] = {}
+    targets: list[tuple[str, str, str | None]] = []  # statement id, new speaker id, old speaker id
+    cursor = db.execute(
+        "SELECT id, speaker_id, speaker_name, speaker_kind, speaker_mention, role, organisation, country"
+        " FROM statements WHERE speaker_name IS NOT NULL ORDER BY extracted_at, rowid"
+    )
+    for sid, old, name, kind, mention, role, organisation, country in cursor.fetchall():
+        kind = kind or "unknown"
+        row = _speaker_row(name, kind)
+        row = rows.setdefault(row.id, row)
+        row.add(identity.resolve(name, kind).name, role, organisation, country)
+        text = " ".join((mention or "").split())
+        first = text.split(" ", 1)[0].casefold() if text else ""
+        named = text if text and text[0].isupper() and first not in PRONOUNS else None
+        for alias, key, reason in _aliases(name, kind, named):
+            row.aliases.setdefault(alias, (key, reason))
+        targets.append((sid, row.id, old))
+    db.execute("UPDATE speakers SET same_as = NULL WHERE same_as IS NOT NULL")
+    db.execute("UPDATE speakers SET name = char(0) || id")  # frees (name, kind) for the new rows
+    db.execute("DELETE FROM speaker_aliases")
+    for row in rows.values():
+        _write_speaker(db, row)
+    moved = 0
+    for sid, new, old in targets:
+        if new != old:
+            db.execute("UPDATE statements SET speaker_id = ? WHERE id = ?", [new, sid])
+            moved += 1
+    db.execute("DELETE FROM speakers WHERE id NOT IN (SELECT speaker_id FROM statements WHERE speaker_id IS NOT NULL)")
+    attach_surnames(db, [r[0] for r in db.execute("SELECT DISTINCT key FROM speakers WHERE surname IS NULL")])
+    db.execute(
+        "INSERT INTO registry (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        [REGISTRY_KEY, identity.registry_digest()],
+    )
+    return moved
 
 
 STATEMENT_COLUMNS = (
@@ -549,15 +702,23 @@ STATEMENT_COLUMNS = (
     "speaker_id", "speaker_mention", "speaker_start", "speaker_end", "role", "organisation",
     "cue", "cue_start", "cue_end", "stance", "sentence", "sentence_start", "sentence_end",
     "rule", "resolution", "confidence", "score", "reasons", "anchor_prefix", "anchor_suffix",
-    "extractor_version", "run_id", "extracted_at",
+    "extractor_version", "run_id", "extracted_at", "act", "country", "speaker_name", "speaker_kind",
 )  # fmt: skip
 # Columns compared when a re-extraction produces an id that already exists.
 DERIVED_COLUMNS = tuple(c for c in STATEMENT_COLUMNS if c not in {"id", "document_id", "run_id", "extracted_at"})
 
 
+def _table_columns(db: Database, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info([{table}])").fetchall()}
+
+
 def _insert_statement(db: Database, record: dict[str, Any]) -> None:
-    columns = ", ".join(STATEMENT_COLUMNS)
-    marks = ", ".join(f":{c}" for c in STATEMENT_COLUMNS)
+    # Only the columns the schema has: a database at an older version (before its migration)
+    # gets the rows it can hold, and the migration fills in the rest.
+    present = _table_columns(db, "statements")
+    names = [c for c in STATEMENT_COLUMNS if c in present]
+    columns = ", ".join(names)
+    marks = ", ".join(f":{c}" for c in names)
     db.execute(f"INSERT INTO statements ({columns}) VALUES ({marks})", record)
 
 

@@ -1,0 +1,235 @@
+"""Who a speaker is across the corpus: identity keys, the alias file, surname attachment.
+
+Three tiers, from safest to most corpus-dependent:
+
+1. the name itself: accents and case folded, titles, honorifics, epithets ("Crooked"),
+   a headline's verb ("Obama Says"), middle initials and a possessive 's dropped, so
+   "President Donald J. Trump's" and "Donald Trump" share one key;
+2. the shipped alias file (``data/aliases.tsv``): spelling variants a person is known
+   by (Lukashenko / Lukashenka). Only listed pairs merge; similar spelling never does;
+3. a surname alone ("Trump", "PENCE") belongs to the one person of that surname in the
+   corpus, and to nobody when there are several (Joe and Hunter Biden).
+
+Tiers 1 and 2 are pure functions of the name, so a speaker's id never depends on the
+order documents arrive in. Tier 3 depends on the whole corpus; the store records it as a
+link that it recomputes whenever a speaker of that surname is added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from unidecode import unidecode
+
+from . import lexicons
+
+# Bump when the rules below change, so stored speaker ids are recomputed on next connect.
+IDENTITY_VERSION = "1"
+ALIAS_FILE = "aliases.tsv"
+# Kinds whose names are personal names: titles, initials and surnames apply to them.
+PERSON_KINDS = frozenset({"person", "unknown"})
+# Words that go before a name but are not part of it (nicknames, obituary marks).
+EPITHETS = frozenset({"crooked", "sleepy", "lyin", "lyin'", "lying", "rip", "r.i.p.", "r.i.p", "late", "the"})
+# Generational suffixes: part of the name, but never the surname.
+SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_INITIAL = re.compile(r"\A[A-Za-z]\.?\Z")
+_POSSESSIVE = re.compile(r"['\u2019]s?\Z")
+
+
+def fold(text: str) -> str:
+    """Lookup form: transliterated to ASCII, case-folded, whitespace collapsed."""
+    return " ".join(unidecode(text).casefold().split())
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    words = {w for role in lexicons.roles() for w in role.split()}
+    words |= set(lexicons.role_words()) | set(lexicons.honorifics()) | set(lexicons.demonyms())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _headline_verbs() -> frozenset[str]:
+    """Inflected reporting verbs a headline puts after a name ("Obama Says")."""
+    forms: set[str] = set()
+    for lemma in lexicons.cue_stances():
+        forms |= {lemma + "s", lemma + "es", lemma + "d", lemma + "ed"}
+        if lemma.endswith("y"):
+            forms.add(lemma[:-1] + "ies")
+    return frozenset(forms)
+
+
+def _strip_possessive(word: str) -> str:
+    stripped = _POSSESSIVE.sub("", word)
+    return stripped if stripped and stripped != word and word[-1] in "sS'\u2019" else word
+
+
+def clean_name(name: str, kind: str) -> str:
+    """The name without what is not part of it, in its own case (tier 1, before folding)."""
+    words = name.replace("\u00a0", " ").split()
+    if words:
+        words[-1] = _strip_possessive(words[-1])
+    while len(words) > 1 and fold(words[0]).strip(",") in EPITHETS:
+        words = words[1:]
+    while len(words) > 1 and fold(words[-1]) in _headline_verbs() and words[-1][:1].isupper():
+        words = words[:-1]
+    if kind in PERSON_KINDS:
+        while len(words) > 1 and fold(words[0]).strip(",") in _title_words():
+            words = words[1:]
+        if len(words) > 2:
+            words = [words[0]] + [w for w in words[1:-1] if not _INITIAL.match(w)] + [words[-1]]
+    if kind in PERSON_KINDS and words == [w.upper() for w in words] and any(len(w) > 2 for w in words):
+        words = [w.capitalize() for w in words]  # transcript capitals: PENCE -> Pence
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Alias:
+    canonical: str
+    alias: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    """The alias file, indexed by folded key."""
+
+    rows: tuple[Alias, ...]
+    surnames: dict[str, str]  # alias surname key -> canonical surname (display form)
+    names: dict[str, str]  # alias full-name key -> canonical name (display form)
+
+
+def parse_aliases(text: str) -> AliasTable:
+    """Rows of ``canonical<TAB>alias<TAB>reason``; '#' starts a comment line."""
+    rows: list[Alias] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) != 3 or not all(fields):
+            raise ValueError(f"{ALIAS_FILE} line {number}: expected canonical, alias and reason separated by tabs")
+        rows.append(Alias(*fields))
+    one_word = [row for row in rows if len(row.alias.split()) == len(row.canonical.split()) == 1]
+    surnames = {fold(row.alias): row.canonical for row in one_word}
+    names: dict[str, str] = {}
+    for row in rows:
+        if len(row.alias.split()) > 1:
+            names[_surname_spelling(fold(clean_name(row.alias, "person")), surnames)] = row.canonical
+    return AliasTable(tuple(rows), surnames, names)
+
+
+@lru_cache(maxsize=1)
+def aliases() -> AliasTable:
+    """The shipped alias file."""
+    return parse_aliases(resources.files("attribution").joinpath("data", ALIAS_FILE).read_text(encoding="utf-8"))
+
+
+def _surname_spelling(key: str, surnames: dict[str, str]) -> str:
+    words = key.split()
+    if words and words[-1] in surnames:
+        words[-1] = fold(surnames[words[-1]])
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the store keeps of a speaker: the key it is found by and the name it shows."""
+
+    key: str
+    name: str
+    kind: str
+    reason: str  # why this name belongs to the identity ("name", or the alias file's reason)
+
+    @property
+    def surname(self) -> str | None:
+        return surname(self.key, self.kind)
+
+
+def resolve(name: str, kind: str, table: AliasTable | None = None) -> Identity:
+    """Tiers 1 and 2: the identity a speaker name belongs to, whatever the corpus holds."""
+    table = table or aliases()
+    cleaned = clean_name(name, kind)
+    key = fold(cleaned)
+    if kind not in PERSON_KINDS:
+        canonical = table.names.get(key)
+        if canonical:
+            return Identity(fold(canonical), canonical, kind, _reason(table, canonical, cleaned))
+        return Identity(key, cleaned, kind, "name")
+    spelled = _surname_spelling(key, table.surnames)
+    canonical = table.names.get(spelled)
+    if canonical:
+        return Identity(fold(canonical), canonical, kind, _reason(table, canonical, cleaned))
+    if spelled != key:
+        words = cleaned.split()
+        words[-1] = table.surnames[key.split()[-1]]
+        return Identity(spelled, " ".join(words), kind, _reason(table, words[-1], cleaned.split()[-1]))
+    return Identity(key, cleaned, kind, "name")
+
+
+def _reason(table: AliasTable, canonical: str, alias: str) -> str:
+    for row in table.rows:
+        if row.canonical == canonical and fold(row.alias) == fold(alias):
+            return f"alias file: {row.reason}"
+    return "alias file"
+
+
+def identity_key(name: str, kind: str) -> str:
+    """The key two names of one speaker share (tiers 1 and 2)."""
+    return resolve(name, kind).key
+
+
+def surname(key: str, kind: str) -> str | None:
+    """The surname of a full personal name's key ("donald trump jr" -> "trump"), else None."""
+    if kind not in PERSON_KINDS:
+        return None
+    words = [w for w in key.split() if w not in SUFFIXES]
+    return words[-1] if len(words) > 1 else None
+
+
+def is_surname_only(key: str, kind: str) -> bool:
+    """A one-word personal name: it may only be attached through the corpus (tier 3)."""
+    return kind in PERSON_KINDS and len(key.split()) == 1
+
+
+def attach_surname(key: str, kind: str, people: Iterable[tuple[str, str, str]]) -> str | None:
+    """Tier 3: the id of the one person whose surname is ``key``, or None.
+
+    ``people`` are (id, key, kind) of full-name identities in the corpus. Several people of
+    that surname (Joe and Hunter Biden) leave the bare surname unattached.
+    """
+    if not is_surname_only(key, kind):
+        return None
+    matches = {pid for pid, pkey, pkind in people if pkind == "person" and surname(pkey, pkind) == key}
+    return matches.pop() if len(matches) == 1 else None
+
+
+def alias_names(identity: Identity) -> list[tuple[str, str]]:
+    """(alias, reason) from the alias file for this identity, so any spelling finds it."""
+    found: list[tuple[str, str]] = []
+    for row in aliases().rows:
+        if fold(row.canonical) == identity.key:
+            found.append((row.alias, f"alias file: {row.reason}"))
+    return found
+
+
+def preferred_name(current: str, candidate: str) -> str:
+    """Of two display names of one identity, the one to show: not all capitals, keeping its
+    accents, then the alphabetically first, so the choice never depends on ingest order."""
+
+    def rank(name: str) -> tuple[int, int, str]:
+        return (int(name.isupper()), -sum(1 for c in name if ord(c) > 127), name)
+
+    return min(current, candidate, key=rank)
+
+
+def registry_digest() -> str:
+    """Changes when the rules or their data change: stored identities must then be rebuilt."""
+    h = hashlib.sha256(IDENTITY_VERSION.encode())
+    for name in (ALIAS_FILE, "titles.json", "countries.tsv", "cues.json"):
+        h.update(resources.files("attribution").joinpath("data", name).read_bytes())
+    return h.hexdigest()[:16]

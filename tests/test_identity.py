@@ -1,0 +1,187 @@
+"""Speaker identity across the corpus: the key rules, the alias file, surname attachment, and
+the seed plus a second article about the same man under another spelling, through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import store_helpers as h
+from attribution_cli.main import app
+from typer.testing import CliRunner
+
+from attribution import identity, store
+from attribution.models import Document, Extraction, Speaker, SpeakerKind
+from attribution.queries import speaker_rows, statement_rows
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+SAME = [
+    ("Donald J. Trump", "Donald Trump"),
+    ("President Donald Trump", "Donald Trump"),
+    ("Donald Trump's", "Donald Trump"),
+    ("donald trump", "Donald Trump"),
+    ("Crooked Hillary Clinton", "Hillary Clinton"),
+    ("Ingrida Šimonytė", "Ingrida Simonyte"),
+    ("Mr. Landsbergis", "Landsbergis"),
+    ("Alexander Lukashenko", "Alyaksandr Lukashenka"),
+    ("Aleksandr Lukashenko", "Alyaksandr Lukashenka"),
+    ("Lukashenko", "Lukashenka"),
+    ("Svetlana Tikhanovskaya", "Svyatlana Tsikhanouskaya"),
+    ("Tikhanovskaya", "Tsikhanouskaya"),
+    ("Volodymyr Zelensky", "Volodymyr Zelenskyy"),
+    ("Volodymyr Zelenskiy", "Volodymyr Zelenskyy"),
+    ("Zelensky", "Zelenskyy"),
+    ("William Clinton", "Bill Clinton"),
+    ("PENCE", "Pence"),
+    ("Obama Says", "Obama"),
+]
+DIFFERENT = [
+    ("Donald Trump", "Donald Trump Jr."),
+    ("Donald Trump", "Melania Trump"),
+    ("Joe Biden", "Hunter Biden"),
+    ("Donald Trump", "Trump"),  # a bare surname attaches only through the corpus (tier 3)
+    ("Lukashenka", "Lukashenkov"),  # similar spelling alone never merges
+    ("Zelenskyy", "Zelenska"),
+    ("Hillary Clinton", "Bill Clinton"),
+    ("Pence", "Spence"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME)
+def test_names_that_share_an_identity(a: str, b: str) -> None:
+    assert identity.identity_key(a, "person") == identity.identity_key(b, "person")
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT)
+def test_names_that_stay_apart(a: str, b: str) -> None:
+    assert identity.identity_key(a, "person") != identity.identity_key(b, "person")
+
+
+def test_kinds_are_part_of_the_identity() -> None:
+    assert store.speaker_id("Lithuania", "government") != store.speaker_id("Lithuania", "organisation")
+    assert identity.identity_key("NATO", "organisation") == "nato"
+    assert identity.resolve("NATO", "organisation").name == "NATO"  # capitals kept outside people
+
+
+def test_no_junk_in_the_name_shown() -> None:
+    for junk, name in (("Crooked Hillary Clinton", "Hillary Clinton"), ("RIP John Lewis", "John Lewis"),
+                       ("Obama Says", "Obama"), ("PENCE", "Pence"), ("Trump's", "Trump"),
+                       ("President Donald J. Trump", "Donald Trump")):  # fmt: skip
+        assert identity.resolve(junk, "person").name == name
+
+
+def test_surnames_and_their_attachment() -> None:
+    assert identity.surname("donald trump jr.", "person") == "trump"
+    assert identity.surname("trump", "person") is None
+    people = [("a", "donald trump", "person")]
+    assert identity.attach_surname("trump", "person", people) == "a"
+    assert identity.attach_surname("trump", "unknown", people) == "a"
+    assert identity.attach_surname("trump", "organisation", people) is None
+    more = people + [("b", "donald trump jr.", "person"), ("c", "melania trump", "person")]
+    assert identity.attach_surname("trump", "person", more) is None
+
+
+def test_alias_file_rows_are_checked() -> None:
+    with pytest.raises(ValueError, match="line 2"):
+        identity.parse_aliases("# comment\nLukashenka Lukashenko no tabs\n")
+    table = identity.parse_aliases("A B\tC D\tbecause\n")
+    assert identity.resolve("C D", "person", table).name == "A B"
+
+
+# --------------------------------------------------------------------------- tier 3 in the store
+
+
+def _article(source: str, sentence: str, speaker: Speaker, mention: str) -> Extraction:
+    text = sentence + "\n"
+    content = text[text.index('"') : text.rindex('"') + 1]
+    statement = h.statement(text, content, speaker, mention=mention)
+    return Extraction(Document(id=source, text=text, source=source), (statement,))
+
+
+def _person(name: str) -> Speaker:
+    return Speaker(name, SpeakerKind.PERSON)
+
+
+def test_a_bare_surname_joins_the_one_person_and_leaves_when_there_are_several():
+    db = h.fresh_db()
+    run_id = store.start_run(db, "ingest")
+    store.store_extraction(db, _article("a", '"We will win," Trump said.', _person("Trump"), "Trump"), run_id)
+    assert {r["name"] for r in speaker_rows(db)} == {"Trump"}  # nobody to attach to yet
+    full = _article("b", '"It is a great day," Donald J. Trump said.', _person("Donald J. Trump"), "Donald J. Trump")
+    store.store_extraction(db, full, run_id)
+    rows = speaker_rows(db)
+    assert [(r["name"], r["n_statements"]) for r in rows] == [("Donald Trump", 2)]
+    assert "Trump" in rows[0]["aliases"] and "Donald J. Trump" in rows[0]["aliases"]
+    assert {r["speaker"] for r in statement_rows(db, speaker="Trump")} == {"Donald Trump"}
+
+    junior = _article("c", '"Fake news," Donald Trump Jr. said.', _person("Donald Trump Jr."), "Donald Trump Jr.")
+    store.store_extraction(db, junior, run_id)
+    names = {r["name"]: r["n_statements"] for r in speaker_rows(db)}
+    assert names == {"Donald Trump": 1, "Donald Trump Jr.": 1, "Trump": 1}  # "Trump" is ambiguous now
+
+
+def test_attachment_does_not_depend_on_ingest_order():
+    articles = [
+        _article("a", '"We will win," Biden said.', _person("Biden"), "Biden"),
+        _article("b", '"Hello," Joe Biden said.', _person("Joe Biden"), "Joe Biden"),
+        _article("c", '"Goodbye," Hunter Biden said.', _person("Hunter Biden"), "Hunter Biden"),
+    ]
+    results = []
+    for order in (articles, articles[::-1], [articles[1], articles[0], articles[2]]):
+        db = h.fresh_db()
+        run_id = store.start_run(db, "ingest")
+        for extraction in order:
+            store.store_extraction(db, extraction, run_id)
+        results.append(sorted((r["id"], r["name"], r["n_statements"]) for r in speaker_rows(db)))
+    assert results[0] == results[1] == results[2]
+    assert {name for _, name, _ in results[0]} == {"Biden", "Joe Biden", "Hunter Biden"}
+
+
+def test_rebuild_after_new_rules_keeps_statement_ids_and_reviews():
+    db = h.fresh_db()
+    run_id = store.start_run(db, "ingest")
+    store.store_extraction(db, h.seed_extraction(), run_id)
+    before = sorted(r[0] for r in db.execute("SELECT id FROM statements"))
+    speakers = sorted(r[0] for r in db.execute("SELECT id FROM speakers"))
+    with store.write_transaction(db):
+        db.execute("UPDATE registry SET value = 'old rules'")
+    store.migrate(db)
+    assert sorted(r[0] for r in db.execute("SELECT id FROM statements")) == before
+    assert sorted(r[0] for r in db.execute("SELECT id FROM speakers")) == speakers
+    assert store.verify(db) == []
+
+
+# --------------------------------------------------------------------------- seed + fixture, CLI
+
+
+def test_seed_and_fixture_are_one_speaker(tmp_path: Path) -> None:
+    """The seed names Alyaksandr Lukashenka, the fixture Alexander Lukashenko: one identity,
+    both names as aliases, and --speaker with either spelling lists both articles' statements."""
+    db = tmp_path / "luka.db"
+    fixture = ROOT / "fixtures" / "lukashenko.txt"
+    result = runner.invoke(app, ["ingest", str(ROOT / "seeds"), str(fixture), "--db", str(db), "-q"])
+    assert result.exit_code == 0, result.output
+
+    speakers = json.loads(runner.invoke(app, ["speakers", "--db", str(db), "--format", "json"]).stdout)
+    (luka,) = [r for r in speakers if "Lukashenk" in r["name"]]
+    assert luka["name"] == "Alyaksandr Lukashenka"
+    assert "Alexander Lukashenko" in luka["aliases"]
+    assert luka["alias_reasons"]["Alexander Lukashenko"].startswith("alias file")
+    assert luka["n_documents"] == 2
+
+    for spelling in ("Lukashenko", "Lukashenka", "Alexander Lukashenko", "lukashenka"):
+        result = runner.invoke(app, ["quotes", "--db", str(db), "--speaker", spelling, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        rows = json.loads(result.stdout)
+        sources = {Path(r["source"]).name for r in rows}
+        assert sources == {"000_08f2487d190f4389.txt", "lukashenko.txt"}, spelling
+        assert {r["speaker"] for r in rows} == {"Alyaksandr Lukashenka"}
+        assert any("would close the border" in r["content"] for r in rows)
+        assert any("no longer prevent migrants" in r["content"] for r in rows)
+
+    again = runner.invoke(app, ["ingest", str(ROOT / "seeds"), str(fixture), "--db", str(db), "-q"])
+    assert again.exit_code == 0 and "0 stored, 2 unchanged" in again.stdout
+    assert json.loads(runner.invoke(app, ["speakers", "--db", str(db), "--format", "json"]).stdout) == speakers
