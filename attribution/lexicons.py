@@ -99,8 +99,10 @@ def roles() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def role_words() -> frozenset[str]:
-    words = {w for role in roles() for w in role.split()}
-    words.update(_json("titles.json")["role_modifiers"])
+    data = _json("titles.json")
+    words = {w for role in roles() for w in role.split()} - set(data["role_function_words"])
+    words.update(data["role_modifiers"])
+    words.update(data["abbreviations"])
     return frozenset(words)
 
 
@@ -148,3 +150,61 @@ def prepositional_verbs() -> dict[str, frozenset[str]]:
 def not_topics() -> frozenset[str]:
     """Objects of "on" that tell how someone spoke, not what ("on condition of anonymity")."""
     return frozenset(_json("cues.json")["not_topics"])
+
+
+@lru_cache(maxsize=1)
+def title_abbreviations() -> dict[str, str]:
+    """A written title's abbreviation ("sen.") -> the title in full ("Senator")."""
+    return dict(_json("titles.json")["abbreviations"])
+
+
+@lru_cache(maxsize=1)
+def official_roles() -> frozenset[str]:
+    """Roles that make a speaker a public official: their affiliation is their state."""
+    return frozenset(_json("titles.json")["official_roles"])
+
+
+@lru_cache(maxsize=1)
+def sending_roles() -> frozenset[str]:
+    """Roles sent "to X" (an envoy to Ukraine): X is where they go, not whom they speak for."""
+    return frozenset(_json("titles.json")["sending_roles"])
+
+
+@lru_cache(maxsize=1)
+def document_heads() -> frozenset[str]:
+    """Written sources (a statement, a letter, a report): their author is who issued them."""
+    return frozenset(_json("sources.json")["document_heads"])
+
+
+@lru_cache(maxsize=1)
+def organisation_suffixes() -> frozenset[str]:
+    """Last words of bodies' names ("... Productions", "... Inc."): never a person."""
+    return frozenset(_json("sources.json")["organisation_suffixes"])
+
+
+@lru_cache(maxsize=1)
+def public_body_words() -> frozenset[str]:
+    """Words naming a body of a state (department, police, court): its country is that state's."""
+    return frozenset(_json("sources.json")["public_body_words"])
+
+
+@lru_cache(maxsize=1)
+def government_seats() -> dict[str, str]:
+    """Lower-cased seat of a government ("the white house") -> the country it speaks for."""
+    return dict(_json("sources.json")["government_seats"])
+
+
+def _tsv(name: str) -> list[list[str]]:
+    return [line.split("\t") for line in _read(name).splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def first_name_genders() -> dict[str, str]:
+    """Common given name -> "f" or "m" (data/first-names.tsv, a modest hand-written list)."""
+    return {name.lower(): gender for name, gender in _tsv("first-names.tsv")}
+
+
+@lru_cache(maxsize=1)
+def place_countries() -> dict[str, str]:
+    """Lower-cased state, province or large city -> its country (data/places.tsv)."""
+    return {place.lower(): country for place, country in _tsv("places.tsv")}

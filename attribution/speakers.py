@@ -1,15 +1,20 @@
 """Turn the mention that a statement is credited to into a canonical speaker.
 
-Within one document: a surname or a bare title ("the minister") resolves to the earliest
-full mention; a pronoun to the nearest compatible speaker before it; a capital or a country
-used as a speaker stands for its government; vague sources ("officials", "a source familiar
-with ...") are kept as kind ``unnamed``. Role and organisation come from premodifiers
-("Lithuanian Foreign Minister ..."), appositives ("Hugh Hill, a doctor at X") and "for X".
-Every resolution records why, so a reviewer can check it.
+Within one document every mention is first tied to one entity, and every statement then
+gets that entity's fields, taken from its fullest mentions: a surname or a bare title ("the
+minister") resolves to the full name met anywhere in the text; a pronoun to the most salient
+earlier person or body that agrees with it in gender and number (or to nobody when the
+evidence is weak); a capital, a country or a seat of government ("the White House") stands
+for that country's government; a description ("the company", "the statement") to the body
+the text names; vague sources ("officials", "a source familiar with ...") stay ``unnamed``.
+Role and organisation come from premodifiers ("Lithuanian Foreign Minister ..."),
+appositives ("Hugh Hill, a doctor at X") and "for X"; ``country`` is the state the speaker
+or their body belongs to. Every resolution records why, so a reviewer can check it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -17,24 +22,43 @@ from spacy.tokens import Span as SpacySpan
 
 from .lexicons import (
     capitals,
+    document_heads,
+    first_name_genders,
+    government_seats,
     honorifics,
     media_names,
+    official_roles,
     organisation_heads,
+    organisation_suffixes,
+    place_countries,
     place_to_country,
+    public_body_words,
     role_words,
     roles,
+    sending_roles,
+    title_abbreviations,
     unnamed_heads,
 )
 from .models import Span, Speaker, SpeakerKind
 from .nlp import doc_text
+from .quotes import quoted_mask
 
-PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "i", "me", "my"}
+MALE_PRONOUNS = {"he", "him", "his", "himself"}
+FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
+FIRST_PERSON = {"i", "me", "my"}
+PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | FIRST_PERSON
 THING_PRONOUNS = {"it", "its"}
 GROUP_PRONOUNS = {"they", "them", "their", "we", "us", "our"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 PREMODIFIER_DEPS = {"compound", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "flat"}
 ORG_LABELS = {"ORG", "FAC"}
 PLACE_LABELS = {"GPE", "LOC"}
+NAME_LABELS = ORG_LABELS | PLACE_LABELS | {"NORP", "PERSON"}
+FEMALE_HONORIFICS = {"ms", "ms.", "mrs", "mrs.", "miss", "dame", "lady"}
+MALE_HONORIFICS = {"mr", "mr.", "sir", "lord"}
+DEFINITE = {"the", "this", "that"}
+PRONOUN_WINDOW = 3  # sentences back a pronoun may look for its antecedent
+AFFILIATION_PREPS = {"at", "for", "with", "from"}
 
 
 @dataclass(frozen=True)
@@ -45,10 +69,29 @@ class Resolution:
 
 
 @dataclass
-class _Person:
+class _Entity:
+    """One person or body of the document, with the fullest fields any mention gives it."""
+
     name: str
+    kind: SpeakerKind
     role: str | None = None
     organisation: str | None = None
+    country: str | None = None
+    gender: str | None = None
+
+    def add(self, role: str | None, organisation: str | None, country: str | None = None) -> None:
+        """Keep the most specific value: a later value that contains the earlier one wins."""
+        self.role = _more_specific(self.role, role)
+        self.organisation = _more_specific(self.organisation, organisation)
+        self.country = self.country or country
+
+
+def _more_specific(old: str | None, new: str | None) -> str | None:
+    if not old:
+        return new
+    if new and old.lower() in new.lower() and len(new) > len(old):
+        return new
+    return old
 
 
 def _strip_possessive(text: str) -> str:
@@ -65,16 +108,30 @@ def _honorific_before(doc: Doc, ent: SpacySpan) -> bool:
     return (len(ent) > 1 and first.lower_ in honorifics()) or (before is not None and before.lower_ in honorifics())
 
 
+def _is_role_word(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in role_words() or lowered.rstrip(".") in role_words()
+
+
 def _clean_name(text: str) -> str:
     """A name without leading punctuation, articles, honorifics or titles ("-Commissioner")."""
     words = _strip_possessive(text.strip().lstrip("-\u2013\u2014\"'\u201c\u2018( ")).split()
     while len(words) > 1 and (
-        words[0].lower() in honorifics()
-        or words[0].lower() in {"the", "a", "an"}
-        or words[0].lower().rstrip(".") in role_words()
+        words[0].lower() in honorifics() or words[0].lower() in {"the", "a", "an"} or _is_role_word(words[0])
     ):
         words = words[1:]
     return " ".join(words)
+
+
+def _leading_title(text: str) -> str | None:
+    """The title a name was written with ("Superintendent Jennifer McCormick" -> Superintendent)."""
+    words = _strip_possessive(text.strip()).split()
+    title = []
+    while len(words) > 1 and (words[0].lower() in honorifics() or _is_role_word(words[0])):
+        if words[0].lower() not in honorifics():
+            title.append(words[0])
+        words = words[1:]
+    return _expand_title(" ".join(title)) if title else None
 
 
 def _org_name(text: str) -> str:
@@ -85,13 +142,52 @@ def _org_name(text: str) -> str:
     return " ".join(words)
 
 
+def _expand_title(text: str) -> str:
+    """A title with its abbreviations written out ("Sen." -> "Senator")."""
+    expanded = [title_abbreviations().get(word.lower(), word) for word in text.split()]
+    return " ".join(expanded)
+
+
 def _title_phrase(text: str) -> str | None:
     """The longest known role inside ``text``, with the text's own capitalisation."""
     lowered = f" {text.lower()} "
     for role in roles():
         index = lowered.find(f" {role} ")
         if index >= 0:
-            return text[index : index + len(role)]
+            return _expand_title(text[index : index + len(role)])
+    for abbreviation in title_abbreviations():
+        if f" {abbreviation} " in lowered:
+            return title_abbreviations()[abbreviation]
+    return None
+
+
+def _country_of_place(name: str) -> str | None:
+    """The country a country, capital, demonym or a place inside a country belongs to."""
+    lowered = _clean_name(name).lower()
+    return place_to_country().get(lowered) or place_countries().get(lowered)
+
+
+def _is_official(role: str | None) -> bool:
+    if not role:
+        return False
+    lowered = role.lower()
+    return any(f" {official} " in f" {lowered} " for official in official_roles())
+
+
+def _is_public_body(name: str) -> bool:
+    return any(word in public_body_words() for word in name.lower().replace("\u2019s", "").split())
+
+
+def _initials(name: str) -> str:
+    """ "Customs and Border Protection" -> "CBP": the capitals of its content words."""
+    return "".join(word[0] for word in name.split() if word[:1].isupper())
+
+
+def _gender_of_pronoun(lower: str) -> str | None:
+    if lower in MALE_PRONOUNS:
+        return "m"
+    if lower in FEMALE_PRONOUNS:
+        return "f"
     return None
 
 
@@ -100,46 +196,203 @@ class SpeakerResolver:
     """Per-document registry of people and organisations, filled from the parse up front."""
 
     doc: Doc
-    people: list[_Person] = field(default_factory=list)
+    people: list[_Entity] = field(default_factory=list)
     history: list[tuple[int, Speaker]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._text = doc_text(self.doc)
+        self._quoted = quoted_mask(self._text)
         self._ent_of: dict[int, SpacySpan] = {}
         for ent in self.doc.ents:
             for token in ent:
                 self._ent_of[token.i] = ent
+        self._sentence_of: dict[int, int] = {}
+        for index, sentence in enumerate(self.doc.sents):
+            for token in sentence:
+                self._sentence_of[token.i] = index
+        self.country = self._document_country()
+        self._organisations: dict[str, _Entity] = {}
+        self._people_mentions: list[tuple[int, _Entity]] = []
+        self._speakers: list[tuple[int, _Entity]] = []
+        self._register_people()
+        self._register_organisations()
+        self._learn_genders()
+
+    # ------------------------------------------------------------------ document
+    def _document_country(self) -> str | None:
+        """The country the story is set in: its dateline, else the country it names most."""
+        first_line = self._text.lstrip()[:60]
+        for mark in ("\u2013", "\u2014", " - ", "(", ":"):
+            if mark in first_line:
+                dateline = first_line.split(mark)[0].strip().rstrip(",")
+                if dateline.isupper() and 0 < len(dateline.split()) <= 4:
+                    country = _country_of_place(dateline.split(",")[0].title())
+                    if country:
+                        return country
+        counts: Counter[str] = Counter()
         for ent in self.doc.ents:
-            if ent.label_ == "PERSON":
-                name = _clean_name(ent.text)
-                if not name:
-                    continue
-                role, organisation = self._role_and_organisation(ent)
-                self._register(name, role, organisation)
+            if ent.label_ in PLACE_LABELS | {"NORP"}:
+                country = _country_of_place(ent.text)
+                if country:
+                    counts[country] += 1
+        ranked = counts.most_common(2)
+        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 1.5 * ranked[1][1]):
+            return ranked[0][0]
+        return None
 
     # ------------------------------------------------------------------ registry
-    def _register(self, name: str, role: str | None, organisation: str | None) -> _Person:
-        for person in self.people:
-            if person.name == name:
-                person.role = person.role or role
-                person.organisation = person.organisation or organisation
-                return person
-        person = _Person(name, role, organisation)
-        self.people.append(person)
-        return person
+    def _looks_like_person(self, ent: SpacySpan) -> bool:
+        """A name the tagger took for a body that the text marks as a person."""
+        words = ent.text.split()
+        if words and words[-1].lower().rstrip(".,") in organisation_suffixes():
+            return False
+        if _honorific_before(self.doc, ent):
+            return True
+        if len(words) in {2, 3} and words[0].lower() in first_name_genders():
+            return True
+        after = self.doc[ent.end : ent.end + 2]
+        return len(after) == 2 and after[0].text == "," and after[1].lower_ == "who"
 
-    def _full_person(self, name: str) -> tuple[_Person | None, str]:
+    def _is_person_ent(self, ent: SpacySpan) -> bool:
+        if ent.label_ == "PERSON":
+            words = ent.text.split()
+            if len(words) == 1 and _clean_name(ent.text).lower() in place_to_country():
+                return False  # "Vilnius said": the tagger's person is a capital
+            return not (len(words) > 1 and words[-1].lower().rstrip(".,") in organisation_suffixes())
+        return ent.label_ in ORG_LABELS and self._looks_like_person(ent)
+
+    def _register_people(self) -> None:
+        """Every person named in the text, with role and organisation from each mention."""
+        person_ents = [ent for ent in self.doc.ents if self._is_person_ent(ent) and _clean_name(ent.text)]
+        # full names first, so that a surname met before its full name still finds it
+        for ent in sorted(person_ents, key=lambda e: -len(self._person_name(e).split())):
+            name = self._person_name(ent)
+            if self._find_person(name) is None:
+                self.people.append(_Entity(name, SpeakerKind.PERSON))
+        for ent in person_ents:
+            person = self._find_person(self._person_name(ent))
+            if person is None:
+                continue
+            role, organisation = self._role_and_organisation(ent)
+            person.add(_leading_title(ent.text) or role, organisation)
+            self._people_mentions.append((ent.root.i, person))
+        self._people_mentions.extend(self._surname_mentions())
+        for person in self.people:
+            person.country = self._country_for(person)
+        self._people_mentions.sort(key=lambda pair: pair[0])
+
+    def _surname_mentions(self) -> list[tuple[int, _Entity]]:
+        """Surnames the tagger did not mark ("Marsh disagreed"): mentions all the same."""
+        surnames = {p.name.split()[-1]: p for p in self.people if len(p.name.split()) > 1}
+        found = []
+        for token in self.doc:
+            if token.i in self._ent_of or not token.text[:1].isupper():
+                continue
+            person = surnames.get(token.text)
+            if person is not None and token.pos_ == "PROPN":
+                found.append((token.i, person))
+        return found
+
+    def _find_person(self, name: str) -> _Entity | None:
         """The fullest registered person a (possibly partial) name refers to."""
         words = name.split()
-        exact = None
+        if not words:
+            return None
+        longer = [p for p in self.people if len(p.name.split()) > len(words) and p.name.split()[-len(words) :] == words]
+        if longer:
+            return longer[0]
+        return next((p for p in self.people if p.name == name), None)
+
+    def _register_organisations(self) -> None:
+        """Named bodies, so that an acronym ("CBP") finds the name written out."""
+        for ent in self.doc.ents:
+            if ent.label_ in ORG_LABELS and not self._is_person_ent(ent):
+                name = _org_name(ent.text)
+                if name and name not in self._organisations:
+                    self._organisations[name] = _Entity(name, SpeakerKind.ORGANISATION)
+
+    def _full_organisation(self, name: str) -> str:
+        """An acronym's written-out name when the text gives one, else the name itself."""
+        if name.isupper() and 2 <= len(name) <= 6:
+            for other in self._organisations:
+                if other != name and len(other.split()) > 1 and _initials(other) == name:
+                    return other
+        return name
+
+    def _country_for(self, person: _Entity) -> str | None:
+        """A person's state: their organisation's, or the story's for a public official."""
+        if person.organisation:
+            country = _country_of_place(person.organisation)
+            if country:
+                return country
+            if _is_public_body(person.organisation):
+                return self.country
+        if _is_official(person.role):
+            return self.country
+        return None
+
+    def _learn_genders(self) -> None:
+        """Gender from honorifics, then from the article's own pronouns, then first names."""
+        votes: dict[int, Counter[str]] = {}
+        by_sentence: dict[int, set[int]] = {}
+        for index, person in self._people_mentions:
+            by_sentence.setdefault(self._sentence_of[index], set()).add(id(person))
+        owner = {id(p): p for p in self.people}
+        for index, person in self._people_mentions:
+            before = self.doc[index - 1] if index > 0 else None
+            if before is not None and before.lower_ in FEMALE_HONORIFICS:
+                person.gender = "f"
+            elif before is not None and before.lower_ in MALE_HONORIFICS:
+                person.gender = "m"
+        for sentence_index, members in by_sentence.items():
+            if len(members) != 1:
+                continue
+            person = owner[next(iter(members))]
+            first_mention = min(
+                i for i, p in self._people_mentions if p is person and self._sentence_of[i] == sentence_index
+            )
+            tokens = [t for t in self._sentence_tokens(sentence_index) if t.i > first_mention]
+            following = self._sentence_tokens(sentence_index + 1)
+            if sentence_index + 1 not in by_sentence and following:
+                tokens.append(following[0])  # "He said ..." opening the next sentence
+            for token in tokens:
+                gender = _gender_of_pronoun(token.lower_)
+                if gender and not self._quoted[token.idx] and not self._in_name(token):
+                    votes.setdefault(id(person), Counter())[gender] += 1
         for person in self.people:
-            if person.name == name:
-                exact = person
-        candidates = [
-            p for p in self.people if len(p.name.split()) > len(words) and p.name.split()[-len(words) :] == words
-        ]
-        if candidates:
-            return candidates[0], "surname of earlier full mention"
-        return exact, "named in full"
+            if person.gender:
+                continue
+            person.gender = first_name_genders().get(person.name.split()[0].lower())
+            counted = votes.get(id(person), Counter()).most_common()
+            if person.gender is None and counted and (len(counted) == 1 or counted[0][1] >= 2 * counted[1][1]):
+                person.gender = counted[0][0]
+
+    def _sentence_tokens(self, index: int) -> list[Token]:
+        sentences = list(self.doc.sents) if not hasattr(self, "_sentences") else self._sentences
+        self._sentences = sentences
+        return list(sentences[index]) if 0 <= index < len(sentences) else []
+
+    def _in_name(self, token: Token) -> bool:
+        """ "He Jianxiong": a pronoun-looking word that is part of a longer name."""
+        ent = self._ent(token)
+        if ent is not None and ent.label_ == "PERSON" and len(ent) > 1:
+            return True
+        following = self._ent_of.get(token.i + 1)
+        return (
+            token.text[:1].isupper()
+            and token.dep_ == "compound"
+            and following is not None
+            and following.label_ == "PERSON"
+            and following.start == token.i + 1
+        )
+
+    def _person_name(self, ent: SpacySpan) -> str:
+        """The name a person entity holds, with a surname the tagger left out ("He Jianxiong")."""
+        name = _clean_name(ent.text)
+        before = self.doc[ent.start - 1] if ent.start > 0 else None
+        if before is not None and self._in_name(before) and before.lower_ in PERSON_PRONOUNS:
+            return f"{before.text} {name}"
+        return name
 
     # ------------------------------------------------------------------ mentions
     def _ent(self, token: Token) -> SpacySpan | None:
@@ -170,10 +423,11 @@ class SpeakerResolver:
         return start, end
 
     def _organisation_of(self, tokens: list[Token]) -> str | None:
+        """The first body or place named among ``tokens`` (a place reads as its country)."""
         for token in tokens:
             ent = self._ent(token)
             if ent is not None and ent.label_ in ORG_LABELS:
-                return _org_name(ent.text)
+                return self._full_organisation(_org_name(ent.text))
             if ent is not None and ent.label_ in PLACE_LABELS | {"NORP"}:
                 country = place_to_country().get(_clean_name(ent.text).lower())
                 return country or _clean_name(ent.text)
@@ -182,44 +436,111 @@ class SpeakerResolver:
                 return country
         return None
 
+    def _premodifiers(self, name_span: SpacySpan) -> list[Token]:
+        """Words before a name that modify it: "Lithuanian Foreign Minister", "NASA's"."""
+        doc = self.doc
+        start = name_span.start
+        while start > 0:
+            token = doc[start - 1]
+            attached = start <= token.head.i < name_span.end and token.dep_ in {
+                "compound",
+                "amod",
+                "poss",
+                "nmod",
+                "case",
+                "det",
+                "punct",
+            }
+            if token.dep_ == "punct" and token.text not in {"'s", "\u2019s", "'", "\u2019"}:
+                break
+            if not (attached or _is_role_word(token.text)) or token.text in {",", "(", "\u2014", "\u2013"}:
+                break
+            start -= 1
+        return list(doc[start : name_span.start])
+
+    def _premodifier_fields(self, tokens: list[Token]) -> tuple[str | None, str | None]:
+        """Role and organisation from premodifiers: the body's name, then the role words."""
+        organisation = self._organisation_of(tokens)
+        last_org = -1
+        for position, token in enumerate(tokens):
+            ent = self._ent(token)
+            if ent is not None and ent.label_ in ORG_LABELS | PLACE_LABELS | {"NORP"} and not _is_role_word(token.text):
+                last_org = position
+            elif token.dep_ == "poss" or token.text in {"'s", "\u2019s"}:
+                last_org = position
+        rest = [t for t in tokens[last_org + 1 :] if t.dep_ not in {"det", "poss", "case", "punct"}]
+        while rest and rest[0].pos_ not in {"NOUN", "PROPN", "ADJ"}:
+            rest = rest[1:]
+        phrase = " ".join(t.text for t in rest)
+        role = _title_phrase(phrase)
+        if role is None and rest and any(t.pos_ == "NOUN" and t.text.islower() for t in rest):
+            role = phrase  # "planetary geologist Rosaly Lopes": an open-ended description
+        elif role is not None and len(rest) > len(role.split()) and all(t.text.islower() for t in rest):
+            role = phrase
+        elif role is not None:
+            role = _expand_title(phrase) if all(_is_role_word(t.text) for t in rest) else role
+        return role, organisation
+
+    def _appositive_fields(self, appos: Token, name_span: SpacySpan) -> tuple[str | None, str | None]:
+        """Role and organisation from "X, a trade professor at Cornell," / "X, Frontex's director"."""
+        tokens = [t for t in appos.subtree if not (name_span.start <= t.i < name_span.end)]
+        if not tokens:
+            return None, None
+        head_part = [
+            t
+            for t in tokens
+            if t.i <= appos.i
+            and t.dep_ not in {"det", "poss", "punct", "case"}
+            and not (self._ent(t) and self._ent(t).label_ in ORG_LABELS | PLACE_LABELS | {"NORP", "PERSON"})
+        ]
+        of_phrase: list[Token] = []
+        organisation = None
+        sending = appos.lemma_.lower() in sending_roles() or appos.lower_ in sending_roles()
+        for child in appos.rights:
+            if child.dep_ != "prep":
+                continue
+            if child.lower_ == "of" and not of_phrase:
+                of_phrase = [child, *child.subtree][1:]
+                of_phrase = list(child.subtree)
+            elif child.lower_ in AFFILIATION_PREPS:
+                # the last "at X" is the wider body ("at the Department ... at the University of York")
+                pobj = [t for t in child.subtree if t.dep_ == "pobj"]
+                found = self._organisation_of(list(child.subtree))
+                if found:
+                    organisation = found
+                del pobj
+            elif child.lower_ == "to" and sending:
+                continue  # an envoy "to Ukraine" does not speak for Ukraine
+        if organisation is None:
+            before = [t for t in tokens if t.i < appos.i]
+            organisation = self._organisation_of(before)
+        if organisation is None and of_phrase and not sending:
+            organisation = self._organisation_of(of_phrase)
+        phrase = " ".join(t.text for t in head_part)
+        if of_phrase and appos.pos_ == "NOUN":
+            phrase = " ".join([phrase, *(t.text for t in of_phrase)])
+        role = None
+        if appos.pos_ == "NOUN" and phrase:
+            role = phrase
+        elif phrase:
+            role = _title_phrase(phrase)
+        return (_expand_title(role) if role else None), organisation
+
     def _role_and_organisation(self, name_span: SpacySpan) -> tuple[str | None, str | None]:
         head = name_span.root
-        doc = self.doc
         role = organisation = None
-        # premodifiers: "Lithuanian Foreign Minister Gabrielius Landsbergis"
-        start = name_span.start
-        while start > 0 and (
-            doc[start - 1].text.lower() in role_words()
-            or doc[start - 1].text.lower().rstrip(".") in role_words()
-            or doc[start - 1].dep_ in {"compound", "amod", "poss"}
-            and start <= doc[start - 1].head.i < name_span.end
-        ):
-            start -= 1
-        premodifiers = list(doc[start : name_span.start])
+        premodifiers = self._premodifiers(name_span)
         if premodifiers:
-            role = _title_phrase(" ".join(t.text for t in premodifiers))
-            organisation = self._organisation_of(premodifiers)
-            if organisation and role is None:
-                role = None
-        # appositive: "Fabrice Leggeri, Frontex's executive director" / "X, a doctor at Y,"
+            role, organisation = self._premodifier_fields(premodifiers)
         appositives = [c for c in head.children if c.dep_ == "appos"]
         if head.dep_ == "appos":
             appositives.append(head.head)
         for appos in appositives:
-            phrase_tokens = [t for t in appos.subtree if not (name_span.start <= t.i < name_span.end)]
-            if not phrase_tokens:
+            if self._ent(appos) is not None and self._ent(appos).label_ == "PERSON":
                 continue
-            noun_tokens = [
-                t for t in phrase_tokens if t.i <= appos.i and t.dep_ not in {"det", "poss", "punct", "case"}
-            ]
-            noun_tokens = [
-                t
-                for t in noun_tokens
-                if not (self._ent(t) and self._ent(t).label_ in ORG_LABELS | PLACE_LABELS | {"NORP"})
-            ]
-            phrase = " ".join(t.text for t in noun_tokens)
-            role = role or _title_phrase(phrase) or (phrase if appos.pos_ == "NOUN" and phrase else None)
-            organisation = organisation or self._organisation_of([t for t in phrase_tokens if t.i != appos.i])
+            appos_role, appos_organisation = self._appositive_fields(appos, name_span)
+            role = role or appos_role
+            organisation = organisation or appos_organisation
         return role, organisation
 
     # ------------------------------------------------------------------ resolve
@@ -230,144 +551,340 @@ class SpeakerResolver:
         if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ in {"relcl", "acl"}:
             # "Barkley, who said ...": credit the antecedent, but point at "who" as written
             inner = self.resolve(head.head.head)
-            relative = Span.of(doc_text(doc), head.idx, head.idx + len(head.text))
+            relative = Span.of(self._text, head.idx, head.idx + len(head.text))
             return Resolution(inner.speaker, relative, f"relative pronoun: {inner.why}")
-        if head.dep_ == "pobj" and head.head.lower_ == "by" and head.head.head.dep_ == "agent":
-            pass
         lower = head.lower_
         if lower == "it" and head.dep_ == "nsubjpass":
             return Resolution(None, None, "impersonal passive: no speaker named")
-        if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS:
+        if not self._in_name(head) and (
+            head.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS
+        ):
             return self._resolve_pronoun(head)
         start, end = self._mention_tokens(head)
-        mention = Span.of(doc_text(doc), doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
-        ent = self._ent(head)
-        label = ent.label_ if ent is not None else ""
-        place = place_to_country().get(_clean_name(ent.text if ent is not None else head.text).lower())
-        if place is not None and head.text[:1].isupper():
-            why = "capital stands for its government" if head.lower_ in capitals() else "country as government"
-            return self._remember(head, Resolution(Speaker(place, SpeakerKind.GOVERNMENT), mention, why))
-        if label == "PERSON":
-            name = _clean_name(ent.text)
-            person, why = self._full_person(name)
-            if person is None:
-                person = self._register(name, None, None)
-                why = "named in full" if len(name.split()) > 1 else "single name"
-            speaker = Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation)
-            return self._remember(head, Resolution(speaker, mention, why))
-        if label in PLACE_LABELS or (
-            label == "" and head.text.lower() in place_to_country() and head.text[:1].isupper()
+        mention = Span.of(self._text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+        for rule in (
+            self._as_person,
+            self._as_government_seat,
+            self._as_country,
+            self._as_organisation,
+            self._as_place,
+            self._as_apposition,
+            self._as_document,
+            self._as_title,
+            self._as_description,
         ):
-            place = _clean_name(ent.text if ent is not None else head.text)
-            country = place_to_country().get(place.lower())
-            why = "capital stands for its government" if place.lower() in capitals() else "country as government"
-            speaker = Speaker(country or place, SpeakerKind.GOVERNMENT, None, None)
-            return self._remember(head, Resolution(speaker, mention, why))
-        if label in ORG_LABELS and _honorific_before(doc, ent):
-            # "Ms Sturgeon said": the tagger's ORG for a name an honorific marks as a person
-            name = _clean_name(ent.text)
-            person, why = self._full_person(name)
+            resolution = rule(head, mention, start, end)
+            if resolution is not None:
+                return self._remember(head, resolution)
+        return self._remember(head, self._as_plain_phrase(head, mention, start, end))
+
+    def _person_speaker(self, person: _Entity) -> Speaker:
+        return Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation, person.country)
+
+    def _as_person(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """A person's name, a surname of one, or a name the tagger took for a body or a place."""
+        ent = self._ent(head)
+        if ent is not None and self._is_person_ent(ent):
+            name = self._person_name(ent)
+            person = self._find_person(name)
             if person is None:
-                person, why = self._register(name, None, None), "honorific marks a person"
-            speaker = Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation)
-            return self._remember(head, Resolution(speaker, mention, why))
-        if label in ORG_LABELS:
-            name = _org_name(ent.text)
-            person, why = self._full_person(_clean_name(ent.text))
-            if person is not None and why == "surname of earlier full mention":
-                # "Donald Trump ... Trump said": the tagger's ORG for a surname already met as a person
-                speaker = Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation)
-                return self._remember(head, Resolution(speaker, mention, why))
-            kind = (
-                SpeakerKind.MEDIA
-                if name.lower() in media_names() or ent.text.lower() in media_names()
-                else SpeakerKind.ORGANISATION
-            )
-            speaker = Speaker(name, kind, None, None)
-            return self._remember(head, Resolution(speaker, mention, "organisation named"))
-        # an appositive may hold the name: "the EU's border agency, Frontex, said"
+                person = _Entity(name, SpeakerKind.PERSON)
+                self.people.append(person)
+            why = "surname of earlier full mention"
+            if person.name == name:
+                why = "named in full"
+            if len(person.name.split()) == 1:
+                why = "single name"
+            return Resolution(self._person_speaker(person), mention, why)
+        if not head.text[:1].isupper():
+            return None
+        name = _clean_name(ent.text if ent is not None else self.doc[start:end].text)
+        person = self._find_person(name) if name else None
+        if person is not None and name[:1].isupper():
+            return Resolution(self._person_speaker(person), mention, "surname of earlier full mention")
+        return None
+
+    def _as_government_seat(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """ "The White House said": the seat of a government speaks for its country."""
+        phrase = _strip_possessive(self.doc[start:end].text).lower()
+        for seat, country in government_seats().items():
+            if phrase == seat or phrase.endswith(f" {seat}") and phrase.startswith("the "):
+                speaker = Speaker(country, SpeakerKind.GOVERNMENT, None, None, country)
+                return Resolution(speaker, mention, "seat of government stands for its country")
+        return None
+
+    def _as_country(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """A country or its capital as speaker stands for that country's government."""
+        ent = self._ent(head)
+        if not head.text[:1].isupper():
+            return None
+        place = place_to_country().get(_clean_name(ent.text if ent is not None else head.text).lower())
+        if place is None or (ent is not None and self._is_person_ent(ent)):
+            return None
+        why = "capital stands for its government" if head.lower_ in capitals() else "country as government"
+        return Resolution(Speaker(place, SpeakerKind.GOVERNMENT, None, None, place), mention, why)
+
+    def _as_organisation(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """A named body (media included: the convention counts them as organisations)."""
+        ent = self._ent(head)
+        if ent is None:
+            if head.pos_ == "PROPN" and _strip_possessive(mention.text).lower() in media_names():
+                name = _clean_name(mention.text)
+                return Resolution(Speaker(name, SpeakerKind.ORGANISATION), mention, "news outlet named")
+            return None
+        is_suffixed = ent.label_ == "PERSON" and ent.text.split()[-1].lower().rstrip(".,") in organisation_suffixes()
+        is_media = {_strip_possessive(ent.text).lower(), _clean_name(ent.text).lower()} & media_names()
+        if ent.label_ not in ORG_LABELS and not is_suffixed and not is_media:
+            return None
+        name = self._full_organisation(_org_name(ent.text))
+        country = self.country if _is_public_body(name) else None
+        country = _country_of_place(name) or country
+        why = "news outlet named" if is_media else "organisation named"
+        return Resolution(Speaker(name, SpeakerKind.ORGANISATION, None, None, country), mention, why)
+
+    def _as_place(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """A state or province speaks for its government; an unknown "place" is a body."""
+        ent = self._ent(head)
+        if ent is None or ent.label_ not in PLACE_LABELS:
+            return None
+        name = _clean_name(ent.text)
+        country = place_countries().get(name.lower())
+        if country is not None:
+            speaker = Speaker(name, SpeakerKind.GOVERNMENT, None, None, country)
+            return Resolution(speaker, mention, "state or region as government")
+        # the tagger's place that no list knows ("Netflix said"): a body, not a government
+        return Resolution(Speaker(name, SpeakerKind.ORGANISATION), mention, "name the tagger took for a place")
+
+    def _as_apposition(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """An appositive may hold the name: "the EU's border agency, Frontex, said"."""
         for child in head.children:
             if child.dep_ == "appos":
                 child_ent = self._ent(child)
-                if child_ent is not None and child_ent.label_ in ORG_LABELS | {"PERSON"} | PLACE_LABELS:
+                if child_ent is not None and child_ent.label_ in NAME_LABELS - {"NORP"}:
                     inner = self.resolve(child)
                     if inner.speaker is not None:
+                        self.history.pop()
                         return Resolution(inner.speaker, inner.mention, "named in apposition")
-        mention_tokens = list(doc[start:end])
-        if lower in role_words() or _title_phrase(mention.text):
-            person = self._person_with_role(mention.text)
-            if person is not None:
-                speaker = Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation)
-                return self._remember(head, Resolution(speaker, mention, "title of earlier full mention"))
+        return None
+
+    def _author_of(self, noun: Token) -> Resolution | None:
+        """Who issued a document: "X's statement", "a report by X", "X said in a statement"."""
+        for child in noun.children:
+            if child.dep_ == "poss" and (self._ent(child) is not None or child.pos_ == "PROPN"):
+                return self.resolve(child)
+            if child.dep_ == "prep" and child.lower_ in {"by", "from", "of"}:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and (self._ent(pobj) is not None or pobj.pos_ == "PROPN"):
+                        return self.resolve(pobj)
+        verb = noun.head
+        if noun.dep_ == "pobj":
+            verb = noun.head.head
+        if noun.dep_ in {"dobj", "pobj"} and verb.pos_ in {"VERB", "AUX"}:
+            for child in verb.children:
+                if child.dep_ in {"nsubj", "nsubjpass"} and child.lower_ not in PERSON_PRONOUNS | GROUP_PRONOUNS:
+                    return self.resolve(child)
+        return None
+
+    def _as_document(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """A document's author is the body that issued it; a definite one was issued earlier."""
+        if head.lemma_.lower() not in document_heads() and head.lower_ not in document_heads():
+            return None
+        author = self._author_of(head)
+        if author is not None and author.speaker is not None:
+            if self.history and self.history[-1][1] == author.speaker:
+                self.history.pop()
+            return Resolution(author.speaker, mention, "document's author")
+        determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
+        if determiner in DEFINITE and head.tag_ == "NN":
+            for earlier in reversed(self.doc[max(0, head.i - 400) : head.i]):
+                if earlier.lemma_ == head.lemma_ and earlier.i != head.i:
+                    found = self._author_of(earlier)
+                    if found is not None and found.speaker is not None:
+                        if self.history and self.history[-1][1] == found.speaker:
+                            self.history.pop()
+                        return Resolution(found.speaker, mention, "document issued earlier by a named author")
         organisation = self._organisation_of([t for t in head.subtree if t.i != head.i])
         text = _strip_possessive(mention.text)
-        if head.lemma_.lower() in unnamed_heads() or lower in unnamed_heads():
+        country = self.country if _is_public_body(text) else None
+        speaker = Speaker(text, SpeakerKind.UNNAMED, None, organisation, country)
+        return Resolution(speaker, mention, "document without a named author")
+
+    def _as_title(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """ "The president said": the person this text gave that title."""
+        if not (head.lower_ in role_words() or _title_phrase(mention.text)):
+            return None
+        if head.tag_ in {"NNS", "NNPS"} or head.pos_ == "PROPN" and head.dep_ == "compound":
+            return None
+        determiner = next((c.lower_ for c in head.children if c.dep_ in {"det", "poss"}), "the")
+        if determiner not in DEFINITE | {"his", "her", "its", "their"} and head.pos_ != "PROPN":
+            return None
+        person = self._person_with_role(mention.text, head.idx)
+        if person is None:
+            return None
+        return Resolution(self._person_speaker(person), mention, "title of earlier full mention")
+
+    def _as_description(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """ "The company said": the body the text last named, when the description is definite."""
+        if head.lemma_.lower() not in organisation_heads() or head.tag_ != "NN":
+            return None
+        determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
+        if determiner not in DEFINITE:
+            return None
+        for ent in reversed([e for e in self.doc.ents if e.end <= head.i and e.label_ in ORG_LABELS]):
+            if self._is_person_ent(ent) or _strip_possessive(ent.text).lower() in media_names():
+                continue
+            if self._sentence_of[head.i] - self._sentence_of[ent.start] > 12:
+                break
+            name = self._full_organisation(_org_name(ent.text))
+            country = _country_of_place(name) or (self.country if _is_public_body(name) else None)
+            speaker = Speaker(name, SpeakerKind.ORGANISATION, None, None, country)
+            return Resolution(speaker, mention, "description of the body last named")
+        return None
+
+    def _as_plain_phrase(self, head: Token, mention: Span, start: int, end: int) -> Resolution:
+        """What no rule above names: a vague source, an unnamed body, a titled name, a phrase."""
+        doc = self.doc
+        organisation = self._organisation_of([t for t in head.subtree if t.i != head.i])
+        text = _strip_possessive(mention.text)
+        lemma = head.lemma_.lower()
+        if lemma in unnamed_heads() or head.lower_ in unnamed_heads():
             role = _title_phrase(text)
-            speaker = Speaker(text, SpeakerKind.UNNAMED, role, organisation)
-            return self._remember(head, Resolution(speaker, mention, "vague source"))
-        if head.lemma_.lower() in organisation_heads():
-            speaker = Speaker(text, SpeakerKind.ORGANISATION, None, organisation)
-            return self._remember(head, Resolution(speaker, mention, "organisation not named"))
-        if lower in role_words() or head.lemma_.lower() in role_words():
-            speaker = Speaker(text, SpeakerKind.UNNAMED, _title_phrase(text), organisation)
-            return self._remember(head, Resolution(speaker, mention, "title without a name"))
+            country = self._country_for(_Entity(text, SpeakerKind.UNNAMED, role, organisation)) or (
+                self.country if _is_public_body(text) else None
+            )
+            return Resolution(Speaker(text, SpeakerKind.UNNAMED, role, organisation, country), mention, "vague source")
+        if lemma in organisation_heads():
+            if head.tag_ in {"NNS", "NNPS"}:
+                return Resolution(Speaker(text, SpeakerKind.UNNAMED, None, organisation), mention, "bodies not named")
+            country = self.country if _is_public_body(text) else None
+            speaker = Speaker(text, SpeakerKind.ORGANISATION, None, organisation, country)
+            return Resolution(speaker, mention, "organisation not named")
+        if head.lower_ in role_words() or lemma in role_words():
+            role = _title_phrase(text)
+            country = self.country if _is_official(role) else None
+            speaker = Speaker(text, SpeakerKind.UNNAMED, role, organisation, country)
+            return Resolution(speaker, mention, "title without a name")
         if head.pos_ == "PROPN":
             role = _title_phrase(text.lstrip("-\u2013\u2014 "))
-            if role is not None and len(_clean_name(text).split()) >= 2:
+            name = _clean_name(text)
+            if role is not None and len(name.split()) >= 2:
                 # "Commissioner Frans Timmermans" the tagger missed: a titled name is a person
-                person = self._register(_clean_name(text), role, organisation)
-                speaker = Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation)
-                return self._remember(head, Resolution(speaker, mention, "titled name"))
-            kind = SpeakerKind.MEDIA if text.lower() in media_names() else SpeakerKind.UNKNOWN
-            return self._remember(
-                head, Resolution(Speaker(_clean_name(text), kind, None, organisation), mention, "proper noun")
-            )
-        del mention_tokens
-        return self._remember(
-            head,
-            Resolution(Speaker(text, SpeakerKind.UNKNOWN, _title_phrase(text), organisation), mention, "noun phrase"),
-        )
+                person = self._find_person(name) or _Entity(name, SpeakerKind.PERSON)
+                if person not in self.people:
+                    self.people.append(person)
+                person.add(role, organisation)
+                person.country = person.country or self._country_for(person)
+                return Resolution(self._person_speaker(person), mention, "titled name")
+            if any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in role_words() for c in head.children):
+                # "Eswar Prasad, a trade professor at Cornell": a role in apposition marks a person
+                person = _Entity(name, SpeakerKind.PERSON)
+                self.people.append(person)
+                span = doc[start:end]
+                role, found = self._role_and_organisation(span)
+                person.add(role, found)
+                person.country = self._country_for(person)
+                return Resolution(self._person_speaker(person), mention, "name with a role in apposition")
+            if name.isupper() and self._full_organisation(name) != name:
+                speaker = Speaker(self._full_organisation(name), SpeakerKind.ORGANISATION)
+                return Resolution(speaker, mention, "acronym of a body")
+            return Resolution(Speaker(name, SpeakerKind.UNKNOWN, None, organisation), mention, "proper noun")
+        return Resolution(Speaker(text, SpeakerKind.UNKNOWN, _title_phrase(text), organisation), mention, "noun phrase")
 
-    def _person_with_role(self, text: str) -> _Person | None:
+    def _person_with_role(self, text: str, before: int) -> _Entity | None:
+        """The person most recently mentioned before ``before`` whose role ends in the same word."""
         wanted = (_title_phrase(text) or text).lower().split()[-1:]
-        for person in self.people:
-            if person.role and wanted and person.role.lower().split()[-1] == wanted[0]:
-                return person
-        return None
+        if not wanted:
+            return None
+        candidates = [p for p in self.people if p.role and p.role.lower().split()[-1] == wanted[0]]
+        if not candidates:
+            return None
+        last_seen = {id(p): i for i, p in self._people_mentions if self.doc[i].idx < before}
+        seen = [p for p in candidates if id(p) in last_seen]
+        if seen:
+            return max(seen, key=lambda p: last_seen[id(p)])
+        return candidates[0]
 
     def _remember(self, head: Token, resolution: Resolution) -> Resolution:
         if resolution.speaker is not None:
             self.history.append((head.idx, resolution.speaker))
+            if resolution.speaker.kind == SpeakerKind.PERSON:
+                person = next((p for p in self.people if p.name == resolution.speaker.name), None)
+                if person is not None:
+                    self._speakers.append((head.i, person))
         return resolution
 
+    # ------------------------------------------------------------------ pronouns
     def _resolve_pronoun(self, head: Token) -> Resolution:
-        doc = self.doc
-        mention = Span.of(doc_text(doc), head.idx, head.idx + len(head.text))
+        mention = Span.of(self._text, head.idx, head.idx + len(head.text))
         lower = head.lower_
         if lower in PERSON_PRONOUNS:
-            kinds = {SpeakerKind.PERSON}
-        elif lower in THING_PRONOUNS:
-            kinds = {SpeakerKind.ORGANISATION, SpeakerKind.GOVERNMENT, SpeakerKind.MEDIA}
+            return self._resolve_person_pronoun(head, mention)
+        if lower in THING_PRONOUNS:
+            kinds = {SpeakerKind.ORGANISATION, SpeakerKind.GOVERNMENT}
         else:
-            kinds = {SpeakerKind.ORGANISATION, SpeakerKind.GOVERNMENT, SpeakerKind.UNNAMED, SpeakerKind.MEDIA}
+            kinds = {SpeakerKind.ORGANISATION, SpeakerKind.GOVERNMENT, SpeakerKind.UNNAMED}
         # nearest earlier speaker of a compatible kind, else nearest compatible entity
         best: tuple[int, Speaker] | None = None
         for position, speaker in self.history:
             if position < head.idx and speaker.kind in kinds and (best is None or position > best[0]):
                 best = (position, speaker)
         entity = self._nearest_entity(head, kinds)
-        if entity is not None and (best is None or entity[0] > best[0] and lower not in PERSON_PRONOUNS):
-            best = entity
-        if best is None and entity is not None:
+        if entity is not None and (best is None or entity[0] > best[0]):
             best = entity
         if best is None:
             return Resolution(None, mention, "pronoun without antecedent")
         return Resolution(best[1], mention, "pronoun: nearest compatible speaker")
 
+    def _resolve_person_pronoun(self, head: Token, mention: Span) -> Resolution:
+        """The most salient earlier person that agrees in gender: a recent mention, the subject
+        of its sentence, the speaker of the statement before; nobody when two tie."""
+        gender = _gender_of_pronoun(head.lower_)
+        here = self._sentence_of[head.i]
+        scores: dict[int, float] = {}
+        owner: dict[int, _Entity] = {}
+        for index, person in self._people_mentions:
+            if index >= head.i:
+                break
+            distance = here - self._sentence_of[index]
+            if distance > PRONOUN_WINDOW or (gender and person.gender and person.gender != gender):
+                continue
+            if self._quoted[self.doc[index].idx] and not self._quoted[head.idx]:
+                continue  # a name inside someone's quotation is not who goes on speaking
+            token = self.doc[index]
+            score = PRONOUN_WINDOW + 1 - distance
+            if token.dep_ in {"nsubj", "nsubjpass"} or token.head.dep_ in {"nsubj", "nsubjpass"}:
+                score += 1.5
+            scores[id(person)] = max(scores.get(id(person), 0.0), score)
+            owner[id(person)] = person
+        last = self._last_speaker(head, gender)
+        if last is not None:
+            scores[id(last)] = scores.get(id(last), 0.0) + 2.5
+            owner[id(last)] = last
+        if not scores:
+            return Resolution(None, mention, "pronoun: no person before it agrees with it")
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 0.5 and gender is not None:
+            first, second = owner[ranked[0][0]], owner[ranked[1][0]]
+            if first.gender is None and second.gender is None:
+                return Resolution(None, mention, f"pronoun: {first.name} or {second.name}, no evidence for either")
+        chosen = owner[ranked[0][0]]
+        why = "pronoun: the previous statement's speaker" if chosen is last else "pronoun: nearest compatible speaker"
+        return Resolution(self._person_speaker(chosen), mention, why)
+
+    def _last_speaker(self, head: Token, gender: str | None) -> _Entity | None:
+        """The person credited with the last statement before ``head``, if they agree with it."""
+        for index, person in reversed(self._speakers):
+            if index >= head.i:
+                continue
+            if self._sentence_of[head.i] - self._sentence_of[index] > 2 * PRONOUN_WINDOW:
+                return None
+            if gender and person.gender and person.gender != gender:
+                return None
+            return person
+        return None
+
     def _nearest_entity(self, head: Token, kinds: set[SpeakerKind]) -> tuple[int, Speaker] | None:
         labels = set()
-        if SpeakerKind.PERSON in kinds:
-            labels.add("PERSON")
         if SpeakerKind.ORGANISATION in kinds:
             labels |= ORG_LABELS
         if SpeakerKind.GOVERNMENT in kinds:
@@ -376,7 +893,7 @@ class SpeakerResolver:
         for ent in self.doc.ents:
             if ent.start_char >= head.idx:
                 break
-            if ent.label_ in labels:
+            if ent.label_ in labels and not self._is_person_ent(ent):
                 found = ent
         if found is None:
             return None

@@ -1,0 +1,159 @@
+"""Speaker resolution within one document: each row is a short text written for this test,
+the start of one statement's content, and the speaker, kind, role and organisation (or
+country) that statement must get. The real spaCy pipeline parses every row."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from attribution.extract import extract_document
+from attribution.models import Document
+
+
+class Row(NamedTuple):
+    text: str
+    content: str  # start of the statement's content
+    speaker: str | None
+    kind: str | None
+    role: str | None = None
+    affiliation: str | None = None  # organisation, or country when no organisation is named
+
+
+ROWS = [
+    # a surname mention carries the role and organisation of the full mention
+    Row(
+        "Kurt Volker, the former special envoy, met the committee on Tuesday. "
+        "Volker said the aid had been delayed for weeks.",
+        "the aid had been delayed",
+        "Kurt Volker",
+        "person",
+        "former special envoy",
+        None,
+    ),
+    # a written title is expanded and moved out of the name; a senator speaks for the state
+    Row(
+        "WASHINGTON \u2013 Sen. Maria Olsen, R-Neb., spoke on Monday. Olsen said the prison system had failed.",
+        "the prison system had failed",
+        "Maria Olsen",
+        "person",
+        "Senator",
+        "United States",
+    ),
+    # a premodifier role and the body in front of it
+    Row(
+        "NASA Administrator Tom Reyes said the launch would slip to March.",
+        "the launch would slip",
+        "Tom Reyes",
+        "person",
+        "Administrator",
+        "NASA",
+    ),
+    # an open-ended description before the name is a role too
+    Row(
+        "Planetary geologist Rosa Lind said the lakes were shallow.",
+        "the lakes were shallow",
+        "Rosa Lind",
+        "person",
+        "geologist",
+        None,
+    ),
+    # a demonym gives the country
+    Row(
+        "Lithuanian Foreign Minister Jonas Petraitis said the border would stay closed.",
+        "the border would stay closed",
+        "Jonas Petraitis",
+        "person",
+        "Foreign Minister",
+        "Lithuania",
+    ),
+    # the affiliation is the body "at" the end of the appositive
+    Row(
+        "Brent Salter, vice president of advanced programs at Blue Horizon, said the lander was ready.",
+        "the lander was ready",
+        "Brent Salter",
+        "person",
+        "vice president",
+        "Blue Horizon",
+    ),
+    # the seat of a government speaks for its country
+    Row(
+        "The White House said the talks would resume next week.",
+        "the talks would resume",
+        "United States",
+        "government",
+    ),
+    # "she" agrees with the woman the article names, not the man quoted last
+    Row(
+        "Fiona Marsh testified on Thursday. Gordon Sondland said the deal was off. "
+        "Marsh disagreed, and she said the deal had never been on.",
+        "the deal had never been on",
+        "Fiona Marsh",
+        "person",
+    ),
+    # "He Jianxiong" is a name, not the pronoun
+    Row(
+        "He Jianxiong, a former director at the International Monetary Fund, said the tariffs would stay.",
+        "the tariffs would stay",
+        "He Jianxiong",
+        "person",
+        "former director",
+        "International Monetary Fund",
+    ),
+    # a definite description is the body the text last named
+    Row(
+        "Acme Robotics Inc. cut 300 jobs in May. The company said demand had collapsed.",
+        "demand had collapsed",
+        "Acme Robotics Inc.",
+        "organisation",
+    ),
+    # a statement's author is the body that issued it
+    Row(
+        "Big Harbor Records issued a statement on Friday. The statement said the contract had expired.",
+        "the contract had expired",
+        "Big Harbor Records",
+        "organisation",
+    ),
+    # a document nobody is named for stays unnamed
+    Row(
+        "The officers slept through the night, according to court records.",
+        "The officers slept",
+        "court records",
+        "unnamed",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def extractions(nlp):
+    return {row.text: extract_document(Document(id="row", text=row.text), nlp) for row in ROWS}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.content[:30] for row in ROWS])
+def test_speaker_fields(extractions, row: Row) -> None:
+    statements = [s for s in extractions[row.text].statements if s.content.text.startswith(row.content)]
+    assert len(statements) == 1, [s.content.text for s in extractions[row.text].statements]
+    speaker = statements[0].speaker
+    if row.speaker is None:
+        assert speaker is None, statements[0].resolution
+        return
+    assert speaker is not None, statements[0].resolution
+    assert (speaker.name, str(speaker.kind)) == (row.speaker, row.kind), statements[0].resolution
+    if row.role is not None:
+        assert speaker.role is not None and row.role.lower() in speaker.role.lower()
+    if row.affiliation is not None:
+        assert row.affiliation in {speaker.organisation, speaker.country}
+
+
+def test_every_mention_of_one_person_gets_the_same_speaker(nlp) -> None:
+    text = (
+        "Angela Cooper, a high school math teacher, spoke at the meeting. "
+        "Cooper said the classes were too large. She said the district had ignored the teachers."
+    )
+    extraction = extract_document(Document(id="row", text=text), nlp)
+    speakers = {s.speaker for s in extraction.statements}
+    assert len(speakers) == 1
+    speaker = speakers.pop()
+    assert speaker is not None and speaker.name == "Angela Cooper"
+    assert speaker.role is not None and "teacher" in speaker.role
