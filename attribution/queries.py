@@ -259,6 +259,74 @@ def speaker_rows(db: Database, *, attributions: str = "speech") -> list[dict[str
     return [row for row in rows if row["n_statements"] or row["n_documents"]]
 
 
+class UnknownSpeaker(AttributionError):
+    """No speaker has this name, or several do."""
+
+
+def find_speaker(db: Database, name: str) -> str:
+    """The identity id a name means: any alias or listed spelling. A name several identities
+    answer to (a surname shared by a family) must be given in full."""
+    sql, params = _identities_sql(lookup_keys(name))
+    found = sorted({row[0] for row in db.execute(sql, params).fetchall()})
+    if len(found) > 1:  # the identity whose own key the name is wins over mere surname aliases
+        keys = lookup_keys(name)
+        exact = [
+            sid for sid in found if db.execute("SELECT key FROM speakers WHERE id = ?", [sid]).fetchone()[0] in keys
+        ]
+        found = exact if len(exact) == 1 else found
+    if not found:
+        raise UnknownSpeaker(f"no speaker is called {name!r} (see `attribution speakers`)")
+    if len(found) > 1:
+        names = [db.execute("SELECT name FROM speakers WHERE id = ?", [sid]).fetchone()[0] for sid in found]
+        raise UnknownSpeaker(f"{name!r} names {len(found)} speakers ({'; '.join(sorted(names))}): give the full name")
+    return found[0]
+
+
+def _outlet(row: dict[str, Any], publishers: dict[str, str | None]) -> str:
+    publisher = publishers.get(row["document_id"])
+    if publisher:
+        return publisher
+    return row["source"] or row["document_id"][:12]
+
+
+def speaker_profile(db: Database, name: str, *, attributions: str = "speech") -> dict[str, Any]:
+    """One speaker across the corpus: every current statement, the documents and outlets they
+    come from, first and last publication date, and every role and affiliation given."""
+    with read_transaction(db):
+        sid = find_speaker(db, name)
+        speaker = next((r for r in speaker_rows(db, attributions="all") if r["id"] == sid), None)
+        if speaker is None:  # known, but nothing current is attributed to it
+            raise UnknownSpeaker(f"{name!r} has no current statements")
+        where, params = _acts_clause(attributions)
+        sql = _SELECT + f" WHERE s.current = 1 AND s.kind = 'statement' AND sp.id = ? AND {where}" + _ORDER
+        rows = _fetch(db, sql, [sid, *params])
+        ids = sorted({r["document_id"] for r in rows})
+        publishers = {
+            doc_id: publisher
+            for doc_id, publisher in db.execute(
+                f"SELECT id, publisher FROM documents WHERE id IN ({', '.join('?' for _ in ids)})", ids
+            ).fetchall()
+        }
+    dates = sorted(r["published"] for r in rows if r["published"])
+
+    def distinct(values: list[str | None]) -> list[str]:
+        return sorted({v for v in values if v})
+
+    return {
+        **speaker,
+        "n_statements": len(rows),
+        "n_documents": len(ids),
+        "outlets": distinct([_outlet(r, publishers) for r in rows]),
+        "first_seen": dates[0] if dates else None,
+        "last_seen": dates[-1] if dates else None,
+        "roles": distinct([r["role"] for r in rows] + [speaker["role"]]),
+        "affiliations": distinct([r["organisation"] for r in rows] + [speaker["organisation"]]),
+        "countries": distinct([r["country"] for r in rows]),
+        "attributions": attributions,
+        "statements": rows,
+    }
+
+
 def fts_query(query: str) -> str:
     """Quote every whitespace-separated term so any user string is a valid FTS5 query."""
     terms = [term for term in query.replace("\x00", " ").split() if term.strip('"')]

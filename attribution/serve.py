@@ -35,6 +35,8 @@ STATUS_FACET = "review_status"  # facet type name and query-string argument (pre
 STATUS_ARG = "_review_status"
 BUSY_TIMEOUT_MS = 5000
 PLUGIN_NAME = "attribution-review"
+# Tables and views of statement rows: the review facet, filter and form link apply to each.
+REVIEW_TABLES = ("statements", "speech_statements")
 
 # Datasette >= 1.0 reads these from its configuration; earlier versions from metadata.
 TABLES: dict[str, dict[str, Any]] = {
@@ -46,6 +48,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "organisation",
             {STATUS_FACET: "status"},
             "type",
+            "act",
             "current",
         ],
         "fts_table": "statements_fts",
@@ -58,9 +61,19 @@ TABLES: dict[str, dict[str, Any]] = {
             "content_start": "code-point offset of the content in the document text",
             "content_end": "end offset (exclusive) of the content",
             "rule": "the extraction rule that found this statement",
+            "act": "speech (said, wrote, according to); thought, intention, perception or other"
+            " for the broad set. speech_statements lists the speech a desk reviews",
         },
     },
-    "speakers": {"label_column": "name", "facets": ["kind", "organisation"]},
+    "speech_statements": {
+        "label_column": "content",
+        "facets": ["kind", "speaker_id", "organisation", {STATUS_FACET: "status"}, "type"],
+        "size": 50,
+        "description": "The default review list: current statements of speech acts and the "
+        "flagged claims. The statements table holds every act (facet by act).",
+    },
+    "speakers": {"label_column": "name", "facets": ["kind", "organisation", "country"]},
+    "speaker_aliases": {"facets": ["reason"], "description": "Every name of a speaker and why it belongs"},
     "organisations": {"label_column": "name"},
     "documents": {"label_column": "source", "facets": ["published"]},
     "reviews": {
@@ -148,13 +161,16 @@ def datasette_config(db_path: Path, *, tables: set[str] | None = None) -> dict[s
     }
 
 
-def status_where(values: list[str]) -> tuple[str, dict[str, str]]:
-    """SQL restricting ``statements`` to rows whose current review status is in ``values``."""
+def status_where(values: list[str], table: str = "statements") -> tuple[str, dict[str, str]]:
+    """SQL restricting ``table`` (one of REVIEW_TABLES) to rows whose current review status is
+    in ``values``."""
+    if table not in REVIEW_TABLES:
+        raise ValueError(f"no review status for {table}")
     params = {f"review_status_{i}": v for i, v in enumerate(values)}
     names = ", ".join(f":{key}" for key in params)
-    clause = f"[statements].[id] IN (SELECT statement_id FROM current_reviews WHERE status IN ({names}))"
+    clause = f"[{table}].[id] IN (SELECT statement_id FROM current_reviews WHERE status IN ({names}))"
     if "new" in values:  # never reviewed counts as new
-        clause = f"({clause} OR [statements].[id] NOT IN (SELECT statement_id FROM current_reviews))"
+        clause = f"({clause} OR [{table}].[id] NOT IN (SELECT statement_id FROM current_reviews))"
     return clause, params
 
 
@@ -184,7 +200,7 @@ def make_plugin() -> Any:
             return []
 
         async def facet_results(self) -> tuple[list[Any], list[str]]:
-            if not self.get_configs() or self.table != "statements":
+            if not self.get_configs() or self.table not in REVIEW_TABLES:
                 return [], []
             rows = await self.ds.execute(self.database, status_facet_sql(self.sql), self.params, truncate=False)
             chosen = self.request.args.getlist(STATUS_ARG)
@@ -225,16 +241,16 @@ def make_plugin() -> Any:
     @hookimpl
     def filters_from_request(request: Any, table: str) -> Any:
         values = request.args.getlist(STATUS_ARG)
-        if table != "statements" or not values:
+        if table not in REVIEW_TABLES or not values:
             return None
-        clause, params = status_where(values)
+        clause, params = status_where(values, table)
         shown = " or ".join(f'"{v}"' for v in values)
         return FilterArguments([clause], params, [f"review status is {shown}"])
 
     @hookimpl
     def render_cell(row: Any, value: Any, column: str, table: str, database: str, datasette: Any) -> Any:
         # Each statement's kind cell carries a link to the review form, filled with its id.
-        if table != "statements" or column != "kind" or value is None:
+        if table not in REVIEW_TABLES or column != "kind" or value is None:
             return None
         try:
             statement_id = row["id"]

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .app import DEFAULT_DB, DbOption, app, fail
+from .app import DEFAULT_DB, Attributions, AttributionsOption, DbOption, app, fail
 
 MAX_WARNINGS_SHOWN = 20
 
@@ -148,6 +148,7 @@ def export(
     since: SinceOption = None,
     until: UntilOption = None,
     document: DocumentOption = None,
+    attributions: AttributionsOption = Attributions.speech,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     excel: Annotated[bool, typer.Option("--excel", help="CSV only: UTF-8 with a BOM, for Excel.")] = False,
     reviewer_org: Annotated[
@@ -176,6 +177,7 @@ def export(
         "since": since,
         "until": until,
         "document": document,
+        "attributions": attributions.value,
     }
     with _errors():
         from attribution.export import check_target

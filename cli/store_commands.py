@@ -20,7 +20,16 @@ from typing import Annotated, Any
 
 import typer
 
-from .app import DEFAULT_DB, DbOption, ModelOption, WorkersOption, app, fail
+from .app import (
+    DEFAULT_DB,
+    Attributions,
+    AttributionsOption,
+    DbOption,
+    ModelOption,
+    WorkersOption,
+    app,
+    fail,
+)
 
 BusyOption = Annotated[
     int,
@@ -360,9 +369,10 @@ def quotes(
             " learned pass's guesses (rule learned-*, confidence below 1).",
         ),
     ] = 0.0,
+    attributions: AttributionsOption = Attributions.speech,
     output: FormatOption = Format.table,
 ) -> None:
-    """List stored statements, grouped by speaker."""
+    """List stored statements, grouped by speaker (speech acts unless --attributions all)."""
     from attribution.queries import statement_rows
 
     _check_filters(kind, status, since, until)
@@ -379,17 +389,31 @@ def quotes(
             document=document,
             include_claims=claims,
             min_confidence=min_confidence,
+            attributions=attributions.value,
         )
     _emit(rows, output, _statement_columns(), _print_statements)
 
 
-@app.command()
-def speakers(db: DbOption = DEFAULT_DB, output: FormatOption = Format.table) -> None:
-    """List speakers with kind, role, organisation and number of statements."""
+speakers_app = typer.Typer(no_args_is_help=False, add_completion=False, rich_markup_mode=None)
+app.add_typer(speakers_app, name="speakers")
+
+
+@speakers_app.callback(invoke_without_command=True)
+def speakers(
+    ctx: typer.Context,
+    db: DbOption = DEFAULT_DB,
+    attributions: AttributionsOption = Attributions.speech,
+    output: FormatOption = Format.table,
+) -> None:
+    """List speakers, one row per person, organisation or government however it was spelled,
+    with kind, role, organisation, number of statements and every alias (json: with reasons).
+    `speakers show NAME` shows one speaker's statements across the corpus."""
     from attribution.queries import speaker_rows
 
+    if ctx.invoked_subcommand is not None:
+        return
     with _errors():
-        rows = speaker_rows(_open(db))
+        rows = speaker_rows(_open(db), attributions=attributions.value)
 
     def table(rows: Sequence[dict[str, Any]]) -> None:
         lines = [("speaker", "kind", "role", "organisation", "statements", "aliases")]
@@ -404,8 +428,47 @@ def speakers(db: DbOption = DEFAULT_DB, output: FormatOption = Format.table) -> 
             typer.echo(line)
 
     columns = ["id", "name", "kind", "role", "organisation", "n_statements", "n_documents",
-               "aliases"]  # fmt: skip
+               "aliases", "country"]  # fmt: skip
     _emit(rows, output, columns, table)
+
+
+@speakers_app.command("show")
+def speakers_show(
+    name: Annotated[str, typer.Argument(help="The speaker: full name, surname or any alias or spelling.")],
+    db: DbOption = DEFAULT_DB,
+    attributions: AttributionsOption = Attributions.speech,
+    output: Annotated[
+        Format,
+        typer.Option("--format", help="table: readable text; json: the speaker with every statement; csv: statements."),
+    ] = Format.table,
+) -> None:
+    """Every statement of one speaker across documents, with the outlets, first and last
+    publication date, and the roles and affiliations the articles gave."""
+    from attribution.queries import speaker_profile
+
+    with _errors():
+        profile = speaker_profile(_open(db), name, attributions=attributions.value)
+    if output is Format.json:
+        typer.echo(json.dumps(profile, ensure_ascii=False, indent=2))
+        return
+    if output is Format.csv:
+        sys.stdout.write(_csv(profile["statements"], _statement_columns()))
+        return
+    seen = (profile["first_seen"] or "-") + (
+        f" .. {profile['last_seen']}" if profile["last_seen"] != profile["first_seen"] else ""
+    )
+    details = [
+        ("speaker", f"{profile['name']} ({profile['kind']})"),
+        ("aliases", ", ".join(profile["aliases"])),
+        ("roles", "; ".join(profile["roles"])),
+        ("affiliations", "; ".join(profile["affiliations"])),
+        ("countries", "; ".join(profile["countries"])),
+        ("outlets", "; ".join(profile["outlets"])),
+        ("seen", f"{seen} ({profile['n_documents']} documents)"),
+    ]
+    for line in _columns([(label, value) for label, value in details if value]):
+        typer.echo(line)
+    _print_statements(profile["statements"])
 
 
 @app.command()
@@ -413,13 +476,14 @@ def search(
     query: Annotated[str, typer.Argument(help="Words to find in statement text (all must occur).")],
     db: DbOption = DEFAULT_DB,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Show at most this many results.")] = None,
+    attributions: AttributionsOption = Attributions.speech,
     output: FormatOption = Format.table,
 ) -> None:
     """Full-text search over statement and claim text, best matches first."""
     from attribution.queries import search as search_rows
 
     with _errors():
-        rows = search_rows(_open(db), query, limit=limit)
+        rows = search_rows(_open(db), query, limit=limit, attributions=attributions.value)
     _emit(rows, output, _statement_columns(), lambda r: _print_statements(r, group=False))
 
 

@@ -185,3 +185,28 @@ def test_seed_and_fixture_are_one_speaker(tmp_path: Path) -> None:
     again = runner.invoke(app, ["ingest", str(ROOT / "seeds"), str(fixture), "--db", str(db), "-q"])
     assert again.exit_code == 0 and "0 stored, 2 unchanged" in again.stdout
     assert json.loads(runner.invoke(app, ["speakers", "--db", str(db), "--format", "json"]).stdout) == speakers
+
+    shown = runner.invoke(app, ["speakers", "show", "Lukashenko", "--db", str(db), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    profile = json.loads(shown.stdout)
+    assert profile["name"] == "Alyaksandr Lukashenka" and profile["n_documents"] == 2
+    assert "President" in profile["roles"] and profile["first_seen"] == "2021-07-12"
+    assert len(profile["outlets"]) == 2 and len(profile["statements"]) == profile["n_statements"] >= 2
+    table = runner.invoke(app, ["speakers", "show", "Alexander Lukashenko", "--db", str(db)])
+    assert table.exit_code == 0 and "would close the border" in table.stdout
+    assert runner.invoke(app, ["speakers", "show", "Nobody Atall", "--db", str(db)]).exit_code == 1
+
+
+def test_speakers_show_refuses_a_shared_surname(tmp_path: Path) -> None:
+    db = tmp_path / "biden.db"
+    database = store.connect(db)
+    run_id = store.start_run(database, "ingest")
+    joe = _article("b", '"Hello," Joe Biden said.', _person("Joe Biden"), "Joe Biden")
+    store.store_extraction(database, joe, run_id)
+    store.store_extraction(
+        database, _article("c", '"Bye," Hunter Biden said.', _person("Hunter Biden"), "Hunter Biden"), run_id
+    )
+    database.close()
+    result = runner.invoke(app, ["speakers", "show", "Biden", "--db", str(db)])
+    assert result.exit_code == 1 and "give the full name" in result.output
+    assert runner.invoke(app, ["speakers", "show", "Hunter Biden", "--db", str(db)]).exit_code == 0

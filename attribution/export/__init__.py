@@ -122,8 +122,9 @@ def review_state(db: Any) -> tuple[dict[str, dict[str, Any]], set[str]]:
     """Current statement rows by id, and the ids of statements re-extraction retired."""
     from attribution.queries import statement_rows
 
-    current = {str(row["id"]): row for row in statement_rows(db, include_claims=True)}
-    everything = statement_rows(db, include_claims=True, include_retired=True)
+    # Every act: a sheet exported with --attributions all must import its verdicts too.
+    current = {str(row["id"]): row for row in statement_rows(db, include_claims=True, attributions="all")}
+    everything = statement_rows(db, include_claims=True, include_retired=True, attributions="all")
     return current, {str(row["id"]) for row in everything} - set(current)
 
 
