@@ -227,6 +227,7 @@ def preferred_name(current: str, candidate: str) -> str:
     return min(current, candidate, key=rank)
 
 
+@lru_cache(maxsize=1)
 def registry_digest() -> str:
     """Changes when the rules or their data change: stored identities must then be rebuilt."""
     h = hashlib.sha256(IDENTITY_VERSION.encode())

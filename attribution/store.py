@@ -702,10 +702,13 @@ STATEMENT_COLUMNS = (
     "speaker_id", "speaker_mention", "speaker_start", "speaker_end", "role", "organisation",
     "cue", "cue_start", "cue_end", "stance", "sentence", "sentence_start", "sentence_end",
     "rule", "resolution", "confidence", "score", "reasons", "anchor_prefix", "anchor_suffix",
-    "extractor_version", "run_id", "extracted_at", "act", "country", "speaker_name", "speaker_kind",
+    "extractor_version", "run_id", "extracted_at",
 )  # fmt: skip
+# Added by schema v4: the act, the speaker's country, and the speaker's name as extracted.
+ADDED_COLUMNS = ("act", "country", "speaker_name", "speaker_kind")
+WRITTEN_COLUMNS = STATEMENT_COLUMNS + ADDED_COLUMNS
 # Columns compared when a re-extraction produces an id that already exists.
-DERIVED_COLUMNS = tuple(c for c in STATEMENT_COLUMNS if c not in {"id", "document_id", "run_id", "extracted_at"})
+DERIVED_COLUMNS = tuple(c for c in WRITTEN_COLUMNS if c not in {"id", "document_id", "run_id", "extracted_at"})
 
 
 def _table_columns(db: Database, table: str) -> set[str]:
@@ -716,7 +719,7 @@ def _insert_statement(db: Database, record: dict[str, Any]) -> None:
     # Only the columns the schema has: a database at an older version (before its migration)
     # gets the rows it can hold, and the migration fills in the rest.
     present = _table_columns(db, "statements")
-    names = [c for c in STATEMENT_COLUMNS if c in present]
+    names = [c for c in WRITTEN_COLUMNS if c in present]
     columns = ", ".join(names)
     marks = ", ".join(f":{c}" for c in names)
     db.execute(f"INSERT INTO statements ({columns}) VALUES ({marks})", record)
@@ -968,7 +971,7 @@ def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None)
                 _insert_statement(db, record)
                 outcome.added += 1
             elif any(old[c] != record[c] for c in DERIVED_COLUMNS) or not old["current"]:
-                assignments = ", ".join(f"{c} = :{c}" for c in STATEMENT_COLUMNS if c != "id")
+                assignments = ", ".join(f"{c} = :{c}" for c in WRITTEN_COLUMNS if c != "id")
                 db.execute(
                     f"UPDATE statements SET {assignments}, current = 1, retired_run_id = NULL WHERE id = :id",
                     record,
