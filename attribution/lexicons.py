@@ -208,3 +208,13 @@ def first_name_genders() -> dict[str, str]:
 def place_countries() -> dict[str, str]:
     """Lower-cased state, province or large city -> its country (data/places.tsv)."""
     return {place.lower(): country for place, country in _tsv("places.tsv")}
+
+
+@lru_cache(maxsize=1)
+def single_word_titles() -> frozenset[str]:
+    """Words that are a title by themselves ("senator", "former", "sen."), not just part of one."""
+    data = _json("titles.json")
+    words = {role for role in roles() if " " not in role}
+    words.update(data["role_modifiers"])
+    words.update(data["abbreviations"])
+    return frozenset(words)

@@ -36,6 +36,7 @@ from .lexicons import (
     role_words,
     roles,
     sending_roles,
+    single_word_titles,
     title_abbreviations,
     unnamed_heads,
 )
@@ -113,11 +114,17 @@ def _is_role_word(word: str) -> bool:
     return lowered in role_words() or lowered.rstrip(".") in role_words()
 
 
+def _is_title_word(word: str) -> bool:
+    """A word that is a title on its own ("Senator", "former"), not just part of one ("Home")."""
+    lowered = word.lower()
+    return lowered in single_word_titles() or lowered.rstrip(".") in single_word_titles()
+
+
 def _clean_name(text: str) -> str:
     """A name without leading punctuation, articles, honorifics or titles ("-Commissioner")."""
     words = _strip_possessive(text.strip().lstrip("-\u2013\u2014\"'\u201c\u2018( ")).split()
     while len(words) > 1 and (
-        words[0].lower() in honorifics() or words[0].lower() in {"the", "a", "an"} or _is_role_word(words[0])
+        words[0].lower() in honorifics() or words[0].lower() in {"the", "a", "an"} or _is_title_word(words[0])
     ):
         words = words[1:]
     return " ".join(words)
@@ -127,7 +134,7 @@ def _leading_title(text: str) -> str | None:
     """The title a name was written with ("Superintendent Jennifer McCormick" -> Superintendent)."""
     words = _strip_possessive(text.strip()).split()
     title = []
-    while len(words) > 1 and (words[0].lower() in honorifics() or _is_role_word(words[0])):
+    while len(words) > 1 and (words[0].lower() in honorifics() or _is_title_word(words[0])):
         if words[0].lower() not in honorifics():
             title.append(words[0])
         words = words[1:]
@@ -236,7 +243,7 @@ class SpeakerResolver:
                 if country:
                     counts[country] += 1
         ranked = counts.most_common(2)
-        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 1.5 * ranked[1][1]):
+        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 3 * ranked[1][1]):
             return ranked[0][0]
         return None
 
@@ -286,7 +293,8 @@ class SpeakerResolver:
         surnames = {p.name.split()[-1]: p for p in self.people if len(p.name.split()) > 1}
         found = []
         for token in self.doc:
-            if token.i in self._ent_of or not token.text[:1].isupper():
+            ent = self._ent_of.get(token.i)
+            if (ent is not None and self._is_person_ent(ent)) or not token.text[:1].isupper():
                 continue
             person = surnames.get(token.text)
             if person is not None and token.pos_ == "PROPN":
@@ -386,9 +394,17 @@ class SpeakerResolver:
             and following.start == token.i + 1
         )
 
+    def _name_tokens(self, ent: SpacySpan) -> SpacySpan:
+        """A long person entity from its first given name on ("Browns DL Sheldon Richardson")."""
+        if len(ent) >= 3:
+            for k in range(1, len(ent) - 1):
+                if ent[k].lower_ in first_name_genders() and ent[k - 1].lower_ not in first_name_genders():
+                    return ent[k:]
+        return ent
+
     def _person_name(self, ent: SpacySpan) -> str:
         """The name a person entity holds, with a surname the tagger left out ("He Jianxiong")."""
-        name = _clean_name(ent.text)
+        name = _clean_name(self._name_tokens(ent).text)
         before = self.doc[ent.start - 1] if ent.start > 0 else None
         if before is not None and self._in_name(before) and before.lower_ in PERSON_PRONOUNS:
             return f"{before.text} {name}"
@@ -451,12 +467,21 @@ class SpeakerResolver:
                 "det",
                 "punct",
             }
-            if token.dep_ == "punct" and token.text not in {"'s", "\u2019s", "'", "\u2019"}:
+            if token.text in {"'s", "\u2019s"}:
+                start -= 1  # "NASA's Administrator": the owner comes next
+                continue
+            if token.dep_ == "punct" and token.text not in {"'", "\u2019"}:
                 break
             if not (attached or _is_role_word(token.text)) or token.text in {",", "(", "\u2014", "\u2013"}:
                 break
             start -= 1
         return list(doc[start : name_span.start])
+
+    def _text_of(self, tokens: list[Token]) -> str:
+        """The text from the first to the last token, as written ("VR/AR", "workers' union")."""
+        if not tokens:
+            return ""
+        return self._text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
 
     def _premodifier_fields(self, tokens: list[Token]) -> tuple[str | None, str | None]:
         """Role and organisation from premodifiers: the body's name, then the role words."""
@@ -468,68 +493,86 @@ class SpeakerResolver:
                 last_org = position
             elif token.dep_ == "poss" or token.text in {"'s", "\u2019s"}:
                 last_org = position
-        rest = [t for t in tokens[last_org + 1 :] if t.dep_ not in {"det", "poss", "case", "punct"}]
-        while rest and rest[0].pos_ not in {"NOUN", "PROPN", "ADJ"}:
+        if last_org < 0:
+            # "Steelers defensive captain": capitalised words before the role name the body
+            while (
+                last_org + 1 < len(tokens)
+                and tokens[last_org + 1].pos_ == "PROPN"
+                and not _is_role_word(tokens[last_org + 1].text)
+                and tokens[last_org + 1].lower_ not in honorifics()
+                and last_org + 2 < len(tokens)
+            ):
+                last_org += 1
+            if last_org >= 0 and organisation is None:
+                organisation = self._text_of(tokens[: last_org + 1])
+        rest = [t for t in tokens[last_org + 1 :] if t.lower_ not in honorifics()]
+        while rest and (rest[0].pos_ not in {"NOUN", "PROPN", "ADJ"} or rest[0].dep_ in {"det", "poss", "case"}):
             rest = rest[1:]
-        phrase = " ".join(t.text for t in rest)
+        while rest and rest[-1].dep_ == "punct":
+            rest = rest[:-1]
+        phrase = self._text_of(rest)
         role = _title_phrase(phrase)
-        if role is None and rest and any(t.pos_ == "NOUN" and t.text.islower() for t in rest):
+        if role is None and rest and all(self._ent(t) is None for t in rest):
             role = phrase  # "planetary geologist Rosaly Lopes": an open-ended description
         elif role is not None and len(rest) > len(role.split()) and all(t.text.islower() for t in rest):
-            role = phrase
-        elif role is not None:
-            role = _expand_title(phrase) if all(_is_role_word(t.text) for t in rest) else role
+            role = phrase  # "former special envoy": the role with its modifiers
+        elif role is not None and all(_is_role_word(t.text) for t in rest):
+            role = _expand_title(phrase)
         return role, organisation
 
     def _appositive_fields(self, appos: Token, name_span: SpacySpan) -> tuple[str | None, str | None]:
-        """Role and organisation from "X, a trade professor at Cornell," / "X, Frontex's director"."""
-        tokens = [t for t in appos.subtree if not (name_span.start <= t.i < name_span.end)]
-        if not tokens:
+        """Role and organisation from "X, a trade professor at Cornell," / "X, Frontex's director".
+        The role runs to the appositive's noun and its "of" phrase ("professor of physics"),
+        unless that names the body ("president of SpaceX"); the body is the last "at/for X"."""
+        if appos.pos_ != "NOUN" and _title_phrase(appos.text) is None:
             return None, None
-        head_part = [
-            t
-            for t in tokens
-            if t.i <= appos.i
-            and t.dep_ not in {"det", "poss", "punct", "case"}
-            and not (self._ent(t) and self._ent(t).label_ in ORG_LABELS | PLACE_LABELS | {"NORP", "PERSON"})
-        ]
-        of_phrase: list[Token] = []
+        before = [t for t in appos.subtree if t.i < appos.i and not (name_span.start <= t.i < name_span.end)]
         organisation = None
         sending = appos.lemma_.lower() in sending_roles() or appos.lower_ in sending_roles()
+        role_end = appos
         for child in appos.rights:
             if child.dep_ != "prep":
                 continue
-            if child.lower_ == "of" and not of_phrase:
-                of_phrase = [child, *child.subtree][1:]
-                of_phrase = list(child.subtree)
+            if child.lower_ == "of" and role_end is appos:
+                role_end, found = self._of_phrase(child, sending)
+                organisation = found or organisation
             elif child.lower_ in AFFILIATION_PREPS:
                 # the last "at X" is the wider body ("at the Department ... at the University of York")
-                pobj = [t for t in child.subtree if t.dep_ == "pobj"]
-                found = self._organisation_of(list(child.subtree))
-                if found:
-                    organisation = found
-                del pobj
-            elif child.lower_ == "to" and sending:
-                continue  # an envoy "to Ukraine" does not speak for Ukraine
+                organisation = self._organisation_of(list(child.subtree)) or organisation
         if organisation is None:
-            before = [t for t in tokens if t.i < appos.i]
             organisation = self._organisation_of(before)
-        if organisation is None and of_phrase and not sending:
-            organisation = self._organisation_of(of_phrase)
-        phrase = " ".join(t.text for t in head_part)
-        if of_phrase and appos.pos_ == "NOUN":
-            phrase = " ".join([phrase, *(t.text for t in of_phrase)])
-        role = None
-        if appos.pos_ == "NOUN" and phrase:
-            role = phrase
-        elif phrase:
-            role = _title_phrase(phrase)
-        return (_expand_title(role) if role else None), organisation
+        words = [t for t in self.doc[before[0].i if before else appos.i : role_end.i + 1]]
+        while words and (words[0].dep_ in {"det", "poss", "case", "punct"} or self._ent(words[0]) is not None):
+            words = words[1:]
+        phrase = self._text_of(words)
+        if not phrase or _title_phrase(phrase) is None:
+            return None, organisation
+        return _expand_title(phrase), organisation
+
+    def _of_phrase(self, of: Token, sending: bool) -> tuple[Token, str | None]:
+        """Where a role's "of" phrase ends, and the body it names: "president of SpaceX" names
+        the body, "local president of the prison workers' union" too, "professor of physics"
+        only extends the role (up to an inner "at X", which names the body)."""
+        pobj = next((t for t in of.children if t.dep_ == "pobj"), None)
+        if pobj is None:
+            return of.head, None
+        ent = self._ent(pobj)
+        if ent is not None and ent.label_ in ORG_LABELS and not sending:
+            return of.head, self._full_organisation(_org_name(ent.text))
+        if pobj.lemma_.lower() in organisation_heads():
+            words = [t for t in pobj.subtree if t.i <= pobj.i and t.dep_ != "det"]
+            return of.head, self._text_of(words)
+        phrase = sorted(of.subtree, key=lambda t: t.i)
+        for token in phrase[1:]:
+            if token.dep_ == "prep" and token.lower_ in AFFILIATION_PREPS:
+                return self.doc[token.i - 1], self._organisation_of(list(token.subtree))
+        return phrase[-1], None
 
     def _role_and_organisation(self, name_span: SpacySpan) -> tuple[str | None, str | None]:
         head = name_span.root
         role = organisation = None
-        premodifiers = self._premodifiers(name_span)
+        inner = self._name_tokens(name_span)
+        premodifiers = self._premodifiers(name_span) + list(name_span[: inner.start - name_span.start])
         if premodifiers:
             role, organisation = self._premodifier_fields(premodifiers)
         appositives = [c for c in head.children if c.dep_ == "appos"]
@@ -539,9 +582,21 @@ class SpeakerResolver:
             if self._ent(appos) is not None and self._ent(appos).label_ == "PERSON":
                 continue
             appos_role, appos_organisation = self._appositive_fields(appos, name_span)
-            role = role or appos_role
+            # the appositive is the fuller description ("Rep. X, ranking member of ...")
+            if appos_role and (role is None or len(appos_role) > len(role)):
+                role = appos_role
             organisation = organisation or appos_organisation
-        return role, organisation
+        return role, organisation or self._postmodifier_organisation(head)
+
+    def _postmodifier_organisation(self, head: Token) -> str | None:
+        """ "Rosaly Lopes of NASA's Jet Propulsion Laboratory": the body after the name."""
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ in AFFILIATION_PREPS | {"of"}:
+                pobj = next((t for t in child.children if t.dep_ == "pobj"), None)
+                ent = self._ent(pobj) if pobj is not None else None
+                if ent is not None and ent.label_ in ORG_LABELS:
+                    return self._full_organisation(_org_name(ent.text))
+        return None
 
     # ------------------------------------------------------------------ resolve
     def resolve(self, head: Token | None) -> Resolution:
