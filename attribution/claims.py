@@ -8,24 +8,32 @@ or a date line still counts. As a fallback for callers that pass no ``excluded``
 lines ("With reporting by ...") and promo sentences ("Read our coverage ...") are detected
 with the phrases in ``data/claims.json``.
 
+Who credits a sentence. Only statements of the rules (not the learned pass's guesses:
+"Lithuania granted X status" stays a claim to check) whose confidence is at least
+``crediting_confidence`` (a statement the desk would not count credits nobody).
+
 Attributed or not. A piece that overlaps a statement's content or cue is attributed when its
 main clause is: the piece's syntactic root is a statement's cue ("X said ..."), lies inside a
 statement's content ("..., according to X", a quotation), or is a reporting verb of the cue
 lexicon (``data/cues.json``). When the statement only fills a subordinate clause ("Hundreds
 have crossed since X said in May that ...", "X has been the staunchest critic, calling for
-..."), the main clause is the reporter's own claim: the whole sentence is flagged (the
-check-worthy unit is the sentence), its reasons come only from words outside the statement's
-content, and the reason "partly attributed" says so. A statement's ``sentence`` span alone
-never suppresses a piece, because that span is the whole sentence even when the statement is
-only a clause of it; a piece whose own words (outside contents and cues) number fewer than
-``min_words`` is never flagged.
+..."), the main clause is the reporter's own claim and only it is flagged: the statement's
+content and its cue's clause are cut off where they open or close the piece (one in the
+middle leaves the piece whole), the reasons come only from what is left, and the reason
+"partly attributed" says so. A statement's ``sentence`` span alone never suppresses a
+piece, because that span is the whole sentence even when the statement is only a clause of
+it; a piece whose own words number fewer than ``min_words`` is never flagged.
 
 Score. Each reason has the weight of its kind (``weights`` in claims.json); the n-th reason of
-one kind counts ``weight * repeat_decay ** (n - 1)``; the score is the noisy-OR
-``1 - prod(1 - w)``: in [0, 1], rising with every reason, each weight readable as "how likely
-this cue alone makes the sentence worth checking". Pieces below ``min_words`` words or
-``min_score``, questions and pieces with no reason are not claims. An unresolved statement
-scores the noisy-OR of the ``unresolved`` weight and the reasons found in its content.
+one kind counts ``weight * repeat_decay ** (n - 1)``; the evidence is the noisy-OR
+``1 - prod(1 - w)``, each weight readable as "how likely this cue alone makes the sentence
+worth checking". Signs against (``against``: first person, a modal of possibility, a hedge
+or judgement word, quotation marks, a colon, a short sentence) are listed as reasons too,
+and each kind found multiplies the score by ``1 - w`` once: colour, opinion and speculation
+rank below facts with the same numbers and names. The score stays in [0, 1]. Pieces below
+``min_words`` words or ``min_score``, questions and pieces with no evidence are not claims.
+An unresolved statement scores the noisy-OR of the ``unresolved`` weight and the reasons
+found in its content.
 """
 
 from __future__ import annotations
@@ -51,7 +59,7 @@ __all__ = ["ClaimRules", "claim_rules", "flag_claims", "score_reasons"]
 
 UNRESOLVED_REASON = "speaker unresolved"
 PARTLY_ATTRIBUTED = "partly attributed"
-CREDITING_CONFIDENCE = 1.0  # only the rules' statements credit a sentence to someone
+LEARNED_RULE = "learned-"  # the learned pass's rules; only the other rules credit a sentence
 _CLOSERS = "\"'\u201d\u2019)]\u00bb \t\r\n"
 
 
@@ -71,8 +79,15 @@ class ClaimRules:
     comparison_words: frozenset[str]
     not_comparison: tuple[tuple[str, ...], ...]
     causal: tuple[tuple[str, ...], ...]
+    legal: tuple[tuple[str, ...], ...]
     promo: re.Pattern[str]
     credit: re.Pattern[str]
+    against: dict[str, float]
+    person_words: frozenset[str]
+    modal_words: frozenset[str]
+    hedge_words: frozenset[str]
+    short_words: int
+    crediting_confidence: float
 
 
 def _phrases(phrases: Iterable[str]) -> str:
@@ -99,9 +114,16 @@ def claim_rules() -> ClaimRules:
         # longest first, so "at least" wins over a one-word entry starting the same way
         not_comparison=tuple(sorted((tuple(p) for p in data["not_comparison"]), key=len, reverse=True)),
         causal=tuple(sorted((tuple(p) for p in data["causal"]), key=len, reverse=True)),
+        legal=tuple(sorted((tuple(p) for p in data["legal"]), key=len, reverse=True)),
         # a promo runs from where its piece starts to the end of the phrase's sentence
         promo=re.compile(rf"\b(?:{_phrases(data['promo_phrases'])})\b[^.!?\n]*[.!?]?", re.I),
         credit=re.compile(rf"^[ \t(\[]*(?:{_phrases(data['credit_phrases'])})\b[^\n]*", re.I | re.M),
+        against={k: float(v) for k, v in data["against"].items()},
+        person_words=frozenset(data["person_words"]),
+        modal_words=frozenset(data["modal_words"]),
+        hedge_words=frozenset(data["hedge_words"]),
+        short_words=int(data["short_words"]),
+        crediting_confidence=float(data["crediting_confidence"]),
     )
 
 
@@ -112,7 +134,12 @@ def flag_claims(doc: Doc, statements: Sequence[Statement], excluded: Sequence[Sp
     text = doc_text(doc)
     # a guess of the learned pass ("Lithuania granted X status") does not take a sentence
     # out of the reporter's voice: it stays a claim to check
-    statements = [s for s in statements if s.confidence >= CREDITING_CONFIDENCE]
+    # (told apart by rule, not by confidence alone: a calibrated confidence is below 1 for
+    # every statement, the rules' included); and a rule's statement the desk would not count
+    # ("the addition was announced | over the weekend") credits nobody either
+    statements = [
+        s for s in statements if not s.rule.startswith(LEARNED_RULE) and s.confidence >= rules.crediting_confidence
+    ]
     blocked = [(s.start, s.end) for s in excluded]
     blocked += [(m.start(), m.end()) for m in rules.credit.finditer(text)]
     words = _Words.of(doc)
@@ -130,16 +157,22 @@ def flag_claims(doc: Doc, statements: Sequence[Statement], excluded: Sequence[Sp
 
 
 def score_reasons(reasons: Iterable[str], rules: ClaimRules | None = None) -> float:
-    """Noisy-OR of the reasons' kind weights, each repeat of a kind decayed; see module doc."""
+    """Noisy-OR of the reasons' kind weights, each repeat of a kind decayed, times ``1 - w``
+    for each kind of sign against (counted once); see module doc."""
     rules = rules or claim_rules()
     seen: Counter[str] = Counter()
     miss = 1.0
+    keep = 1.0
     for reason in reasons:
         kind = reason.split(":", 1)[0]
+        if kind in rules.against:
+            keep *= 1.0 - rules.against[kind] if not seen[kind] else 1.0
+            seen[kind] += 1
+            continue
         weight = rules.weights.get(kind, 0.0) * rules.repeat_decay ** seen[kind]
         seen[kind] += 1
         miss *= 1.0 - min(max(weight, 0.0), 1.0)
-    return round(1.0 - miss, 3)
+    return round((1.0 - miss) * keep, 3)
 
 
 # --- pieces of sentences -------------------------------------------------------------------
@@ -212,6 +245,44 @@ def _main_root(tokens: Sequence[Token]) -> Token:
     return (verbs or local or list(tokens))[0]
 
 
+def _reporters_part(
+    tokens: Sequence[Token], contents: Sequence[tuple[int, int]], cues: Sequence[tuple[int, int]]
+) -> list[Token]:
+    """What is left of a partly attributed piece for the reporter: the piece without the
+    statements' contents and each cue's clause ("since X said in May that ...") where they
+    open or close it, trimmed of punctuation at both ends. A desk then
+    checks "Hundreds of people have crossed into Lithuania", not what Lukashenka said."""
+    indices = {t.i for t in tokens}
+    dropped: set[int] = set()
+    for token in tokens:
+        if _inside(token, contents):
+            dropped.add(token.i)
+        elif _touches(token, cues):
+            # the cue's clause: the subtree of the cue word that heads it within the piece
+            head = token
+            while head.head.i in indices and head.head.i != head.i and _touches(head.head, cues):
+                head = head.head
+            dropped.update(t.i for t in head.subtree if t.i in indices)
+    # only what is cut off at either end goes: a statement in the middle of the sentence
+    # ("Stadia has 22 games (10 were announced last week), featuring ...") leaves it whole
+    kept = [i for i, t in enumerate(tokens) if t.i not in dropped and not (t.is_punct or t.is_space)]
+    if not kept:
+        return []
+    last = kept[-1]
+    if all(t.is_punct or t.is_space for t in tokens[last + 1 :]):
+        last = len(tokens) - 1  # the reporter's words run to the end: keep the full stop
+    best = list(tokens[kept[0] : last + 1])
+    while best and (best[0].is_punct or best[0].is_space or best[0].pos_ in ("CCONJ", "SCONJ")):
+        best = best[1:]
+    while best and (
+        best[-1].is_space
+        or best[-1].pos_ in ("CCONJ", "SCONJ")
+        or (best[-1].is_punct and best[-1].text not in _CLOSERS + ".!")
+    ):
+        best = best[:-1]
+    return best
+
+
 def _is_question(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith("?")
 
@@ -229,6 +300,7 @@ def _unattributed(
     words = [t for t in tokens if not (t.is_punct or t.is_space)]
     if len(words) < rules.min_words or _is_question(text[start:end]):
         return None
+    sentence_words = len(words)
     involved = [
         s
         for s in statements
@@ -241,12 +313,15 @@ def _unattributed(
         root = _main_root(tokens)
         if _inside(root, contents) or _touches(root, cues) or root.lemma_ in cue_stances():
             return None  # the main clause is somebody's statement or its reporting frame
-        own = [t for t in words if not _inside(t, contents) and not _touches(t, cues)]
-        if len(own) < rules.min_words:
+        tokens = _reporters_part(tokens, contents, cues)
+        words = [t for t in tokens if not (t.is_punct or t.is_space)]
+        if len(words) < rules.min_words:
             return None
-    reasons = _reasons(words_of, [t for t in tokens if not _inside(t, contents)], rules)
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    reasons = _reasons(words_of, tokens, rules)
     if not reasons:
         return None
+    reasons = (*reasons, *_signs_against(tokens, text[start:end], sentence_words, rules))
     score = score_reasons(reasons, rules)
     if score < rules.min_score:
         return None
@@ -261,6 +336,46 @@ def _unresolved(words: _Words, statement: Statement, rules: ClaimRules) -> Claim
     found = _reasons(words, list(inner) if inner is not None else [], rules)
     score = score_reasons((f"unresolved: {UNRESOLVED_REASON}", *found), rules)
     return Claim(ClaimKind.UNRESOLVED, span, score, (UNRESOLVED_REASON,))
+
+
+# --- signs against -------------------------------------------------------------------------
+
+
+def _first_person(tokens: Sequence[Token], rules: ClaimRules) -> str | None:
+    """'I', 'we', 'you': the reporter's own experience or a word to the reader ('we rate the
+    statement', 'I changed my profile'), or a quotation nobody was credited for."""
+    return next((t.text for t in tokens if t.tag_ in ("PRP", "PRP$") and t.lower_ in rules.person_words), None)
+
+
+def _speculative(tokens: Sequence[Token], rules: ClaimRules) -> str | None:
+    """A modal of possibility ('could', 'might', 'would'): a forecast or a hypothesis, not a
+    fact a desk can check today ('will' is not one: it states a plan)."""
+    return next((t.text for t in tokens if t.tag_ == "MD" and t.lower_ in rules.modal_words), None)
+
+
+def _hedged(tokens: Sequence[Token], rules: ClaimRules) -> str | None:
+    """A hedge or a judgement word ('perhaps', 'obviously', 'bizarre'): colour and opinion."""
+    return next((t.text for t in tokens if t.lower_ in rules.hedge_words), None)
+
+
+def _signs_against(tokens: Sequence[Token], piece: str, sentence_words: int, rules: ClaimRules) -> tuple[str, ...]:
+    """What makes a sentence with checkable cues less likely the reporter's own checkable
+    claim, as ``"kind: text"`` strings; each kind lowers the score by its ``against`` weight.
+    ``sentence_words`` counts the whole piece, before an attributed part was cut off."""
+    signs = []
+    if (word := _first_person(tokens, rules)) is not None:
+        signs.append(f"first person: {word}")
+    if (word := _speculative(tokens, rules)) is not None:
+        signs.append(f"modal: {word}")
+    if (word := _hedged(tokens, rules)) is not None:
+        signs.append(f"hedge: {word}")
+    if any(mark in piece for mark in '"\u201c\u201d'):
+        signs.append("quotation: someone's words, uncredited")  # scare quotes or a missed quote
+    if ":" in piece:
+        signs.append("colon: a set-up or a label")  # 'There was just one problem: ...'
+    if sentence_words < rules.short_words:
+        signs.append("short: a short sentence")
+    return tuple(signs)
 
 
 # --- reasons -------------------------------------------------------------------------------
@@ -319,7 +434,8 @@ class _Words:
 
 
 def _reasons(words: _Words, tokens: Sequence[Token], rules: ClaimRules) -> tuple[str, ...]:
-    """Checkable cues among ``tokens``: entities, numbers, comparisons, causal links, as
+    """Checkable cues among ``tokens``: entities, numbers, comparisons, causal links, legal
+    status, as
     ``"kind: text"`` strings, strongest kind first, then by position."""
     if not tokens:
         return ()
@@ -357,6 +473,12 @@ def _reasons(words: _Words, tokens: Sequence[Token], rules: ClaimRules) -> tuple
         if causal is not None:
             found.append((i, "causal", doc[i : i + len(causal)].text))
             skip.update(range(i, i + len(causal)))
+            continue
+        # legal status ("was charged with", "pleaded guilty"): what a desk checks first
+        legal = words.first_match(i, rules.legal, limit)
+        if legal is not None:
+            found.append((i, "legal", doc[i : i + len(legal)].text))
+            skip.update(range(i, i + len(legal)))
             continue
         if i in in_numeric:
             continue
