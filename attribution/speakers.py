@@ -58,7 +58,9 @@ NAME_LABELS = ORG_LABELS | PLACE_LABELS | {"NORP", "PERSON"}
 FEMALE_HONORIFICS = {"ms", "ms.", "mrs", "mrs.", "miss", "dame", "lady"}
 MALE_HONORIFICS = {"mr", "mr.", "sir", "lord"}
 DEFINITE = {"the", "this", "that"}
-PRONOUN_WINDOW = 3  # sentences back a pronoun may look for its antecedent
+PRONOUN_WINDOW = 4  # sentences back a pronoun may look for its antecedent
+DESCRIPTION_WINDOW = 12  # sentences back "the company" may look for the body it describes
+LAST_SPEAKER_BONUS = 1.0  # a pronoun goes on with the last statement's speaker, all else equal
 AFFILIATION_PREPS = {"at", "for", "with", "from"}
 
 
@@ -265,6 +267,8 @@ class SpeakerResolver:
             words = ent.text.split()
             if len(words) == 1 and _clean_name(ent.text).lower() in place_to_country():
                 return False  # "Vilnius said": the tagger's person is a capital
+            if len(words) == 1 and ent.start > 0 and self.doc[ent.start - 1].lower_ == "the":
+                return False  # "the Intelligencer": a person's name takes no article
             return not (len(words) > 1 and words[-1].lower().rstrip(".,") in organisation_suffixes())
         return ent.label_ in ORG_LABELS and self._looks_like_person(ent)
 
@@ -785,16 +789,27 @@ class SpeakerResolver:
         determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
         if determiner not in DEFINITE:
             return None
-        for ent in reversed([e for e in self.doc.ents if e.end <= head.i and e.label_ in ORG_LABELS]):
-            if self._is_person_ent(ent) or _strip_possessive(ent.text).lower() in media_names():
-                continue
-            if self._sentence_of[head.i] - self._sentence_of[ent.start] > 12:
+        bodies = []
+        for ent in reversed([e for e in self.doc.ents if e.end <= head.i and self._is_body_ent(e)]):
+            if self._sentence_of[head.i] - self._sentence_of[ent.start] > DESCRIPTION_WINDOW:
                 break
-            name = self._full_organisation(_org_name(ent.text))
-            country = _country_of_place(name) or (self.country if _is_public_body(name) else None)
-            speaker = Speaker(name, SpeakerKind.ORGANISATION, None, None, country)
-            return Resolution(speaker, mention, "description of the body last named")
-        return None
+            if _strip_possessive(ent.text).lower() not in media_names():
+                bodies.append(self._full_organisation(_org_name(ent.text)))
+        if not bodies:
+            return None
+        # "the production company" is "Dick Clark Productions" before any nearer body
+        words = {t.lower_[:5] for t in self.doc[start:end] if t.pos_ in {"NOUN", "PROPN"}}
+        name = next((b for b in bodies if words & {w.lower()[:5] for w in b.split()}), bodies[0])
+        country = _country_of_place(name) or (self.country if _is_public_body(name) else None)
+        speaker = Speaker(name, SpeakerKind.ORGANISATION, None, None, country)
+        return Resolution(speaker, mention, "description of the body last named")
+
+    def _is_body_ent(self, ent: SpacySpan) -> bool:
+        """An entity naming a body: the tagger's ORG, or a "person" whose name ends like a body's."""
+        if ent.label_ in ORG_LABELS:
+            return not self._is_person_ent(ent)
+        words = ent.text.split()
+        return ent.label_ == "PERSON" and len(words) > 1 and words[-1].lower().rstrip(".,") in organisation_suffixes()
 
     def _as_plain_phrase(self, head: Token, mention: Span, start: int, end: int) -> Resolution:
         """What no rule above names: a vague source, an unnamed body, a titled name, a phrase."""
@@ -907,13 +922,15 @@ class SpeakerResolver:
                 continue  # a name inside someone's quotation is not who goes on speaking
             token = self.doc[index]
             score = PRONOUN_WINDOW + 1 - distance
+            if person.gender is None and len(person.name.split()) == 1:
+                score -= 2  # a lone word the tagger called a person ("Statista") is a weak antecedent
             if token.dep_ in {"nsubj", "nsubjpass"} or token.head.dep_ in {"nsubj", "nsubjpass"}:
                 score += 1.5
             scores[id(person)] = max(scores.get(id(person), 0.0), score)
             owner[id(person)] = person
         last = self._last_speaker(head, gender)
         if last is not None:
-            scores[id(last)] = scores.get(id(last), 0.0) + 2.5
+            scores[id(last)] = scores.get(id(last), 0.0) + LAST_SPEAKER_BONUS
             owner[id(last)] = last
         if not scores:
             return Resolution(None, mention, "pronoun: no person before it agrees with it")

@@ -108,6 +108,21 @@ ROWS = [
         "Acme Robotics Inc.",
         "organisation",
     ),
+    # "the production company" is the body whose name it echoes, not the body named last
+    Row(
+        "Lake Street Productions staged the gala for the Harbor Music Awards. "
+        "The production company said the show would go ahead.",
+        "the show would go ahead",
+        "Lake Street Productions",
+        "organisation",
+    ),
+    # the share of a poll's respondents is an unnamed group
+    Row(
+        "Forty percent of voters said the economy was getting worse.",
+        "the economy was getting worse",
+        "Forty percent",
+        "unnamed",
+    ),
     # a statement's author is the body that issued it
     Row(
         "Big Harbor Records issued a statement on Friday. The statement said the contract had expired.",
