@@ -88,6 +88,7 @@ class ClaimRules:
     hedge_words: frozenset[str]
     short_words: int
     crediting_confidence: float
+    view_verbs: frozenset[str]
 
 
 def _phrases(phrases: Iterable[str]) -> str:
@@ -124,6 +125,7 @@ def claim_rules() -> ClaimRules:
         hedge_words=frozenset(data["hedge_words"]),
         short_words=int(data["short_words"]),
         crediting_confidence=float(data["crediting_confidence"]),
+        view_verbs=frozenset(data["view_verbs"]),
     )
 
 
@@ -283,6 +285,28 @@ def _reporters_part(
     return best
 
 
+def _someones_view(tokens: Sequence[Token], rules: ClaimRules) -> bool:
+    """A main clause whose verb reports what its named subject says, thinks or forecasts
+    ("Analysts expect the number to grow ...", "The budget office projects that ...") is that
+    subject's claim, even when no statement was made of it (a desk counts only speech as
+    statements): it is not the reporter's own claim either. Only a clause as complement
+    counts, so "The president announced the deal" stays the reporter's report of an act."""
+    root = _main_root(tokens)
+    if root.lemma_ not in cue_stances() and root.lemma_ not in rules.view_verbs:
+        return False
+    indices = {t.i for t in tokens}
+    children = [c for c in root.children if c.i in indices]
+    if any(c.dep_ == "neg" for c in children):
+        return False  # "The companies have not disclosed how many ..." is the reporter's fact
+    if root.tag_ in ("VBN", "VBG") and not any(c.dep_ in ("aux", "auxpass") for c in children):
+        return False  # a bare participle as root is the parser's mistake, not a frame
+    # an active subject ("X is believed to ..." is an agentless hedge, the reporter's to check)
+    # and someone else's: "We found that ..." is the reporter's own finding
+    not_subjects = ("it", "there", *rules.person_words)
+    has_subject = any(c.dep_ == "nsubj" and c.lower_ not in not_subjects for c in children)
+    return has_subject and any(c.dep_ == "ccomp" for c in children)
+
+
 def _is_question(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith("?")
 
@@ -309,6 +333,8 @@ def _unattributed(
     ]
     contents = [(s.content.start, s.content.end) for s in involved]
     cues = [(s.cue.start, s.cue.end) for s in involved if s.cue is not None]
+    if _someones_view(tokens, rules):
+        return None
     if involved:
         root = _main_root(tokens)
         if _inside(root, contents) or _touches(root, cues) or root.lemma_ in cue_stances():

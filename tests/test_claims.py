@@ -193,6 +193,22 @@ def test_legal_status_is_a_reason(nlp: Language, sentence: str) -> None:
     assert claim.score > score_reasons([r for r in claim.reasons if not r.startswith("legal")])
 
 
+# (sentence, flagged?): a named subject's view or forecast is not the reporter's own claim
+SOMEONES_VIEW = [
+    ("Economists expect unemployment in Spain to fall below 10% by 2026.", False),
+    ("The central bank predicted on Tuesday that inflation will ease to 3% in 2025.", False),
+    ("Engineers believe the 1,200-metre tunnel can be finished in 2027.", False),
+    ("The tunnel is believed to be the longest in Norway, at 24 kilometres.", True),  # agentless
+    ("The company has not disclosed how many of its 4,000 workers will lose their jobs.", True),
+    ("The president announced a $3 billion aid package for farmers in Iowa on Monday.", True),
+]
+
+
+@pytest.mark.parametrize(("sentence", "flagged"), SOMEONES_VIEW)
+def test_a_named_subjects_view_is_not_the_reporters_claim(nlp: Language, sentence: str, flagged: bool) -> None:
+    assert bool(flag_claims(nlp(sentence), [])) == flagged
+
+
 def test_reason_values_name_the_evidence(nlp: Language) -> None:
     claims = flag_claims(nlp("Lithuania has been one of the staunchest critics of Lukashenka."), [])
     assert "comparison: staunchest" in claims[0].reasons
