@@ -18,6 +18,7 @@ link that it recomputes whenever a speaker of that surname is added.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from unidecode import unidecode
 from . import lexicons
 
 # Bump when the rules below change, so stored speaker ids are recomputed on next connect.
-IDENTITY_VERSION = "1"
+IDENTITY_VERSION = "2"
 ALIAS_FILE = "aliases.tsv"
 # Kinds whose names are personal names: titles, initials and surnames apply to them.
 PERSON_KINDS = frozenset({"person", "unknown"})
@@ -37,6 +38,10 @@ PERSON_KINDS = frozenset({"person", "unknown"})
 EPITHETS = frozenset({"crooked", "sleepy", "lyin", "lyin'", "lying", "rip", "r.i.p.", "r.i.p", "late", "the"})
 # Generational suffixes: part of the name, but never the surname.
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+# Words that belong to the surname after them (Bill de Blasio: "de Blasio").
+PARTICLES = frozenset(
+    {"de", "da", "di", "du", "von", "van", "der", "den", "della", "dos", "das", "le", "la", "bin", "ibn"}
+)
 _INITIAL = re.compile(r"\A[A-Za-z]\.?\Z")
 _POSSESSIVE = re.compile(r"['\u2019]s?\Z")
 
@@ -47,10 +52,27 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _title_phrases() -> tuple[tuple[str, ...], ...]:
+    """Role phrases ("prime minister", "secretary of state"), longest first, as word tuples."""
+    phrases = {tuple(role.split()) for role in lexicons.roles()}
+    return tuple(sorted(phrases, key=lambda p: (-len(p), p)))
+
+
+@lru_cache(maxsize=1)
 def _title_words() -> frozenset[str]:
-    words = {w for role in lexicons.roles() for w in role.split()}
-    words |= set(lexicons.role_words()) | set(lexicons.honorifics()) | set(lexicons.demonyms())
-    return frozenset(words)
+    """Single words that go before a name: honorifics, role modifiers ("former"), demonyms."""
+    data = json.loads(resources.files("attribution").joinpath("data", "titles.json").read_text(encoding="utf-8"))
+    modifiers = {fold(w) for w in data.get("role_modifiers", [])}
+    return frozenset(modifiers | set(lexicons.honorifics()) | set(lexicons.demonyms()))
+
+
+def _title_length(words: list[str]) -> int:
+    """How many leading words are a title: a whole role phrase, or one title word."""
+    folded = [fold(w).strip(",") for w in words]
+    for phrase in _title_phrases():
+        if len(phrase) < len(folded) and tuple(folded[: len(phrase)]) == phrase:
+            return len(phrase)
+    return 1 if folded[0] in _title_words() else 0
 
 
 @lru_cache(maxsize=1)
@@ -69,8 +91,9 @@ def _strip_possessive(word: str) -> str:
     return stripped if stripped and stripped != word and word[-1] in "sS'\u2019" else word
 
 
-def clean_name(name: str, kind: str) -> str:
-    """The name without what is not part of it, in its own case (tier 1, before folding)."""
+def clean_name(name: str, kind: str, *, keep_initials: bool = False) -> str:
+    """The name without what is not part of it, in its own case (tier 1, before folding).
+    ``keep_initials`` keeps middle initials: a spelling worth listing as an alias."""
     words = name.replace("\u00a0", " ").split()
     if words:
         words[-1] = _strip_possessive(words[-1])
@@ -79,9 +102,9 @@ def clean_name(name: str, kind: str) -> str:
     while len(words) > 1 and fold(words[-1]) in _headline_verbs() and words[-1][:1].isupper():
         words = words[:-1]
     if kind in PERSON_KINDS:
-        while len(words) > 1 and fold(words[0]).strip(",") in _title_words():
-            words = words[1:]
-        if len(words) > 2:
+        while len(words) > 1 and (cut := _title_length(words)):
+            words = words[cut:]
+        if len(words) > 2 and not keep_initials:
             words = [words[0]] + [w for w in words[1:-1] if not _INITIAL.match(w)] + [words[-1]]
     if kind in PERSON_KINDS and words == [w.upper() for w in words] and any(len(w) > 2 for w in words):
         words = [w.capitalize() for w in words]  # transcript capitals: PENCE -> Pence
@@ -188,12 +211,15 @@ def surname(key: str, kind: str) -> str | None:
     if kind not in PERSON_KINDS:
         return None
     words = [w for w in key.split() if w not in SUFFIXES]
-    return words[-1] if len(words) > 1 else None
+    start = len(words) - 1
+    while start > 0 and words[start - 1] in PARTICLES:
+        start -= 1
+    return " ".join(words[start:]) if start > 0 else None
 
 
 def is_surname_only(key: str, kind: str) -> bool:
-    """A one-word personal name: it may only be attached through the corpus (tier 3)."""
-    return kind in PERSON_KINDS and len(key.split()) == 1
+    """A surname alone ("Trump", "de Blasio"): it may only be attached through the corpus (tier 3)."""
+    return kind in PERSON_KINDS and bool(key) and surname(key, kind) is None
 
 
 def attach_surname(key: str, kind: str, people: Iterable[tuple[str, str, str]]) -> str | None:

@@ -521,23 +521,25 @@ def _mention_alias(statement: Statement) -> str | None:
 
 
 def _aliases(name: str, kind: str, mention: str | None) -> list[tuple[str, str, str]]:
-    """(alias, lookup key, reason) for one extracted speaker name: the identity's own name,
-    the name as extracted, its surname, and how the document mentioned it."""
+    """(alias, lookup key, reason) for one extracted speaker name: the identity's own name, the
+    name as extracted (a spelling of its own, not one with a title, epithet or headline verb),
+    its surname, and a mention that spells the name or surname another way ("Lukashenko")."""
     found = identity.resolve(name, kind)
     aliases = [(found.name, found.key, "canonical name")]
-    if " ".join(name.split()) != found.name:
+    spelled = identity.clean_name(name, kind, keep_initials=True)
+    if spelled != found.name:
         reason = "extracted name" if found.reason == "name" else found.reason
-        aliases.append((" ".join(name.split()), found.key, reason))
+        aliases.append((spelled, found.key, reason))
     last = found.surname
     if last is not None:
         words = [w for w in found.name.split() if identity.fold(w) not in identity.SUFFIXES]
-        aliases.append((words[-1], last, "surname"))
+        aliases.append((" ".join(words[-len(last.split()) :]), last, "surname"))
     if mention is not None:
+        cleaned = identity.clean_name(mention, kind, keep_initials=True)
         key = identity.resolve(mention, kind).key
-        spelled = identity.fold(identity.clean_name(mention, kind))
-        # A mention that is only the name with its title, or a spelling already listed, adds nothing.
-        if key != found.key and spelled not in {identity.fold(a[0]) for a in aliases}:
-            aliases.append((mention, key, "mention in a document"))
+        listed = {identity.fold(a[0]) for a in aliases}
+        if key in {found.key, last} and identity.fold(cleaned) not in listed:
+            aliases.append((cleaned, key, "mention in a document"))
     return aliases
 
 

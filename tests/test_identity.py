@@ -76,6 +76,8 @@ def test_no_junk_in_the_name_shown() -> None:
 def test_surnames_and_their_attachment() -> None:
     assert identity.surname("donald trump jr.", "person") == "trump"
     assert identity.surname("trump", "person") is None
+    assert identity.surname("bill de blasio", "person") == "de blasio"
+    assert identity.is_surname_only("de blasio", "person") and not identity.is_surname_only("al gore", "person")
     people = [("a", "donald trump", "person")]
     assert identity.attach_surname("trump", "person", people) == "a"
     assert identity.attach_surname("trump", "unknown", people) == "a"
@@ -121,6 +123,21 @@ def test_a_bare_surname_joins_the_one_person_and_leaves_when_there_are_several()
     store.store_extraction(db, junior, run_id)
     names = {r["name"]: r["n_statements"] for r in speaker_rows(db)}
     assert names == {"Donald Trump": 1, "Donald Trump Jr.": 1, "Trump": 1}  # "Trump" is ambiguous now
+
+
+def test_aliases_are_names_not_headlines_or_phrases():
+    db = h.fresh_db()
+    run_id = store.start_run(db, "ingest")
+    for source, sentence, name, mention in (
+        ("a", '"Yes," Obama Says.', "Obama Says", "Obama Says"),
+        ("b", '"No," everything Obama said.', "Obama", "everything Obama"),
+        ("c", '"Maybe," President Obama said.', "Obama", "President Obama"),
+        ("d", '"Sure," Barack H. Obama said.', "Barack H. Obama", "Barack H. Obama"),
+    ):
+        store.store_extraction(db, _article(source, sentence, _person(name), mention), run_id)
+    (row,) = speaker_rows(db)
+    assert row["name"] == "Barack Obama" and row["n_statements"] == 4
+    assert row["aliases"] == ["Barack H. Obama", "Obama"]
 
 
 def test_attachment_does_not_depend_on_ingest_order():
