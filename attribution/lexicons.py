@@ -218,3 +218,9 @@ def single_word_titles() -> frozenset[str]:
     words.update(data["role_modifiers"])
     words.update(data["abbreviations"])
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def institution_countries() -> dict[str, str]:
+    """Lower-cased institution or party of a state ("national security council") -> its country."""
+    return {name.lower(): country for name, country in _tsv("institutions.tsv")}

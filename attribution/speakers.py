@@ -26,6 +26,7 @@ from .lexicons import (
     first_name_genders,
     government_seats,
     honorifics,
+    institution_countries,
     media_names,
     official_roles,
     organisation_heads,
@@ -176,6 +177,27 @@ def _country_of_place(name: str) -> str | None:
     return place_to_country().get(lowered) or place_countries().get(lowered)
 
 
+def _country_of_body(name: str) -> str | None:
+    """The country a place or an institution of a state ("National Security Council") is in."""
+    country = _country_of_place(name)
+    if country:
+        return country
+    lowered = f" {_strip_possessive(name).lower()} "
+    for institution, state in institution_countries().items():
+        if f" {institution} " in lowered:
+            return state
+    return None
+
+
+def _destination(role: str | None) -> str | None:
+    """Where an envoy is sent ("special envoy to Ukraine" -> Ukraine): never their own state."""
+    if not role or " to " not in f" {role.lower()} ":
+        return None
+    if not any(word in role.lower() for word in sending_roles()):
+        return None
+    return _country_of_place(role.lower().split(" to ", 1)[1].removeprefix("the "))
+
+
 def _is_official(role: str | None) -> bool:
     if not role:
         return False
@@ -188,8 +210,10 @@ def _is_public_body(name: str) -> bool:
 
 
 def _initials(name: str) -> str:
-    """ "Customs and Border Protection" -> "CBP": the capitals of its content words."""
-    return "".join(word[0] for word in name.split() if word[:1].isupper())
+    """ "U.S. Customs and Border Protection" -> "CBP": the capitals of its content words,
+    without a leading state abbreviation."""
+    words = [w for w in name.split() if w[:1].isupper() and "." not in w and w.lower() != "the"]
+    return "".join(word[0] for word in words)
 
 
 def _gender_of_pronoun(lower: str) -> str | None:
@@ -240,12 +264,12 @@ class SpeakerResolver:
                         return country
         counts: Counter[str] = Counter()
         for ent in self.doc.ents:
-            if ent.label_ in PLACE_LABELS | {"NORP"}:
-                country = _country_of_place(ent.text)
+            if ent.label_ in PLACE_LABELS | ORG_LABELS | {"NORP"}:
+                country = _country_of_body(ent.text)
                 if country:
                     counts[country] += 1
         ranked = counts.most_common(2)
-        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 3 * ranked[1][1]):
+        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             return ranked[0][0]
         return None
 
@@ -332,14 +356,14 @@ class SpeakerResolver:
         return name
 
     def _country_for(self, person: _Entity) -> str | None:
-        """A person's state: their organisation's, or the story's for a public official."""
-        if person.organisation:
-            country = _country_of_place(person.organisation)
-            if country:
+        """A person's state: their organisation's, or the story's for a public official (an
+        envoy's destination is never it)."""
+        for source in (person.organisation, person.role):
+            country = _country_of_body(source) if source else None
+            if country and country != _destination(person.role):
                 return country
-            if _is_public_body(person.organisation):
-                return self.country
-        if _is_official(person.role):
+        official = _is_official(person.role) or (person.organisation and _is_public_body(person.organisation))
+        if official and self.country != _destination(person.role):
             return self.country
         return None
 
@@ -444,10 +468,12 @@ class SpeakerResolver:
 
     def _organisation_of(self, tokens: list[Token]) -> str | None:
         """The first body or place named among ``tokens`` (a place reads as its country)."""
-        for token in tokens:
+        for token, following in zip(tokens, [*tokens[1:], None], strict=True):
+            if following is not None and f"{token.lower_} {following.lower_}" in government_seats():
+                return f"{token.text} {following.text}"  # "White House Russia adviser"
             ent = self._ent(token)
             if ent is not None and ent.label_ in ORG_LABELS:
-                return self._full_organisation(_org_name(ent.text))
+                return self._full_organisation(self._org_with_tail(ent))
             if ent is not None and ent.label_ in PLACE_LABELS | {"NORP"}:
                 country = place_to_country().get(_clean_name(ent.text).lower())
                 return country or _clean_name(ent.text)
@@ -455,6 +481,22 @@ class SpeakerResolver:
             if country and token.text[:1].isupper():
                 return country
         return None
+
+    def _org_with_tail(self, ent: SpacySpan) -> str:
+        """A body's name with the capitalised words the tagger cut off ("National Security" +
+        "Council"), stopping at a title ("official") or a word in lower case."""
+        end = ent.end
+        while (
+            end < len(self.doc)
+            and self.doc[end].pos_ == "PROPN"
+            and self.doc[end].text[:1].isupper()
+            and not _is_title_word(self.doc[end].text)
+            and self._ent(self.doc[end]) is None
+            and end + 1 < len(self.doc)
+            and self.doc[end + 1].pos_ in {"NOUN", "PROPN"}
+        ):
+            end += 1
+        return _org_name(self.doc[ent.start : end].text)
 
     def _premodifiers(self, name_span: SpacySpan) -> list[Token]:
         """Words before a name that modify it: "Lithuanian Foreign Minister", "NASA's"."""
@@ -540,6 +582,8 @@ class SpeakerResolver:
             if child.lower_ == "of" and role_end is appos:
                 role_end, found = self._of_phrase(child, sending)
                 organisation = found or organisation
+            elif child.lower_ == "to" and sending and role_end is appos:
+                role_end = max(child.subtree, key=lambda t: t.i)  # "envoy to Ukraine": part of the role
             elif child.lower_ in AFFILIATION_PREPS:
                 # the last "at X" is the wider body ("at the Department ... at the University of York")
                 organisation = self._organisation_of(list(child.subtree)) or organisation
@@ -564,6 +608,9 @@ class SpeakerResolver:
         if ent is not None and ent.label_ in ORG_LABELS and not sending:
             return of.head, self._full_organisation(_org_name(ent.text))
         if pobj.lemma_.lower() in organisation_heads():
+            described = self._described_body(pobj)
+            if described is not None:
+                return of.head, described  # "a member of the group": the group the text named
             words = [t for t in pobj.subtree if t.i <= pobj.i and t.dep_ != "det"]
             return of.head, self._text_of(words)
         phrase = sorted(of.subtree, key=lambda t: t.i)
@@ -784,6 +831,16 @@ class SpeakerResolver:
 
     def _as_description(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
         """ "The company said": the body the text last named, when the description is definite."""
+        name = self._described_body(head)
+        if name is None:
+            return None
+        country = _country_of_body(name) or (self.country if _is_public_body(name) else None)
+        speaker = Speaker(name, SpeakerKind.ORGANISATION, None, None, country)
+        return Resolution(speaker, mention, "description of the body last named")
+
+    def _described_body(self, head: Token) -> str | None:
+        """The named body a definite description ("the company", "the group") stands for: the
+        nearest earlier one whose name echoes the description's words, else the nearest."""
         if head.lemma_.lower() not in organisation_heads() or head.tag_ != "NN":
             return None
         determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
@@ -797,12 +854,9 @@ class SpeakerResolver:
                 bodies.append(self._full_organisation(_org_name(ent.text)))
         if not bodies:
             return None
-        # "the production company" is "Dick Clark Productions" before any nearer body
+        start, end = self._mention_tokens(head)
         words = {t.lower_[:5] for t in self.doc[start:end] if t.pos_ in {"NOUN", "PROPN"}}
-        name = next((b for b in bodies if words & {w.lower()[:5] for w in b.split()}), bodies[0])
-        country = _country_of_place(name) or (self.country if _is_public_body(name) else None)
-        speaker = Speaker(name, SpeakerKind.ORGANISATION, None, None, country)
-        return Resolution(speaker, mention, "description of the body last named")
+        return next((b for b in bodies if words & {w.lower()[:5] for w in b.split()}), bodies[0])
 
     def _is_body_ent(self, ent: SpacySpan) -> bool:
         """An entity naming a body: the tagger's ORG, or a "person" whose name ends like a body's."""
