@@ -30,7 +30,7 @@ from unidecode import unidecode
 from . import lexicons
 
 # Bump when the rules below change, so stored speaker ids are recomputed on next connect.
-IDENTITY_VERSION = "2"
+IDENTITY_VERSION = "3"
 ALIAS_FILE = "aliases.tsv"
 # Kinds whose names are personal names: titles, initials and surnames apply to them.
 PERSON_KINDS = frozenset({"person", "unknown"})
@@ -222,13 +222,14 @@ def is_surname_only(key: str, kind: str) -> bool:
     return kind in PERSON_KINDS and bool(key) and surname(key, kind) is None
 
 
-def attach_surname(key: str, kind: str, people: Iterable[tuple[str, str, str]]) -> str | None:
+def attach_surname(key: str, kind: str, people: Iterable[tuple[str, str, str]], name: str | None = None) -> str | None:
     """Tier 3: the id of the one person whose surname is ``key``, or None.
 
     ``people`` are (id, key, kind) of full-name identities in the corpus. Several people of
-    that surname (Joe and Hunter Biden) leave the bare surname unattached.
+    that surname (Joe and Hunter Biden) leave the bare surname unattached, and so does a
+    ``name`` in lower case: "the king" is nobody's surname.
     """
-    if not is_surname_only(key, kind):
+    if not is_surname_only(key, kind) or (name is not None and not name[:1].isupper()):
         return None
     matches = {pid for pid, pkey, pkind in people if pkind == "person" and surname(pkey, pkind) == key}
     return matches.pop() if len(matches) == 1 else None

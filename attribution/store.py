@@ -641,10 +641,10 @@ def attach_surnames(db: Database, surnames: Iterable[str]) -> None:
         people = db.execute(
             "SELECT id, key, kind FROM speakers WHERE surname = ? AND kind = 'person'", [last]
         ).fetchall()
-        for bare_id, kind in db.execute(
-            "SELECT id, kind FROM speakers WHERE key = ? AND surname IS NULL", [last]
+        for bare_id, kind, name in db.execute(
+            "SELECT id, kind, name FROM speakers WHERE key = ? AND surname IS NULL", [last]
         ).fetchall():
-            target = identity.attach_surname(last, kind, [tuple(p) for p in people])
+            target = identity.attach_surname(last, kind, [tuple(p) for p in people], name)
             db.execute("UPDATE speakers SET same_as = ? WHERE id = ? AND same_as IS NOT ?", [target, bare_id, target])
 
 

@@ -192,6 +192,8 @@ def _print_statements(rows: Sequence[dict[str, Any]], *, group: bool = True) -> 
             meta = [row["id"], row["type"] or row["kind"], row["cue"] or "", f"[{row['status']}]"]
             if row["score"] is not None:
                 meta.append(f"score={row['score']:.2f}")
+            if row.get("act") and row["act"] != "speech":
+                meta.append(f"act={row['act']}")
             if not group and row["speaker"]:
                 meta.append(f"speaker={row['speaker']}")
             meta.append(row["published"] or "-")

@@ -82,6 +82,7 @@ def test_surnames_and_their_attachment() -> None:
     assert identity.attach_surname("trump", "person", people) == "a"
     assert identity.attach_surname("trump", "unknown", people) == "a"
     assert identity.attach_surname("trump", "organisation", people) is None
+    assert identity.attach_surname("king", "unknown", [("k", "larry king", "person")], "king") is None
     more = people + [("b", "donald trump jr.", "person"), ("c", "melania trump", "person")]
     assert identity.attach_surname("trump", "person", more) is None
 
