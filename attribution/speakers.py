@@ -468,7 +468,8 @@ class SpeakerResolver:
 
     def _organisation_of(self, tokens: list[Token]) -> str | None:
         """The first body or place named among ``tokens`` (a place reads as its country)."""
-        for token, following in zip(tokens, [*tokens[1:], None], strict=True):
+        for position, token in enumerate(tokens):
+            following = tokens[position + 1] if position + 1 < len(tokens) else None
             if following is not None and f"{token.lower_} {following.lower_}" in government_seats():
                 return f"{token.text} {following.text}"  # "White House Russia adviser"
             ent = self._ent(token)
@@ -669,6 +670,7 @@ class SpeakerResolver:
         start, end = self._mention_tokens(head)
         mention = Span.of(self._text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
         for rule in (
+            self._as_coordination,
             self._as_person,
             self._as_government_seat,
             self._as_country,
@@ -683,6 +685,45 @@ class SpeakerResolver:
             if resolution is not None:
                 return self._remember(head, resolution)
         return self._remember(head, self._as_plain_phrase(head, mention, start, end))
+
+    def _as_coordination(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """ "Vindman and Williams said": one statement by both, never by the first alone."""
+        conjuncts = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
+        if not conjuncts or not any(c.dep_ == "cc" and c.lower_ == "and" for c in head.children):
+            return None
+        parts = []
+        for token in [head, *conjuncts]:
+            resolution = self._resolve_alone(token)
+            if resolution is None or resolution.speaker is None:
+                return None
+            parts.append(resolution.speaker)
+        kinds = {speaker.kind for speaker in parts}
+        if len(kinds) != 1 or kinds & {SpeakerKind.UNKNOWN, SpeakerKind.UNNAMED}:
+            return None
+        shared = {speaker.organisation for speaker in parts}
+        countries = {speaker.country for speaker in parts}
+        name = " and ".join(speaker.name for speaker in parts)
+        speaker = Speaker(
+            name,
+            kinds.pop(),
+            None,
+            shared.pop() if len(shared) == 1 else None,
+            countries.pop() if len(countries) == 1 else None,
+        )
+        return Resolution(speaker, mention, "coordinated speakers")
+
+    def _resolve_alone(self, token: Token) -> Resolution | None:
+        """One conjunct resolved by the name rules, without the coordination around it."""
+        start, end = token.i, token.i + 1
+        ent = self._ent(token)
+        if ent is not None:
+            start, end = ent.start, ent.end
+        mention = Span.of(self._text, self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text))
+        for rule in (self._as_person, self._as_country, self._as_organisation):
+            resolution = rule(token, mention, start, end)
+            if resolution is not None:
+                return resolution
+        return None
 
     def _person_speaker(self, person: _Entity) -> Speaker:
         return Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation, person.country)

@@ -123,6 +123,13 @@ ROWS = [
         "Forty percent",
         "unnamed",
     ),
+    # two speakers coordinated: one statement by both
+    Row(
+        "Alexander Marsh and Jennifer Olsen said the call had alarmed them.",
+        "the call had alarmed them",
+        "Alexander Marsh and Jennifer Olsen",
+        "person",
+    ),
     # a statement's author is the body that issued it
     Row(
         "Big Harbor Records issued a statement on Friday. The statement said the contract had expired.",
