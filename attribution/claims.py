@@ -285,6 +285,14 @@ def _reporters_part(
     return best
 
 
+def _frames_content(root: Token, tokens: Sequence[Token], contents: Sequence[tuple[int, int]]) -> bool:
+    """Is the main verb the frame of a statement whose cue the extractor did not record
+    ('"We had $20 billion done," Mr. Trump recounted ...': the quotation is the verb's
+    complement)? Then what is left is the frame, not a claim of the reporter's."""
+    complements = [t for t in tokens if t.head.i == root.i and t.i != root.i and t.dep_ in ("ccomp", "parataxis")]
+    return any(_inside(t, contents) for t in complements)
+
+
 def _someones_view(tokens: Sequence[Token], rules: ClaimRules) -> bool:
     """A main clause whose verb reports what its named subject says, thinks or forecasts
     ("Analysts expect the number to grow ...", "The budget office projects that ...") is that
@@ -339,6 +347,8 @@ def _unattributed(
         root = _main_root(tokens)
         if _inside(root, contents) or _touches(root, cues) or root.lemma_ in cue_stances():
             return None  # the main clause is somebody's statement or its reporting frame
+        if _frames_content(root, tokens, contents):
+            return None
         tokens = _reporters_part(tokens, contents, cues)
         words = [t for t in tokens if not (t.is_punct or t.is_space)]
         if len(words) < rules.min_words:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from pathlib import Path
@@ -261,6 +262,14 @@ def test_statement_as_main_clause_is_not_flagged(nlp: Language) -> None:
     text = "The finance minister said on Tuesday the economy grew 3% last year."
     doc = nlp(text)
     st = statement(doc, "the economy grew 3% last year", "said", "finance minister")
+    assert flag_claims(doc, [st]) == ()
+
+
+def test_quote_framed_by_an_unrecorded_cue_is_not_flagged(nlp: Language) -> None:
+    text = '"We sold 2 million tickets in May," the promoter recounted at a meeting in Leeds.'
+    doc = nlp(text)
+    st = statement(doc, '"We sold 2 million tickets in May,"', "promoter", "the promoter")
+    st = dataclasses.replace(st, rule="quote-continuation", cue=None)  # no cue recorded
     assert flag_claims(doc, [st]) == ()
 
 
