@@ -228,28 +228,59 @@ def statement_rows(
         return _fetch(db, sql, params)
 
 
+def _most_common(column: str, acts: str) -> str:
+    """The value of a statement column most statements of each identity give (ties: the
+    alphabetically first), so a speaker's role does not depend on which article came first."""
+    return f"""
+    SELECT identity_id, {column} AS value FROM (
+        SELECT m.identity_id, s.{column}, row_number() OVER (
+            PARTITION BY m.identity_id ORDER BY count(*) DESC, s.{column}) AS position
+        FROM statements s JOIN member m ON m.member_id = s.speaker_id
+        WHERE s.current = 1 AND s.kind = 'statement' AND s.{column} IS NOT NULL AND {acts}
+        GROUP BY m.identity_id, s.{column})
+    WHERE position = 1"""
+
+
 def speaker_rows(db: Database, *, attributions: str = "speech") -> list[dict[str, Any]]:
-    """One row per speaker identity: kind, role, organisation, country, every alias (with
-    the bare surnames attached to it) and counts of current statements of the chosen acts."""
+    """One row per speaker identity: kind, the role, organisation and country most of its
+    statements give, every alias (with the bare surnames attached to it) and counts of
+    current statements of the chosen acts."""
     acts, params = _acts_clause(attributions)
     sql = f"""
-    WITH member AS (SELECT id AS member_id, coalesce(same_as, id) AS identity_id FROM speakers)
-    SELECT sp.id, sp.name, sp.kind, sp.role, sp.organisation, sp.country,
-        (SELECT count(*) FROM statements s JOIN member m ON m.member_id = s.speaker_id
-            WHERE m.identity_id = sp.id AND s.current = 1 AND s.kind = 'statement' AND {acts}) AS n_statements,
-        (SELECT count(DISTINCT s.document_id) FROM statements s JOIN member m ON m.member_id = s.speaker_id
-            WHERE m.identity_id = sp.id AND s.current = 1 AND {acts}) AS n_documents,
-        (SELECT json_group_array(json_array(alias, reason)) FROM
-            (SELECT a.alias, min(a.reason) AS reason FROM speaker_aliases a
-             JOIN member m ON m.member_id = a.speaker_id
-             WHERE m.identity_id = sp.id AND a.alias != sp.name
-             GROUP BY a.alias ORDER BY a.alias)) AS alias_pairs
+    WITH member AS (SELECT id AS member_id, coalesce(same_as, id) AS identity_id FROM speakers),
+    counts AS (
+        SELECT m.identity_id, sum(s.kind = 'statement') AS n_statements,
+            count(DISTINCT s.document_id) AS n_documents
+        FROM statements s JOIN member m ON m.member_id = s.speaker_id
+        WHERE s.current = 1 AND {acts} GROUP BY m.identity_id),
+    roles AS ({_most_common("role", acts)}),
+    organisations AS ({_most_common("organisation", acts)}),
+    countries AS ({_most_common("country", acts)}),
+    names AS (
+        SELECT m.identity_id, a.alias, min(a.reason) AS reason
+        FROM speaker_aliases a JOIN member m ON m.member_id = a.speaker_id
+        GROUP BY m.identity_id, a.alias),
+    alias_lists AS (
+        SELECT names.identity_id, json_group_array(json_array(names.alias, names.reason)) AS pairs
+        FROM (SELECT * FROM names ORDER BY alias) names
+        JOIN speakers x ON x.id = names.identity_id
+        WHERE names.alias != x.name GROUP BY names.identity_id)
+    SELECT sp.id, sp.name, sp.kind,
+        coalesce(roles.value, sp.role) AS role,
+        coalesce(organisations.value, sp.organisation) AS organisation,
+        coalesce(countries.value, sp.country) AS country,
+        counts.n_statements, counts.n_documents, alias_lists.pairs AS alias_pairs
     FROM speakers sp
+    JOIN counts ON counts.identity_id = sp.id
+    LEFT JOIN roles ON roles.identity_id = sp.id
+    LEFT JOIN organisations ON organisations.identity_id = sp.id
+    LEFT JOIN countries ON countries.identity_id = sp.id
+    LEFT JOIN alias_lists ON alias_lists.identity_id = sp.id
     WHERE sp.same_as IS NULL
-    ORDER BY n_statements DESC, sp.name, sp.kind
+    ORDER BY counts.n_statements DESC, sp.name, sp.kind
     """
     with read_transaction(db):
-        cursor = db.execute(sql, params + params)
+        cursor = db.execute(sql, params * 4)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     for row in rows:
