@@ -10,6 +10,8 @@ What Datasette gets:
   is the ``current_reviews`` view), so a facet class and a request filter supplied by the
   plugin below compute it from that view, keeping the schema free of UI concerns;
 - full-text search over ``statements_fts`` (Datasette escapes the user's query);
+- ``speech_statements``, the view a desk starts from: current statements of speech acts and
+  the flagged claims (``statements`` holds every act, with a facet by act);
 - label columns so foreign keys show names instead of hashes;
 - ``record_review``, a writable canned query that appends one review (status, note,
   reviewer) for a statement id, linked from every statement's ``kind`` cell;
@@ -85,6 +87,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "current_reviews": {"facets": ["status", "reviewer"]},
     "runs": {"label_column": "command", "sort_desc": "started_at"},
     "_sqlite_migrations": {"hidden": True},
+    "registry": {"hidden": True},
 }
 
 # One review, appended. Unknown ids make statement_id NULL and so fail NOT NULL even if a
