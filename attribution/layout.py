@@ -24,11 +24,11 @@ from .models import Span
 
 DATE_LINE = re.compile(r"\A\s*(?:date|dated|published)[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*", re.I)
 
-# "COLUMBIA, S.C. (AP) —", "LONDON (Reuters) -", "NEW DELHI, Nov 5 (PTI)", "(AFP) -": a place
+# "COLUMBIA, S.C. (AP) —", "LONDON (Reuters) -", "NEW DELHI, Nov 5 (PTI)", "Dec 29 (Reuters) -": a place
 # (optional), a short date (optional) and a bracketed credit opening a paragraph
 DATELINE = re.compile(
     r"(?P<place>[A-Z](?:[^\W\d_]|[.'’\- ]){0,40}?(?:,[ \t]*[A-Z](?:[^\W\d_]|[.'’\- ]){0,30}?){0,2})?"
-    r"(?:,[ \t]*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ \t]+\d{1,2})?"
+    r"(?:,?[ \t]*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ \t]+\d{1,2})?"
     r"[ \t]*\((?P<credit>[^()\n]{2,40})\)(?P<dash>[ \t]*(?:[—–-]+|:))?[ \t]*"
 )
 # "WASHINGTON —", "BUFFALO, N.Y. —": a dateline with no credit, an upper-case place and a dash

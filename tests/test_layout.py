@@ -18,6 +18,7 @@ AGENCIES = [
     (f"LONDON (Reuters) - {BODY}", ("Reuters",)),
     (f"NEW DELHI, Nov 5 (PTI) {BODY}", ("PTI",)),
     (f"PARIS, Jan. 14 (AFP) - {BODY}", ("AFP",)),
+    (f"Dec 29 (Reuters) - {BODY}", ("Reuters",)),
     (f"By Maria Lopez, Associated Press\n\n{BODY}", ("AP",)),
     (f"By Jean Dupont | AFP\n\n{BODY}", ("AFP",)),
     (f"{BODY}\n\nPTI", ("PTI",)),
