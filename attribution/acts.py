@@ -7,6 +7,9 @@ show speech by default and the broad set on request without extracting again.
 
 The act is decided from the cue's lemma (``data/acts.json``) and then from the construction
 around the cue, one named rule each, checked in order:
+  list-item      "Elizabeth A. Burton: Possession of ..."           -> other
+  relative-clause "the witness testifying who listened in"         -> other
+  idiom          "Which is not to say that", "worth noting"        -> other
   withheld       "declined to say", "would not disclose"          -> other
   negated        "did not say when", "never mentioned"             -> other
   hypothetical   "might argue", "could have shown", "should note"  -> other
@@ -25,13 +28,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
-from .models import Act, Extraction, Statement
+from .models import Act
 
 # Rules whose statement has no cue verb of its own: the construction is speech by itself.
 SPEECH_RULES = {
@@ -60,6 +64,7 @@ class ActLexicon:
     saying: frozenset[str]
     addressed: frozenset[str]
     prep_speech: frozenset[str]
+    request_verbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +86,7 @@ class ActContext:
     rule: str
     cue: Token | None
     subject: Token | None
+    content: SpacySpan | None
     lexicon: ActLexicon
 
 
@@ -95,6 +101,40 @@ def cue_token(doc: Doc, cue: tuple[int, int] | None, lemma: str | None) -> Token
         if lemma and token.lemma_.lower() == lemma:
             return token
     return span.root
+
+
+FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def list_item(ctx: ActContext) -> Act | None:
+    """'Elizabeth A. Burton: Possession of methamphetamine, held in jail ...', 'Thunder: Host
+    the Lakers on Friday': a label before a colon heads a list entry, not a speech, when what
+    follows has no finite verb."""
+    if ctx.rule != "colon-speaker" or ctx.content is None:
+        return None
+    return None if any(t.tag_ in FINITE_TAGS for t in ctx.content) else Act.OTHER
+
+
+def relative_clause(ctx: ActContext) -> Act | None:
+    """'the third witness testifying Tuesday who listened in on the call': a clause that
+    describes somebody is not what they said."""
+    if ctx.content is None or not len(ctx.content):
+        return None
+    return Act.OTHER if ctx.content[0].lower_ in {"who", "which", "whom", "whose"} else None
+
+
+def idiom(ctx: ActContext) -> Act | None:
+    """'Which is not to say that ...', 'it's also worth noting', 'that is to say': the writer's
+    turn of phrase around a speech verb."""
+    verb = ctx.cue
+    if verb is None:
+        return None
+    head = verb.head
+    if verb.dep_ in {"xcomp", "ccomp", "attr"} and head.lemma_ == "be" and any(c.lower_ == "to" for c in verb.children):
+        return Act.OTHER
+    if head.lower_ == "worth" or (verb.dep_ == "pcomp" and head.lower_ == "worth"):
+        return Act.OTHER
+    return None
 
 
 def withheld(ctx: ActContext) -> Act | None:
@@ -182,29 +222,44 @@ def _says_something(verb: Token) -> bool:
     return False
 
 
+def _names_and_says(verb: Token) -> bool:
+    """'called the decision a landmark judgment': two noun phrases after 'call', the thing and
+    what it was called, however the parser hung the second one."""
+    nominals = [c for c in verb.children if c.i > verb.i and c.dep_ in {"dobj", "oprd", "attr", "npadvmod", "xcomp"}]
+    return len(nominals) >= 2 or any(c.dep_ in {"oprd", "xcomp", "ccomp"} for c in verb.children)
+
+
 def target_only(ctx: ActContext) -> Act | None:
     """A speech verb whose only content is its object names the target, not what was said
     ('condemned the move', 'denied the allegations', 'questioned Morrison'), unless the verb
-    says it in the object ('called it a disgrace', 'announced the selection of ...') or the
-    verb is one of plain saying whose clause the parser took for an object."""
+    says it in the object ('called it a disgrace', 'announced the selection of ...'), the
+    object carries a proposition ('introduced him as someone who ...'), or the verb is one of
+    plain saying whose clause the parser took for an object."""
     if ctx.rule not in OBJECT_RULES or ctx.cue is None:
         return None
     lemma = ctx.cue.lemma_.lower()
-    if lemma in ctx.lexicon.saying or _says_something(ctx.cue):
+    if lemma in ctx.lexicon.saying:
         return None
+    if _says_something(ctx.cue):
+        return None if lemma in ctx.lexicon.lemmas else Act.SPEECH
     if lemma in ctx.lexicon.object_speech:
-        if lemma == "call":
-            return Act.OTHER  # 'called the ID' names a thing; 'called it a disgrace' has its oprd
+        if lemma == "call" and not _names_and_says(ctx.cue):
+            return Act.OTHER  # 'called the ID' names a thing; 'called it a disgrace' says something
         return None
     return Act.OTHER
 
 
 def topic_only(ctx: ActContext) -> Act | None:
     """'asked about the decision', 'has spoken out about X', 'referred to those comments':
-    the phrase names what was spoken of, not what was said."""
+    the phrase names what was spoken of, not what was said ('asked for compassion' does say)."""
     if ctx.rule not in {"cue-prep", "learned-prep"} or ctx.cue is None:
         return None
-    return None if ctx.cue.lemma_.lower() in ctx.lexicon.prep_speech else Act.OTHER
+    lemma = ctx.cue.lemma_.lower()
+    if lemma in ctx.lexicon.prep_speech:
+        return None
+    if lemma in ctx.lexicon.request_verbs and any(c.dep_ == "prep" and c.lower_ == "for" for c in ctx.cue.children):
+        return None
+    return Act.OTHER
 
 
 def counted(ctx: ActContext) -> Act | None:
@@ -235,6 +290,8 @@ def by_lemma(ctx: ActContext) -> Act | None:
 
 
 ACT_RULES: tuple[Callable[[ActContext], Act | None], ...] = (
+    relative_clause,
+    idiom,
     withheld,
     negated,
     hypothetical,
@@ -250,30 +307,18 @@ ACT_RULES: tuple[Callable[[ActContext], Act | None], ...] = (
 )
 
 
-def classify_act(rule: str, cue: Token | None, subject: Token | None, *, quoted: bool = False) -> tuple[Act, str]:
+def classify_act(
+    rule: str, cue: Token | None, subject: Token | None, content: SpacySpan | None = None, *, quoted: bool = False
+) -> tuple[Act, str]:
     """The act of one statement and the name of the rule that decided it. Words in quotation
     marks credited to somebody are speech whatever the verb ("'We will win,' she believes")."""
-    if quoted or rule in SPEECH_RULES or cue is None:
+    if quoted:
         return Act.SPEECH, "speech-construction"
-    ctx = ActContext(rule, cue, subject, act_lexicon())
+    ctx = ActContext(rule, cue, subject, content, act_lexicon())
+    if rule in SPEECH_RULES or cue is None:
+        return (Act.OTHER, "list-item") if list_item(ctx) else (Act.SPEECH, "speech-construction")
     for act_rule in ACT_RULES:
         act = act_rule(ctx)
         if act is not None:
             return act, act_rule.__name__.replace("_", "-")
     return Act.OTHER, "by-lemma"
-
-
-ATTRIBUTIONS = ("speech", "all")  # what a listing shows: what was said (default), or the broad set
-
-
-def shown(statement: Statement, attributions: str = "speech") -> bool:
-    """Whether a listing of ``attributions`` shows this statement."""
-    if attributions not in ATTRIBUTIONS:
-        raise ValueError(f"attributions must be one of {', '.join(ATTRIBUTIONS)}, not {attributions!r}")
-    return attributions == "all" or statement.act == Act.SPEECH
-
-
-def select_attributions(extraction: Extraction, attributions: str = "speech") -> Extraction:
-    """The extraction with only the statements a listing of ``attributions`` shows."""
-    kept = tuple(s for s in extraction.statements if shown(s, attributions))
-    return extraction if len(kept) == len(extraction.statements) else replace(extraction, statements=kept)

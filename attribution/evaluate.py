@@ -215,6 +215,24 @@ def gold_has_speaker(quote: dict[str, Any]) -> bool:
     return _filled(quote.get("speaker")) or _filled(quote.get("speaker_name"))
 
 
+def canonical_speaker_matches(gold_quote: dict[str, Any], pred_quote: dict[str, Any]) -> bool:
+    """The canonical speaker, not just an overlapping mention: a named gold speaker
+    (``speaker_name``) needs the same surname or head word in the predicted ``speaker``; an
+    unnamed gold speaker is left to the kind. Judged as ../shared/eval/check_fields.py does, on
+    the scorer's one-to-one lenient pairs (so a figure may differ from it by a statement or two)."""
+    gold = gold_quote.get("speaker_name")
+    if gold_quote.get("speaker_kind") == "unnamed" or not _filled(gold):
+        return True
+    predicted, wanted = _plain(pred_quote.get("speaker")).split(), _plain(gold).split()
+    return bool(predicted) and (predicted[-1] == wanted[-1] or predicted[-1] in wanted or wanted[-1] in predicted)
+
+
+def _same_field(predicted: object, gold: object) -> bool:
+    """Both empty, or one contains the other (case-insensitive)."""
+    a, b = str(predicted or "").lower().strip(), str(gold or "").lower().strip()
+    return (not a and not b) or (bool(a) and bool(b) and (a in b or b in a))
+
+
 def _gold_speaker_only_pronoun(quote: dict[str, Any]) -> bool:
     return not _filled(quote.get("speaker_name")) and _is_pronoun(quote.get("speaker"))
 
@@ -444,6 +462,66 @@ class _Tally:
     warnings: Counter[str]
 
 
+def one_record_per_piece(gold_row: dict[str, Any]) -> bool:
+    """Whether the gold keeps each contiguous piece of a split quote as its own statement
+    (its ``convention`` says "one record per contiguous content", as wire-dev's does)."""
+    return "one record per" in str(gold_row.get("convention") or "")
+
+
+def split_fragments(predictions: list[Any]) -> list[Any]:
+    """A predicted split quote as one record per piece, each with the same speaker."""
+    records: list[Any] = []
+    for quote in predictions:
+        pieces = quote.get("content_fragments") if isinstance(quote, dict) else None
+        if not pieces or len(pieces) < 2:
+            records.append(quote)
+            continue
+        for start, end in pieces:
+            piece = {k: v for k, v in quote.items() if k not in {"content", "content_fragments"}}
+            records.append({**piece, "content_span": [start, end]})
+    return records
+
+
+def _score_fields(
+    gold_row: dict[str, Any], gold_quotes: list[dict[str, Any]], pred_quotes: list[Any], lenient: dict, total: Counter
+) -> None:
+    """Canonical speaker, kind, role and organisation of the matched statements, where the
+    gold has them; the unattributed claims and the agencies of the article."""
+    for gi, pi in lenient.items():
+        quote, predicted = gold_quotes[gi], pred_quotes[pi]
+        if "speaker_kind" not in quote:
+            continue
+        total["field_n"] += 1
+        total["field_name"] += canonical_speaker_matches(quote, predicted)
+        total["field_kind"] += (predicted.get("speaker_kind") or "") == (quote.get("speaker_kind") or "")
+        total["field_role"] += _same_field(predicted.get("role"), quote.get("role"))
+        total["field_org"] += _same_field(predicted.get("organisation"), quote.get("organisation")) or (
+            _filled(quote.get("organisation")) and _same_field(predicted.get("country"), quote.get("organisation"))
+        )
+    if "agencies" in gold_row:
+        total["agency_articles"] += 1
+        wanted = {_plain(a) for a in gold_row.get("agencies") or []}
+        total["agency_ok"] += wanted == {_plain(a) for a in gold_row.get("predicted_agencies") or []}
+
+
+def _score_unattributed(text: str, gold_row: dict[str, Any], flagged: list[Any], total: Counter) -> None:
+    """A gold claim is found when a flagged span covers half its words; a flagged span is
+    right when it covers half the words of a gold claim."""
+    if "unattributed" not in gold_row:
+        return
+    index = _WordIndex(text)
+    gold = [index.tokens([tuple(u["span"])]) for u in gold_row["unattributed"] if u.get("span")]
+    spans = [index.tokens([tuple(u["span"])]) for u in flagged if isinstance(u, dict) and u.get("span")]
+
+    def covers(a: frozenset[int], b: frozenset[int]) -> bool:
+        return bool(b) and len(a & b) >= 0.5 * len(b)
+
+    total["claims_gold"] += len(gold)
+    total["claims_found"] += sum(any(covers(f, g) for f in spans) for g in gold)
+    total["claims_flagged"] += len(spans)
+    total["claims_right"] += sum(any(covers(f, g) for g in gold) for f in spans)
+
+
 def _score_article(
     gold_row: dict[str, Any],
     predictions: list[Any],
@@ -454,6 +532,8 @@ def _score_article(
 ) -> None:
     text: str = gold_row["text"]
     gold_quotes: list[dict[str, Any]] = gold_row.get("quotes", [])
+    if one_record_per_piece(gold_row):
+        predictions = split_fragments(predictions)
     candidates = [p for p in predictions if isinstance(p, dict)]
     located = _locate(text, candidates, lambda message: tally.warnings.update([message]))
     pred_quotes = [q for q, b in zip(candidates, located, strict=True) if b is not None]
@@ -510,6 +590,8 @@ def _score_article(
             correct = not _filled(predicted.get("speaker"))
         total["e2e_ok"] += correct
 
+    _score_fields(gold_row, gold_quotes, pred_quotes, lenient, total)
+
     mask: bytearray | None = None
     lenient_preds, exact_preds = set(lenient.values()), set(exact.values())
     for pi, (quote, (start, end)) in enumerate(zip(pred_quotes, pred_bounds, strict=True)):
@@ -563,7 +645,9 @@ def score(
     nothing; prediction lines for unknown ids are ignored; both are counted in "warnings".
     """
     gold = {str(row["id"]): row for row in gold_rows}
-    predicted = {str(row["id"]): row.get("quotes") or [] for row in pred_rows}
+    pred_list = list(pred_rows)
+    predicted = {str(row["id"]): row.get("quotes") or [] for row in pred_list}
+    extras = {str(row["id"]): row for row in pred_list}
     tally = _Tally(Counter(), defaultdict(Counter), defaultdict(Counter), Counter())
     unknown = len(predicted.keys() - gold.keys())
     missing = len(gold.keys() - predicted.keys())
@@ -572,10 +656,13 @@ def score(
     if missing:
         tally.warnings["gold ids without predictions (scored as empty)"] = missing
     for doc_id, row in gold.items():
-        _score_article(row, list(predicted.get(doc_id, [])), tally, overlap, tolerance, strict)
+        extra = extras.get(doc_id, {})
+        with_agencies = {**row, "predicted_agencies": extra.get("agencies")}
+        _score_article(with_agencies, list(predicted.get(doc_id, [])), tally, overlap, tolerance, strict)
+        _score_unattributed(row["text"], row, list(extra.get("unattributed") or []), tally.total)
 
     t = tally.total
-    return {
+    result = {
         "gold": gold_name,
         "articles": len(gold),
         "lenient": _prf(t["tp_lenient"], t["n_pred"], t["n_gold"], t["abs_lenient"]),
@@ -612,6 +699,26 @@ def score(
         },
         "warnings": dict(tally.warnings),
         "settings": {"overlap": overlap, "tolerance": tolerance, "strict": strict},
+    }
+    fields = _fields_result(t)
+    if fields is not None:
+        result["fields"] = fields
+    return result
+
+
+def _fields_result(t: Counter) -> dict[str, Any] | None:
+    """The speech convention's extra measures, when the gold carries what they need."""
+    if not (t["field_n"] or t["claims_gold"] or t["agency_articles"]):
+        return None
+    return {
+        "matched": t["field_n"],
+        "canonical_speaker": _ratio(t["field_name"], t["field_n"]),
+        "kind": _ratio(t["field_kind"], t["field_n"]),
+        "role": _ratio(t["field_role"], t["field_n"]),
+        "organisation": _ratio(t["field_org"], t["field_n"]),
+        "unattributed_recall": _ratio(t["claims_found"], t["claims_gold"]),
+        "unattributed_precision": _ratio(t["claims_right"], t["claims_flagged"]),
+        "agencies": _ratio(t["agency_ok"], t["agency_articles"]),
     }
 
 
@@ -738,6 +845,18 @@ def render(result: dict[str, Any]) -> str:
     for kind, m in result["by_pred_type"].items():
         lines.append(
             f"{indent}{kind:<9} {m['n_pred']:6d}  {_num(m['precision_lenient'])}  {_num(m['precision_exact'])}"
+        )
+    fields = result.get("fields")
+    if fields:
+        lines.append(
+            f"matched {fields['matched']}: canonical speaker {_num(fields['canonical_speaker']).strip()}, "
+            f"kind {_num(fields['kind']).strip()}, role {_num(fields['role']).strip()}, "
+            f"organisation {_num(fields['organisation']).strip()}"
+        )
+        lines.append(
+            f"unattributed claims: recall {_num(fields['unattributed_recall']).strip()}, "
+            f"precision {_num(fields['unattributed_precision']).strip()}; "
+            f"agencies right on {_num(fields['agencies']).strip()} of articles"
         )
     if result["warnings"]:
         lines.append(f"warnings: {json.dumps(result['warnings'])}")

@@ -27,6 +27,7 @@ from .models import Claim, Document, Extraction, QuoteType, Span, Speaker, Stanc
 from .nlp import doc_text, load_pipeline
 from .quotes import QuotedSpan, classify, find_quoted_spans, quoted_mask
 from .reported import Candidate, cue_span, find_reported, noun_just_before, subject_of
+from .scoring import score_statements
 from .speakers import SpeakerResolver
 
 MIN_QUOTE_WORDS = 4
@@ -355,7 +356,7 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     statements: list[Statement] = []
     for draft in drafts:
         statements.append(_finish(draft, doc, text, mask, sentences, resolver, statements))
-    statements = _drop_restatements(statements)
+    statements = score_statements(_drop_restatements(statements))
     return Extraction(
         document=document,
         statements=tuple(statements),
@@ -491,12 +492,16 @@ def _finish(
     types = {classify(mask, text, *piece) for piece in pieces}
     quote_type = types.pop() if len(types) == 1 else "mixed"
     subject = draft.speaker_head if draft.rule != "quote-continuation" else None
-    act, _ = classify_act(draft.rule, cue_token(doc, draft.cue, draft.lemma), subject, quoted=quote_type == "direct")
+    content_tokens = doc.char_span(start, end, alignment_mode="expand")
+    act, _ = classify_act(
+        draft.rule, cue_token(doc, draft.cue, draft.lemma), subject, content_tokens, quoted=quote_type == "direct"
+    )
     fragments = draft.fragments
+    broad = (start, end)
     if quote_type != "direct":
-        start, end = reported_clause(text, start, end)
+        start, end = reported_clause(text, *what_was_said(doc, draft, start, end))
         if fragments:
-            fragments = (reported_clause(text, *fragments[0]), *fragments[1:])
+            fragments = ((start, max(start, fragments[0][1])), *fragments[1:])
     return Statement(
         type=QuoteType(quote_type),
         content=Span.of(text, start, end),
@@ -510,7 +515,36 @@ def _finish(
         confidence=draft.confidence,
         fragments=tuple(Span.of(text, *f) for f in fragments),
         act=act,
+        broad_content=Span.of(text, *broad) if broad != (start, end) else None,
+        cue_lemma=draft.lemma,
     )
+
+
+NAMING_VERBS = {"call", "describe", "dub", "label", "brand", "deem", "term", "portray"}
+
+
+def what_was_said(doc: Doc, draft: _Draft, start: int, end: int) -> tuple[int, int]:
+    """A desk's boundary for verbs that name their target first: 'accused Minsk of using
+    migrants' says 'of using migrants'; 'called the decision a disgrace' and 'slammed the
+    hearings as a disgrace' say 'a disgrace' (the broad listing keeps the target)."""
+    if draft.cue is None or draft.lemma is None:
+        return start, end
+    verb = cue_token(doc, draft.cue, draft.lemma)
+    objects = [] if verb is None else [c for c in verb.children if c.dep_ == "dobj" and start <= c.idx < end]
+    target = objects[0] if objects else None
+    if target is None:
+        return start, end
+    if draft.lemma == "accuse":
+        of = next((c for c in [*verb.children, *target.children] if c.dep_ == "prep" and c.lower_ == "of"), None)
+        return (of.idx, end) if of is not None and start < of.idx < end else (start, end)
+    after = [t for t in doc[target.right_edge.i + 1 :] if t.idx < end and (t.is_quote or not t.is_punct)]
+    if after and after[0].lower_ == "as" and after[0].head is verb:
+        after = after[1:]
+    elif draft.lemma not in NAMING_VERBS:
+        return start, end
+    if not after or after[0].idx >= end:
+        return start, end
+    return after[0].idx, end
 
 
 COMPLEMENTIZER = re.compile(r"that\s+(?=\S)", re.I)
@@ -600,6 +634,7 @@ def _move_statement(statement: Statement, offset: int, original: str) -> Stateme
         cue=_moved(statement.cue, offset, original),
         speaker_mention=_moved(statement.speaker_mention, offset, original),
         fragments=tuple(_moved(f, offset, original) for f in statement.fragments),
+        broad_content=_moved(statement.broad_content, offset, original),
     )
 
 

@@ -125,6 +125,8 @@ class Statement:
     confidence: float = 1.0
     fragments: tuple[Span, ...] = ()  # the quoted pieces of a split quote, when there are several
     act: Act = Act.SPEECH
+    broad_content: Span | None = None  # the content as PolNeAR draws it, where that differs
+    cue_lemma: str | None = None  # the cue verb's or noun's lemma ('say' for 'has said')
 
 
 @dataclass(frozen=True)

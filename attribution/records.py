@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Extraction, QuoteType, Span, Statement
+from .models import Extraction, Span, Statement
 
 
 def _span(span: Span | None) -> list[int] | None:
@@ -43,28 +43,18 @@ def statement_record(statement: Statement, content: Span | None = None) -> dict[
     }
 
 
-def broad_content(text: str, statement: Statement) -> Span:
-    """PolNeAR's boundary: a reported clause keeps its complementizer ('that the plan failed')."""
-    content = statement.content
-    before = text[max(0, content.start - 5) : content.start]
-    if statement.type != QuoteType.DIRECT and before.lower() == "that ":
-        return Span.of(text, content.start - 5, content.end)
-    return content
-
-
 def extraction_record(extraction: Extraction, attributions: str = "speech") -> dict[str, Any]:
     """The JSON line of one document with the statements a listing of ``attributions`` shows
     ("speech", the desk's convention, or "all", PolNeAR's broad one with its boundaries)."""
-    from .acts import select_attributions
+    from .listing import select_attributions
 
     extraction = select_attributions(extraction, attributions)
-    text = extraction.document.text
     return {
         "id": extraction.document.id,
         "published": extraction.published,
         "agencies": list(extraction.agencies),
         "quotes": [
-            statement_record(s, broad_content(text, s) if attributions == "all" else None)
+            statement_record(s, s.broad_content if attributions == "all" else None)
             for s in extraction.statements
         ],
         "unattributed": [

@@ -116,3 +116,39 @@ def test_train_cues_refuses_a_missing_gold_file(tmp_path: Path) -> None:
     done = run([str(BENCH / "train-cues"), "--gold", str(tmp_path / "absent.jsonl")], tmp_path)
     assert done.returncode == 2
     assert "gold file not found" in done.stderr
+
+
+def _speech_article(index: int) -> dict:
+    """A short article in the speech convention: one statement, one verb that only names its target."""
+    first = f"The mayor{index} said the bridge would reopen in {index + 2} weeks."
+    second = f"Councillors questioned the engineer{index} about the delays."
+    text = f"{first} {second}"
+    content = f"the bridge would reopen in {index + 2} weeks"
+    start, where = text.index(content), text.index(f"mayor{index}")
+    quote = {
+        "speaker": f"The mayor{index}",
+        "speaker_span": [where - 4, where + len(f"mayor{index}")],
+        "content": content,
+        "content_span": [start, start + len(content)],
+        "type": "indirect",
+    }
+    return {"id": f"w{index}", "text": text, "quotes": [quote]}
+
+
+def test_train_scorer_fits_and_writes_weights_the_scorer_reads(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    benchlib.write_jsonl(gold, [_speech_article(i) for i in range(10)])
+    out = tmp_path / "scorer.json"
+    done = run([str(BENCH / "train-scorer"), "--gold", str(gold), "--min-count", "1", "--out", str(out)], tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "reliability (out of fold)" in done.stdout and "desk listing" in done.stdout
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["trained_on"] == "gold.jsonl" and 0.0 <= record["threshold"] <= 1.0
+    weights = record["weights"]
+    assert weights["rule=cue-ccomp"] > weights.get("rule=cue-prep", 0.0)  # said-clauses were right, the topic never
+
+
+def test_train_scorer_refuses_a_missing_gold_file(tmp_path: Path) -> None:
+    done = run([str(BENCH / "train-scorer"), "--gold", str(tmp_path / "absent.jsonl")], tmp_path)
+    assert done.returncode == 2
+    assert "gold file not found" in done.stderr

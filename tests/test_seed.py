@@ -10,7 +10,7 @@ from attribution.models import Document
 # (start of the content, speaker, kind, role, organisation, cue, type)
 EXPECTED = [
     ("it will urge the European Union", "Lithuania", "government", None, None, "says", "indirect"),
-    ("Minsk of using migrants", "Lithuania", "government", None, None, "has accused", "indirect"),
+    ("of using migrants", "Lithuania", "government", None, None, "has accused", "indirect"),
     (
         '"When refugees are used as a political weapon',
         "Gabrielius Landsbergis",
@@ -122,3 +122,14 @@ def test_seed_has_no_statement_beyond_the_expected_ones(seed_extraction) -> None
 def test_seed_content_stops_where_the_next_speaker_starts(seed_extraction) -> None:
     (frontex,) = [s for s in seed_extraction.statements if s.content.text.startswith("it will send")]
     assert frontex.content.text.endswith("involved in the flow of people")
+
+
+def test_seed_desk_listing_keeps_the_ten_and_adds_nothing(seed_extraction) -> None:
+    """The default listing (speech, confident) still shows every expected statement."""
+    from attribution.listing import select_attributions
+
+    listed = select_attributions(seed_extraction, "speech").statements
+    for start, *_ in EXPECTED:
+        assert sum(s.content.text.startswith(start) for s in listed) == 1, start
+    assert {s.content.text for s in listed} <= {s.content.text for s in seed_extraction.statements}
+    assert len(listed) <= len(EXPECTED) + 2
