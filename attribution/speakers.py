@@ -247,8 +247,8 @@ class SpeakerResolver:
         self._organisations: dict[str, _Entity] = {}
         self._people_mentions: list[tuple[int, _Entity]] = []
         self._speakers: list[tuple[int, _Entity]] = []
-        self._register_people()
         self._register_organisations()
+        self._register_people()
         self._learn_genders()
 
     # ------------------------------------------------------------------ document
@@ -293,6 +293,8 @@ class SpeakerResolver:
                 return False  # "Vilnius said": the tagger's person is a capital
             if len(words) == 1 and ent.start > 0 and self.doc[ent.start - 1].lower_ == "the":
                 return False  # "the Intelligencer": a person's name takes no article
+            if len(words) == 1 and self._body_named_in_part(ent.text) is not None:
+                return False  # "McAllister said" after "McAllister Co.": the company
             return not (len(words) > 1 and words[-1].lower().rstrip(".,") in organisation_suffixes())
         return ent.label_ in ORG_LABELS and self._looks_like_person(ent)
 
@@ -342,7 +344,7 @@ class SpeakerResolver:
     def _register_organisations(self) -> None:
         """Named bodies, so that an acronym ("CBP") finds the name written out."""
         for ent in self.doc.ents:
-            if ent.label_ in ORG_LABELS and not self._is_person_ent(ent):
+            if self._is_body_ent(ent):
                 name = _org_name(ent.text)
                 if name and name not in self._organisations:
                     self._organisations[name] = _Entity(name, SpeakerKind.ORGANISATION)
@@ -747,6 +749,8 @@ class SpeakerResolver:
             return None
         name = _clean_name(ent.text if ent is not None else self.doc[start:end].text)
         person = self._find_person(name) if name else None
+        if person is None and head.text[:1].isupper() and head.text != name:
+            person = self._find_person(head.text)  # "NPR's Feng" tagged as one body
         if person is not None and name[:1].isupper():
             return Resolution(self._person_speaker(person), mention, "surname of earlier full mention")
         return None
@@ -882,10 +886,11 @@ class SpeakerResolver:
     def _described_body(self, head: Token) -> str | None:
         """The named body a definite description ("the company", "the group") stands for: the
         nearest earlier one whose name echoes the description's words, else the nearest."""
-        if head.lemma_.lower() not in organisation_heads() or head.tag_ != "NN":
-            return None
         determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
         if determiner not in DEFINITE:
+            return None
+        generic = head.lemma_.lower() in organisation_heads() and head.tag_ == "NN"
+        if not generic and head.pos_ not in {"NOUN", "PROPN"}:
             return None
         bodies = []
         for ent in reversed([e for e in self.doc.ents if e.end <= head.i and self._is_body_ent(e)]):
@@ -897,7 +902,10 @@ class SpeakerResolver:
             return None
         start, end = self._mention_tokens(head)
         words = {t.lower_[:5] for t in self.doc[start:end] if t.pos_ in {"NOUN", "PROPN"}}
-        return next((b for b in bodies if words & {w.lower()[:5] for w in b.split()}), bodies[0])
+        echoed = next((b for b in bodies if words & {w.lower()[:5] for w in b.split()}), None)
+        # any definite noun may echo a name ("the doctors", "The Chronicle"); only a generic
+        # one ("the company") stands for the nearest body whatever its name
+        return echoed or (bodies[0] if generic else None)
 
     def _is_body_ent(self, ent: SpacySpan) -> bool:
         """An entity naming a body: the tagger's ORG, or a "person" whose name ends like a body's."""
@@ -952,8 +960,27 @@ class SpeakerResolver:
             if name.isupper() and self._full_organisation(name) != name:
                 speaker = Speaker(self._full_organisation(name), SpeakerKind.ORGANISATION)
                 return Resolution(speaker, mention, "acronym of a body")
+            body = self._body_named_in_part(name)
+            if body is not None:
+                speaker = Speaker(body, SpeakerKind.ORGANISATION, None, None, _country_of_body(body))
+                return Resolution(speaker, mention, "part of a body's name met in the text")
+            if len(name.split()) == 1 and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+                # "according to the Intelligencer": a name that takes an article is a body's
+                return Resolution(Speaker(name, SpeakerKind.ORGANISATION), mention, "name with an article")
+            if name.isalpha() and name.isupper() and 2 <= len(name) <= 4:
+                # "WHO said": a short capitalised acronym is a body's
+                return Resolution(Speaker(name, SpeakerKind.ORGANISATION), mention, "acronym of a body")
             return Resolution(Speaker(name, SpeakerKind.UNKNOWN, None, organisation), mention, "proper noun")
         return Resolution(Speaker(text, SpeakerKind.UNKNOWN, _title_phrase(text), organisation), mention, "noun phrase")
+
+    def _body_named_in_part(self, name: str) -> str | None:
+        """A body whose full name starts or ends with ``name`` ("McClatchy" -> "McClatchy Co.")."""
+        words = name.split()
+        for body in self._organisations:
+            parts = body.split()
+            if len(parts) > len(words) and (parts[: len(words)] == words or parts[-len(words) :] == words):
+                return body
+        return None
 
     def _person_with_role(self, text: str, before: int) -> _Entity | None:
         """The person most recently mentioned before ``before`` whose role ends in the same word."""

@@ -123,6 +123,13 @@ ROWS = [
         "Forty percent",
         "unnamed",
     ),
+    # a part of a body's name met earlier is that body
+    Row(
+        "Shares of McAllister Co. fell on Monday. McAllister said revenue had dropped.",
+        "revenue had dropped",
+        "McAllister Co.",
+        "organisation",
+    ),
     # two speakers coordinated: one statement by both
     Row(
         "Alexander Marsh and Jennifer Olsen said the call had alarmed them.",
