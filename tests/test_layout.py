@@ -57,6 +57,7 @@ FURNITURE = [
     (f"{BODY}\n\nFollow NBC Sports on Instagram, Facebook, Twitter and YouTube.", "Follow NBC Sports on"),
     (f"{BODY}\n\nReach the reporters on Twitter at @ann_lee and @tgray.", "Reach the reporters"),
     (f"{BODY}\n\nSign up for our morning newsletter here.", "Sign up for"),
+    (f"{BODY} Email the reporter at ann@example.com.", "Email the reporter"),
     (f"{BODY}\n\nAssociated Press writer Tom Gray contributed to this report.", "Associated Press writer"),
     (f"{BODY}\n\n(Image credit: City Hall Press Office)", "(Image credit:"),
     (f"Workers repave Main Street on Monday. (AP Photo/Ann Lee)\n\n{BODY}", "Workers repave Main Street"),
