@@ -30,7 +30,7 @@ from unidecode import unidecode
 from . import lexicons
 
 # Bump when the rules below change, so stored speaker ids are recomputed on next connect.
-IDENTITY_VERSION = "3"
+IDENTITY_VERSION = "4"
 ALIAS_FILE = "aliases.tsv"
 # Kinds whose names are personal names: titles, initials and surnames apply to them.
 PERSON_KINDS = frozenset({"person", "unknown"})
@@ -43,12 +43,18 @@ PARTICLES = frozenset(
     {"de", "da", "di", "du", "von", "van", "der", "den", "della", "dos", "das", "le", "la", "bin", "ibn"}
 )
 _INITIAL = re.compile(r"\A[A-Za-z]\.?\Z")
+_DOTTED = re.compile(r"\A(?:[a-z]\.){2,}\Z")
+# Punctuation a name never starts or ends with (dash credits, stray quotation marks).
+_LEADING = "-\u2010\u2013\u2014\u2015\"'\u201c\u201d\u2018\u2019(:,; "
+_TRAILING = '-\u2010\u2013\u2014\u2015"\u201c\u201d)(:,; '
 _POSSESSIVE = re.compile(r"['\u2019]s?\Z")
 
 
 def fold(text: str) -> str:
-    """Lookup form: transliterated to ASCII, case-folded, whitespace collapsed."""
-    return " ".join(unidecode(text).casefold().split())
+    """Lookup form: transliterated to ASCII, case-folded, whitespace collapsed, an acronym's
+    dots dropped (I.R.S. = IRS)."""
+    words = unidecode(text).casefold().split()
+    return " ".join(w.replace(".", "") if _DOTTED.match(w) else w for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +100,7 @@ def _strip_possessive(word: str) -> str:
 def clean_name(name: str, kind: str, *, keep_initials: bool = False) -> str:
     """The name without what is not part of it, in its own case (tier 1, before folding).
     ``keep_initials`` keeps middle initials: a spelling worth listing as an alias."""
-    words = name.replace("\u00a0", " ").split()
+    words = name.replace("\u00a0", " ").strip(_LEADING).rstrip(_TRAILING).split()
     if words:
         words[-1] = _strip_possessive(words[-1])
     while len(words) > 1 and fold(words[0]).strip(",") in EPITHETS:

@@ -37,6 +37,7 @@ SAME = [
     ("William Clinton", "Bill Clinton"),
     ("PENCE", "Pence"),
     ("Obama Says", "Obama"),
+    ("\u2015 Mike Pence", "Mike Pence"),
 ]
 DIFFERENT = [
     ("Donald Trump", "Donald Trump Jr."),
@@ -64,6 +65,7 @@ def test_kinds_are_part_of_the_identity() -> None:
     assert store.speaker_id("Lithuania", "government") != store.speaker_id("Lithuania", "organisation")
     assert identity.identity_key("NATO", "organisation") == "nato"
     assert identity.resolve("NATO", "organisation").name == "NATO"  # capitals kept outside people
+    assert identity.identity_key("I.R.S.", "organisation") == identity.identity_key("IRS", "organisation")
 
 
 def test_no_junk_in_the_name_shown() -> None:
