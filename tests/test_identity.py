@@ -230,3 +230,12 @@ def test_speakers_show_refuses_a_shared_surname(tmp_path: Path) -> None:
     result = runner.invoke(app, ["speakers", "show", "Biden", "--db", str(db)])
     assert result.exit_code == 1 and "give the full name" in result.output
     assert runner.invoke(app, ["speakers", "show", "Hunter Biden", "--db", str(db)]).exit_code == 0
+
+
+def test_every_row_of_the_shipped_alias_file_merges_what_it_says() -> None:
+    rows = identity.aliases().rows
+    assert rows
+    for row in rows:
+        canonical = identity.resolve(row.canonical, "person")
+        assert canonical.name == row.canonical, row  # a canonical name is not itself an alias
+        assert identity.resolve(row.alias, "person").key == canonical.key, row
