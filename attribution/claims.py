@@ -278,7 +278,7 @@ def _reporters_part(
         best = best[1:]
     while best and (
         best[-1].is_space
-        or best[-1].pos_ in ("CCONJ", "SCONJ")
+        or best[-1].pos_ in ("CCONJ", "SCONJ", "ADP")
         or (best[-1].is_punct and best[-1].text not in _CLOSERS + ".!")
     ):
         best = best[:-1]
@@ -351,8 +351,8 @@ def _unattributed(
             return None
         tokens = _reporters_part(tokens, contents, cues)
         words = [t for t in tokens if not (t.is_punct or t.is_space)]
-        if len(words) < rules.min_words:
-            return None
+        if len(words) < rules.min_words or not any(t.pos_ in ("VERB", "AUX") for t in words):
+            return None  # too little left, or only a phrase ("In a post at the time")
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     reasons = _reasons(words_of, tokens, rules)
     if not reasons:
