@@ -61,6 +61,8 @@ FURNITURE = [
     (f"{BODY}\n\nAssociated Press writer Tom Gray contributed to this report.", "Associated Press writer"),
     (f"{BODY}\n\n(Image credit: City Hall Press Office)", "(Image credit:"),
     (f"Workers repave Main Street on Monday. (AP Photo/Ann Lee)\n\n{BODY}", "Workers repave Main Street"),
+    (f"FILE - In this May 3, 2023, file photo, crews repave Main Street.\n\n{BODY}", "FILE - In this"),
+    (f"Crews repave Main Street. (Photo by Ann Lee/Getty Images)\n\n{BODY}", "Crews repave Main"),
     (f"{BODY}\n\nCopyright 2024 The Daily Ledger. All rights reserved.", "Copyright 2024"),
     (f"{BODY}\n\nEditor's note: This story was updated with the final vote.", "Editor's note:"),
     (f"{BODY}\n\n— Jane Ruiz (@janeruiz) March 3, 2024", "— Jane Ruiz (@janeruiz)"),
