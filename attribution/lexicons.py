@@ -224,3 +224,15 @@ def single_word_titles() -> frozenset[str]:
 def institution_countries() -> dict[str, str]:
     """Lower-cased institution or party of a state ("national security council") -> its country."""
     return {name.lower(): country for name, country in _tsv("institutions.tsv")}
+
+
+@lru_cache(maxsize=1)
+def regional_roles() -> frozenset[str]:
+    """Roles of a state's or city's officials (governor, mayor): their body is that region."""
+    return frozenset(_json("titles.json")["regional_roles"])
+
+
+@lru_cache(maxsize=1)
+def party_words() -> frozenset[str]:
+    """Party adjectives that belong to a role ("Democratic candidate"), not an employer."""
+    return frozenset(_json("titles.json")["party_words"])

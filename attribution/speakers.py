@@ -22,6 +22,7 @@ from spacy.tokens import Span as SpacySpan
 
 from .lexicons import (
     capitals,
+    countries,
     document_heads,
     first_name_genders,
     government_seats,
@@ -31,9 +32,11 @@ from .lexicons import (
     official_roles,
     organisation_heads,
     organisation_suffixes,
+    party_words,
     place_countries,
     place_to_country,
     public_body_words,
+    regional_roles,
     role_words,
     roles,
     sending_roles,
@@ -198,6 +201,12 @@ def _destination(role: str | None) -> str | None:
     return _country_of_place(role.lower().split(" to ", 1)[1].removeprefix("the "))
 
 
+def _is_regional(role: str | None) -> bool:
+    """A state's or city's official (a governor, a mayor): their body is that state or city."""
+    lowered = f" {(role or '').lower()} "
+    return any(f" {regional} " in lowered for regional in regional_roles())
+
+
 def _is_official(role: str | None) -> bool:
     if not role:
         return False
@@ -244,6 +253,7 @@ class SpeakerResolver:
             for token in sentence:
                 self._sentence_of[token.i] = index
         self.country = self._document_country()
+        self.region = self._document_region()
         self._organisations: dict[str, _Entity] = {}
         self._people_mentions: list[tuple[int, _Entity]] = []
         self._speakers: list[tuple[int, _Entity]] = []
@@ -270,6 +280,17 @@ class SpeakerResolver:
                     counts[country] += 1
         ranked = counts.most_common(2)
         if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            return ranked[0][0]
+        return None
+
+    def _document_region(self) -> str | None:
+        """The state or province the story is about, for its governors and mayors."""
+        counts: Counter[str] = Counter()
+        for ent in self.doc.ents:
+            if ent.label_ in PLACE_LABELS and _clean_name(ent.text).lower() in place_countries():
+                counts[_clean_name(ent.text)] += 1
+        ranked = counts.most_common(2)
+        if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             return ranked[0][0]
         return None
 
@@ -315,8 +336,23 @@ class SpeakerResolver:
             self._people_mentions.append((ent.root.i, person))
         self._people_mentions.extend(self._surname_mentions())
         for person in self.people:
-            person.country = self._country_for(person)
+            self._settle_affiliation(person)
         self._people_mentions.sort(key=lambda pair: pair[0])
+
+    def _settle_affiliation(self, person: _Entity) -> None:
+        """Affiliation by the convention: an official speaks for their state (a governor for
+        theirs), anyone else for their employer; a nationality ("British filmmaker") is only
+        their country, and a party adjective ("Democratic candidate") part of the role."""
+        organisation = person.organisation
+        if organisation and organisation.lower() in party_words() and person.role:
+            person.role = f"{organisation} {person.role}"
+            person.organisation = None
+        elif organisation and organisation in {c.name for c in countries()} and not _is_official(person.role):
+            person.organisation = None
+            person.country = organisation
+        if person.organisation is None and _is_regional(person.role) and self.region:
+            person.organisation = self.region
+        person.country = person.country or self._country_for(person)
 
     def _surname_mentions(self) -> list[tuple[int, _Entity]]:
         """Surnames the tagger did not mark ("Marsh disagreed"): mentions all the same."""
@@ -893,11 +929,17 @@ class SpeakerResolver:
         if not generic and head.pos_ not in {"NOUN", "PROPN"}:
             return None
         bodies = []
+        introduced = []  # bodies the text introduced with this very noun ("a group, X," / "the X group")
         for ent in reversed([e for e in self.doc.ents if e.end <= head.i and self._is_body_ent(e)]):
             if self._sentence_of[head.i] - self._sentence_of[ent.start] > DESCRIPTION_WINDOW:
                 break
             if _strip_possessive(ent.text).lower() not in media_names():
-                bodies.append(self._full_organisation(_org_name(ent.text)))
+                name = self._full_organisation(_org_name(ent.text))
+                bodies.append(name)
+                if self._introduced_as(ent, head.lemma_.lower()):
+                    introduced.append(name)
+        if introduced:
+            return introduced[0]
         if not bodies:
             return None
         start, end = self._mention_tokens(head)
@@ -906,6 +948,16 @@ class SpeakerResolver:
         # any definite noun may echo a name ("the doctors", "The Chronicle"); only a generic
         # one ("the company") stands for the nearest body whatever its name
         return echoed or (bodies[0] if generic else None)
+
+    def _introduced_as(self, ent: SpacySpan, lemma: str) -> bool:
+        """Whether a body's name stands in apposition to, or is named by, a noun with ``lemma``
+        ("a group of doctors, Doctors for Camp Closure" / "the advocacy group Doctors ...")."""
+        root = ent.root
+        neighbours = [root.head, *root.children] if root.dep_ in {"appos", "compound", "attr"} else list(root.children)
+        neighbours += [t for t in root.head.children if t.dep_ == "appos"] if root.dep_ == "appos" else []
+        return any(
+            t.lemma_.lower() == lemma and t.pos_ == "NOUN" for t in neighbours if not (ent.start <= t.i < ent.end)
+        )
 
     def _is_body_ent(self, ent: SpacySpan) -> bool:
         """An entity naming a body: the tagger's ORG, or a "person" whose name ends like a body's."""

@@ -123,6 +123,25 @@ ROWS = [
         "Forty percent",
         "unnamed",
     ),
+    # a governor speaks for the state the story is about
+    Row(
+        "Montana lawmakers met in Helena. The Montana budget was cut. "
+        "Gov. Karen Vance said the cuts would hurt schools.",
+        "the cuts would hurt schools",
+        "Karen Vance",
+        "person",
+        "Governor",
+        "Montana",
+    ),
+    # a nationality is a country, never the employer of someone who is not an official
+    Row(
+        "Young British filmmaker Tom Parker said the script took years.",
+        "the script took years",
+        "Tom Parker",
+        "person",
+        "filmmaker",
+        "United Kingdom",
+    ),
     # a part of a body's name met earlier is that body
     Row(
         "Shares of McAllister Co. fell on Monday. McAllister said revenue had dropped.",
@@ -173,6 +192,12 @@ def test_speaker_fields(extractions, row: Row) -> None:
         assert speaker.role is not None and row.role.lower() in speaker.role.lower()
     if row.affiliation is not None:
         assert row.affiliation in {speaker.organisation, speaker.country}
+
+
+def test_a_nationality_is_not_an_employer(extractions) -> None:
+    row = next(r for r in ROWS if r.speaker == "Tom Parker")
+    speaker = extractions[row.text].statements[0].speaker
+    assert speaker is not None and speaker.organisation is None and speaker.country == "United Kingdom"
 
 
 def test_every_mention_of_one_person_gets_the_same_speaker(nlp) -> None:
