@@ -47,6 +47,8 @@ CLOSING_TAIL = re.compile(r"(?<=[.!?\"”’])[ \t]+\(?(?P<credit>[A-Z][A-Z/\-]{
 
 @dataclass(frozen=True)
 class Layout:
+    """Where the furniture of one text lies, and the date and agencies it gives."""
+
     published: str | None
     agencies: tuple[str, ...]
     date_line: Span | None
@@ -256,6 +258,8 @@ def _add(agencies: list[str], found: tuple[str, ...]) -> None:
 
 
 def read_layout(text: str) -> Layout:
+    """The furniture of one text and the metadata it carries; each non-blank line is judged
+    once, in this order: credit line, byline, furniture line, dateline, heading."""
     rules = furniture_rules()
     date_line = None
     published = None
@@ -264,8 +268,16 @@ def read_layout(text: str) -> Layout:
         published = match.group(1)
         date_line = Span(match.start(), match.end(), text[match.start() : match.end()])
         body_start = match.end()
-    lines = [line for line in _lines(text) if line.end > body_start]
     sizes = _paragraph_sizes(text)
+    lines = []
+    for line in _lines(text):
+        if line.end <= body_start:
+            continue
+        if line.start < body_start:  # the line the date line opens: judge the rest of it
+            clipped = Span(body_start, line.end, text[body_start : line.end])
+            sizes[clipped.start] = sizes.pop(line.start, 1)
+            line = clipped
+        lines.append(line)
     paragraph_starts = set(sizes)
     agencies: list[str] = []
     credits, datelines, bylines, furniture, headings = [], [], [], [], []
