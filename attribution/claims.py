@@ -2,11 +2,11 @@
 no resolved speaker, so a reviewer knows which claims nobody is credited for.
 
 Unit of work. Each spaCy sentence is cut at line breaks (a sentence never spans paragraphs)
-and has the ``excluded`` spans (headline, date line, credit line, promo boxes) cut out of it;
-the remaining pieces are judged one by one, so a real claim that spaCy glued to a promo box
-or a date line still counts. As a fallback for callers that pass no ``excluded``, credit
-lines ("With reporting by ...") and promo sentences ("Read our coverage ...") are detected
-with the phrases in ``data/claims.json``.
+and has the ``excluded`` spans (page furniture: headline, headings, date line, dateline,
+byline, credit lines, promo boxes, captions) cut out of it; the remaining pieces are judged
+one by one, so a real claim that spaCy glued to a promo box or a date line still counts. A
+caller that passes no ``excluded`` gets the furniture ``layout.read_layout`` finds: one
+detector of furniture for extraction and claims alike.
 
 Who credits a sentence. Only statements of the rules (not the learned pass's guesses:
 "Lithuania granted X status" stays a claim to check) whose confidence is at least
@@ -48,6 +48,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from .layout import read_layout
 from .lexicons import cue_stances
 from .models import Claim, ClaimKind, Span, Statement
 from .nlp import doc_text
@@ -80,8 +81,6 @@ class ClaimRules:
     not_comparison: tuple[tuple[str, ...], ...]
     causal: tuple[tuple[str, ...], ...]
     legal: tuple[tuple[str, ...], ...]
-    promo: re.Pattern[str]
-    credit: re.Pattern[str]
     against: dict[str, float]
     person_words: frozenset[str]
     modal_words: frozenset[str]
@@ -89,11 +88,6 @@ class ClaimRules:
     short_words: int
     crediting_confidence: float
     view_verbs: frozenset[str]
-
-
-def _phrases(phrases: Iterable[str]) -> str:
-    ordered = sorted(phrases, key=len, reverse=True)
-    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
 
 
 @lru_cache(maxsize=1)
@@ -116,9 +110,6 @@ def claim_rules() -> ClaimRules:
         not_comparison=tuple(sorted((tuple(p) for p in data["not_comparison"]), key=len, reverse=True)),
         causal=tuple(sorted((tuple(p) for p in data["causal"]), key=len, reverse=True)),
         legal=tuple(sorted((tuple(p) for p in data["legal"]), key=len, reverse=True)),
-        # a promo runs from where its piece starts to the end of the phrase's sentence
-        promo=re.compile(rf"\b(?:{_phrases(data['promo_phrases'])})\b[^.!?\n]*[.!?]?", re.I),
-        credit=re.compile(rf"^[ \t(\[]*(?:{_phrases(data['credit_phrases'])})\b[^\n]*", re.I | re.M),
         against={k: float(v) for k, v in data["against"].items()},
         person_words=frozenset(data["person_words"]),
         modal_words=frozenset(data["modal_words"]),
@@ -129,11 +120,14 @@ def claim_rules() -> ClaimRules:
     )
 
 
-def flag_claims(doc: Doc, statements: Sequence[Statement], excluded: Sequence[Span] = ()) -> tuple[Claim, ...]:
+def flag_claims(doc: Doc, statements: Sequence[Statement], excluded: Sequence[Span] | None = None) -> tuple[Claim, ...]:
     """Unattributed check-worthy sentences and unresolved statements of one parsed document,
-    ordered by position. ``doc.text`` is the document text all spans point into."""
+    ordered by position. ``doc.text`` is the document text all spans point into; ``excluded``
+    is its furniture (read from the text when not given)."""
     rules = claim_rules()
     text = doc_text(doc)
+    if excluded is None:
+        excluded = read_layout(text).not_claims
     # a guess of the learned pass ("Lithuania granted X status") does not take a sentence
     # out of the reporter's voice: it stays a claim to check
     # (told apart by rule, not by confidence alone: a calibrated confidence is below 1 for
@@ -143,11 +137,10 @@ def flag_claims(doc: Doc, statements: Sequence[Statement], excluded: Sequence[Sp
         s for s in statements if not s.rule.startswith(LEARNED_RULE) and s.confidence >= rules.crediting_confidence
     ]
     blocked = [(s.start, s.end) for s in excluded]
-    blocked += [(m.start(), m.end()) for m in rules.credit.finditer(text)]
     words = _Words.of(doc)
     claims: list[Claim] = []
     for sentence in doc.sents:
-        for start, end in _pieces(text, sentence.start_char, sentence.end_char, blocked, rules):
+        for start, end in _pieces(text, sentence.start_char, sentence.end_char, blocked):
             tokens = [t for t in sentence if start <= t.idx and t.idx + len(t) <= end]
             claim = _unattributed(words, tokens, start, end, statements, rules)
             if claim is not None:
@@ -202,11 +195,8 @@ def _subtract(start: int, end: int, blocked: Sequence[tuple[int, int]]) -> list[
     return pieces
 
 
-def _pieces(
-    text: str, start: int, end: int, blocked: Sequence[tuple[int, int]], rules: ClaimRules
-) -> list[tuple[int, int]]:
-    """The parts of one sentence that may be the reporter's: line-split, exclusions cut out,
-    and a promo sentence cut from where the piece starts to the end of the promo phrase."""
+def _pieces(text: str, start: int, end: int, blocked: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of one sentence that may be the reporter's: line-split, exclusions cut out."""
     lines = []
     cursor = start
     for match in re.finditer(r"\n+", text[start:end]):
@@ -216,8 +206,6 @@ def _pieces(
     pieces = []
     for line in lines:
         for p_start, p_end in _subtract(*line, blocked):
-            while (promo := rules.promo.search(text, p_start, p_end)) is not None:
-                p_start = promo.end()
             p_start, p_end = _trim(text, p_start, p_end)
             if p_end > p_start:
                 pieces.append((p_start, p_end))

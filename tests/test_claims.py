@@ -376,7 +376,7 @@ def test_spans_are_exact_trimmed_and_ordered(nlp: Language) -> None:
         "falling demand.\n\nWhy did it take so long?\n"
     )
     doc = nlp(text)
-    claims = flag_claims(doc, [])
+    claims = flag_claims(doc, [], [])  # no furniture: the one-line first paragraph is no headline
     assert [c.span.text for c in claims] == [
         "The plant employs 1,200 workers in Ohio.",
         "It closed in 2009 because of falling demand.",
@@ -556,6 +556,15 @@ def test_seed_with_caller_exclusions(
     assert by_start["Hundreds of people h"].span.text == "Hundreds of people have crossed into Lithuania"
     assert "partly attributed" in by_start["Hundreds of people h"].reasons
     assert "number: Hundreds" in by_start["Hundreds of people h"].reasons
+
+
+def test_without_exclusions_the_layout_furniture_is_used(nlp: Language) -> None:
+    text = (
+        "Plant closes after 40 years\n\nHANOI (AP) — The plant employs 1,200 workers in Hanoi.\n\n"
+        "Associated Press writer Ann Lee contributed to this report."
+    )
+    claims = flag_claims(nlp(text), [])
+    assert [c.span.text for c in claims] == ["The plant employs 1,200 workers in Hanoi."]
 
 
 def test_seed_fallback_without_exclusions(
