@@ -66,6 +66,28 @@ PRONOUN_WINDOW = 4  # sentences back a pronoun may look for its antecedent
 DESCRIPTION_WINDOW = 12  # sentences back "the company" may look for the body it describes
 LAST_SPEAKER_BONUS = 1.0  # a pronoun goes on with the last statement's speaker, all else equal
 AFFILIATION_PREPS = {"at", "for", "with", "from"}
+# unnamed sources that speak for a state when the text gives one ("Chinese officials")
+OFFICIAL_SOURCES = {
+    "official",
+    "officials",
+    "authority",
+    "authorities",
+    "prosecutor",
+    "prosecutors",
+    "police",
+    "investigator",
+    "investigators",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "diplomat",
+    "diplomats",
+    "government",
+    "ministry",
+    "source",
+    "sources",
+    "administration",
+}
 
 
 @dataclass(frozen=True)
@@ -969,13 +991,18 @@ class SpeakerResolver:
     def _as_plain_phrase(self, head: Token, mention: Span, start: int, end: int) -> Resolution:
         """What no rule above names: a vague source, an unnamed body, a titled name, a phrase."""
         doc = self.doc
-        organisation = self._organisation_of([t for t in head.subtree if t.i != head.i])
+        organisation = self._phrase_affiliation(head)
         text = _strip_possessive(mention.text)
         lemma = head.lemma_.lower()
         if lemma in unnamed_heads() or head.lower_ in unnamed_heads():
             role = _title_phrase(text)
-            country = self._country_for(_Entity(text, SpeakerKind.UNNAMED, role, organisation)) or (
-                self.country if _is_public_body(text) else None
+            country = None
+            if organisation in {c.name for c in countries()} and lemma not in OFFICIAL_SOURCES:
+                organisation, country = None, organisation  # "Washington-based analysts": only a country
+            country = (
+                country
+                or self._country_for(_Entity(text, SpeakerKind.UNNAMED, role, organisation))
+                or (self.country if _is_public_body(text) else None)
             )
             return Resolution(Speaker(text, SpeakerKind.UNNAMED, role, organisation, country), mention, "vague source")
         if lemma in organisation_heads():
@@ -1032,6 +1059,34 @@ class SpeakerResolver:
             parts = body.split()
             if len(parts) > len(words) and (parts[: len(words)] == words or parts[-len(words) :] == words):
                 return body
+        return None
+
+    def _phrase_affiliation(self, head: Token) -> str | None:
+        """The body an unnamed source speaks for: named before its noun ("NASA's scientists",
+        "agency officials" after NASA) or in "for/at/of/from X" on it, never deeper in a clause
+        ("people familiar with Chinese trade policy")."""
+        tokens: list[Token] = []
+        for child in head.children:
+            if child.i < head.i and child.dep_ in {"compound", "amod", "poss", "nmod", "npadvmod"}:
+                tokens.extend(child.subtree)
+            elif child.dep_ == "prep" and child.lower_ in AFFILIATION_PREPS | {"of"}:
+                tokens.extend(t for t in child.subtree if t.dep_ != "relcl")
+        tokens.sort(key=lambda t: t.i)
+        found = self._organisation_of(tokens)
+        if found:
+            return found
+        for token in tokens:
+            if token.dep_ == "compound" and token.lemma_.lower() in organisation_heads():
+                return self._nearest_body(head, token)  # "agency officials": the agency named
+        return None
+
+    def _nearest_body(self, head: Token, noun: Token) -> str | None:
+        """The body a bare noun ("agency", "company") before ``head`` stands for, if one is near."""
+        for ent in reversed([e for e in self.doc.ents if e.end <= head.i and self._is_body_ent(e)]):
+            if self._sentence_of[head.i] - self._sentence_of[ent.start] > DESCRIPTION_WINDOW:
+                return None
+            if _strip_possessive(ent.text).lower() not in media_names():
+                return self._full_organisation(_org_name(ent.text))
         return None
 
     def _person_with_role(self, text: str, before: int) -> _Entity | None:
