@@ -59,6 +59,7 @@ class Layout:
     bylines: tuple[Span, ...] = ()
     furniture: tuple[Span, ...] = ()
     headings: tuple[Span, ...] = ()
+    embeds: tuple[Span, ...] = ()
 
     @property
     def not_statements(self) -> tuple[Span, ...]:
@@ -71,7 +72,7 @@ class Layout:
     @property
     def not_claims(self) -> tuple[Span, ...]:
         """Spans that are never check-worthy claims: the above plus headline and headings."""
-        spans = [*self.not_statements, *self.headings]
+        spans = [*self.not_statements, *self.headings, *self.embeds]
         if self.headline:
             spans.append(self.headline)
         return tuple(sorted(spans, key=lambda s: s.start))
@@ -86,6 +87,7 @@ class FurnitureRules:
     lines: re.Pattern[str]
     promo: re.Pattern[str]
     heading_max_words: int
+    embed_signature: re.Pattern[str]
 
 
 def _phrases(phrases: list[str]) -> str:
@@ -105,6 +107,7 @@ def furniture_rules() -> FurnitureRules:
         lines=re.compile("(?:" + "|".join(data["lines"]["patterns"]) + ")", re.I),
         promo=re.compile(rf"\b(?:{_phrases(data['sentences']['phrases'])})\b[^.!?\n]*[.!?]?", re.I),
         heading_max_words=int(data["headings"]["max_words"]),
+        embed_signature=re.compile(data["embeds"]["signature"], re.I),
     )
 
 
@@ -214,14 +217,29 @@ def _is_heading(line: Span, paragraph_lines: int, rules: FurnitureRules) -> bool
     return len(line.text.split()) <= rules.heading_max_words
 
 
+def _paragraphs(text: str) -> list[list[Span]]:
+    """The lines of each paragraph (a run of non-blank lines), in order."""
+    paragraphs = []
+    for match in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text):
+        lines = [Span(match.start() + s.start, match.start() + s.end, s.text) for s in _lines(match.group(0))]
+        if lines:
+            paragraphs.append(lines)
+    return paragraphs
+
+
 def _paragraph_sizes(text: str) -> dict[int, int]:
     """For the first line of each paragraph, the number of lines in that paragraph."""
-    sizes: dict[int, int] = {}
-    for match in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text):
-        lines = list(_lines(match.group(0)))
-        if lines:
-            sizes[match.start() + lines[0].start] = len(lines)
-    return sizes
+    return {lines[0].start: len(lines) for lines in _paragraphs(text)}
+
+
+def _embeds(text: str, rules: FurnitureRules) -> list[Span]:
+    """Embedded posts: each paragraph just before a signature line ('— Name (@handle) date')."""
+    embeds = []
+    paragraphs = _paragraphs(text)
+    for before, lines in zip(paragraphs, paragraphs[1:], strict=False):
+        if len(lines) == 1 and rules.embed_signature.match(lines[0].text):
+            embeds.append(Span(before[0].start, before[-1].end, text[before[0].start : before[-1].end]))
+    return embeds
 
 
 def _promos(text: str, rules: FurnitureRules) -> list[Span]:
@@ -288,7 +306,7 @@ def read_layout(text: str) -> Layout:
         elif _byline(line):
             bylines.append(line)
             _add(agencies, agencies_in(line.text))
-        elif rules.lines.match(line.text):
+        elif rules.lines.match(line.text) or rules.embed_signature.match(line.text):
             furniture.append(line)
         elif line.start in paragraph_starts and (found := _dateline(text, line)):
             datelines.append(found[0])
@@ -312,4 +330,5 @@ def read_layout(text: str) -> Layout:
         tuple(bylines),
         tuple(furniture),
         tuple(headings),
+        tuple(_embeds(text, rules)),
     )

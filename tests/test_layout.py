@@ -66,6 +66,10 @@ FURNITURE = [
     (f"{BODY}\n\nCopyright 2024 The Daily Ledger. All rights reserved.", "Copyright 2024"),
     (f"{BODY}\n\nEditor's note: This story was updated with the final vote.", "Editor's note:"),
     (f"{BODY}\n\n— Jane Ruiz (@janeruiz) March 3, 2024", "— Jane Ruiz (@janeruiz)"),
+    (
+        f"{BODY}\n\nThe road has been closed for 3 weeks. pic.twitter.com/x1\n\n— Jane Ruiz (@janeruiz) March 3, 2024",
+        "The road has",
+    ),
     (f"{BODY}\n\nROAD WORK AHEAD\n\nThe repairs will take six weeks.", "ROAD WORK AHEAD"),
     (f"Council backs $12 million road plan\n\n{BODY}", "Council backs $12 million road plan"),
 ]
