@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING
 
 from .layout import read_layout
 from .lexicons import cue_stances
-from .models import Claim, ClaimKind, Span, Statement
+from .models import Claim, ClaimKind, Span, Stance, Statement
 from .nlp import doc_text
 
 if TYPE_CHECKING:
@@ -300,7 +300,10 @@ def _someones_view(tokens: Sequence[Token], rules: ClaimRules) -> bool:
     # and someone else's: "We found that ..." is the reporter's own finding
     not_subjects = ("it", "there", *rules.person_words)
     has_subject = any(c.dep_ == "nsubj" and c.lower_ not in not_subjects for c in children)
-    return has_subject and any(c.dep_ == "ccomp" for c in children)
+    # a belief or expectation may also take an infinitive ("Bridenstine expects to produce
+    # three rockets"): the subject's forecast, not a fact
+    complements = ("ccomp", "xcomp") if cue_stances().get(root.lemma_) == Stance.TENTATIVE else ("ccomp",)
+    return has_subject and any(c.dep_ in complements for c in children)
 
 
 def _is_question(text: str) -> bool:

@@ -199,6 +199,8 @@ SOMEONES_VIEW = [
     ("Economists expect unemployment in Spain to fall below 10% by 2026.", False),
     ("The central bank predicted on Tuesday that inflation will ease to 3% in 2025.", False),
     ("Engineers believe the 1,200-metre tunnel can be finished in 2027.", False),
+    ("The mayor expects to open three new schools in Leeds by 2026.", False),
+    ("The mayor decided to open three new schools in Leeds by 2026.", True),
     ("The tunnel is believed to be the longest in Norway, at 24 kilometres.", True),  # agentless
     ("The company has not disclosed how many of its 4,000 workers will lose their jobs.", True),
     ("The president announced a $3 billion aid package for farmers in Iowa on Monday.", True),
