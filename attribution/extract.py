@@ -478,6 +478,8 @@ def _finish(
             speaker, mention, why = None, None, "no speaker found"
     else:
         resolution = resolver.resolve(draft.speaker_head)
+        if draft.speaker_head is None and draft.cue is not None:
+            resolution = resolver.resolve_after_cue(*draft.cue)
         speaker, mention, why = resolution.speaker, resolution.mention, resolution.why
     cue = Span.of(text, *draft.cue) if draft.cue else None
     bounds = [start, end] + ([draft.cue[0], draft.cue[1]] if draft.cue else [])

@@ -64,6 +64,7 @@ MALE_HONORIFICS = {"mr", "mr.", "sir", "lord"}
 DEFINITE = {"the", "this", "that"}
 PRONOUN_WINDOW = 4  # sentences back a pronoun may look for its antecedent
 DESCRIPTION_WINDOW = 12  # sentences back "the company" may look for the body it describes
+AFTER_CUE_WINDOW = 25  # tokens after a cue that may still name its speaker
 LAST_SPEAKER_BONUS = 1.0  # a pronoun goes on with the last statement's speaker, all else equal
 AFFILIATION_PREPS = {"at", "for", "with", "from"}
 # unnamed sources that speak for a state when the text gives one ("Chinese officials")
@@ -785,6 +786,23 @@ class SpeakerResolver:
                 return resolution
         return None
 
+    def resolve_after_cue(self, cue_start: int, cue_end: int) -> Resolution:
+        """A cue whose speaker the parse missed: the name after it in the same sentence
+        ("says Early.", "wrote Fadem in a note", "said another witness, former adviser Fiona Hill")."""
+        cue = next((t for t in self.doc if t.idx >= cue_start), None)
+        if cue is None or cue.idx >= cue_end:
+            return Resolution(None, None, "no speaker in the sentence")
+        sentence = cue.sent
+        after = [t for t in sentence if t.idx >= cue_end and not self._quoted[t.idx]]
+        people = {index for index, _ in self._people_mentions}
+        for token in after[:AFTER_CUE_WINDOW]:
+            ent = self._ent(token)
+            if token.i in people or (ent is not None and self._is_person_ent(ent)):
+                found = self.resolve(ent.root if ent is not None else token)
+                if found.speaker is not None:
+                    return Resolution(found.speaker, found.mention, f"named after the cue: {found.why}")
+        return Resolution(None, None, "no speaker in the sentence")
+
     def _person_speaker(self, person: _Entity) -> Speaker:
         return Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation, person.country)
 
@@ -871,6 +889,16 @@ class SpeakerResolver:
                 child_ent = self._ent(child)
                 if child_ent is not None and child_ent.label_ in NAME_LABELS - {"NORP"}:
                     inner = self.resolve(child)
+                    if inner.speaker is not None:
+                        self.history.pop()
+                        return Resolution(inner.speaker, inner.mention, "named in apposition")
+        if head.pos_ == "NOUN" and (head.lemma_.lower() in unnamed_heads() or head.lemma_.lower() in role_words()):
+            # "said another witness in the probe, former adviser Fiona Hill": a person named
+            # in apposition further along the same phrase
+            for token in head.subtree:
+                ent = self._ent(token)
+                if token.i > head.i and token.dep_ == "appos" and ent is not None and self._is_person_ent(ent):
+                    inner = self.resolve(token)
                     if inner.speaker is not None:
                         self.history.pop()
                         return Resolution(inner.speaker, inner.mention, "named in apposition")

@@ -149,6 +149,13 @@ ROWS = [
         "McAllister Co.",
         "organisation",
     ),
+    # a speaker named after the cue at the end of the sentence
+    Row(
+        "Ships were delayed for weeks, said a second witness at the hearing, former port adviser Fiona Marsh.",
+        "Ships were delayed for weeks",
+        "Fiona Marsh",
+        "person",
+    ),
     # two speakers coordinated: one statement by both
     Row(
         "Alexander Marsh and Jennifer Olsen said the call had alarmed them.",
