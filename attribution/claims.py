@@ -88,6 +88,7 @@ class ClaimRules:
     short_words: int
     crediting_confidence: float
     view_verbs: frozenset[str]
+    object_report_verbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +118,7 @@ def claim_rules() -> ClaimRules:
         short_words=int(data["short_words"]),
         crediting_confidence=float(data["crediting_confidence"]),
         view_verbs=frozenset(data["view_verbs"]),
+        object_report_verbs=frozenset(data["object_report_verbs"]),
     )
 
 
@@ -303,6 +305,10 @@ def _someones_view(tokens: Sequence[Token], rules: ClaimRules) -> bool:
     # a belief or expectation may also take an infinitive ("Bridenstine expects to produce
     # three rockets"): the subject's forecast, not a fact
     complements = ("ccomp", "xcomp") if cue_stances().get(root.lemma_) == Stance.TENTATIVE else ("ccomp",)
+    # and "McClatchy reported a loss of $304.7 million": a reporting verb whose object is
+    # the figure reported is the subject's report (annotators count it as its statement)
+    if root.lemma_ in rules.object_report_verbs:
+        complements = (*complements, "dobj")
     return has_subject and any(c.dep_ in complements for c in children)
 
 

@@ -88,7 +88,7 @@ def unattributed(claims: tuple[Claim, ...]) -> list[Claim]:
 
 FLAGGED = [
     (
-        "The company reported a profit of $4.2 billion in 2023, up 12% from a year earlier.",
+        "The company made a profit of $4.2 billion in 2023, up 12% from a year earlier.",
         {"money", "percent", "date"},
     ),
     ("The storm killed at least 14 people across three states on Sunday.", {"number", "date"}),
@@ -201,6 +201,7 @@ SOMEONES_VIEW = [
     ("Engineers believe the 1,200-metre tunnel can be finished in 2027.", False),
     ("The mayor expects to open three new schools in Leeds by 2026.", False),
     ("The mayor decided to open three new schools in Leeds by 2026.", True),
+    ("The company reported a profit of $4.2 billion in 2023, up 12% from a year earlier.", False),
     ("The tunnel is believed to be the longest in Norway, at 24 kilometres.", True),  # agentless
     ("The company has not disclosed how many of its 4,000 workers will lose their jobs.", True),
     ("The president announced a $3 billion aid package for farmers in Iowa on Monday.", True),
