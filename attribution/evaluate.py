@@ -763,6 +763,76 @@ def extract_predictions(
     return [extraction_record(e, attributions) for e in extract_documents(documents, model=model)]
 
 
+CALIBRATION_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def matched_predictions(gold_row: dict[str, Any], predictions: list[dict[str, Any]], overlap: float = 0.5) -> set[int]:
+    """Positions of the predictions that the scorer's lenient one-to-one pairing matches."""
+    text: str = gold_row["text"]
+    index = _WordIndex(text)
+    fragments = [
+        [(int(s), int(e)) for s, e in (q.get("content_fragments") or [q["content_span"]])]
+        for q in gold_row.get("quotes", [])
+    ]
+    gold_tokens = [index.tokens(frs) for frs in fragments]
+    pred_tokens = [index.tokens([tuple(p["content_span"])]) for p in predictions]
+    pieces = [len(_join_fragments(text, f)) for f in fragments]
+    pairs, _ = _match_lenient(gold_tokens, pred_tokens, pieces, overlap, True)
+    return set(pairs.values())
+
+
+def calibration(
+    gold_rows: list[dict[str, Any]], extractions: list[Any], attributions: str = "speech"
+) -> dict[str, Any]:
+    """Is the confidence a probability? Predicted-probability bins against the measured share
+    of lenient matches, and the listing's precision / recall at several thresholds, so a desk
+    can choose its own ``--min-confidence``."""
+    from .listing import select_attributions
+    from .records import extraction_record
+
+    pieces_of = [one_record_per_piece(row) for row in gold_rows]
+
+    def predictions(threshold: float | None) -> list[dict[str, Any]]:
+        rows = []
+        for extraction, split in zip(extractions, pieces_of, strict=True):
+            listed = select_attributions(extraction, attributions, threshold=threshold)
+            record = extraction_record(listed, "all" if attributions == "all" else "speech", select=False)
+            rows.append({**record, "quotes": split_fragments(record["quotes"]) if split else record["quotes"]})
+        return rows
+
+    candidates = predictions(0.0)
+    bins: list[list[int]] = [[0, 0] for _ in range(10)]
+    sums = [0.0] * 10
+    for row, pred in zip(gold_rows, candidates, strict=True):
+        matched = matched_predictions(row, pred["quotes"])
+        for position, quote in enumerate(pred["quotes"]):
+            b = min(int(float(quote["confidence"]) * 10), 9)
+            bins[b][0] += 1
+            bins[b][1] += position in matched
+            sums[b] += float(quote["confidence"])
+    reliability = [
+        {"bin": f"{b / 10:.1f}-{(b + 1) / 10:.1f}", "n": n, "mean_confidence": round(sums[b] / n, 3),
+         "precision": round(hits / n, 3)}  # fmt: skip
+        for b, (n, hits) in enumerate(bins)
+        if n
+    ]
+    listing = []
+    for threshold in CALIBRATION_THRESHOLDS:
+        result = score(gold_rows, predictions(threshold))
+        listing.append({"threshold": threshold, **{k: result["lenient"][k] for k in ("precision", "recall", "f1")}})
+    return {"attributions": attributions, "reliability": reliability, "listing": listing}
+
+
+def render_calibration(result: dict[str, Any]) -> str:
+    lines = [f"calibration ({result['attributions']} listing): confidence bin, n, mean confidence, measured precision"]
+    for r in result["reliability"]:
+        lines.append(f"  {r['bin']}  {r['n']:5d}  {r['mean_confidence']:.3f}  {r['precision']:.3f}")
+    lines.append("  at --min-confidence:  t     P      R      F1 (lenient)")
+    for r in result["listing"]:
+        lines.append(f"{'':23}{r['threshold']:.2f}  {r['precision']:.3f}  {r['recall']:.3f}  {r['f1']:.3f}")
+    return "\n".join(lines)
+
+
 def evaluate_file(
     gold: Path,
     pred: Path | None,

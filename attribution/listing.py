@@ -15,14 +15,21 @@ from .scoring import default_threshold
 ATTRIBUTIONS = ("speech", "all")  # what a listing shows: what was said (default), or the broad set
 
 
-def shown(statement: Statement, attributions: str = "speech") -> bool:
+def shown(statement: Statement, attributions: str = "speech", threshold: float | None = None) -> bool:
     """Whether a listing of ``attributions`` shows this statement: the desk's listing shows
-    speech at or above the scorer's default threshold, the broad one everything."""
+    speech at or above ``threshold`` (the scorer's default unless given), the broad one
+    everything (at or above ``threshold`` when one is given)."""
     if attributions not in ATTRIBUTIONS:
         raise ValueError(f"attributions must be one of {', '.join(ATTRIBUTIONS)}, not {attributions!r}")
     if attributions == "all":
-        return True
-    return statement.act == Act.SPEECH and statement.confidence >= default_threshold()
+        return threshold is None or broad_confidence(statement) >= threshold
+    cut = default_threshold() if threshold is None else threshold
+    return statement.act == Act.SPEECH and statement.confidence >= cut
+
+
+def broad_confidence(statement: Statement) -> float:
+    """The statement's probability in the broad convention (its confidence without a broad model)."""
+    return statement.confidence if statement.broad_confidence is None else statement.broad_confidence
 
 
 def nested_reports(statements: tuple[Statement, ...]) -> set[int]:
@@ -44,10 +51,12 @@ def nested_reports(statements: tuple[Statement, ...]) -> set[int]:
     return nested
 
 
-def select_attributions(extraction: Extraction, attributions: str = "speech") -> Extraction:
+def select_attributions(
+    extraction: Extraction, attributions: str = "speech", threshold: float | None = None
+) -> Extraction:
     """The extraction with only the statements a listing of ``attributions`` shows; the
     desk's listing also folds nested reports into the statement that holds them."""
-    kept = tuple(s for s in extraction.statements if shown(s, attributions))
+    kept = tuple(s for s in extraction.statements if shown(s, attributions, threshold))
     if attributions == "speech":
         inner = nested_reports(kept)
         kept = tuple(s for i, s in enumerate(kept) if i not in inner)

@@ -127,6 +127,7 @@ class Statement:
     act: Act = Act.SPEECH
     broad_content: Span | None = None  # the content as PolNeAR draws it, where that differs
     cue_lemma: str | None = None  # the cue verb's or noun's lemma ('say' for 'has said')
+    broad_confidence: float | None = None  # the probability in PolNeAR's broad convention
 
 
 @dataclass(frozen=True)

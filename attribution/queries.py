@@ -135,12 +135,16 @@ def _organisation_clause(organisation: str) -> tuple[str, list[Any]]:
 
 
 def _acts_clause(attributions: str) -> tuple[str, list[Any]]:
-    """speech: statements of speech acts only (claims are kept); all: every act."""
+    """speech: the desk's listing, statements of speech acts at or above the scorer's default
+    confidence (claims are kept); all: every act."""
+    from .scoring import default_threshold
+
     value = attributions.strip().lower()
     if value == "all":
         return "1", []
     if value == "speech":
-        return "(s.kind != 'statement' OR coalesce(s.act, 'speech') = 'speech')", []
+        sure = "coalesce(s.confidence, 1) >= ?"
+        return f"(s.kind != 'statement' OR (coalesce(s.act, 'speech') = 'speech' AND {sure}))", [default_threshold()]
     if value in ACTS:
         return "(s.kind != 'statement' OR s.act = ?)", [value]
     raise AttributionError(f"--attributions: choose one of {', '.join(ATTRIBUTIONS)}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .listing import broad_confidence, select_attributions
 from .models import Extraction, Span, Statement
 
 
@@ -15,9 +16,9 @@ def _span(span: Span | None) -> list[int] | None:
     return span.as_list() if span is not None else None
 
 
-def statement_record(statement: Statement, content: Span | None = None) -> dict[str, Any]:
+def statement_record(statement: Statement, content: Span | None = None, *, broad: bool = False) -> dict[str, Any]:
     """One statement as JSON; ``content`` replaces the statement's own content span when a
-    convention draws the boundary elsewhere."""
+    convention draws the boundary elsewhere; ``broad`` gives the broad convention's confidence."""
     speaker = statement.speaker
     content = content or statement.content
     return {
@@ -38,23 +39,23 @@ def statement_record(statement: Statement, content: Span | None = None) -> dict[
         "sentence_span": statement.sentence.as_list(),
         "rule": statement.rule,
         "resolution": statement.resolution,
-        "confidence": statement.confidence,
+        "confidence": broad_confidence(statement) if broad else statement.confidence,
         "act": str(statement.act),
     }
 
 
-def extraction_record(extraction: Extraction, attributions: str = "speech") -> dict[str, Any]:
+def extraction_record(extraction: Extraction, attributions: str = "speech", *, select: bool = True) -> dict[str, Any]:
     """The JSON line of one document with the statements a listing of ``attributions`` shows
-    ("speech", the desk's convention, or "all", PolNeAR's broad one with its boundaries)."""
-    from .listing import select_attributions
-
-    extraction = select_attributions(extraction, attributions)
+    ("speech", the desk's convention, or "all", PolNeAR's broad one with its boundaries);
+    ``select=False`` keeps the statements as given (already chosen by the caller)."""
+    if select:
+        extraction = select_attributions(extraction, attributions)
     return {
         "id": extraction.document.id,
         "published": extraction.published,
         "agencies": list(extraction.agencies),
         "quotes": [
-            statement_record(s, s.broad_content if attributions == "all" else None)
+            statement_record(s, s.broad_content, broad=True) if attributions == "all" else statement_record(s)
             for s in extraction.statements
         ],
         "unattributed": [

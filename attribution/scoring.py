@@ -6,7 +6,9 @@ is not. One logistic model over every statement (weights in ``data/statement-sco
 made by ``bench/train-scorer`` on the speech-convention train split) turns what the
 extractor knows of a statement (its rule, act, cue, type, speaker and length) into the
 probability that a desk would count it as somebody's statement. The file also carries the
-default threshold: the desk's listing shows speech at or above it.
+default threshold: the desk's listing shows speech at or above it. A second model on the
+same features (``data/statement-scorer-broad.json``, trained on PolNeAR's train split) gives
+``broad_confidence``: the probability that PolNeAR's broad convention counts it.
 """
 
 from __future__ import annotations
@@ -86,11 +88,15 @@ class StatementScorer:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
-@lru_cache(maxsize=1)
-def load_scorer() -> StatementScorer | None:
-    """The shipped weights, or None when the file is absent (confidences then stay as the
-    rules and the learned pass gave them, and every speech statement is listed)."""
-    path = resources.files("attribution").joinpath("data", SCORER_FILE)
+SCORER_FILES = {"speech": SCORER_FILE, "broad": "statement-scorer-broad.json"}
+
+
+@lru_cache(maxsize=2)
+def load_scorer(convention: str = "speech") -> StatementScorer | None:
+    """The shipped weights for a convention ("speech": what a desk counts; "broad": every
+    attribution PolNeAR counts), or None when the file is absent (confidences then stay as
+    the rules and the learned pass gave them, and every speech statement is listed)."""
+    path = resources.files("attribution").joinpath("data", SCORER_FILES[convention])
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -104,8 +110,15 @@ def default_threshold() -> float:
 
 
 def score_statements(statements: Iterable[Statement]) -> list[Statement]:
-    """Each statement with its calibrated confidence (rounded to three places)."""
-    scorer = load_scorer()
-    if scorer is None:
-        return list(statements)
-    return [replace(s, confidence=round(scorer.probability(s), 3)) for s in statements]
+    """Each statement with its calibrated confidence in the desk's convention and in the broad
+    one (rounded to three places); both models read the statement as extracted."""
+    speech, broad = load_scorer("speech"), load_scorer("broad")
+    scored = []
+    for statement in statements:
+        changes: dict[str, float] = {}
+        if speech is not None:
+            changes["confidence"] = round(speech.probability(statement), 3)
+        if broad is not None:
+            changes["broad_confidence"] = round(broad.probability(statement), 3)
+        scored.append(replace(statement, **changes) if changes else statement)
+    return scored

@@ -367,8 +367,8 @@ def quotes(
             "--min-confidence",
             min=0.0,
             max=1.0,
-            help="Only statements at least this sure: 1 keeps the rules' statements and drops the"
-            " learned pass's guesses (rule learned-*, confidence below 1).",
+            help="Only statements at least this sure (confidence is the calibrated probability that a"
+            " desk counts it; the default listing already keeps speech at the scorer's threshold).",
         ),
     ] = 0.0,
     attributions: AttributionsOption = Attributions.speech,

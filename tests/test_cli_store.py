@@ -460,8 +460,9 @@ def test_backup_command_writes_a_verified_copy_once(db_path, tmp_path):
     assert missing.exit_code == 66 and not (tmp_path / "b2.db").exists()
 
 
-def test_quotes_min_confidence_keeps_the_rules_statements_only(tmp_path):
-    """A learned guess is listed with its confidence; --min-confidence 1 leaves it out."""
+def test_quotes_min_confidence_drops_what_the_scorer_doubts(tmp_path):
+    """Every statement is listed with its calibrated confidence; --min-confidence X keeps those
+    at least that sure; the default listing is the desk's (speech, at the scorer's threshold)."""
     source = tmp_path / "article.txt"
     source.write_text(
         "The minister said the border would stay closed.\n\n"
@@ -470,9 +471,14 @@ def test_quotes_min_confidence_keeps_the_rules_statements_only(tmp_path):
     )
     db = tmp_path / "c.db"
     assert invoke("ingest", source, "--db", db).exit_code == 0
-    every = json_rows(invoke("quotes", "--db", db, "--format", "json"))
-    assert [(r["rule"], r["confidence"] == 1.0) for r in every] == [("cue-ccomp", True), ("learned-dobj", False)]
-    assert 0.0 < every[1]["confidence"] < 1.0
-    sure = json_rows(invoke("quotes", "--db", db, "--format", "json", "--min-confidence", "1"))
-    assert [r["rule"] for r in sure] == ["cue-ccomp"]
+    every = json_rows(invoke("quotes", "--db", db, "--format", "json", "--attributions", "all"))
+    assert [r["rule"] for r in every] == ["cue-ccomp", "learned-dobj"]
+    assert all(0.0 < r["confidence"] < 1.0 for r in every)
+    sure, doubtful = every
+    assert sure["confidence"] > doubtful["confidence"]
+    cut = (sure["confidence"] + doubtful["confidence"]) / 2
+    kept = json_rows(invoke("quotes", "--db", db, "--format", "json", "--attributions", "all", "--min-confidence", cut))
+    assert [r["rule"] for r in kept] == ["cue-ccomp"]
+    default = json_rows(invoke("quotes", "--db", db, "--format", "json"))
+    assert [r["rule"] for r in default] == ["cue-ccomp"]
     assert invoke("quotes", "--db", db, "--min-confidence", "1.5").exit_code == 2

@@ -477,3 +477,81 @@ def test_agrees_with_reference_scorer(tmp_path: Path, options: dict) -> None:
     assert render(ours) == done.stdout.rstrip("\n")
     assert ours["lenient"]["tp"] > 20
     assert bool(ours["lenient"].get("absorbed")) is not bool(options.get("strict"))
+
+
+SPEECH_TEXT = (
+    '"We will rebuild the bridge," Mayor Ana Ruiz said, "and we will do it this year." '
+    "She said the council had approved the money. Critics believe the plan is too costly."
+)
+
+
+def _speech_gold() -> dict:
+    def span(piece: str) -> list[int]:
+        start = SPEECH_TEXT.index(piece)
+        return [start, start + len(piece)]
+
+    def quote(content: str, kind: str = "person", name: str | None = "Ana Ruiz", role: str | None = "mayor") -> dict:
+        return {"speaker": "Mayor Ana Ruiz", "speaker_span": span("Mayor Ana Ruiz"), "speaker_name": name,
+                "speaker_kind": kind, "role": role, "organisation": None,
+                "content": content, "content_span": span(content), "type": "direct"}  # fmt: skip
+
+    return {
+        "id": "s1",
+        "text": SPEECH_TEXT,
+        "convention": "speech; one record per contiguous content",
+        "quotes": [
+            quote('"We will rebuild the bridge,"'),
+            quote('"and we will do it this year."'),
+            quote("the council had approved the money"),
+        ],
+        "unattributed": [],
+        "agencies": [],
+    }
+
+
+def test_one_record_per_piece_gold_splits_split_quotes_and_scores_fields() -> None:
+    gold = _speech_gold()
+    first, second = gold["quotes"][0]["content_span"], gold["quotes"][1]["content_span"]
+    pred = {
+        "id": "s1",
+        "agencies": [],
+        "unattributed": [],
+        "quotes": [
+            {"content_span": [first[0], second[1]], "content_fragments": [first, second], "speaker": "Ana Ruiz",
+             "speaker_kind": "person", "role": "Mayor", "organisation": None, "type": "direct"},
+            {"content_span": gold["quotes"][2]["content_span"], "speaker": "Hill", "speaker_span": [0, 1],
+             "speaker_kind": "person", "role": None, "organisation": None, "type": "indirect"},
+        ],
+    }  # fmt: skip
+    result = score([gold], [pred])
+    assert result["lenient"]["tp"] == 3 and result["lenient"]["n_pred"] == 3  # the split quote counts twice
+    fields = result["fields"]
+    assert fields["matched"] == 3
+    assert fields["canonical_speaker"] == round(2 / 3, 4)  # "Hill" is not Ana Ruiz, whatever the mention
+    assert fields["kind"] == 1.0 and fields["role"] == round(2 / 3, 4) and fields["agencies"] == 1.0
+    assert "canonical speaker 0.667" in render(result)
+
+
+def test_a_broad_gold_gets_no_desk_fields() -> None:
+    gold = {**_speech_gold(), "convention": None}
+    for q in gold["quotes"]:
+        for key in ("speaker_name", "speaker_kind", "role", "organisation"):
+            q.pop(key)
+    gold.pop("unattributed")
+    gold.pop("agencies")
+    assert "fields" not in score([gold], [{"id": "s1", "quotes": []}])
+
+
+def test_calibration_bins_and_thresholds_on_real_extraction(nlp) -> None:
+    from attribution.evaluate import calibration, render_calibration
+    from attribution.extract import extract_document
+    from attribution.models import Document
+
+    gold = _speech_gold()
+    extraction = extract_document(Document(id="s1", text=SPEECH_TEXT), nlp)
+    result = calibration([gold], [extraction], "speech")
+    assert sum(b["n"] for b in result["reliability"]) >= 2
+    assert [r["threshold"] for r in result["listing"]] == [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
+    recalls = [r["recall"] for r in result["listing"]]
+    assert recalls == sorted(recalls, reverse=True)  # a higher threshold never finds more
+    assert "calibration (speech listing)" in render_calibration(result)
