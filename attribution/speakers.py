@@ -14,6 +14,7 @@ or their body belongs to. Every resolution records why, so a reviewer can check 
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -727,7 +728,11 @@ class SpeakerResolver:
         if not self._in_name(head) and (
             head.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS
         ):
-            return self._resolve_pronoun(head)
+            resolution = self._resolve_pronoun(head)
+            person = self._person_named(resolution.speaker)
+            if person is not None:
+                self._speakers.append((head.i, person))  # "he said" goes on the speaker chain
+            return resolution
         start, end = self._mention_tokens(head)
         mention = Span.of(self._text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
         for rule in (
@@ -1131,13 +1136,20 @@ class SpeakerResolver:
             return max(seen, key=lambda p: last_seen[id(p)])
         return candidates[0]
 
+    def _person_named(self, speaker: Speaker | None) -> _Entity | None:
+        if speaker is None or speaker.kind != SpeakerKind.PERSON:
+            return None
+        return next((p for p in self.people if p.name == speaker.name), None)
+
     def _remember(self, head: Token, resolution: Resolution) -> Resolution:
         if resolution.speaker is not None:
             self.history.append((head.idx, resolution.speaker))
-            if resolution.speaker.kind == SpeakerKind.PERSON:
-                person = next((p for p in self.people if p.name == resolution.speaker.name), None)
-                if person is not None:
-                    self._speakers.append((head.i, person))
+            person = self._person_named(resolution.speaker)
+            if person is not None:
+                self._speakers.append((head.i, person))
+                if (head.i, person) not in self._people_mentions:
+                    # a person first met as a speaker is a mention a later pronoun can find
+                    insort(self._people_mentions, (head.i, person), key=lambda pair: pair[0])
         return resolution
 
     # ------------------------------------------------------------------ pronouns
