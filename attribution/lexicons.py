@@ -236,3 +236,9 @@ def regional_roles() -> frozenset[str]:
 def party_words() -> frozenset[str]:
     """Party adjectives that belong to a role ("Democratic candidate"), not an employer."""
     return frozenset(_json("titles.json")["party_words"])
+
+
+@lru_cache(maxsize=1)
+def corporate_roles() -> frozenset[str]:
+    """A body's own officers (CEO, chairman, spokesperson): they speak for that body."""
+    return frozenset(_json("titles.json")["corporate_roles"])

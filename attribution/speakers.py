@@ -23,6 +23,7 @@ from spacy.tokens import Span as SpacySpan
 
 from .lexicons import (
     capitals,
+    corporate_roles,
     countries,
     document_heads,
     first_name_genders,
@@ -231,6 +232,12 @@ def _is_regional(role: str | None) -> bool:
     return any(f" {regional} " in lowered for regional in regional_roles())
 
 
+def _is_corporate(role: str | None) -> bool:
+    """A company's or body's own officer (CEO, chairman, spokesperson): they speak for it."""
+    lowered = f" {(role or '').lower()} "
+    return any(f" {corporate} " in lowered for corporate in corporate_roles())
+
+
 def _is_official(role: str | None) -> bool:
     if not role:
         return False
@@ -278,6 +285,7 @@ class SpeakerResolver:
                 self._sentence_of[token.i] = index
         self.country = self._document_country()
         self.region = self._document_region()
+        self.main_body = self._document_body()
         self._organisations: dict[str, _Entity] = {}
         self._people_mentions: list[tuple[int, _Entity]] = []
         self._speakers: list[tuple[int, _Entity]] = []
@@ -302,6 +310,17 @@ class SpeakerResolver:
                 country = _country_of_body(ent.text)
                 if country:
                     counts[country] += 1
+        ranked = counts.most_common(2)
+        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            return ranked[0][0]
+        return None
+
+    def _document_body(self) -> str | None:
+        """The company or body the story is about: the one it names clearly most often."""
+        counts: Counter[str] = Counter()
+        for ent in self.doc.ents:
+            if ent.label_ in ORG_LABELS and _strip_possessive(ent.text).lower() not in media_names():
+                counts[_org_name(ent.text)] += 1
         ranked = counts.most_common(2)
         if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             return ranked[0][0]
@@ -376,6 +395,8 @@ class SpeakerResolver:
             person.country = organisation
         if person.organisation is None and _is_regional(person.role) and self.region:
             person.organisation = self.region
+        if person.organisation is None and _is_corporate(person.role) and self.main_body:
+            person.organisation = self.main_body  # "CEO Tim Cook" in a story about Apple
         person.country = person.country or self._country_for(person)
 
     def _surname_mentions(self) -> list[tuple[int, _Entity]]:
@@ -1029,6 +1050,8 @@ class SpeakerResolver:
         lemma = head.lemma_.lower()
         if lemma in unnamed_heads() or head.lower_ in unnamed_heads():
             role = _title_phrase(text)
+            if organisation is None and _is_corporate(role):
+                organisation = self.main_body  # "a spokesperson said": for the body the story is about
             country = None
             if organisation in {c.name for c in countries()} and lemma not in OFFICIAL_SOURCES:
                 organisation, country = None, organisation  # "Washington-based analysts": only a country

@@ -142,6 +142,16 @@ ROWS = [
         "filmmaker",
         "United Kingdom",
     ),
+    # a company's officer without a named company speaks for the one the story is about
+    Row(
+        "Orchard Systems lost money. Orchard Systems cut jobs. Orchard Systems shares fell. "
+        "CEO Dana Whitfield said the worst was over.",
+        "the worst was over",
+        "Dana Whitfield",
+        "person",
+        "CEO",
+        "Orchard Systems",
+    ),
     # a part of a body's name met earlier is that body
     Row(
         "Shares of McAllister Co. fell on Monday. McAllister said revenue had dropped.",
