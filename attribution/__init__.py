@@ -1,6 +1,7 @@
 """attribution: find who said what in news text, and keep it with exact provenance."""
 
 from .models import (
+    Act,
     Claim,
     ClaimKind,
     Document,
@@ -15,9 +16,10 @@ from .models import (
 
 __version__ = "0.1.0"
 # Bumped whenever extraction output may change; stored with every statement.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 __all__ = [
+    "Act",
     "Claim",
     "ClaimKind",
     "Document",

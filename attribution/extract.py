@@ -490,7 +490,8 @@ def _finish(
     while sentence_end > sentence_start and text[sentence_end - 1].isspace():
         sentence_end -= 1
     sentence = Span.of(text, sentence_start, sentence_end)
-    pieces = draft.fragments or ((start, end),)
+    fragments = draft.fragments or _around_the_aside(text, draft, mention, start, end)
+    pieces = fragments or ((start, end),)
     types = {classify(mask, text, *piece) for piece in pieces}
     quote_type = types.pop() if len(types) == 1 else "mixed"
     subject = draft.speaker_head if draft.rule != "quote-continuation" else None
@@ -498,12 +499,13 @@ def _finish(
     act, _ = classify_act(
         draft.rule, cue_token(doc, draft.cue, draft.lemma), subject, content_tokens, quoted=quote_type == "direct"
     )
-    fragments = draft.fragments
     broad = (start, end)
     if quote_type != "direct":
         start, end = reported_clause(text, *what_was_said(doc, draft, start, end))
         if fragments:
-            fragments = ((start, max(start, fragments[0][1])), *fragments[1:])
+            first, *rest = fragments
+            fragments = ((start, max(start, first[1])), *rest)
+            fragments = (*fragments[:-1], (fragments[-1][0], max(fragments[-1][0], min(fragments[-1][1], end))))
     return Statement(
         type=QuoteType(quote_type),
         content=Span.of(text, start, end),
@@ -549,16 +551,20 @@ def what_was_said(doc: Doc, draft: _Draft, start: int, end: int) -> tuple[int, i
     return after[0].idx, end
 
 
-COMPLEMENTIZER = re.compile(r"that\s+(?=\S)", re.I)
+# lower case only: a sentence-initial 'That movie flopped' is the claim's own demonstrative
+COMPLEMENTIZER = re.compile(r"that[\s,]+(?=\S)")
+LINKING_WORD = re.compile(r"(?:But|And|Yet|So|Or)[\s,]+(?=\S)")
 
 
 def reported_clause(text: str, start: int, end: int) -> tuple[int, int]:
     """The claim itself: 'said that the plan failed.' reports 'the plan failed', without the
-    complementizer and the sentence's full stop (the broad listing joins "that" back on, as
-    PolNeAR counts it). A stop that ends an abbreviation ('the U.S.') stays."""
-    opening = COMPLEMENTIZER.match(text, start, end)
-    if opening is not None and end - opening.end() >= 3:
-        start = opening.end()
+    complementizer, a linking word that opens the sentence ('But Delhi is not doomed ...,
+    experts say') and the sentence's full stop (the broad listing keeps them, as PolNeAR
+    counts them). A stop that ends an abbreviation ('the U.S.') stays."""
+    for opener in (LINKING_WORD, COMPLEMENTIZER):
+        opening = opener.match(text, start, end)
+        if opening is not None and end - opening.end() >= 3:
+            start = opening.end()
     if end - start > 1 and text[end - 1] == "." and not _ends_abbreviation(text, start, end - 1):
         end -= 1
     return start, end
@@ -571,6 +577,29 @@ def _ends_abbreviation(text: str, start: int, stop: int) -> bool:
         word_start -= 1
     word = text[word_start:stop]
     return "." in word or (len(word) <= 3 and word[:1].isupper() and word.isalpha())
+
+
+def _around_the_aside(
+    text: str, draft: _Draft, mention: Span | None, start: int, end: int
+) -> tuple[tuple[int, int], ...]:
+    """'Many of the prisons, she said, are aging': the two pieces either side of a
+    parenthetical credit, which a desk keeps as the statement's fragments."""
+    if draft.rule != "cue-parenthetical" or draft.cue is None or mention is None:
+        return ()
+    if not (start < mention.start and draft.cue[1] < end and mention.start < draft.cue[0]):
+        return ()
+    first_end = mention.start
+    while first_end > start and text[first_end - 1] in " ,\u2014\u2013-":
+        first_end -= 1
+    second_start = draft.cue[1]
+    while second_start < end and text[second_start] in " ,\u2014\u2013-":
+        second_start += 1
+    if first_end - start < 3 or end - second_start < 3:
+        return ()
+    set_off = set(",\u2014\u2013-")
+    if not (set_off & set(text[first_end : mention.start]) and set_off & set(text[draft.cue[1] : second_start])):
+        return ()  # no commas or dashes around it: not an aside ('a deadline for X to respond before ...')
+    return (start, first_end), (second_start, end)
 
 
 def _drop_restatements(statements: list[Statement]) -> list[Statement]:

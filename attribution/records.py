@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .listing import broad_confidence, select_attributions
-from .models import Extraction, Span, Statement
+from .models import Claim, ClaimKind, Extraction, Span, Statement
 
 
 def _span(span: Span | None) -> list[int] | None:
@@ -58,14 +58,17 @@ def extraction_record(extraction: Extraction, attributions: str = "speech", *, s
             statement_record(s, s.broad_content, broad=True) if attributions == "all" else statement_record(s)
             for s in extraction.statements
         ],
-        "unattributed": [
-            {
-                "text": claim.span.text,
-                "span": claim.span.as_list(),
-                "score": claim.score,
-                "reasons": list(claim.reasons),
-                "kind": str(claim.kind),
-            }
-            for claim in extraction.claims
-        ],
+        # the reporter's own check-worthy claims; statements nobody could be named for apart
+        "unattributed": [_claim_record(c) for c in extraction.claims if c.kind == ClaimKind.UNATTRIBUTED],
+        "unresolved": [_claim_record(c) for c in extraction.claims if c.kind == ClaimKind.UNRESOLVED],
+    }
+
+
+def _claim_record(claim: Claim) -> dict[str, Any]:
+    return {
+        "text": claim.span.text,
+        "span": claim.span.as_list(),
+        "score": claim.score,
+        "reasons": list(claim.reasons),
+        "kind": str(claim.kind),
     }

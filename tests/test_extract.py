@@ -622,3 +622,32 @@ def test_a_trailing_credit_is_not_the_complement_of_an_earlier_verb(nlp) -> None
     assert [(s.cue.text if s.cue else None, s.content.text) for s in statements] == [
         ("found", "Clinton has maintained support among black voters and college graduates")
     ]
+
+
+DESK_BOUNDARIES = [
+    # (text, the content a desk reviews, the content PolNeAR's broad listing keeps or None when the same)
+    ("Police accused the driver of fleeing the scene.", "of fleeing the scene", "the driver of fleeing the scene"),
+    ("The governor called the decision a disgrace.", "a disgrace", "the decision a disgrace"),
+    ("The minister said that the plan would cost 3 billion euros.", "the plan would cost 3 billion euros",
+     "that the plan would cost 3 billion euros"),
+    ("But Delhi is not doomed to follow this curve, the researchers said.",
+     "Delhi is not doomed to follow this curve", "But Delhi is not doomed to follow this curve"),
+    ("That movie flopped at the box office, according to the studio.", "That movie flopped at the box office", None),
+    ("The senator said the bill passed in the U.S.", "the bill passed in the U.S.", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "desk", "broad"), DESK_BOUNDARIES, ids=[r[0][:40] for r in DESK_BOUNDARIES])
+def test_desk_and_broad_content_boundaries(nlp, text: str, desk: str, broad: str | None) -> None:
+    statement = _statement_for(extract_document(Document(id="t", text=text), nlp).statements, desk)
+    if broad is None:
+        assert statement.broad_content is None
+    else:
+        assert statement.broad_content is not None and statement.broad_content.text == broad
+
+
+def test_a_parenthetical_credit_splits_the_statement_in_two_pieces(nlp) -> None:
+    text = "Many of the prisons, she said, are aging and need to be repaired."
+    (statement,) = extract_document(Document(id="t", text=text), nlp).statements
+    assert statement.rule == "cue-parenthetical"
+    assert [f.text for f in statement.fragments] == ["Many of the prisons", "are aging and need to be repaired"]
