@@ -541,7 +541,12 @@ def what_was_said(doc: Doc, draft: _Draft, start: int, end: int) -> tuple[int, i
     if draft.lemma == "accuse":
         of = next((c for c in [*verb.children, *target.children] if c.dep_ == "prep" and c.lower_ == "of"), None)
         return (of.idx, end) if of is not None and start < of.idx < end else (start, end)
-    after = [t for t in doc[target.right_edge.i + 1 :] if t.idx < end and (t.is_quote or not t.is_punct)]
+    after = []
+    for token in doc[target.right_edge.i + 1 : target.right_edge.i + 4]:  # the next word is enough
+        if token.idx >= end:
+            break
+        if token.is_quote or not token.is_punct:
+            after.append(token)
     if after and after[0].lower_ == "as" and after[0].head is verb:
         after = after[1:]
     elif draft.lemma not in NAMING_VERBS:
