@@ -242,3 +242,9 @@ def party_words() -> frozenset[str]:
 def corporate_roles() -> frozenset[str]:
     """A body's own officers (CEO, chairman, spokesperson): they speak for that body."""
     return frozenset(_json("titles.json")["corporate_roles"])
+
+
+@lru_cache(maxsize=1)
+def known_bodies() -> frozenset[str]:
+    """Companies and platforms a tagger often takes for a person or a place ("Twitter said")."""
+    return frozenset(name.lower() for name in _json("sources.json")["known_bodies"])

@@ -30,6 +30,7 @@ from .lexicons import (
     government_seats,
     honorifics,
     institution_countries,
+    known_bodies,
     media_names,
     official_roles,
     organisation_heads,
@@ -66,6 +67,8 @@ MALE_HONORIFICS = {"mr", "mr.", "sir", "lord"}
 DEFINITE = {"the", "this", "that"}
 PRONOUN_WINDOW = 4  # sentences back a pronoun may look for its antecedent
 DESCRIPTION_WINDOW = 12  # sentences back "the company" may look for the body it describes
+ISSUER_WINDOW = 3  # sentences back "the letter" may look for who wrote it
+ISSUING_VERBS = {"write", "send", "issue", "release", "publish", "file", "sign", "submit", "post", "email"}
 AFTER_CUE_WINDOW = 25  # tokens after a cue that may still name its speaker
 LAST_SPEAKER_BONUS = 1.0  # a pronoun goes on with the last statement's speaker, all else equal
 AFFILIATION_PREPS = {"at", "for", "with", "from"}
@@ -355,6 +358,8 @@ class SpeakerResolver:
             words = ent.text.split()
             if len(words) == 1 and _clean_name(ent.text).lower() in place_to_country():
                 return False  # "Vilnius said": the tagger's person is a capital
+            if _clean_name(ent.text).lower() in known_bodies():
+                return False  # "Twitter said": a company the tagger took for a person
             if len(words) == 1 and ent.start > 0 and self.doc[ent.start - 1].lower_ == "the":
                 return False  # "the Intelligencer": a person's name takes no article
             if len(words) == 1 and self._body_named_in_part(ent.text) is not None:
@@ -746,6 +751,12 @@ class SpeakerResolver:
         lower = head.lower_
         if lower == "it" and head.dep_ == "nsubjpass":
             return Resolution(None, None, "impersonal passive: no speaker named")
+        if head.pos_ == "PRON" and lower in unnamed_heads():
+            # "Those in favour said", "Some argue": an unnamed group, not an antecedent
+            start, end = self._mention_tokens(head)
+            text = self._text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
+            mention = Span.of(self._text, doc[start].idx, doc[start].idx + len(text))
+            return self._remember(head, Resolution(Speaker(text, SpeakerKind.UNNAMED), mention, "vague source"))
         if not self._in_name(head) and (
             head.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS
         ):
@@ -821,12 +832,25 @@ class SpeakerResolver:
         sentence = cue.sent
         after = [t for t in sentence if t.idx >= cue_end and not self._quoted[t.idx]]
         people = {index for index, _ in self._people_mentions}
+        surnames = {p.name.split()[-1]: p for p in self.people}
         for token in after[:AFTER_CUE_WINDOW]:
             ent = self._ent(token)
+            if token.text in surnames and token.text[:1].isupper() and ent is None:
+                # "says Early.": a surname the tagger read as another word
+                speaker = self._person_speaker(surnames[token.text])
+                mention = Span.of(self._text, token.idx, token.idx + len(token.text))
+                return self._remember(token, Resolution(speaker, mention, "named after the cue: surname"))
             if token.i in people or (ent is not None and self._is_person_ent(ent)):
                 found = self.resolve(ent.root if ent is not None else token)
                 if found.speaker is not None:
                     return Resolution(found.speaker, found.mention, f"named after the cue: {found.why}")
+            if token.pos_ in {"DET", "ADJ", "ADV", "PUNCT", "NUM"} or _is_title_word(token.text):
+                continue  # "said former adviser ...", "says, simply, ..."
+            if token.pos_ in {"NOUN", "PROPN"} and token.lemma_.lower() in unnamed_heads() | role_words():
+                found = self._as_apposition(token, Span.of(self._text, token.idx, token.idx + len(token.text)), 0, 0)
+                if found is not None and found.speaker is not None:
+                    return Resolution(found.speaker, found.mention, f"named after the cue: {found.why}")
+            break  # the first word after the cue is not a name: the content, not its speaker
         return Resolution(None, None, "no speaker in the sentence")
 
     def _person_speaker(self, person: _Entity) -> Speaker:
@@ -887,11 +911,12 @@ class SpeakerResolver:
             return None
         is_suffixed = ent.label_ == "PERSON" and ent.text.split()[-1].lower().rstrip(".,") in organisation_suffixes()
         is_media = {_strip_possessive(ent.text).lower(), _clean_name(ent.text).lower()} & media_names()
-        if ent.label_ not in ORG_LABELS and not is_suffixed and not is_media:
+        is_known = _clean_name(ent.text).lower() in known_bodies()
+        if ent.label_ not in ORG_LABELS and not is_suffixed and not is_media and not is_known:
             return None
         name = self._full_organisation(_org_name(ent.text))
         country = self.country if _is_public_body(name) else None
-        country = _country_of_place(name) or country
+        country = _country_of_body(name) or country
         why = "news outlet named" if is_media else "organisation named"
         return Resolution(Speaker(name, SpeakerKind.ORGANISATION, None, None, country), mention, why)
 
@@ -921,9 +946,11 @@ class SpeakerResolver:
         if head.pos_ == "NOUN" and (head.lemma_.lower() in unnamed_heads() or head.lemma_.lower() in role_words()):
             # "said another witness in the probe, former adviser Fiona Hill": a person named
             # in apposition further along the same phrase
+            titled = _is_role_word(head.text)
             for token in head.subtree:
                 ent = self._ent(token)
-                if token.i > head.i and token.dep_ == "appos" and ent is not None and self._is_person_ent(ent):
+                named = token.dep_ == "appos" or (titled and token.dep_ in {"compound", "pobj", "nmod"})
+                if token.i > head.i and named and ent is not None and self._is_person_ent(ent):
                     inner = self.resolve(token)
                     if inner.speaker is not None:
                         self.history.pop()
@@ -966,11 +993,32 @@ class SpeakerResolver:
                         if self.history and self.history[-1][1] == found.speaker:
                             self.history.pop()
                         return Resolution(found.speaker, mention, "document issued earlier by a named author")
+        if determiner in DEFINITE:
+            issuer = self._issuer_before(head)
+            if issuer is not None:
+                return Resolution(issuer, mention, "document issued earlier by a named author")
         organisation = self._organisation_of([t for t in head.subtree if t.i != head.i])
         text = _strip_possessive(mention.text)
         country = self.country if _is_public_body(text) else None
         speaker = Speaker(text, SpeakerKind.UNNAMED, None, organisation, country)
         return Resolution(speaker, mention, "document without a named author")
+
+    def _issuer_before(self, head: Token) -> Speaker | None:
+        """ "X wrote to officials. The letter said": the named subject of the nearest earlier
+        verb of issuing (write, send, release ...) a few sentences back."""
+        here = self._sentence_of[head.i]
+        for token in reversed(self.doc[: head.i]):
+            if here - self._sentence_of[token.i] > ISSUER_WINDOW:
+                return None
+            if token.pos_ == "VERB" and token.lemma_.lower() in ISSUING_VERBS:
+                subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+                ent = self._ent(subject) if subject is not None else None
+                if ent is not None and ent.label_ in NAME_LABELS - {"NORP"}:
+                    found = self.resolve(subject)
+                    if found.speaker is not None:
+                        self.history.pop()
+                        return found.speaker
+        return None
 
     def _as_title(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
         """ "The president said": the person this text gave that title."""

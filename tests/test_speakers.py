@@ -180,6 +180,22 @@ ROWS = [
         "Big Harbor Records",
         "organisation",
     ),
+    # the writer of an earlier letter is the letter's author
+    Row(
+        "Greenpeace wrote to the ministry on Monday. The letter said the flu was spreading.",
+        "the flu was spreading",
+        "Greenpeace",
+        "organisation",
+    ),
+    # a platform the tagger may take for a person is a body
+    Row("Twitter said it would ban political ads in November.", "it would ban political ads", "Twitter", "organisation"),
+    # a demonstrative group is unnamed, not an antecedent
+    Row(
+        "The league fined the player. Those in favour of a ban said the fine was too small.",
+        "the fine was too small",
+        "Those",
+        "unnamed",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
