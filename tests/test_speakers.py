@@ -188,7 +188,9 @@ ROWS = [
         "organisation",
     ),
     # a platform the tagger may take for a person is a body
-    Row("Twitter said it would ban political ads in November.", "it would ban political ads", "Twitter", "organisation"),
+    Row(
+        "Twitter said it would ban political ads in November.", "it would ban political ads", "Twitter", "organisation"
+    ),
     # a demonstrative group is unnamed, not an antecedent
     Row(
         "The league fined the player. Those in favour of a ban said the fine was too small.",
