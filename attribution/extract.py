@@ -26,7 +26,7 @@ from .lexicons import cue_stances
 from .models import Claim, Document, Extraction, QuoteType, Span, Speaker, Stance, Statement
 from .nlp import doc_text, load_pipeline
 from .quotes import QuotedSpan, classify, find_quoted_spans, quoted_mask
-from .reported import Candidate, cue_span, find_reported, noun_just_before, subject_of
+from .reported import Candidate, cue_span, find_reported, noun_just_before, rule_words, subject_of
 from .scoring import score_statements
 from .speakers import SpeakerResolver
 
@@ -39,39 +39,7 @@ COLON_SPEAKER = re.compile(
     r"[ \t]*:[ \t]+(?=\S)",
     re.M,
 )
-NOT_SPEAKERS = {
-    "note",
-    "update",
-    "updated",
-    "photo",
-    "watch",
-    "related",
-    "read",
-    "editor",
-    "source",
-    "sources",
-    "transcript",
-    "video",
-    "audio",
-    "correction",
-    "clarification",
-    "q",
-    "a",
-    "question",
-    "answer",
-    "warning",
-    "disclaimer",
-    "image",
-    "caption",
-    "credit",
-    "advertisement",
-    "subscribe",
-    "listen",
-    "poll",
-    "vote",
-    "live",
-    "breaking",
-}
+NOT_SPEAKERS = rule_words("not_speakers")
 DASH_CREDIT = re.compile(r"[ \t\u00a0]*(?:--|-|\u2014|\u2013|\u2015)[ \t\u00a0]*(?=[A-Z])")
 WORD = re.compile(r"\w+")
 

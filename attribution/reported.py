@@ -12,8 +12,11 @@ The lexicon of cue lemmas and their stance is data (``data/cues.json``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from spacy.tokens import Doc, Token
 
@@ -21,28 +24,21 @@ from .lexicons import attitude_verbs, cue_nouns, cue_stances, not_topics, prepos
 from .models import Stance
 from .nlp import doc_text
 
+
+def rule_words(name: str) -> frozenset[str]:
+    """One verb list of ``data/rules.json`` (read once per process)."""
+    return frozenset(_rule_lists()[name])
+
+
+@lru_cache(maxsize=1)
+def _rule_lists() -> dict[str, list[str]]:
+    return json.loads(resources.files("attribution").joinpath("data", "rules.json").read_text(encoding="utf-8"))
+
+
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 COMPLEMENT_DEPS = {"ccomp"}
 CLAUSE_PREPS = {"of", "for", "against", "about", "on", "over"}
-PREP_CUES = {
-    "accuse",
-    "call",
-    "warn",
-    "charge",
-    "blame",
-    "criticize",
-    "criticise",
-    "praise",
-    "ask",
-    "urge",
-    "appeal",
-    "argue",
-    "caution",
-    "complain",
-    "speak",
-    "talk",
-    "testify",
-}
+PREP_CUES = rule_words("prep_cues")
 XCOMP_CUES = {
     "vow",
     "promise",
