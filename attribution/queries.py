@@ -420,22 +420,59 @@ class UnknownStatement(AttributionError):
     """No statement has this id (or the prefix is ambiguous)."""
 
 
+# How many candidates an ambiguous id prefix lists before counting the rest.
+MAX_CANDIDATES = 10
+# Shorter prefixes never select a statement on their own: a mistyped digit would review the
+# wrong one.
+MIN_PREFIX = 4
+
+
+def _candidate_line(db: Database, sid: str) -> str:
+    row = db.execute(
+        "SELECT s.current, coalesce(sp.name, s.speaker_name), s.content FROM statements s"
+        " LEFT JOIN speakers sp ON sp.id = s.speaker_id WHERE s.id = ?",
+        [sid],
+    ).fetchone()
+    current, speaker, content = row
+    text = " ".join((content or "").split())
+    text = text[:60] + ("..." if len(text) > 60 else "")
+    retired = "" if current else " (replaced by a re-extraction)"
+    return f"{sid}{retired}: {speaker or '(no speaker)'}: {text}"
+
+
 def resolve_statement_id(db: Database, prefix: str) -> str:
-    """The full statement id for an id or a unique prefix of at least 4 characters."""
+    """The full statement id for an id or a unique prefix of at least four characters.
+
+    An ambiguous prefix names its candidates, so the user can pick one instead of guessing
+    why nothing matched.
+    """
     value = prefix.strip()
     row = db.execute("SELECT id FROM statements WHERE id = ?", [value]).fetchone()
     if row:
         return str(row[0])
-    if len(value) < 4:
-        raise UnknownStatement(f"no statement with id {value!r}")
-    matches = db.execute(
-        "SELECT id FROM statements WHERE substr(id, 1, length(?)) = ? LIMIT 2", [value, value]
-    ).fetchall()
+    if not value:
+        raise UnknownStatement("no statement id given")
+    matches = [
+        str(r[0])
+        for r in db.execute(
+            "SELECT id FROM statements WHERE substr(id, 1, length(?)) = ? ORDER BY current DESC, id LIMIT ?",
+            [value, value, MAX_CANDIDATES + 1],
+        ).fetchall()
+    ]
     if not matches:
         raise UnknownStatement(f"no statement with id {value!r}")
-    if len(matches) > 1:
-        raise UnknownStatement(f"statement id prefix {value!r} is ambiguous; give more of it")
-    return str(matches[0][0])
+    if len(matches) == 1 and len(value) >= MIN_PREFIX:
+        return matches[0]
+    if len(matches) == 1:
+        reason = f"statement id prefix {value!r} is too short (give at least {MIN_PREFIX} characters); it matches"
+    else:
+        count_sql = "SELECT count(*) FROM statements WHERE substr(id, 1, length(?)) = ?"
+        total = int(db.execute(count_sql, [value, value]).fetchone()[0])
+        reason = f"statement id prefix {value!r} is ambiguous: {total} statements match; give more of it"
+    lines = [_candidate_line(db, sid) for sid in matches[:MAX_CANDIDATES]]
+    if len(matches) > MAX_CANDIDATES:
+        lines.append(f"... and {total - MAX_CANDIDATES} more")
+    raise UnknownStatement(reason + ":\n  " + "\n  ".join(lines))
 
 
 def valid_status(status: str) -> bool:

@@ -7,6 +7,7 @@ was re-anchored from (``statement_links``). Re-extraction writes only derived ro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import EXTRACTOR_VERSION
+from .errors import AttributionError
 from .models import Document, Extraction
 from .queries import UnknownStatement
 from .schema import REVIEW_STATUSES
@@ -35,6 +37,61 @@ from .store import (
 Extractor = Callable[[Iterable[Document]], Iterator[Extraction]]
 
 
+class RetiredStatement(UnknownStatement):
+    """A review aimed at a statement a re-extraction replaced.
+
+    Refused rather than followed: the reviewer judged the old text and attribution, and the
+    successor may differ in either, so they should look at it and review it by its own id.
+    """
+
+
+class InvalidNote(AttributionError, ValueError):
+    """A note holding characters a reviewer cannot have meant (NUL, other control codes)."""
+
+
+# C0 controls except tab, newline and carriage return; DEL; C1 controls. None of them is
+# visible, NUL cuts text short in SQLite's string functions, and several break exports.
+_NOTE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def note_problem(note: str | None) -> str | None:
+    """Why ``note`` cannot be recorded, or None when it can."""
+    if note is None:
+        return None
+    found = sorted({f"U+{ord(c):04X}" for c in _NOTE_CONTROLS.findall(note)})
+    if found:
+        return f"note holds control character(s) {', '.join(found)}; remove them"
+    return None
+
+
+def successors(db: Database, statement_id: str) -> list[str]:
+    """The current statements a retired one's reviews were re-anchored to, following the
+    links through every later re-extraction."""
+    rows = db.execute(
+        "WITH RECURSIVE chain(id) AS (SELECT ? UNION"
+        " SELECT statement_links.to_id FROM chain JOIN statement_links ON statement_links.from_id = chain.id)"
+        " SELECT statements.id FROM chain JOIN statements ON statements.id = chain.id"
+        " WHERE statements.current = 1 AND statements.id != ? ORDER BY statements.id",
+        [statement_id, statement_id],
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def retired_message(db: Database, statement_id: str) -> str:
+    """What to tell someone reviewing a replaced statement: where its reviews went."""
+    found = successors(db, statement_id)
+    if not found:
+        return (
+            f"statement {statement_id} was replaced by a re-extraction and nothing took its place;"
+            " its reviews are kept as orphaned (see `attribution orphans`); nothing was recorded"
+        )
+    listed = ", ".join(found)
+    return (
+        f"statement {statement_id} was replaced by a re-extraction; its reviews now apply to {listed}:"
+        f" check and review {'that statement' if len(found) == 1 else 'one of those'} instead; nothing was recorded"
+    )
+
+
 def record_review(
     db: Database,
     statement_id: str,
@@ -42,16 +99,26 @@ def record_review(
     note: str | None = None,
     reviewer: str | None = None,
 ) -> dict[str, Any]:
-    """Append one review (synchronous=FULL: reviewer work is not re-derivable)."""
+    """Append one review (synchronous=FULL: reviewer work is not re-derivable).
+
+    Only a current statement can be reviewed: a review of a replaced one would be orphaned
+    the moment it is written.
+    """
     status = status.strip().lower()
     if status not in REVIEW_STATUSES:
         raise ValueError(f"unknown status {status!r}; choose one of {', '.join(REVIEW_STATUSES)}")
+    problem = note_problem(note)
+    if problem:
+        raise InvalidNote(problem)
     previous = db.execute("PRAGMA synchronous").fetchone()[0]
     db.execute("PRAGMA synchronous = FULL")
     try:
         with write_transaction(db, what=f"the review of {statement_id}"):
-            if not db.execute("SELECT 1 FROM statements WHERE id = ?", [statement_id]).fetchone():
+            found = db.execute("SELECT current FROM statements WHERE id = ?", [statement_id]).fetchone()
+            if not found:
                 raise UnknownStatement(f"no statement with id {statement_id!r}")
+            if not found[0]:
+                raise RetiredStatement(retired_message(db, statement_id))
             now = utc_now()
             cursor = db.execute(
                 "INSERT INTO reviews (statement_id, status, note, reviewer, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -528,11 +528,18 @@ def review(
     ] = None,
     busy_timeout: BusyOption = 5000,
 ) -> None:
-    """Record a review verdict; earlier verdicts are kept in the history."""
+    """Record a review verdict; earlier verdicts are kept in the history.
+
+    A statement a re-extraction replaced is refused (the message names its successor); an
+    ambiguous id prefix lists the statements it matches.
+    """
     from attribution.queries import resolve_statement_id
-    from attribution.review import record_review
+    from attribution.review import note_problem, record_review
 
     _check_filters(None, status, None, None)
+    problem = note_problem(note)
+    if problem:
+        raise typer.BadParameter(problem, param_hint="--note")
     with _errors():
         database = _open(db, busy_timeout=busy_timeout)
         full_id = resolve_statement_id(database, statement)

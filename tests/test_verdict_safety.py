@@ -1,0 +1,156 @@
+"""A desk's verdicts are never moved or forged silently (issue 18; no spaCy).
+
+Each test reproduces one way a verdict used to change or vanish without a word: a review of
+a replaced statement, an ambiguous id prefix, formulas and control characters in an
+imported sheet, a stale sheet imported over newer verdicts, and a re-extraction that moves
+a reviewed statement to another speaker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import store_helpers as h
+from attribution_cli.main import app
+from typer.testing import CliRunner
+
+from attribution import store
+from attribution.models import Document, Extraction, Span
+from attribution.queries import UnknownStatement, resolve_statement_id, statement_rows
+from attribution.review import InvalidNote, RetiredStatement, record_review, reextract
+
+runner = CliRunner()
+
+
+def invoke(*args: str | Path):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "desk.db"
+    database = store.connect(path)
+    run_id = store.start_run(database, "ingest")
+    store.store_extraction(database, h.seed_extraction(), run_id)
+    for i in range(3):
+        store.store_extraction(database, h.article_extraction(i), run_id)
+    store.finish_run(database, run_id, "completed", {})
+    database.close()
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path):
+    database = store.connect(db_path)
+    yield database
+    database.close()
+
+
+def by_content(db, fragment: str) -> dict:
+    rows = [r for r in statement_rows(db, include_claims=True, attributions="all") if fragment in r["content"]]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def replaying(change) -> object:
+    """An extractor giving every stored document the originals, edited by ``change``."""
+    originals = {e.document.sha256: e for e in [h.seed_extraction()] + [h.article_extraction(i) for i in range(3)]}
+
+    def extractor(documents: Iterable[Document]) -> Iterator[Extraction]:
+        for document in documents:
+            yield change(originals[document.sha256])
+
+    return extractor
+
+
+def widen_situation(extraction: Extraction, version: str = "2") -> Extraction:
+    """Version 2: the Leggeri quote gains its trailing space (a new id); the Frontex
+    'additional personnel' statement is no longer produced."""
+    text = extraction.document.text
+    statements = []
+    for statement in extraction.statements:
+        if "additional personnel" in statement.content.text:
+            continue
+        if "situation" in statement.content.text:
+            content = statement.content
+            statement = replace(statement, content=Span.of(text, content.start, content.end + 1))
+        statements.append(statement)
+    return replace(extraction, statements=tuple(statements), extractor_version=version)
+
+
+# --------------------------------------------------------------------------- item 3: review ids
+
+
+def test_review_of_a_replaced_statement_is_refused_and_names_its_successor(db_path, db):
+    old = by_content(db, "situation")["id"]
+    dropped = by_content(db, "additional personnel")["id"]
+    record_review(db, old, "misleading", note="before")
+    reextract(db, extractor=replaying(widen_situation), extractor_version="2")
+    successor = by_content(db, "situation")["id"]
+    assert successor != old
+    before = store.review_digest(db)
+
+    with pytest.raises(RetiredStatement, match=successor):
+        record_review(db, old, "verified")
+    result = invoke("review", old, "--status", "verified", "--db", db_path)
+    assert result.exit_code == 1
+    assert "replaced by a re-extraction" in result.stderr and successor in result.stderr
+    assert "nothing was recorded" in result.stderr
+    # a replaced statement nothing took the place of: its reviews are orphaned, say so
+    result = invoke("review", dropped, "--status", "false", "--db", db_path)
+    assert result.exit_code == 1 and "orphan" in result.stderr
+    assert store.review_digest(db) == before
+    # the successor itself is reviewed as usual
+    assert invoke("review", successor, "--status", "verified", "--db", db_path).exit_code == 0
+
+
+def _shared_prefix(ids: list[str]) -> str:
+    """The longest prefix at least two of these ids share."""
+    best = ""
+    ordered = sorted(ids)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        n = 0
+        while n < len(a) and a[n] == b[n]:
+            n += 1
+        if n > len(best):
+            best = a[:n]
+    assert best, ids
+    return best
+
+
+def test_ambiguous_prefix_lists_the_candidates(db_path, db):
+    ids = [r[0] for r in db.execute("SELECT id FROM statements").fetchall()]
+    prefix = _shared_prefix(ids)
+    matching = [sid for sid in ids if sid.startswith(prefix)]
+    assert len(matching) >= 2
+    with pytest.raises(UnknownStatement, match="ambiguous"):
+        resolve_statement_id(db, prefix)
+    result = invoke("review", prefix, "--status", "verified", "--db", db_path)
+    assert result.exit_code == 1
+    assert "ambiguous" in result.stderr and "no statement with id" not in result.stderr
+    for sid in matching[:10]:
+        assert sid in result.stderr
+    assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+
+
+def test_short_unique_prefix_is_not_enough(db_path, db):
+    ids = sorted(r[0] for r in db.execute("SELECT id FROM statements").fetchall())
+    unique = next(sid[:n] for n in range(1, 4) for sid in ids if sum(other.startswith(sid[:n]) for other in ids) == 1)
+    with pytest.raises(UnknownStatement, match="too short"):
+        resolve_statement_id(db, unique)
+    longer = next(sid for sid in ids if sid.startswith(unique))
+    assert resolve_statement_id(db, longer[:8]) == longer
+
+
+def test_control_characters_in_a_note_are_refused(db_path, db):
+    sid = by_content(db, "situation")["id"]
+    for note in ("a\x00b", "bell\x07", "esc\x1b[31m", "c1\x85"):
+        with pytest.raises(InvalidNote, match="control character"):
+            record_review(db, sid, "verified", note=note)
+        result = invoke("review", sid, "--status", "verified", "--note", note, "--db", db_path)
+        assert result.exit_code == 2 and "control character" in result.output
+    assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+    record_review(db, sid, "verified", note="two lines\nand\ta tab are fine")
