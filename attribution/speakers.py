@@ -647,7 +647,7 @@ class SpeakerResolver:
             rest = rest[:-1]
         phrase = self._text_of(rest)
         role = _title_phrase(phrase)
-        if role is None and rest and all(self._ent(t) is None for t in rest):
+        if role is None and rest and all(self._ent(t) is None or self._ent(t).label_ == "PERSON" for t in rest):
             role = phrase  # "planetary geologist Rosaly Lopes": an open-ended description
         elif role is not None and len(rest) > len(role.split()) and all(t.text.islower() for t in rest):
             role = phrase  # "former special envoy": the role with its modifiers
