@@ -1248,6 +1248,8 @@ class SpeakerResolver:
     def _resolve_person_pronoun(self, head: Token, mention: Span) -> Resolution:
         """The most salient earlier person that agrees in gender: a recent mention, the subject
         of its sentence, the speaker of the statement before; nobody when two tie."""
+        if head.lower_ in FIRST_PERSON:
+            return self._resolve_first_person(head, mention)
         gender = _gender_of_pronoun(head.lower_)
         here = self._sentence_of[head.i]
         scores: dict[int, float] = {}
@@ -1282,6 +1284,16 @@ class SpeakerResolver:
         chosen = owner[ranked[0][0]]
         why = "pronoun: the previous statement's speaker" if chosen is last else "pronoun: nearest compatible speaker"
         return Resolution(self._person_speaker(chosen), mention, why)
+
+    def _resolve_first_person(self, head: Token, mention: Span) -> Resolution:
+        """ "I now do recall," inside a quotation is whoever speaks that quotation: the speaker of
+        the statement that encloses it; anywhere else "I" is the writer, whom we do not guess."""
+        if not self._quoted[head.idx]:
+            return Resolution(None, mention, "first person outside a quotation: the writer")
+        last = self._last_speaker(head, None)
+        if last is None:
+            return Resolution(None, mention, "first person: no speaker of the quotation before it")
+        return Resolution(self._person_speaker(last), mention, "first person: the quotation's speaker")
 
     def _last_speaker(self, head: Token, gender: str | None) -> _Entity | None:
         """The person credited with the last statement before ``head``, if they agree with it."""

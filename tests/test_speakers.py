@@ -246,3 +246,23 @@ def test_every_mention_of_one_person_gets_the_same_speaker(nlp) -> None:
     speaker = speakers.pop()
     assert speaker is not None and speaker.name == "Angela Cooper"
     assert speaker.role is not None and "teacher" in speaker.role
+
+
+def test_first_person_inside_a_quotation_is_its_speaker(nlp) -> None:
+    from attribution.speakers import SpeakerResolver
+
+    doc = nlp('Fiona Marsh said the deal was off. "As I told them, it was never on."')
+    resolver = SpeakerResolver(doc)
+    resolver.resolve(next(t for t in doc if t.text == "Marsh"))
+    first_person = next(t for t in doc if t.text == "I")
+    resolution = resolver.resolve(first_person)
+    assert resolution.speaker is not None and resolution.speaker.name == "Fiona Marsh", resolution.why
+
+
+def test_first_person_outside_a_quotation_is_left_unresolved(nlp) -> None:
+    from attribution.speakers import SpeakerResolver
+
+    doc = nlp("Fiona Marsh spoke first. I said the plan would fail.")
+    resolver = SpeakerResolver(doc)
+    resolution = resolver.resolve(next(t for t in doc if t.text == "I"))
+    assert resolution.speaker is None and "writer" in resolution.why
