@@ -154,3 +154,83 @@ def test_control_characters_in_a_note_are_refused(db_path, db):
         assert result.exit_code == 2 and "control character" in result.output
     assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
     record_review(db, sid, "verified", note="two lines\nand\ta tab are fine")
+
+
+# --------------------------------------------------------------------------- item 4: imported cells
+
+
+def export_sheet(db, path: Path, fmt: str = "xlsx") -> Path:
+    from attribution.export import export_rows
+
+    export_rows(statement_rows(db, include_claims=True), path, fmt)
+    return path
+
+
+def sheet_rows(path: Path) -> dict[str, int]:
+    """Statement id -> 1-based row number in the exported XLSX sheet."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb["statements"]
+    return {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+
+
+def column(path: Path, name: str) -> int:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path)["statements"]
+    return [c.value for c in ws[1]].index(name) + 1
+
+
+def test_formula_in_a_note_or_status_cell_is_refused_not_read_as_empty(db, tmp_path):
+    from openpyxl import load_workbook
+
+    from attribution.export import import_reviews
+
+    noted = by_content(db, "situation")["id"]
+    other = by_content(db, "When refugees")["id"]
+    record_review(db, noted, "misleading", note="Frontex figures differ")
+    path = export_sheet(db, tmp_path / "sheet.xlsx")
+    rows, note_col, status_col = sheet_rows(path), column(path, "note"), column(path, "status")
+    wb = load_workbook(path)
+    ws = wb["statements"]
+    ws.cell(rows[noted], note_col).value = '=HYPERLINK("http://evil.example","x")'  # openpyxl: a formula
+    ws.cell(rows[other], status_col).value = '=IF(1,"verified","false")'
+    wb.save(path)
+    before = store.review_digest(db)
+
+    result = import_reviews(db, path)
+    assert result.recorded == []
+    reasons = {r.statement_id: r.reason for r in result.rejected}
+    assert set(reasons) == {noted, other}
+    assert all("formula" in reason for reason in reasons.values())
+    assert "HYPERLINK" in reasons[noted] and "note" in reasons[noted]
+    assert store.review_digest(db) == before
+    assert by_content(db, "situation")["note"] == "Frontex figures differ"
+
+
+def test_formula_and_control_characters_in_a_csv_sheet_are_refused(db, tmp_path):
+    import csv
+
+    from attribution.export import import_reviews
+
+    ids = [by_content(db, f)["id"] for f in ("situation", "When refugees", "colleagues", "urge the EU")]
+    path = export_sheet(db, tmp_path / "sheet.csv", "csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    header = table[0]
+    at = {row[0]: row for row in table[1:]}
+    at[ids[0]][header.index("note")] = "=1+1"
+    at[ids[1]][header.index("note")] = "null\x00byte"
+    at[ids[2]][header.index("status")] = "verified\x1f"
+    at[ids[3]][header.index("note")] = "'=1+1 is what the minister wrote"  # kept as text, explicitly
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(table)
+
+    result = import_reviews(db, path)
+    reasons = {r.statement_id: r.reason for r in result.rejected}
+    assert set(reasons) == set(ids[:3])
+    assert "formula" in reasons[ids[0]]
+    assert "control character" in reasons[ids[1]] and "U+0000" in reasons[ids[1]]
+    assert "control character" in reasons[ids[2]]
+    assert [(c.statement_id, c.note) for c in result.recorded] == [(ids[3], "=1+1 is what the minister wrote")]

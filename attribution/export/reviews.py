@@ -4,7 +4,9 @@ Reviewers edit the ``status`` and ``note`` columns of an exported XLSX or CSV sh
 matched by ``id`` only: a row whose id is unknown, duplicated, or whose status is not one of
 the known statuses is rejected with its row number, never matched by similarity. Rows whose
 status and note equal what the export wrote are left alone, so importing the same sheet twice
-records nothing the second time.
+records nothing the second time. A formula in a cell the import reads is refused, never
+taken for its cached value or for an empty cell (a sheet written by openpyxl has no cached
+values at all, so an unevaluated formula would read as empty and clear a note).
 """
 
 from __future__ import annotations
@@ -17,11 +19,23 @@ from pathlib import Path
 from typing import Any
 
 from attribution.errors import InputError
+from attribution.review import note_problem
 
 from .cells import STATUSES, TRUNCATION_MARK, exported_text, text_value, unneutralise
 from .sheets import SHEET_TITLE
 
 _CSV_FIELD_LIMIT = 2**31 - 1
+
+
+# Columns import-reviews reads; a formula in any of them refuses the row.
+READ_COLUMNS: tuple[str, ...] = ("id", "status", "note")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A cell holding a formula rather than a value (its text, for the message)."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,7 @@ class SheetRow:
     number: int
     values: dict[str, str]
     overflow: bool = False  # non-empty cells to the right of the last header
+    formulas: frozenset[str] = frozenset()  # read columns whose cell holds a formula
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,8 @@ class ImportPlan:
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Formula):
+        return value.text
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -104,23 +121,45 @@ def read_sheet(path: Path) -> Sheet:
         raise InputError(str(path), "no 'id' column in the header row")
     if "status" not in columns and "note" not in columns:
         raise InputError(str(path), "neither a 'status' nor a 'note' column in the header row")
+    xlsx = _is_xlsx(path)
     rows = []
     for number, values in enumerate(table[1:], start=2):
         cells = [_cell_text(v) for v in values]
         cells += [""] * (len(columns) - len(cells))
         record = {name: cells[i] for i, name in enumerate(columns) if name}
         overflow = any(c.strip() for c in cells[len(columns) :])
-        rows.append(SheetRow(number, record, overflow))
-    return Sheet(str(path), _is_xlsx(path), columns, tuple(rows))
+        formulas = frozenset(
+            name
+            for i, name in enumerate(columns)
+            if name in READ_COLUMNS and i < len(values) and _is_formula(values[i], xlsx)
+        )
+        rows.append(SheetRow(number, record, overflow, formulas))
+    return Sheet(str(path), xlsx, columns, tuple(rows))
+
+
+def _is_formula(value: Any, xlsx: bool) -> bool:
+    """An XLSX formula cell, or a CSV cell a spreadsheet would run as one. Exports write a
+    leading ' before such text, so a bare '=' was typed (or computed) after the export."""
+    if xlsx:
+        return isinstance(value, Formula)
+    return isinstance(value, str) and value.lstrip(" ").startswith("=")
+
+
+def _xlsx_value(cell: Any) -> Any:
+    if getattr(cell, "data_type", None) == "f":
+        value = cell.value
+        return Formula(str(getattr(value, "text", None) or value))
+    return cell.value
 
 
 def _read_xlsx(path: Path) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=True)
+    # Formulas as written, not cached values: they are refused, not guessed at.
+    wb = load_workbook(path, read_only=True, data_only=False)
     try:
         ws = wb[SHEET_TITLE] if SHEET_TITLE in wb.sheetnames else wb.worksheets[0]
-        return [tuple(row) for row in ws.iter_rows(values_only=True)]
+        return [tuple(_xlsx_value(cell) for cell in row) for row in ws.iter_rows()]
     finally:
         wb.close()
 
@@ -156,6 +195,10 @@ def plan_reviews(
             seen.setdefault(sid, []).append(row.number)
     for row in sheet.rows:
         number, record = row.number, row.values
+        if row.formulas:
+            sid = "" if "id" in row.formulas else unneutralise(record.get("id", "").strip())
+            plan.rejected.append(Rejection(number, sid, _formula_reason(row)))
+            continue
         sid = unneutralise(record.get("id", "").strip())
         if not sid:
             if row.overflow or any(v.strip() for v in record.values()):
@@ -188,6 +231,11 @@ def plan_reviews(
     return plan
 
 
+def _formula_reason(row: SheetRow) -> str:
+    cells = "; ".join(f"{name} {row.values.get(name, '')!r}" for name in READ_COLUMNS if name in row.formulas)
+    return f"formula refused ({cells}): formulas are not read; type the value, or start it with ' to keep it as text"
+
+
 def _plan_row(
     number: int, sid: str, record: Mapping[str, str], now: Mapping[str, Any], xlsx: bool
 ) -> ReviewChange | Rejection | None:
@@ -196,6 +244,8 @@ def _plan_row(
 
     status = current_status
     if "status" in record:
+        if note_problem(record["status"]):
+            return Rejection(number, sid, f"invalid status {record['status']!r}: it holds control characters")
         cell = unneutralise(record["status"]).strip().lower()
         if cell:
             if cell not in STATUSES:
@@ -218,6 +268,9 @@ def _plan_row(
                     "record long notes with `attribution review` instead",
                 )
             edited = unneutralise(cell)
+            problem = note_problem(edited)
+            if problem:
+                return Rejection(number, sid, problem)
             if edited != (current_note or ""):
                 note = edited  # "" clears the note
 
