@@ -29,6 +29,7 @@ from .quotes import QuotedSpan, classify, find_quoted_spans, quoted_mask
 from .reported import Candidate, cue_span, find_reported, noun_just_before, rule_words, subject_of
 from .scoring import score_statements
 from .speakers import SpeakerResolver
+from .timing import statement_time
 
 MIN_QUOTE_WORDS = 4
 MAX_CUE_DISTANCE = 60  # chars between a quotation and the cue that credits it
@@ -321,16 +322,17 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
     drafts = _dedupe(drafts)  # a guess never repeats what the rules found
     resolver = SpeakerResolver(doc)
+    published = document.published or layout.published
     statements: list[Statement] = []
     for draft in drafts:
-        statements.append(_finish(draft, doc, text, mask, sentences, resolver, statements))
+        statements.append(_finish(draft, doc, text, mask, sentences, resolver, statements, published))
     statements = score_statements(_drop_restatements(statements))
     return Extraction(
         document=document,
         statements=tuple(statements),
         claims=flag_claims(doc, statements, layout.not_claims),
         agencies=layout.agencies,
-        published=document.published or layout.published,
+        published=published,
         excluded=layout.not_claims,
         extractor_version=EXTRACTOR_VERSION,
     )
@@ -431,6 +433,7 @@ def _finish(
     sentences: _Sentences,
     resolver: SpeakerResolver,
     earlier: list[Statement],
+    published: str | None = None,
 ) -> Statement:
     start, end = draft.content
     if draft.rule == "quote-continuation":
@@ -489,6 +492,7 @@ def _finish(
         act=act,
         broad_content=Span.of(text, *broad) if broad != (start, end) else None,
         cue_lemma=draft.lemma,
+        time=statement_time(doc, cue_token(doc, draft.cue, draft.lemma), published),
     )
 
 
@@ -639,6 +643,7 @@ def _move_statement(statement: Statement, offset: int, original: str) -> Stateme
         speaker_mention=_moved(statement.speaker_mention, offset, original),
         fragments=tuple(_moved(f, offset, original) for f in statement.fragments),
         broad_content=_moved(statement.broad_content, offset, original),
+        time=statement.time and replace(statement.time, expression=_moved(statement.time.expression, offset, original)),
     )
 
 

@@ -110,6 +110,21 @@ class Speaker:
 
 
 @dataclass(frozen=True)
+class StatementTime:
+    """When a statement was made, as far as the text says: an ISO date range and how fine it is.
+
+    ``expression`` is the words that place it ('last week', 'on July 12'); without any, the
+    range only ends at the publication date (``said_from`` None) and ``rule`` is "by publication".
+    """
+
+    said_from: str | None
+    said_to: str | None
+    precision: str | None  # day, week, month or year; None when only publication bounds it
+    expression: Span | None
+    rule: str
+
+
+@dataclass(frozen=True)
 class Statement:
     """One attributed statement found in a document."""
 
@@ -128,6 +143,7 @@ class Statement:
     broad_content: Span | None = None  # the content as PolNeAR draws it, where that differs
     cue_lemma: str | None = None  # the cue verb's or noun's lemma ('say' for 'has said')
     broad_confidence: float | None = None  # the probability in PolNeAR's broad convention
+    time: StatementTime | None = None  # when it was said (see timing.py)
 
 
 @dataclass(frozen=True)

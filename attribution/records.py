@@ -41,6 +41,21 @@ def statement_record(statement: Statement, content: Span | None = None, *, broad
         "resolution": statement.resolution,
         "confidence": broad_confidence(statement) if broad else statement.confidence,
         "act": str(statement.act),
+        **_time_record(statement),
+    }
+
+
+def _time_record(statement: Statement) -> dict[str, Any]:
+    """When it was said: a date range, its precision, and the words (with their span) that say so."""
+    time = statement.time
+    expression = time.expression if time else None
+    return {
+        "said_from": time.said_from if time else None,
+        "said_to": time.said_to if time else None,
+        "said_precision": time.precision if time else None,
+        "said_expression": expression.text if expression else None,
+        "said_span": _span(expression),
+        "time_rule": time.rule if time else None,
     }
 
 
