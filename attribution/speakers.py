@@ -283,7 +283,8 @@ class SpeakerResolver:
             for token in ent:
                 self._ent_of[token.i] = ent
         self._sentence_of: dict[int, int] = {}
-        for index, sentence in enumerate(self.doc.sents):
+        self._sentences: list[SpacySpan] = list(self.doc.sents)
+        for index, sentence in enumerate(self._sentences):
             for token in sentence:
                 self._sentence_of[token.i] = index
         self.country = self._document_country()
@@ -492,9 +493,7 @@ class SpeakerResolver:
                 person.gender = counted[0][0]
 
     def _sentence_tokens(self, index: int) -> list[Token]:
-        sentences = list(self.doc.sents) if not hasattr(self, "_sentences") else self._sentences
-        self._sentences = sentences
-        return list(sentences[index]) if 0 <= index < len(sentences) else []
+        return list(self._sentences[index]) if 0 <= index < len(self._sentences) else []
 
     def _in_name(self, token: Token) -> bool:
         """ "He Jianxiong": a pronoun-looking word that is part of a longer name."""
@@ -674,8 +673,8 @@ class SpeakerResolver:
             elif child.lower_ == "to" and sending and role_end is appos:
                 role_end = max(child.subtree, key=lambda t: t.i)  # "envoy to Ukraine": part of the role
             elif child.lower_ in AFFILIATION_PREPS:
-                # the last "at X" is the wider body ("at the Department ... at the University of York")
-                organisation = self._organisation_of(list(child.subtree)) or organisation
+                # the last body named is the wider one ("at the Department ... at the University of York")
+                organisation = self._last_body_in(list(child.subtree)) or organisation
         if organisation is None:
             organisation = self._organisation_of(before)
         words = [t for t in self.doc[before[0].i if before else appos.i : role_end.i + 1]]
@@ -685,6 +684,13 @@ class SpeakerResolver:
         if not phrase or _title_phrase(phrase) is None:
             return None, organisation
         return _expand_title(phrase), organisation
+
+    def _last_body_in(self, tokens: list[Token]) -> str | None:
+        """The last named body among ``tokens`` (the widest of nested "at X at Y"), else any place."""
+        bodies = [self._ent(t) for t in tokens if self._ent(t) is not None and self._ent(t).label_ in ORG_LABELS]
+        if bodies:
+            return self._full_organisation(self._org_with_tail(bodies[-1]))
+        return self._organisation_of(tokens)
 
     def _of_phrase(self, of: Token, sending: bool) -> tuple[Token, str | None]:
         """Where a role's "of" phrase ends, and the body it names: "president of SpaceX" names
