@@ -35,7 +35,7 @@ ROW_KEYS = (
 EXTRA_KEYS = (
     "speaker_mention", "speaker_start", "speaker_end", "cue_start", "cue_end", "resolution",
     "extractor_version", "document_sha256", "reviewer", "reviewed_at", "source_changed",
-    "confidence", "act", "country", "speaker_id",
+    "confidence", "act", "country", "speaker_id", "review_id",
 )  # fmt: skip
 
 _SELECT = """
@@ -78,7 +78,8 @@ SELECT
     s.confidence AS confidence,
     s.act AS act,
     coalesce(s.country, sp.country) AS country,
-    sp.id AS speaker_id
+    sp.id AS speaker_id,
+    cr.review_id AS review_id
 FROM statements s
 JOIN documents d ON d.id = s.document_id
 LEFT JOIN speakers named ON named.id = s.speaker_id

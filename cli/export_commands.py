@@ -222,38 +222,53 @@ def import_reviews_command(
     db: DbOption = DEFAULT_DB,
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Name recorded with every review.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would be recorded; record nothing.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Also record rows whose statement was reviewed again after the sheet was exported "
+            "(reported as conflicts otherwise).",
+        ),
+    ] = False,
 ) -> None:
     """Record the statuses and notes of a filled review sheet as reviews, matched by id.
 
-    Only rows whose status or note differ from the current review are recorded. Rows with
-    an unknown or repeated id, or an invalid status, are reported with their row number and
-    skipped, never guessed: exit 65 if any were (the other rows are recorded).
+    Only rows whose status or note differ from the current review are recorded. A row whose
+    statement was reviewed again since the export (its review_id cell is not the current
+    review) is a conflict: reported and not recorded unless --force. An empty note cell
+    keeps the note; write [clear] to clear it. Rows with an unknown or repeated id, an
+    invalid status, a formula or control characters are reported with their row number and
+    skipped, never guessed: exit 65 if any row was rejected or in conflict (the other rows
+    are recorded).
     """
-    from attribution.export import import_reviews, plan_reviews, read_sheet, review_state
+    from attribution.export import import_reviews, plan_import, read_sheet
 
     with _errors():
         if not sheet.is_file():
             raise fail(f"{sheet}: no such file; nothing was recorded", 66)
         database = _open(db)
         if dry_run:
-            current, retired = review_state(database)
-            plan = plan_reviews(read_sheet(sheet), current, retired)
-            recorded, rejected, unchanged = plan.changes, plan.rejected, plan.unchanged
+            plan = plan_import(database, read_sheet(sheet), force=force)
+            recorded, rejected, unchanged, conflicts = plan.changes, plan.rejected, plan.unchanged, plan.conflicts
         else:
-            result = import_reviews(database, sheet, reviewer=reviewer)
+            result = import_reviews(database, sheet, reviewer=reviewer, force=force)
             recorded, rejected, unchanged = result.recorded, result.rejected, result.unchanged
+            conflicts = result.conflicts
     for change in recorded:
         note = "" if change.note is None else f" (note {'cleared' if not change.note else 'set'})"
         verb = "would record" if dry_run else "recorded"
         typer.echo(f"row {change.row}: {verb} {change.status} for {change.statement_id}{note}")
+    for conflict in conflicts:
+        typer.echo(f"conflict: {sheet}: {conflict}", err=True)
     for rejection in rejected:
         typer.echo(f"rejected: {sheet}: {rejection}", err=True)
+    in_conflict = f", {len(conflicts)} in conflict (not recorded)" if conflicts else ""
     typer.echo(
         f"{len(recorded)} review(s) {'to record' if dry_run else 'recorded'}, "
-        f"{unchanged} row(s) unchanged, {len(rejected)} rejected",
+        f"{unchanged} row(s) unchanged, {len(rejected)} rejected{in_conflict}",
         err=True,
     )
-    if rejected:
+    if rejected or conflicts:
         raise typer.Exit(65)
 
 

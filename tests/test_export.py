@@ -117,7 +117,7 @@ def test_xlsx_layout_header_filter_validation(tmp_path: Path) -> None:
     ws = wb["statements"]
     assert [c.value for c in ws[1]] == list(COLUMNS)
     assert ws.freeze_panes == "B2"
-    assert ws.auto_filter.ref == f"A1:X{len(seed_rows()) + 1}"
+    assert ws.auto_filter.ref == f"A1:Y{len(seed_rows()) + 1}"
     (validation,) = ws.data_validations.dataValidation
     assert validation.type == "list" and "misleading" in validation.formula1
     status_letter = "ABCDEFGHIJKLMNOPQRSTUVWX"[COLUMNS.index("status")]
@@ -356,7 +356,7 @@ def test_edited_csv_plans_changes_and_rejects_what_it_cannot_match(tmp_path: Pat
     col = {name: i for i, name in enumerate(table[0])}
     table[1][col["status"]] = "False "  # case and stray space are tolerated
     table[1][col["note"]] = "'=1+1 is how they got it"  # the quote prefix comes off again
-    table[2][col["note"]] = ""  # clears the note
+    table[2][col["note"]] = "[clear]"  # clears the note (an empty cell would keep it)
     table[3][col["status"]] = "wrong"
     table[4][col["id"]] = "ffffffffffffffff"
     table.append(list(table[5]))  # a duplicate id

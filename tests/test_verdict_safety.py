@@ -234,3 +234,85 @@ def test_formula_and_control_characters_in_a_csv_sheet_are_refused(db, tmp_path)
     assert "control character" in reasons[ids[1]] and "U+0000" in reasons[ids[1]]
     assert "control character" in reasons[ids[2]]
     assert [(c.statement_id, c.note) for c in result.recorded] == [(ids[3], "=1+1 is what the minister wrote")]
+
+
+# --------------------------------------------------------------------------- item 2: stale sheets
+
+
+def test_stale_sheet_never_reverts_newer_verdicts(db_path, db, tmp_path, monkeypatch):
+    """Export, review four statements in the CLI, import the older sheet: four conflicts,
+    nothing reverted, no note cleared; --force applies them."""
+    from attribution.export import import_reviews
+
+    monkeypatch.chdir(tmp_path)
+    sheet = export_sheet(db, tmp_path / "old.xlsx")
+    ids = [by_content(db, f)["id"] for f in ("situation", "When refugees", "colleagues", "urge the EU")]
+    for sid, status in zip(ids, ("misleading", "false", "verified", "verified"), strict=True):
+        result = invoke("review", sid, "--status", status, "--note", f"checked {status}", "--db", db_path)
+        assert result.exit_code == 0, result.output
+    before = store.review_digest(db)
+
+    result = invoke("import-reviews", sheet, "--db", db_path)
+    assert result.exit_code == 65, result.output
+    assert result.stderr.count("conflict:") == 4
+    for sid in ids:
+        assert sid in result.stderr
+    assert "reviewed again since this sheet was exported" in result.stderr
+    assert store.review_digest(db) == before
+    for fragment, status in zip(("situation", "When refugees"), ("misleading", "false"), strict=True):
+        row = by_content(db, fragment)
+        assert row["status"] == status and row["note"] == f"checked {status}"
+
+    # --force applies the sheet's statuses, but its empty note cells still clear nothing
+    forced = import_reviews(db, sheet, force=True)
+    assert sorted(c.statement_id for c in forced.recorded) == sorted(ids) and not forced.conflicts
+    assert all(c.status == "new" and c.note is None for c in forced.recorded)
+    assert by_content(db, "situation")["note"] == "checked misleading"
+
+
+def test_fresh_sheet_imports_and_empty_note_cells_keep_notes(db, tmp_path):
+    from openpyxl import load_workbook
+
+    from attribution.export import import_reviews
+
+    kept, cleared = by_content(db, "situation")["id"], by_content(db, "When refugees")["id"]
+    record_review(db, kept, "misleading", note="keep me")
+    record_review(db, cleared, "false", note="drop me")
+    path = export_sheet(db, tmp_path / "fresh.xlsx")
+    rows, note_col, status_col = sheet_rows(path), column(path, "note"), column(path, "status")
+    assert load_workbook(path)["statements"].cell(rows[kept], column(path, "review_id")).value is not None
+    wb = load_workbook(path)
+    ws = wb["statements"]
+    ws.cell(rows[kept], note_col).value = None
+    ws.cell(rows[kept], status_col).value = "verified"
+    ws.cell(rows[cleared], note_col).value = "[clear]"
+    wb.save(path)
+
+    result = import_reviews(db, path)
+    assert not result.conflicts and not result.rejected
+    assert {(c.statement_id, c.status, c.note) for c in result.recorded} == {
+        (kept, "verified", None),
+        (cleared, "false", ""),
+    }
+    assert by_content(db, "situation")["note"] == "keep me"
+    assert not by_content(db, "When refugees")["note"]
+    assert import_reviews(db, path).recorded == []  # the same sheet again records nothing
+
+
+def test_sheet_without_the_review_column_conflicts_with_any_review(db, tmp_path):
+    import csv
+
+    from attribution.export import import_reviews
+
+    sid = by_content(db, "situation")["id"]
+    path = export_sheet(db, tmp_path / "old.csv", "csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    at = table[0].index("review_id")
+    table = [row[:at] + row[at + 1 :] for row in table]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    record_review(db, sid, "false", note="newer")
+    result = import_reviews(db, path)
+    assert [c.statement_id for c in result.conflicts] == [sid] and "older export" in result.conflicts[0].reason
+    assert by_content(db, "situation")["status"] == "false"

@@ -109,13 +109,15 @@ def document_texts(db: Any, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
 
 @dataclass
 class ImportResult:
-    """Outcome of ``import-reviews``: recorded changes, untouched rows, rejected rows."""
+    """Outcome of ``import-reviews``: recorded changes, untouched rows, rejected rows, and
+    rows left alone because their statement was reviewed again after the export."""
 
     source: str
     recorded: list[ReviewChange]
     rejected: list[Rejection]
     unchanged: int
     blank: int
+    conflicts: list[Rejection] = field(default_factory=list)
 
 
 def review_state(db: Any) -> tuple[dict[str, dict[str, Any]], set[str]]:
@@ -128,17 +130,31 @@ def review_state(db: Any) -> tuple[dict[str, dict[str, Any]], set[str]]:
     return current, {str(row["id"]) for row in everything} - set(current)
 
 
-def import_reviews(db: Any, path: Path, *, reviewer: str | None = None) -> ImportResult:
-    """Record the status/note changes of a filled review sheet as reviews, by statement id."""
+def plan_import(db: Any, sheet: Sheet, *, force: bool = False) -> ImportPlan:
+    """The plan for one sheet against the database now; a replaced statement's row names
+    the statements its reviews moved to."""
+    from attribution.review import successors
+
+    current, retired = review_state(db)
+    wanted = {unneutralise(row.values.get("id", "").strip()) for row in sheet.rows} & retired
+    moved = {sid: successors(db, sid) for sid in sorted(wanted)}
+    return plan_reviews(sheet, current, moved, force=force)
+
+
+def import_reviews(db: Any, path: Path, *, reviewer: str | None = None, force: bool = False) -> ImportResult:
+    """Record the status/note changes of a filled review sheet as reviews, by statement id.
+
+    Rows whose statement was reviewed again since the export are conflicts and are not
+    recorded unless ``force``.
+    """
     from .reviews import apply_reviews
 
     sheet = read_sheet(path)
-    current, retired = review_state(db)
-    plan = plan_reviews(sheet, current, retired)
+    plan = plan_import(db, sheet, force=force)
     # Each review commits on its own (record_review syncs it to disk); an interrupted import
     # is simply run again: rows already recorded now compare equal and are skipped.
     apply_reviews(db, plan.changes, reviewer=reviewer)
-    return ImportResult(sheet.source, plan.changes, plan.rejected, plan.unchanged, plan.blank)
+    return ImportResult(sheet.source, plan.changes, plan.rejected, plan.unchanged, plan.blank, plan.conflicts)
 
 
 __all__ = [
@@ -160,6 +176,7 @@ __all__ = [
     "document_texts",
     "export_rows",
     "import_reviews",
+    "plan_import",
     "neutralise",
     "plan_reviews",
     "review_state",

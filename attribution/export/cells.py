@@ -44,11 +44,19 @@ COLUMNS: tuple[str, ...] = (
     "rule",
     "score",
     "reasons",
+    "review_id",
 )
 # Written as numbers, so they are exempt from the leading-quote rule (R7.1).
-NUMERIC_COLUMNS: frozenset[str] = frozenset({"content_start", "content_end", "sentence_start", "sentence_end", "score"})
-# The only columns import-reviews reads back.
+NUMERIC_COLUMNS: frozenset[str] = frozenset(
+    {"content_start", "content_end", "sentence_start", "sentence_end", "score", "review_id"}
+)
+# The columns import-reviews reads back: the verdict, and the review it was exported with
+# (empty when the statement had none), so a newer verdict is never overwritten unseen.
 REVIEW_COLUMNS: tuple[str, ...] = ("status", "note")
+REVIEW_STATE_COLUMN = "review_id"
+# An empty note cell keeps the note (a blank cell is too easy to make by accident); this
+# text, alone in the cell, clears it.
+CLEAR_NOTE = "[clear]"
 STATUSES: tuple[str, ...] = (
     "new",
     "in_review",

@@ -4,31 +4,43 @@ Reviewers edit the ``status`` and ``note`` columns of an exported XLSX or CSV sh
 matched by ``id`` only: a row whose id is unknown, duplicated, or whose status is not one of
 the known statuses is rejected with its row number, never matched by similarity. Rows whose
 status and note equal what the export wrote are left alone, so importing the same sheet twice
-records nothing the second time. A formula in a cell the import reads is refused, never
-taken for its cached value or for an empty cell (a sheet written by openpyxl has no cached
-values at all, so an unevaluated formula would read as empty and clear a note).
+records nothing the second time. Each row carries the review its statement had when the
+sheet was exported (``review_id``); a row that would change a statement reviewed again since
+is a conflict, reported and not recorded unless forced, so an old sheet never silently
+reverts newer verdicts. An empty note cell keeps the note; only ``[clear]`` clears it. A
+formula in a cell the import reads is refused, never taken for its cached value or for an
+empty cell (a sheet written by openpyxl has no cached values at all, so an unevaluated
+formula would read as empty and clear a note).
 """
 
 from __future__ import annotations
 
 import csv
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from attribution.errors import InputError
 from attribution.review import note_problem
 
-from .cells import STATUSES, TRUNCATION_MARK, exported_text, text_value, unneutralise
+from .cells import (
+    CLEAR_NOTE,
+    REVIEW_STATE_COLUMN,
+    STATUSES,
+    TRUNCATION_MARK,
+    exported_text,
+    text_value,
+    unneutralise,
+)
 from .sheets import SHEET_TITLE
 
 _CSV_FIELD_LIMIT = 2**31 - 1
 
 
 # Columns import-reviews reads; a formula in any of them refuses the row.
-READ_COLUMNS: tuple[str, ...] = ("id", "status", "note")
+READ_COLUMNS: tuple[str, ...] = ("id", "status", "note", REVIEW_STATE_COLUMN)
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,8 @@ class ImportPlan:
     rejected: list[Rejection] = field(default_factory=list)
     unchanged: int = 0
     blank: int = 0
+    # Rows that would overwrite a review newer than the sheet: reported, not recorded.
+    conflicts: list[Rejection] = field(default_factory=list)
 
 
 def _cell_text(value: Any) -> str:
@@ -180,12 +194,16 @@ def _none_if_empty(text: str | None) -> str | None:
 def plan_reviews(
     sheet: Sheet,
     current: Mapping[str, Mapping[str, Any]],
-    retired: Collection[str] = (),
+    retired: Collection[str] | Mapping[str, Sequence[str]] = (),
+    *,
+    force: bool = False,
 ) -> ImportPlan:
     """Compare each sheet row with the current status/note of its statement.
 
-    ``current`` maps statement id to a row holding at least ``status`` and ``note``;
-    ``retired`` holds ids a re-extraction has replaced since the sheet was exported.
+    ``current`` maps statement id to a row holding at least ``status`` and ``note`` (and
+    ``review_id``, the latest review, for conflict checks); ``retired`` holds ids a
+    re-extraction has replaced since the sheet was exported (as a mapping: with the current
+    statements their reviews moved to). ``force`` records conflicting rows anyway.
     """
     plan = ImportPlan()
     seen: dict[str, list[int]] = {}
@@ -211,12 +229,7 @@ def plan_reviews(
             plan.rejected.append(Rejection(number, sid, f"id also appears in row(s) {others}"))
             continue
         if sid not in current:
-            reason = (
-                "statement was replaced by a re-extraction since this sheet was exported; export a fresh sheet"
-                if sid in retired
-                else "unknown id: no such statement"
-            )
-            plan.rejected.append(Rejection(number, sid, reason))
+            plan.rejected.append(Rejection(number, sid, _missing_reason(sid, retired)))
             continue
         if row.overflow:
             plan.rejected.append(Rejection(number, sid, "values beyond the last header column"))
@@ -227,8 +240,63 @@ def plan_reviews(
         elif outcome is None:
             plan.unchanged += 1
         else:
-            plan.changes.append(outcome)
+            stale = _stale_reason(sheet, record, current[sid])
+            if isinstance(stale, Rejection):
+                plan.rejected.append(replace(stale, row=number, statement_id=sid))
+            elif stale and not force:
+                plan.conflicts.append(Rejection(number, sid, stale))
+            else:
+                plan.changes.append(outcome)
     return plan
+
+
+def _missing_reason(sid: str, retired: Collection[str] | Mapping[str, Sequence[str]]) -> str:
+    if sid not in retired:
+        return "unknown id: no such statement"
+    reason = "statement was replaced by a re-extraction since this sheet was exported"
+    successors = list(retired[sid]) if isinstance(retired, Mapping) else []
+    if successors:
+        reason += f" (its reviews now apply to {', '.join(successors)})"
+    return reason + "; export a fresh sheet"
+
+
+def _review_number(text: str) -> int | None:
+    value = text.strip()
+    if value.endswith(".0"):  # a spreadsheet that turned the number into a float
+        value = value[:-2]
+    return int(value) if value.isdigit() else None
+
+
+def _stale_reason(sheet: Sheet, record: Mapping[str, str], now: Mapping[str, Any]) -> str | Rejection | None:
+    """Why a change from this row would overwrite a review the sheet never showed, or None.
+
+    A sheet without the review column (written before it existed) cannot say what it saw,
+    so any review now on its statement counts as newer.
+    """
+    current = now.get("review_id")
+    current_id = int(current) if current is not None else None
+    if REVIEW_STATE_COLUMN in sheet.columns:
+        cell = record.get(REVIEW_STATE_COLUMN, "").strip()
+        exported = _review_number(cell) if cell else None
+        if cell and exported is None:
+            return Rejection(
+                0, "", f"{REVIEW_STATE_COLUMN} {cell!r} is not a review number; leave that column as exported"
+            )
+        if exported == current_id:
+            return None
+        seen = f"review {exported}" if exported is not None else "no review"
+    elif current_id is None:
+        return None
+    else:
+        seen = f"no {REVIEW_STATE_COLUMN} column (an older export)"
+    if current_id is None:
+        return f"the sheet shows {seen} but the statement has none; not recorded (--force to record it)"
+    who = f" by {now['reviewer']}" if now.get("reviewer") else ""
+    when = f" at {now['reviewed_at']}" if now.get("reviewed_at") else ""
+    return (
+        f"reviewed again since this sheet was exported (sheet: {seen}; now: review {current_id},"
+        f" {now.get('status') or 'new'}{who}{when}); not recorded (--force to record it)"
+    )
 
 
 def _formula_reason(row: SheetRow) -> str:
@@ -259,7 +327,12 @@ def _plan_row(
     note: str | None = None  # None: leave the current note as it is
     if "note" in record:
         cell = record["note"]
-        if cell != exported_text(current_note, xlsx=xlsx):
+        if cell.strip().lower() == CLEAR_NOTE:
+            if current_note is not None:
+                note = ""
+        elif not cell.strip():
+            pass  # an empty cell never clears a note
+        elif cell != exported_text(current_note, xlsx=xlsx):
             if TRUNCATION_MARK in cell:
                 return Rejection(
                     number,
@@ -272,7 +345,7 @@ def _plan_row(
             if problem:
                 return Rejection(number, sid, problem)
             if edited != (current_note or ""):
-                note = edited  # "" clears the note
+                note = edited
 
     if status == current_status and note is None:
         return None

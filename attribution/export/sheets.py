@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .cells import COLUMNS, STATUSES, CellNote, csv_row, exported_text, xlsx_row
+from .cells import CLEAR_NOTE, COLUMNS, STATUSES, CellNote, csv_row, exported_text, xlsx_row
 
 SHEET_TITLE = "statements"
 ABOUT_TITLE = "about"
@@ -109,7 +109,16 @@ def write_xlsx(
         validation.add(f"{letter}2:{letter}{max(count + 1, 2)}")
 
     info = wb.create_sheet(ABOUT_TITLE)
-    for key, value in (*about, ("statuses", ", ".join(STATUSES))):
+    guide = (
+        ("statuses", ", ".join(STATUSES)),
+        ("clearing a note", f"an empty note cell keeps the note; write {CLEAR_NOTE} in it to clear the note"),
+        (
+            "review_id",
+            "the review each row was exported with; leave it as it is: a row whose statement was"
+            " reviewed again since is reported as a conflict and not imported (unless --force)",
+        ),
+    )
+    for key, value in (*about, *guide):
         info.append([_string_cell(info, key), _string_cell(info, exported_text(value, xlsx=True))])
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 100
