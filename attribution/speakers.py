@@ -664,7 +664,9 @@ class SpeakerResolver:
         organisation = None
         sending = appos.lemma_.lower() in sending_roles() or appos.lower_ in sending_roles()
         role_end = appos
-        for child in appos.rights:
+        # "CEO and Founder of Ceres Robotics": the coordinated title's phrases count too
+        phrases = [*appos.rights, *(r for c in appos.children if c.dep_ == "conj" for r in c.rights)]
+        for child in phrases:
             if child.dep_ != "prep":
                 continue
             if child.lower_ == "of" and role_end is appos:
@@ -690,7 +692,17 @@ class SpeakerResolver:
         bodies = [self._ent(t) for t in tokens if self._ent(t) is not None and self._ent(t).label_ in ORG_LABELS]
         if bodies:
             return self._full_organisation(self._org_with_tail(bodies[-1]))
-        return self._organisation_of(tokens)
+        found = self._organisation_of(tokens)
+        if found:
+            return found
+        # "at tech market research firm IDC": a name the tagger did not mark, after its noun
+        names = [t for t in tokens if t.pos_ == "PROPN" and t.text[:1].isupper() and not _is_title_word(t.text)]
+        if names and names[-1].i == max(t.i for t in tokens if t.pos_ in {"NOUN", "PROPN"}):
+            run = [names[-1]]
+            while run[0].i - 1 >= 0 and self.doc[run[0].i - 1] in names:
+                run.insert(0, self.doc[run[0].i - 1])
+            return self._text_of(run)
+        return None
 
     def _of_phrase(self, of: Token, sending: bool) -> tuple[Token, str | None]:
         """Where a role's "of" phrase ends, and the body it names: "president of SpaceX" names
@@ -922,7 +934,8 @@ class SpeakerResolver:
             return None
         name = self._full_organisation(_org_name(ent.text))
         country = self.country if _is_public_body(name) else None
-        country = _country_of_body(name) or country
+        # "US Embassy", "Chinese Foreign Ministry": the state named at the front
+        country = _country_of_body(name) or _country_of_place(name.split()[0]) or country
         why = "news outlet named" if is_media else "organisation named"
         return Resolution(Speaker(name, SpeakerKind.ORGANISATION, None, None, country), mention, why)
 
