@@ -513,7 +513,11 @@ class SpeakerResolver:
         """A long person entity from its first given name on ("Browns DL Sheldon Richardson")."""
         if len(ent) >= 3:
             for k in range(1, len(ent) - 1):
-                if ent[k].lower_ in first_name_genders() and ent[k - 1].lower_ not in first_name_genders():
+                if (
+                    ent[k].lower_ in first_name_genders()
+                    and ent[k - 1].lower_ not in first_name_genders()
+                    and ent[k - 1].text != "-"
+                ):
                     return ent[k:]
         return ent
 
@@ -523,7 +527,22 @@ class SpeakerResolver:
         before = self.doc[ent.start - 1] if ent.start > 0 else None
         if before is not None and self._in_name(before) and before.lower_ in PERSON_PRONOUNS:
             return f"{before.text} {name}"
+        if self._hyphenated_start(ent) < ent.start:
+            return f"{self._text_of(list(self.doc[self._hyphenated_start(ent) : ent.start]))}{name}"
         return name
+
+    def _hyphenated_start(self, ent: SpacySpan) -> int:
+        """Where a name begins when the tagger cut a hyphenated given name ("Rose-" + "Lynn Harlan")."""
+        start = ent.start
+        if (
+            start >= 2
+            and self.doc[start - 1].text == "-"
+            and not self.doc[start - 1].whitespace_
+            and not self.doc[start - 2].whitespace_
+            and self.doc[start - 2].text[:1].isupper()
+        ):
+            return start - 2
+        return start
 
     # ------------------------------------------------------------------ mentions
     def _ent(self, token: Token) -> SpacySpan | None:
@@ -589,7 +608,8 @@ class SpeakerResolver:
     def _premodifiers(self, name_span: SpacySpan) -> list[Token]:
         """Words before a name that modify it: "Lithuanian Foreign Minister", "NASA's"."""
         doc = self.doc
-        start = name_span.start
+        name_start = self._hyphenated_start(name_span)
+        start = name_start
         while start > 0:
             token = doc[start - 1]
             attached = start <= token.head.i < name_span.end and token.dep_ in {
@@ -609,7 +629,7 @@ class SpeakerResolver:
             if not (attached or _is_role_word(token.text)) or token.text in {",", "(", "\u2014", "\u2013"}:
                 break
             start -= 1
-        return list(doc[start : name_span.start])
+        return list(doc[start:name_start])
 
     def _text_of(self, tokens: list[Token]) -> str:
         """The text from the first to the last token, as written ("VR/AR", "workers' union")."""

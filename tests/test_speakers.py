@@ -59,6 +59,14 @@ ROWS = [
         "geologist",
         None,
     ),
+    # a hyphenated given name stays whole
+    Row(
+        "Singer Rose-Lynn Harlan said the song was about her mother.",
+        "the song was about her mother",
+        "Rose-Lynn Harlan",
+        "person",
+        "Singer",
+    ),
     # a demonym gives the country
     Row(
         "Lithuanian Foreign Minister Jonas Petraitis said the border would stay closed.",
