@@ -20,16 +20,18 @@ non-Latin script -> ``errors="replace"`` as the recorded last resort.
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import importlib
 import json
 import logging
 import os
 import re
+import stat
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePath
@@ -41,9 +43,11 @@ from .models import Document
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "InputProblem",
+    "check_paths",
     "decode_bytes",
     "html_to_text",
     "normalise_text",
+    "printable",
     "read_documents",
     "require_readers",
 ]
@@ -349,12 +353,51 @@ def _over(size: int | None, limit: int) -> str:
     return f"over --max-bytes ({size:,} > {limit:,})" if size else f"over --max-bytes (more than {limit:,})"
 
 
+SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _special_reason(mode: int) -> str | None:
+    """Why a file of this mode is never read, if it is not a regular file or a folder.
+
+    Why: opening a FIFO waits for a writer that may never come, and a device never ends, so
+    either would stall the batch with its run left ``running``.
+    """
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = next((name for test, name in SPECIAL_FILES if test(mode)), "a special file")
+    return f"not a regular file ({kind})"
+
+
+def _open_input(path: Path) -> BinaryIO:
+    """Open a file for reading without ever blocking; anything but a regular file is refused.
+
+    The name was checked before, but the file may have been swapped since: a non-blocking open
+    returns at once even for a FIFO, and ``fstat`` on the open file is the final word.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputRejected(str(path), _special_reason(mode) or "not a regular file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """The whole file, refused before reading when ``stat()`` says it is over the limit."""
     size = path.stat().st_size
     if size > max_bytes:
         raise InputRejected(str(path), _over(size, max_bytes))
-    with path.open("rb") as handle:  # bounded: a file that grew, or a device, cannot flood memory
+    with _open_input(path) as handle:  # bounded: a file that grew cannot flood memory
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputRejected(str(path), _over(None, max_bytes))
@@ -545,6 +588,28 @@ def _jsonl_record(body: bytes, source: str, steps: tuple[str, ...]) -> Document 
     return _document(doc_id, text, source, body, "utf-8", steps, warnings, **meta)
 
 
+def _distinct_id(document: Document, number: int, ids: dict[str, tuple[int, str]]) -> Document:
+    """The record, renamed with a warning when an earlier line of its file gave its id to another text.
+
+    Why: a record's id (with its file) says which stored article a text is a new version of;
+    two different texts under one id in one dump would otherwise make one a "changed source" of
+    the other and re-anchor its reviews onto an unrelated article.
+    """
+    first = ids.get(document.id)
+    if first is None:
+        ids[document.id] = (number, document.sha256)
+        return document
+    line, sha256 = first
+    if sha256 == document.sha256:
+        return document  # the same record twice: stored once, reported unchanged
+    kept_as = f"{document.id} (line {number})"
+    while kept_as in ids:
+        kept_as += "'"
+    ids[kept_as] = (number, document.sha256)
+    warning = f"duplicate id {document.id!r} (line {line} has another text under it); kept apart as {kept_as!r}"
+    return replace(document, id=kept_as, warnings=(*document.warnings, warning))
+
+
 def _skip_line(handle: BinaryIO) -> int:
     """Read past the rest of an over-long line in bounded chunks; return its length in bytes."""
     skipped = 0
@@ -557,7 +622,7 @@ def _skip_line(handle: BinaryIO) -> int:
 
 def _jsonl_documents(path: Path, source: str, max_bytes: int) -> Iterator[Document | InputProblem]:
     """One record per line, read with bounded reads so a huge line is never held whole."""
-    with path.open("rb") as handle:
+    with _open_input(path) as handle:
         head = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES]
         bom = next((name for mark, name in BOMS if head.startswith(mark) and name != "utf-8"), None)
         if bom is not None:
@@ -568,6 +633,7 @@ def _jsonl_documents(path: Path, source: str, max_bytes: int) -> Iterator[Docume
             yield InputProblem(source, "rejected", f"binary file ({kind})")
             return
         number = found = 0
+        ids: dict[str, tuple[int, str]] = {}  # record id -> (first line, sha256 of its text)
         while True:
             line = handle.readline(max_bytes + 2)
             if not line:
@@ -589,7 +655,8 @@ def _jsonl_documents(path: Path, source: str, max_bytes: int) -> Iterator[Docume
             if not body.strip():
                 continue  # blank lines are allowed between records
             found += 1
-            yield _jsonl_record(body, where, steps)
+            record = _jsonl_record(body, where, steps)
+            yield _distinct_id(record, number, ids) if isinstance(record, Document) else record
         if not found:
             yield InputProblem(source, "skipped", "empty")
 
@@ -636,6 +703,25 @@ def _kinds_present(arguments: list[str]) -> set[str]:
 # --------------------------------------------------------------------------- paths
 
 
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable file-name byte kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one terminal line: control, bidi and separator characters escaped.
+
+    Why: file names and JSONL ids reach the outcome table and error lines; a newline in one
+    would forge a line of the table, and a right-to-left override would reverse what follows.
+    """
+    return UNPRINTABLE.sub(_escaped, text)
+
+
 def _shown(path: str) -> str:
     """A path as printable, storable text (undecodable file-name bytes escaped)."""
     try:
@@ -645,20 +731,51 @@ def _shown(path: str) -> str:
         return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
-def _listing(folder: str, prefix: tuple[str, ...]) -> list[tuple[bool, str, tuple[str, ...]]] | InputProblem:
-    """(is folder, path, relative parts) of the visible entries of one folder, in name order."""
+def _entry(
+    entry: os.DirEntry[str], folder: str, prefix: tuple[str, ...]
+) -> tuple[bool, str, tuple[str, ...]] | InputProblem | None:
+    """One folder entry: a folder to descend into, an input file, a problem, or None (not an input).
+
+    Each entry is judged on its own, so a symlink loop or a FIFO costs that entry only. Nothing
+    is opened here: a FIFO, socket or device is refused by its ``stat`` mode. Symlinked folders
+    are never followed (no loops, no walking out of the tree); one that points back into its own
+    ancestry is reported as a loop.
+    """
+    parts = (*prefix, entry.name)
+    shown = _shown(entry.path)
+    is_input = PurePath(entry.name).suffix.lower() in FOLDER_SUFFIXES
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return True, entry.path, parts
+        mode = os.stat(entry.path).st_mode  # follows a symlink to its target
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return InputProblem(shown, "rejected", "symbolic link loop")
+        if error.errno == errno.ENOENT and entry.is_symlink():
+            return InputProblem(shown, "rejected", "broken symbolic link") if is_input else None
+        return InputProblem(shown, "failed", f"cannot read: {_one_line(error.strerror or error)}")
+    if stat.S_ISDIR(mode):  # a symlink to a folder
+        target = os.path.realpath(entry.path)
+        if os.path.commonpath([target, os.path.realpath(folder)]) == target:
+            return InputProblem(shown, "rejected", "symbolic link loop (points to a folder that contains it)")
+        return InputProblem(shown, "skipped", "symbolic link to a folder (not followed)")
+    reason = _special_reason(mode)
+    if reason is not None:
+        return InputProblem(shown, "rejected", reason)
+    return (False, entry.path, parts) if is_input else None
+
+
+def _listing(
+    folder: str, prefix: tuple[str, ...]
+) -> list[tuple[bool, str, tuple[str, ...]] | InputProblem] | InputProblem:
+    """(is folder, path, relative parts) or a problem for each visible entry of one folder, in name order."""
     try:
         with os.scandir(folder) as scan:
             entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=lambda e: e.name)
-        listing = []
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):  # no symlinked folders: no loops
-                listing.append((True, entry.path, (*prefix, entry.name)))
-            elif entry.is_file() and PurePath(entry.name).suffix.lower() in FOLDER_SUFFIXES:
-                listing.append((False, entry.path, (*prefix, entry.name)))
-        return listing
     except OSError as error:
         return InputProblem(_shown(folder), "failed", f"cannot read folder: {_one_line(error.strerror or error)}")
+    listing = (_entry(entry, folder, prefix) for entry in entries)
+    return [item for item in listing if item is not None]
 
 
 def _files_under(folder: str) -> Iterator[tuple[str, tuple[str, ...]] | InputProblem]:
@@ -666,7 +783,7 @@ def _files_under(folder: str) -> Iterator[tuple[str, tuple[str, ...]] | InputPro
 
     Iterative, so a pathologically deep tree cannot raise RecursionError mid-batch.
     """
-    stack: list[Iterator[tuple[bool, str, tuple[str, ...]]]] = []
+    stack: list[Iterator[tuple[bool, str, tuple[str, ...]] | InputProblem]] = []
     first = _listing(folder, ())
     if isinstance(first, InputProblem):
         yield first
@@ -676,6 +793,9 @@ def _files_under(folder: str) -> Iterator[tuple[str, tuple[str, ...]] | InputPro
         entry = next(stack[-1], None)
         if entry is None:
             stack.pop()
+            continue
+        if isinstance(entry, InputProblem):
+            yield entry
             continue
         is_folder, path, parts = entry
         if not is_folder:
@@ -693,6 +813,10 @@ def _read_file(path: str, doc_id: str, max_bytes: int) -> Iterator[Document | In
     source, file = _shown(path), Path(path)
     suffix = file.suffix.lower()
     try:
+        reason = _special_reason(os.stat(path).st_mode)  # by name, before any open()
+        if reason is not None:
+            yield InputProblem(source, "rejected", reason)
+            return
         if suffix in JSONL_SUFFIXES:
             yield from _jsonl_documents(file, source, max_bytes)
         elif suffix in HTML_SUFFIXES:
@@ -725,6 +849,27 @@ def _documents(arguments: list[str], max_bytes: int) -> Iterator[Document | Inpu
             yield from _read_file(argument, _shown(Path(argument).stem), max_bytes)
 
 
+def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise ``InputError`` for the first path argument that is missing or cannot be read.
+
+    Why separate: the CLI checks its arguments before loading a pipeline or opening the
+    database, so a typo exits 66 at once with nothing written.
+    """
+    for path in paths:
+        argument = os.fspath(path)
+        try:
+            os.stat(argument)
+        except OSError as error:
+            if error.errno == errno.ENOENT:
+                raise InputError(_shown(argument), "no such file or directory") from None
+            reason = _one_line(error.strerror or error)
+            raise InputError(_shown(argument), reason[:1].lower() + reason[1:]) from None
+        except ValueError:
+            raise InputError(_shown(argument), "not a valid path") from None
+        if not os.access(argument, os.R_OK):
+            raise InputError(_shown(argument), "permission denied")
+
+
 def read_documents(
     paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Document | InputProblem]:
@@ -740,10 +885,6 @@ def read_documents(
     if max_bytes < 1:
         raise ValueError("max_bytes must be positive")
     arguments = [os.fspath(path) for path in paths]
-    for argument in arguments:
-        if not os.path.exists(argument):
-            raise InputError(_shown(argument), "no such file or directory")
-        if not os.access(argument, os.R_OK):
-            raise InputError(_shown(argument), "permission denied")
+    check_paths(arguments)
     require_readers(_kinds_present(arguments))
     return _documents(arguments, max_bytes)

@@ -21,7 +21,9 @@ class ExtractFormat(str, Enum):
 @app.command()
 def extract(
     paths: Annotated[
-        list[Path], typer.Argument(help=".txt/.md/.html files, folders, or .jsonl files with id and text.")
+        list[Path],
+        # readable=False: an unreadable path is the library's to report (exit 66), not a usage error
+        typer.Argument(help=".txt/.md/.html files, folders, or .jsonl files with id and text.", readable=False),
     ],
     output_format: Annotated[
         ExtractFormat,
@@ -40,7 +42,7 @@ def extract(
     """Find who said what in PATHS and print it; nothing is stored."""
     from attribution.errors import AttributionError, InputError, MissingDependency
     from attribution.extract import extract_documents
-    from attribution.ingest import InputProblem, read_documents
+    from attribution.ingest import InputProblem, printable, read_documents
     from attribution.records import extraction_record
 
     problems: list[InputProblem] = []
@@ -49,8 +51,10 @@ def extract(
         for item in items:
             if isinstance(item, InputProblem):
                 problems.append(item)
-                typer.echo(f"{item.status}: {item.source}: {item.reason}", err=True)
+                typer.echo(printable(f"{item.status}: {item.source}: {item.reason}"), err=True)
             else:
+                for warning in item.warnings:
+                    typer.echo(printable(f"warning: {item.source or item.id}: {warning}"), err=True)
                 yield item
 
     try:
@@ -63,22 +67,28 @@ def extract(
             else:
                 _print_table(record)
     except InputError as error:
-        raise fail(str(error), 66) from None
+        raise fail(printable(str(error)), 66) from None
     except MissingDependency as error:
-        raise fail(str(error), 70) from None
+        raise fail(printable(str(error)), 70) from None
     except AttributionError as error:
-        raise fail(str(error), 1) from None
+        raise fail(printable(str(error)), 1) from None
     if any(p.status != "skipped" for p in problems):
         raise typer.Exit(65)
 
 
 def _print_table(record: dict) -> None:
-    typer.echo(
-        f"# {record['id']}  published={record['published'] or '-'}  agencies={', '.join(record['agencies']) or '-'}"
-    )
+    """Readable lines, one per quote; every value on one line with controls and bidi escaped."""
+    from attribution.ingest import printable
+
+    def shown(value: object) -> str:
+        return printable(" ".join(str(value).split()))
+
+    agencies = ", ".join(record["agencies"]) or "-"
+    typer.echo(f"# {shown(record['id'])}  published={shown(record['published'] or '-')}  agencies={shown(agencies)}")
     for quote in record["quotes"]:
-        speaker = quote["speaker"] or "(unknown)"
-        typer.echo(f"{quote['type']:<8} {speaker} [{quote['speaker_kind']}] {quote['cue'] or ''}: {quote['content']}")
+        speaker = shown(quote["speaker"] or "(unknown)")
+        cue, content = shown(quote["cue"] or ""), shown(quote["content"])
+        typer.echo(f"{quote['type']:<8} {speaker} [{quote['speaker_kind']}] {cue}: {content}")
 
 
 @app.command()

@@ -63,7 +63,11 @@ FormatOption = Annotated[
 
 @contextmanager
 def _errors(committed: str = "") -> Iterator[None]:
-    """Map library errors to one-line messages and exit codes (never a traceback)."""
+    """Map library errors to one-line messages and exit codes (never a traceback).
+
+    Messages are escaped for the terminal: they quote file names, which may hold newlines or
+    bidi controls.
+    """
     import sqlite3
 
     from attribution.errors import (
@@ -80,32 +84,44 @@ def _errors(committed: str = "") -> Iterator[None]:
     except typer.Exit:
         raise
     except DatabaseBusy as error:
-        raise fail(str(error), 75) from None
+        raise _fail(str(error), 75) from None
     except PipelineNotFound as error:
-        raise fail(str(error), 1) from None
+        raise _fail(str(error), 1) from None
     except MissingDependency as error:  # a broken installation: nothing was stored
-        raise fail(str(error), 70) from None
+        raise _fail(str(error), 70) from None
     except InputError as error:
-        raise fail(f"{error}; nothing was ingested", 66) from None
+        raise _fail(f"{error}; nothing was ingested", 66) from None
     except StoreError as error:
-        raise fail(str(error), 74 if _is_io(error) else 1) from None
+        raise _fail(str(error), 74 if _is_io(error) else 1) from None
     except AttributionError as error:
-        raise fail(str(error), 1) from None
+        raise _fail(str(error), 1) from None
     except sqlite3.Error as error:
         if os.environ.get("ATTRIBUTION_DEBUG"):
             raise
-        raise fail(f"database error: {error}", 74 if _is_io(error) else 70) from None
+        raise _fail(f"database error: {error}", 74 if _is_io(error) else 70) from None
     except OSError as error:
-        raise fail(f"{error}", 74) from None
+        raise _fail(f"{error}", 74) from None
     except Exception as error:
         if os.environ.get("ATTRIBUTION_DEBUG"):
             raise
-        raise fail(f"internal error: {type(error).__name__}: {error}", 70) from None
+        raise _fail(f"internal error: {type(error).__name__}: {error}", 70) from None
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    """``fail`` with the message made safe to print on one line."""
+    from attribution.ingest import printable
+
+    return fail(printable(message), code)
 
 
 def _is_io(error: BaseException) -> bool:
     message = str(error).lower()
     return "disk" in message or "i/o" in message or "full" in message or "readonly" in message
+
+
+def _is_busy(error: BaseException) -> bool:
+    message = str(error).lower()
+    return "locked" in message or "busy" in message
 
 
 def _open(db_path: Path, *, create: bool = False, busy_timeout: int = 5000) -> Any:
@@ -211,7 +227,8 @@ def _print_statements(rows: Sequence[dict[str, Any]], *, group: bool = True) -> 
 def ingest(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Files (.txt, .html, .jsonl) or folders to read, extract and store."),
+        # readable=False: an unreadable path is the library's to report (exit 66), not a usage error
+        typer.Argument(help="Files (.txt, .html, .jsonl) or folders to read, extract and store.", readable=False),
     ],
     db: DbOption = DEFAULT_DB,
     model: ModelOption = None,
@@ -247,12 +264,20 @@ def ingest(
     66 when a path does not exist; 75 when the database stayed locked; 130 on Ctrl-C
     (finished documents are kept; re-run to continue).
     """
+    from attribution.ingest import check_paths, printable, read_documents
+    from attribution.models import Document
     from attribution.store import IngestReport, Outcome, ingest_paths
 
-    for path in paths:
-        if not path.exists():
-            raise fail(f"{path}: no such file or directory; nothing was ingested", 66)
+    with _errors():
+        check_paths(paths)  # before the pipeline loads or the database opens
     done = {"n": 0}
+    warnings: dict[str, tuple[str, ...]] = {}  # source -> the document's warnings, for the table
+
+    def noted(items: Iterator[Any]) -> Iterator[Any]:
+        for item in items:
+            if isinstance(item, Document) and item.warnings:
+                warnings[item.source or item.id] = item.warnings
+            yield item
 
     def progress(outcome: Outcome) -> None:
         done["n"] += 1
@@ -261,8 +286,8 @@ def ingest(
         detail = outcome.reason
         if outcome.status == "stored":
             detail = f"{outcome.n_statements} statements, {outcome.n_claims} claims"
-        typer.echo(f"[{done['n']}] {outcome.status}: {outcome.source}" +
-                   (f" ({detail})" if detail else ""), err=True)  # fmt: skip
+        typer.echo(printable(f"[{done['n']}] {outcome.status}: {outcome.source}" +
+                             (f" ({_one_line(detail)})" if detail else "")), err=True)  # fmt: skip
 
     report = IngestReport()
     try:
@@ -270,6 +295,7 @@ def ingest(
             ingest_paths(
                 db,
                 paths,
+                documents=noted(read_documents(paths, max_bytes=max_bytes)),
                 model=model,
                 max_bytes=max_bytes,
                 workers=workers,
@@ -300,7 +326,9 @@ def ingest(
             detail = outcome.reason
             if outcome.status == "stored":
                 detail = f"{outcome.n_statements} statements, {outcome.n_claims} claims"
-            lines.append((outcome.status, outcome.source, _one_line(detail)))
+            if outcome.status in {"stored", "unchanged"}:
+                detail = "; ".join((detail, *warnings.get(outcome.source, ())))
+            lines.append((outcome.status, printable(outcome.source), printable(_one_line(detail))))
         for line in _columns(lines):
             typer.echo(line)
         typer.echo(
@@ -653,12 +681,22 @@ def backup(
     busy_timeout: BusyOption = 5000,
 ) -> None:
     """Copy the database to TARGET while others may keep writing: a consistent snapshot in
-    which every document is complete (SQLite online backup). Exit 1 if TARGET exists."""
+    which every document is complete (SQLite online backup). Exit 1 if TARGET exists, 74 if
+    it cannot be written."""
+    import sqlite3
+
     from attribution.store import backup as backup_store
 
     with _errors():
         database = _open(db, busy_timeout=busy_timeout)
-        documents = backup_store(database, target)
+        try:
+            documents = backup_store(database, target)
+        except (sqlite3.Error, OSError) as error:
+            if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+                raise _fail(f"database {db} is busy ({error}); no backup was written; re-run", 75) from None
+            # the copy is what failed (SQLite reports a file it cannot create as "unable to
+            # open"): an I/O error, and the partial copy is already removed
+            raise _fail(f"{target}: cannot write the backup: {error}; no backup was written", 74) from None
     typer.echo(f"{target}: {documents} documents copied from {db}")
 
 
