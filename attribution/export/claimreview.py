@@ -121,6 +121,26 @@ def claim_reviews(
     return [r for r in reviews if r is not None]
 
 
+# Characters a JSON string may hold raw but an HTML page must not see inside <script>:
+# "</script>" or "<!--" ends or bends the script element, "&" starts entities in XHTML, and
+# U+2028/U+2029 end a line for JavaScript parsers older than ES2019.
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
+
+
+def script_safe_json(value: Any, *, indent: int | None = 2) -> str:
+    """JSON text that can be pasted into ``<script type="application/ld+json">`` as is.
+
+    Why: schema.org tells publishers to embed ClaimReview in their pages, and the quote text
+    and reviewer name come from articles and users; a raw ``</script>`` in either would end
+    the element and run whatever follows on the desk's own site. Outside strings JSON never
+    uses these characters, so escaping them everywhere only touches string contents, and any
+    JSON parser reads back the original text.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _SCRIPT_UNSAFE_RE.sub(lambda match: _SCRIPT_UNSAFE[match.group()], text)
+
+
 def write_claimreview(
     rows: Iterable[Mapping[str, Any]],
     path: Path,
@@ -128,10 +148,10 @@ def write_claimreview(
     reviewer: str | None = None,
     review_date: str | None = None,
 ) -> tuple[int, list[str]]:
-    """Write a JSON array of ClaimReview objects; return how many and any warnings."""
+    """Write a JSON array of ClaimReview objects, safe to embed in a page; return how many and any warnings."""
     warnings: list[str] = []
     reviews = clean_json(claim_reviews(rows, reviewer=reviewer, review_date=review_date), "claimreview", warnings)
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump(reviews, handle, ensure_ascii=False, indent=2)
+        handle.write(script_safe_json(reviews))
         handle.write("\n")
     return len(reviews), warnings
