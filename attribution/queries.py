@@ -35,7 +35,8 @@ ROW_KEYS = (
 EXTRA_KEYS = (
     "speaker_mention", "speaker_start", "speaker_end", "cue_start", "cue_end", "resolution",
     "extractor_version", "document_sha256", "reviewer", "reviewed_at", "source_changed",
-    "confidence", "act", "country", "speaker_id", "review_id",
+    "confidence", "act", "country", "speaker_id", "said_from", "said_to", "said_precision",
+    "said_expression", "said_start", "said_end", "time_rule", "review_id",
 )  # fmt: skip
 
 _SELECT = """
@@ -77,6 +78,13 @@ SELECT
     EXISTS (SELECT 1 FROM documents nd WHERE nd.previous_id = d.id) AS source_changed,
     s.confidence AS confidence,
     s.act AS act,
+    s.said_from AS said_from,
+    s.said_to AS said_to,
+    s.said_precision AS said_precision,
+    s.said_expression AS said_expression,
+    s.said_start AS said_start,
+    s.said_end AS said_end,
+    s.time_rule AS time_rule,
     coalesce(s.country, sp.country) AS country,
     sp.id AS speaker_id,
     cr.review_id AS review_id
@@ -171,6 +179,8 @@ def statement_rows(
     status: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    said_since: str | None = None,
+    said_until: str | None = None,
     document: str | None = None,
     include_claims: bool = False,
     ids: list[str] | None = None,
@@ -183,7 +193,9 @@ def statement_rows(
     ``speaker`` matches a canonical name, surname or alias, case- and accent-insensitive;
     ``kind`` is a quote type (direct/indirect/mixed), a row kind (statement/unattributed/
     unresolved, which implies claims) or a speaker kind; ``since``/``until`` compare
-    publication dates (YYYY, YYYY-MM or YYYY-MM-DD, inclusive); ``document`` is a document
+    publication dates (YYYY, YYYY-MM or YYYY-MM-DD, inclusive); ``said_since``/``said_until``
+    keep statements whose time of saying (timing.py) can fall in that window, a statement
+    the text gives no time for counting as said on its publication date; ``document`` is a document
     id or unique prefix, its external id, or its source; ``min_confidence`` drops statements
     the learned pass was less sure of (claims carry no confidence and are kept);
     ``attributions`` is ``speech`` (said, wrote, according to: what a desk reviews) or
@@ -218,6 +230,14 @@ def statement_rows(
     if until is not None:
         where.append("d.published IS NOT NULL AND substr(d.published, 1, length(?)) <= ?")
         params += [until, until]
+    # a time range reaches the window when its last day is not before it and its first day
+    # not after it; a statement with no time in the text counts as said on publication
+    if said_since is not None:
+        where.append("substr(coalesce(s.said_to, d.published), 1, length(?)) >= ?")
+        params += [said_since, said_since]
+    if said_until is not None:
+        where.append("substr(coalesce(s.said_from, s.said_to, d.published), 1, length(?)) <= ?")
+        params += [said_until, said_until]
     if document is not None:
         where.append(
             "(d.id = ? OR (length(?) >= 6 AND substr(d.id, 1, length(?)) = ?) OR d.external_id = ? OR d.source = ?)"

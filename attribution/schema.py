@@ -15,7 +15,8 @@ speaker_aliases    every name of an identity with its lookup key and the reason 
 registry           bookkeeping: the digest of the identity rules the speaker rows were made with
 runs               the run ledger: one row per ingest/reextract invocation
 statements         every stored span; ``kind`` = statement | unattributed | unresolved;
-                   ``current`` = 0 once a re-extraction no longer produces the row
+                   ``current`` = 0 once a re-extraction no longer produces the row;
+                   ``said_from``/``said_to`` when a statement was said (see timing.py)
 statement_links    re-anchoring: reviews of ``from_id`` carry over to ``to_id``
 ingest_errors      append-only log of rejected / skipped / failed inputs
 reviews            append-only review history; triggers forbid UPDATE and DELETE
@@ -322,6 +323,26 @@ def m004_acts_and_speaker_registry(db: Database) -> None:
     speaker rows themselves are re-keyed by ``store.migrate`` right after, in the same
     transaction, because that needs the identity rules rather than SQL."""
     for statement in ACTS_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+TIME_SQL = """
+ALTER TABLE statements ADD COLUMN said_from TEXT;
+ALTER TABLE statements ADD COLUMN said_to TEXT;
+ALTER TABLE statements ADD COLUMN said_precision TEXT;
+ALTER TABLE statements ADD COLUMN said_expression TEXT;
+ALTER TABLE statements ADD COLUMN said_start INTEGER;
+ALTER TABLE statements ADD COLUMN said_end INTEGER;
+ALTER TABLE statements ADD COLUMN time_rule TEXT
+"""
+
+
+@migrations()
+def m005_statement_time(db: Database) -> None:
+    """When each statement was said (timing.py): a date range, its precision, and the words
+    and span that say so. Older rows keep NULL until a re-extraction fills them in."""
+    for statement in TIME_SQL.split(";\n"):
         if statement.strip():
             db.execute(statement)
 

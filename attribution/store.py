@@ -395,6 +395,7 @@ def _statement_record(
         ("sentence", statement.sentence),
         ("cue", statement.cue),
         ("speaker", statement.speaker_mention),
+        ("time", statement.time.expression if statement.time else None),
     ):
         _check_span(text, span, what, doc.source or doc.id)
     content, cue, mention, speaker = (
@@ -437,6 +438,24 @@ def _statement_record(
         "extractor_version": version,
         "run_id": run_id,
         "extracted_at": now,
+        **_time_columns(statement),
+    }
+
+
+def _time_columns(statement: Statement) -> dict[str, Any]:
+    """The statement's time as columns; a claim, or a statement extracted without it, has none."""
+    time = statement.time
+    if time is None:
+        return dict.fromkeys(TIME_COLUMNS)
+    expression = time.expression
+    return {
+        "said_from": time.said_from,
+        "said_to": time.said_to,
+        "said_precision": time.precision,
+        "said_expression": expression.text if expression else None,
+        "said_start": expression.start if expression else None,
+        "said_end": expression.end if expression else None,
+        "time_rule": time.rule,
     }
 
 
@@ -480,6 +499,7 @@ def _claim_record(doc: Document, version: str, claim: Claim, run_id: str | None,
         "extractor_version": version,
         "run_id": run_id,
         "extracted_at": now,
+        **dict.fromkeys(TIME_COLUMNS),
     }
 
 
@@ -708,7 +728,9 @@ STATEMENT_COLUMNS = (
 )  # fmt: skip
 # Added by schema v4: the act, the speaker's country, and the speaker's name as extracted.
 ADDED_COLUMNS = ("act", "country", "speaker_name", "speaker_kind")
-WRITTEN_COLUMNS = STATEMENT_COLUMNS + ADDED_COLUMNS
+# Added by schema v5: when the statement was said (see timing.py).
+TIME_COLUMNS = ("said_from", "said_to", "said_precision", "said_expression", "said_start", "said_end", "time_rule")
+WRITTEN_COLUMNS = STATEMENT_COLUMNS + ADDED_COLUMNS + TIME_COLUMNS
 # Columns compared when a re-extraction produces an id that already exists.
 DERIVED_COLUMNS = tuple(c for c in WRITTEN_COLUMNS if c not in {"id", "document_id", "run_id", "extracted_at"})
 
@@ -1347,11 +1369,12 @@ def verify(db: Database, *, full: bool = True) -> list[str]:
             ("sentence", "sentence_start", "sentence_end"),
             ("cue", "cue_start", "cue_end"),
             ("speaker_mention", "speaker_start", "speaker_end"),
+            ("said_expression", "said_start", "said_end"),
         )
         cursor = db.execute(
             "SELECT id, document_id, content, content_start, content_end, sentence,"
             " sentence_start, sentence_end, cue, cue_start, cue_end, speaker_mention,"
-            " speaker_start, speaker_end FROM statements"
+            " speaker_start, speaker_end, said_expression, said_start, said_end FROM statements"
         )
         names = [d[0] for d in cursor.description]
         for values in cursor:

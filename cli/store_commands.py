@@ -343,7 +343,14 @@ def ingest(
 # --------------------------------------------------------------------------- listings
 
 
-def _check_filters(kind: str | None, status: str | None, since: str | None, until: str | None):
+def _check_filters(
+    kind: str | None,
+    status: str | None,
+    since: str | None,
+    until: str | None,
+    said_since: str | None = None,
+    said_until: str | None = None,
+):
     from attribution.queries import KIND_VALUES, valid_date
     from attribution.schema import REVIEW_STATUSES
 
@@ -351,7 +358,8 @@ def _check_filters(kind: str | None, status: str | None, since: str | None, unti
         raise typer.BadParameter(f"choose one of {', '.join(KIND_VALUES)}", param_hint="--kind")
     if status is not None and status.strip().lower() not in REVIEW_STATUSES:
         raise typer.BadParameter(f"choose one of {', '.join(REVIEW_STATUSES)}", param_hint="--status")
-    for name, value in (("--since", since), ("--until", until)):
+    dates = (("--since", since), ("--until", until), ("--said-since", said_since), ("--said-until", said_until))
+    for name, value in dates:
         if value is not None and not valid_date(value):
             raise typer.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD", param_hint=name)
 
@@ -384,6 +392,21 @@ def quotes(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="Published on or after (YYYY[-MM[-DD]]).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Published on or before (YYYY[-MM[-DD]]).")] = None,
+    said_since: Annotated[
+        str | None,
+        typer.Option(
+            "--said-since",
+            help="Said on or after (YYYY[-MM[-DD]]): the time the text gives ('said last week', 'in May'),"
+            " a range that reaches the date counts; with no time in the text, the publication date.",
+        ),
+    ] = None,
+    said_until: Annotated[
+        str | None,
+        typer.Option(
+            "--said-until",
+            help="Said on or before (YYYY[-MM[-DD]]), read like --said-since.",
+        ),
+    ] = None,
     document: Annotated[
         str | None,
         typer.Option("--document", help="Document id (or a prefix of 6+), external id or source."),
@@ -405,7 +428,7 @@ def quotes(
     """List stored statements, grouped by speaker (speech acts unless --attributions all)."""
     from attribution.queries import statement_rows
 
-    _check_filters(kind, status, since, until)
+    _check_filters(kind, status, since, until, said_since, said_until)
     with _errors():
         database = _open(db)
         rows = statement_rows(
@@ -416,6 +439,8 @@ def quotes(
             status=status,
             since=since,
             until=until,
+            said_since=said_since,
+            said_until=said_until,
             document=document,
             include_claims=claims,
             min_confidence=min_confidence,
