@@ -14,6 +14,7 @@ or their body belongs to. Every resolution records why, so a reviewer can check 
 
 from __future__ import annotations
 
+import re
 from bisect import insort
 from collections import Counter
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ MALE_HONORIFICS = {"mr", "mr.", "sir", "lord"}
 DEFINITE = {"the", "this", "that"}
 PRONOUN_WINDOW = 4  # sentences back a pronoun may look for its antecedent
 DESCRIPTION_WINDOW = 12  # sentences back "the company" may look for the body it describes
+GOVERNMENT_NOUNS = {"government", "administration"}
 ISSUER_WINDOW = 3  # sentences back "the letter" may look for who wrote it
 ISSUING_VERBS = {"write", "send", "issue", "release", "publish", "file", "sign", "submit", "post", "email"}
 AFTER_CUE_WINDOW = 25  # tokens after a cue that may still name its speaker
@@ -442,7 +444,17 @@ class SpeakerResolver:
             for other in self._organisations:
                 if other != name and len(other.split()) > 1 and _initials(other) == name:
                     return other
+            return self._spelled_out(name) or name
         return name
+
+    def _spelled_out(self, acronym: str) -> str | None:
+        """An acronym's long form written anywhere in the text, tagged or not: capitalised words
+        (with "and", "of", "for", "the" between) whose initials spell it ("Customs and Border
+        Protection" for CBP)."""
+        joiner = r"(?:\s+(?:and|of|for|the|&)\s+|\s+)"
+        pattern = r"\b" + joiner.join(rf"{letter}[\w'\-]+" for letter in acronym) + r"\b"
+        match = re.search(pattern, self._text)
+        return match.group(0) if match else None
 
     def _country_for(self, person: _Entity) -> str | None:
         """A person's state: their organisation's, or the story's for a public official (an
@@ -806,6 +818,7 @@ class SpeakerResolver:
         start, end = self._mention_tokens(head)
         mention = Span.of(self._text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
         for rule in (
+            self._as_state_government,
             self._as_coordination,
             self._as_person,
             self._as_government_seat,
@@ -821,6 +834,26 @@ class SpeakerResolver:
             if resolution is not None:
                 return self._remember(head, resolution)
         return self._remember(head, self._as_plain_phrase(head, mention, start, end))
+
+    def _as_state_government(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """ "The Chinese government", "the Trump administration", "the government" in a story set
+        in one country: the state acting as a whole."""
+        if head.lemma_.lower() not in GOVERNMENT_NOUNS or head.tag_ != "NN":
+            return None
+        country = None
+        for child in head.children:
+            if child.dep_ in {"compound", "amod", "poss", "nmod"}:
+                country = country or _country_of_place(child.text)
+                person = self._find_person(_clean_name(child.text)) if child.pos_ == "PROPN" else None
+                if person is not None and _is_official(person.role):
+                    country = country or person.country
+        determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
+        if country is None and determiner == "the" and len(list(head.children)) == 1:
+            country = self.country
+        if country is None:
+            return None
+        speaker = Speaker(country, SpeakerKind.GOVERNMENT, None, None, country)
+        return Resolution(speaker, mention, "government of a state")
 
     def _as_coordination(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
         """ "Vindman and Williams said": one statement by both, never by the first alone."""
@@ -1086,6 +1119,8 @@ class SpeakerResolver:
         """The named body a definite description ("the company", "the group") stands for: the
         nearest earlier one whose name echoes the description's words, else the nearest."""
         determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
+        if determiner in {"a", "an", "another"} and head.lemma_.lower() in organisation_heads():
+            return self._body_introduced_near(head)  # "A group of physicians ... The group, X, ..."
         if determiner not in DEFINITE:
             return None
         generic = head.lemma_.lower() in organisation_heads() and head.tag_ == "NN"
@@ -1111,6 +1146,20 @@ class SpeakerResolver:
         # any definite noun may echo a name ("the doctors", "The Chronicle"); only a generic
         # one ("the company") stands for the nearest body whatever its name
         return echoed or (bodies[0] if generic else None)
+
+    def _body_introduced_near(self, head: Token) -> str | None:
+        """The nearest body, before or after, that the text introduces with the same noun."""
+        here = self._sentence_of[head.i]
+        near = [
+            e
+            for e in self.doc.ents
+            if self._is_body_ent(e) and abs(self._sentence_of[e.start] - here) <= DESCRIPTION_WINDOW
+        ]
+        near.sort(key=lambda e: abs(e.start - head.i))
+        for ent in near:
+            if self._introduced_as(ent, head.lemma_.lower()):
+                return self._full_organisation(_org_name(ent.text))
+        return None
 
     def _introduced_as(self, ent: SpacySpan, lemma: str) -> bool:
         """Whether a body's name stands in apposition to, or is named by, a noun with ``lemma``

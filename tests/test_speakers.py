@@ -181,6 +181,15 @@ ROWS = [
         "Alexander Marsh and Jennifer Olsen",
         "person",
     ),
+    # an acronym takes the long form the text spells out, tagged or not
+    Row(
+        "Agents of Customs and Border Protection run the camps. CBP said it followed its policy.",
+        "it followed its policy",
+        "Customs and Border Protection",
+        "organisation",
+    ),
+    # a government named by its people's adjective is the state
+    Row("The Chinese government said the talks would continue.", "the talks would continue", "China", "government"),
     # a statement's author is the body that issued it
     Row(
         "Big Harbor Records issued a statement on Friday. The statement said the contract had expired.",
