@@ -36,7 +36,7 @@ EXTRA_KEYS = (
     "speaker_mention", "speaker_start", "speaker_end", "cue_start", "cue_end", "resolution",
     "extractor_version", "document_sha256", "reviewer", "reviewed_at", "source_changed",
     "confidence", "act", "country", "speaker_id", "said_from", "said_to", "said_precision",
-    "said_expression", "said_start", "said_end", "time_rule", "review_id",
+    "said_expression", "said_start", "said_end", "time_rule", "review_id", "needs_rereview",
 )  # fmt: skip
 
 _SELECT = """
@@ -87,12 +87,18 @@ SELECT
     s.time_rule AS time_rule,
     coalesce(s.country, sp.country) AS country,
     sp.id AS speaker_id,
-    cr.review_id AS review_id
+    cr.review_id AS review_id,
+    coalesce(changed.review_id >= cr.review_id, 0) AS needs_rereview
 FROM statements s
 JOIN documents d ON d.id = s.document_id
 LEFT JOIN speakers named ON named.id = s.speaker_id
 LEFT JOIN speakers sp ON sp.id = coalesce(named.same_as, named.id)
 LEFT JOIN current_reviews cr ON cr.statement_id = s.id
+LEFT JOIN (
+    SELECT t.target_id, max(c.review_id) AS review_id
+    FROM attribution_change_targets t JOIN attribution_changes c ON c.id = t.change_id
+    GROUP BY t.target_id
+) changed ON changed.target_id = s.id
 """
 _ORDER = " ORDER BY coalesce(d.published, ''), d.source, d.id, s.content_start, s.content_end, s.id"
 
@@ -100,6 +106,8 @@ _ORDER = " ORDER BY coalesce(d.published, ''), d.source, d.id, s.content_start, 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
     row["reasons"] = json.loads(row["reasons"] or "[]")
     row["source_changed"] = bool(row["source_changed"])
+    # the verdict was given before a re-extraction changed who said it, or what
+    row["needs_rereview"] = bool(row["needs_rereview"])
     return row
 
 

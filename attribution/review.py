@@ -155,6 +155,38 @@ def history(db: Database, statement_id: str) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def attribution_changes(db: Database, statement_id: str) -> list[dict[str, Any]]:
+    """Every logged change of speaker, type, kind or content under a verdict that applies to
+    this statement (on it, or on a statement it was re-anchored from), oldest first.
+
+    ``confirmed`` says whether a review newer than the one then in force has been given.
+    """
+    if "attribution_changes" not in db.table_names():
+        return []
+    cursor = db.execute(
+        "SELECT c.id, c.statement_id, c.from_statement_id, c.review_id, c.field, c.old_value,"
+        " c.new_value, c.run_id, c.created_at,"
+        " coalesce((SELECT max(review_id) FROM review_targets WHERE target_id = :id) > c.review_id, 0)"
+        " AS confirmed"
+        " FROM attribution_changes c"
+        " WHERE c.id IN (SELECT change_id FROM attribution_change_targets WHERE target_id = :id)"
+        " ORDER BY c.id",
+        {"id": statement_id},
+    )
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["confirmed"] = bool(row["confirmed"])
+    return rows
+
+
+def needs_rereview(db: Database) -> int:
+    """How many current statements carry a verdict given before their attribution changed."""
+    if "attribution_changes" not in db.table_names():
+        return 0
+    return int(db.execute("SELECT count(*) FROM needs_rereview").fetchone()[0])
+
+
 @dataclass
 class ReextractReport:
     """Totals of one re-extraction run."""
@@ -170,6 +202,7 @@ class ReextractReport:
     relinked: int = 0
     unmatched: int = 0
     orphaned_reviews: int = 0
+    needs_rereview: int = 0  # current statements whose verdict predates an attribution change
 
     def add(self, outcome: ReextractOutcome) -> None:
         self.documents += 1
@@ -204,7 +237,8 @@ def reextract(
     ``extractor`` (a function from Documents to Extractions, in order) replaces the spaCy
     extractor; ``extractor_version`` is the version it produces. Reviews are never written;
     a reviewed statement that disappears is linked to the statement its anchor lands on, or
-    left as an orphaned review.
+    left as an orphaned review. A reviewed statement whose speaker, type or content changes
+    keeps its verdict but needs re-review (``report.needs_rereview`` counts them).
     """
     model_version = None
     if extractor is None:
@@ -261,6 +295,7 @@ def reextract(
         raise
     finally:
         report.orphaned_reviews = int(db.execute("SELECT count(*) FROM orphaned_reviews").fetchone()[0])
+        report.needs_rereview = needs_rereview(db)
         finish_run(
             db,
             run_id,

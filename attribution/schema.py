@@ -23,6 +23,8 @@ reviews            append-only review history; triggers forbid UPDATE and DELETE
 review_targets     view: each review with every statement it applies to (via links)
 current_reviews    view: the latest status and note per statement
 orphaned_reviews   view: reviews that apply to no current statement
+attribution_changes append-only: a reviewed statement's speaker/type/content changed by extraction
+needs_rereview     view: current statements whose verdict predates such a change
 statements_fts     FTS5 over statements.content and statements.sentence (triggers)
 speech_statements  view: current rows a desk reviews by default (speech acts and claims)
 """
@@ -343,6 +345,55 @@ def m005_statement_time(db: Database) -> None:
     """When each statement was said (timing.py): a date range, its precision, and the words
     and span that say so. Older rows keep NULL until a re-extraction fills them in."""
     for statement in TIME_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+ATTRIBUTION_CHANGES_SQL = """
+CREATE TABLE attribution_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    statement_id TEXT NOT NULL REFERENCES statements(id) ON DELETE RESTRICT,
+    from_statement_id TEXT NOT NULL REFERENCES statements(id) ON DELETE RESTRICT,
+    review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE RESTRICT,
+    field TEXT NOT NULL CHECK (field IN ('speaker', 'type', 'content', 'kind')),
+    old_value TEXT,
+    new_value TEXT,
+    run_id TEXT REFERENCES runs(id) ON DELETE RESTRICT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX attribution_changes_statement ON attribution_changes(statement_id);
+CREATE TRIGGER attribution_changes_no_update BEFORE UPDATE ON attribution_changes
+BEGIN SELECT RAISE(ABORT, 'attribution_changes is append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER attribution_changes_no_delete BEFORE DELETE ON attribution_changes
+BEGIN SELECT RAISE(ABORT, 'attribution_changes is append-only: DELETE is not allowed'); END;
+CREATE VIEW attribution_change_targets AS
+WITH RECURSIVE chain(change_id, target_id) AS (
+    SELECT id, statement_id FROM attribution_changes
+    UNION
+    SELECT chain.change_id, statement_links.to_id
+    FROM chain JOIN statement_links ON statement_links.from_id = chain.target_id
+)
+SELECT change_id, target_id FROM chain;
+CREATE VIEW needs_rereview AS
+SELECT t.target_id AS statement_id, cr.review_id, cr.status, cr.reviewer, cr.created_at AS reviewed_at,
+    count(*) AS n_changes, group_concat(c.field || ': ' || coalesce(c.old_value, '(none)') || ' -> '
+        || coalesce(c.new_value, '(none)'), '; ') AS changes
+FROM attribution_change_targets t
+JOIN attribution_changes c ON c.id = t.change_id
+JOIN current_reviews cr ON cr.statement_id = t.target_id
+JOIN statements s ON s.id = t.target_id AND s.current = 1
+WHERE c.review_id >= cr.review_id
+GROUP BY t.target_id
+"""
+
+
+@migrations()
+def m006_attribution_changes(db: Database) -> None:
+    """An append-only log of reviewed statements whose speaker, type, kind or content a
+    re-extraction (or a new version of the article) changed under their verdict, with the
+    old and new values and the review then in force. A statement needs re-review while no
+    review newer than that one applies to it (the ``needs_rereview`` view)."""
+    for statement in ATTRIBUTION_CHANGES_SQL.split(";\n"):
         if statement.strip():
             db.execute(statement)
 

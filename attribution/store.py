@@ -23,7 +23,7 @@ import socket
 import sqlite3
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -837,6 +837,71 @@ def _reviewed_ids(db: Database, statement_ids: Sequence[str]) -> set[str]:
     return {row[0] for row in rows}
 
 
+def _identity_of(db: Database, speaker: str | None) -> str | None:
+    """The identity a statement's speaker id stands for (a bare surname attached to its
+    person counts as that person)."""
+    if speaker is None:
+        return None
+    row = db.execute("SELECT coalesce(same_as, id) FROM speakers WHERE id = ?", [speaker]).fetchone()
+    return str(row[0]) if row else speaker
+
+
+def _speaker_label(db: Database, row: Mapping[str, Any]) -> str | None:
+    if row.get("speaker_id") is None:
+        return None
+    name = row.get("speaker_name")
+    kind = row.get("speaker_kind")
+    if name is None:
+        found = db.execute("SELECT name, kind FROM speakers WHERE id = ?", [row["speaker_id"]]).fetchone()
+        name, kind = (found[0], found[1]) if found else (row["speaker_id"], kind)
+    return f"{name} ({kind})" if kind else str(name)
+
+
+def attribution_differences(
+    db: Database, old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[tuple[str, str | None, str | None]]:
+    """(field, old value, new value) for each of speaker, type, kind and content that differs
+    between two versions of a statement: what a verdict is about, so a change to any of them
+    must be seen by a reviewer before the verdict is published again. Content compares with
+    whitespace collapsed: a boundary moved over a space is not a different statement."""
+    found: list[tuple[str, str | None, str | None]] = []
+    if _identity_of(db, old.get("speaker_id")) != _identity_of(db, new.get("speaker_id")):
+        found.append(("speaker", _speaker_label(db, old), _speaker_label(db, new)))
+    for name in ("type", "kind"):
+        if old.get(name) != new.get(name):
+            found.append((name, old.get(name), new.get(name)))
+    before, after = str(old.get("content") or ""), str(new.get("content") or "")
+    if " ".join(before.split()) != " ".join(after.split()):
+        found.append(("content", before, after))
+    return found
+
+
+def _latest_review(db: Database, statement_id: str) -> int | None:
+    row = db.execute("SELECT max(review_id) FROM review_targets WHERE target_id = ?", [statement_id]).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def record_attribution_changes(
+    db: Database, old: Mapping[str, Any], new: Mapping[str, Any], run_id: str | None, now: str
+) -> int:
+    """Log how a reviewed statement's attribution changed under its verdict; return how many
+    fields changed. The verdict stays attached, and the statement needs re-review until a
+    newer review applies to it."""
+    if "attribution_changes" not in db.table_names():  # a database before its migration
+        return 0
+    review_id = _latest_review(db, str(new["id"]))
+    if review_id is None:
+        return 0
+    changes = attribution_differences(db, old, new)
+    for name, before, after in changes:
+        db.execute(
+            "INSERT INTO attribution_changes (statement_id, from_statement_id, review_id, field,"
+            " old_value, new_value, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [new["id"], old["id"], review_id, name, before, after, run_id, now],
+        )
+    return len(changes)
+
+
 def link_reviews(
     db: Database,
     old_rows: Sequence[dict[str, Any]],
@@ -848,7 +913,8 @@ def link_reviews(
     """Link each reviewed old statement to the new statement its anchor matches.
 
     Returns (linked, unmatched). Nothing is deleted; unmatched reviews stay attached to their
-    old statement and show as orphaned once it is no longer current.
+    old statement and show as orphaned once it is no longer current. A link to a statement
+    with another speaker, type or content is logged so the verdict is re-reviewed.
     """
     reviewed = _reviewed_ids(db, [row["id"] for row in old_rows])
     linked = unmatched = 0
@@ -864,11 +930,13 @@ def link_reviews(
         if new["id"] == old["id"]:
             continue
         kind = "same-span" if ratio == 1.0 else "anchor-overlap"
-        db.execute(
+        cursor = db.execute(
             "INSERT INTO statement_links (from_id, to_id, method, score, run_id, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(from_id, to_id) DO NOTHING",
             [old["id"], new["id"], f"{method}:{kind}", round(ratio, 6), run_id, now],
         )
+        if cursor.rowcount == 1:  # the anchor matches text only: say what else changed
+            record_attribution_changes(db, old, new, run_id, now)
         linked += 1
     return linked, unmatched
 
@@ -974,8 +1042,9 @@ def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None)
     """Replace a stored document's derived statements with a new extraction.
 
     Statements the new extraction no longer produces are kept with ``current = 0``; reviews
-    on them are linked to the new statement their anchor matches (R3.3). Reviews are never
-    written here.
+    on them are linked to the new statement their anchor matches. Reviews are never written
+    here; a reviewed statement whose speaker, type or content changes keeps its verdict and
+    is logged in ``attribution_changes`` so it shows as needing re-review.
     """
     doc = extraction.document
     key = doc.sha256
@@ -987,6 +1056,8 @@ def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None)
             raise StoreError(f"document {key} is not stored with this text")
         old_rows = {row["id"]: row for row in _rows(db, "SELECT * FROM statements WHERE document_id = ?", [key])}
         _store_speakers(db, extraction.statements)
+        reviewed = _reviewed_ids(db, list(old_rows))
+        now = utc_now()
         new_ids = set()
         for record in records:
             new_ids.add(record["id"])
@@ -995,6 +1066,8 @@ def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None)
                 _insert_statement(db, record)
                 outcome.added += 1
             elif any(old[c] != record[c] for c in DERIVED_COLUMNS) or not old["current"]:
+                if old["id"] in reviewed:  # the same id, but perhaps no longer the same attribution
+                    record_attribution_changes(db, old, record, run_id, now)
                 assignments = ", ".join(f"{c} = :{c}" for c in WRITTEN_COLUMNS if c != "id")
                 db.execute(
                     f"UPDATE statements SET {assignments}, current = 1, retired_run_id = NULL WHERE id = :id",

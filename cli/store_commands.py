@@ -205,7 +205,8 @@ def _print_statements(rows: Sequence[dict[str, Any]], *, group: bool = True) -> 
             suffix = f" ({'; '.join(details)})" if details and key[0] else ""
             typer.echo(f"{name}{suffix}: {len(items)} {noun}")
         for row in items:
-            meta = [row["id"], row["type"] or row["kind"], row["cue"] or "", f"[{row['status']}]"]
+            flag = ", needs re-review" if row.get("needs_rereview") else ""
+            meta = [row["id"], row["type"] or row["kind"], row["cue"] or "", f"[{row['status']}{flag}]"]
             if row["score"] is not None:
                 meta.append(f"score={row['score']:.2f}")
             if row.get("act") and row["act"] != "speech":
@@ -606,14 +607,36 @@ def history(
     db: DbOption = DEFAULT_DB,
     output: FormatOption = Format.table,
 ) -> None:
-    """Show every review of a statement, oldest first (including re-anchored ones)."""
+    """Show every review of a statement, oldest first (including re-anchored ones), and every
+    change of its speaker, type or content a re-extraction made under a verdict."""
     from attribution.queries import resolve_statement_id
+    from attribution.review import attribution_changes
     from attribution.review import history as review_history
 
     with _errors():
         database = _open(db)
         full_id = resolve_statement_id(database, statement)
-        rows = review_history(database, full_id)
+        rows = [{**row, "event": "review"} for row in review_history(database, full_id)]
+        for change in attribution_changes(database, full_id):
+            before, after = change["old_value"] or "(none)", change["new_value"] or "(none)"
+            rows.append(
+                {
+                    "id": change["id"],
+                    "statement_id": change["statement_id"],
+                    "status": None,
+                    "note": f"{change['field']}: {before} -> {after}",
+                    "reviewer": None,
+                    "created_at": change["created_at"],
+                    "via": f"run {change['run_id']}" if change["run_id"] else "re-extraction",
+                    "event": "attribution-changed",
+                    "field": change["field"],
+                    "old_value": change["old_value"],
+                    "new_value": change["new_value"],
+                    "confirmed": change["confirmed"],
+                }
+            )
+        rows.sort(key=lambda row: (row["created_at"], row["event"] != "review", row["id"]))
+        pending = any(row["event"] != "review" and not row["confirmed"] for row in rows)
 
     def table(rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
@@ -624,15 +647,25 @@ def history(
             typer.echo(f"{full_id} is no longer current (a re-extraction replaced it)")
         lines = [("when", "status", "reviewer", "note", "via")]
         for row in rows:
-            via = row["via"] if row["via"] == "direct" else f"from {row['statement_id']}"
+            if row["event"] == "review":
+                status = row["status"]
+                via = row["via"] if row["via"] == "direct" else f"from {row['statement_id']}"
+            else:
+                status = "changed, confirmed" if row["confirmed"] else "changed: needs re-review"
+                via = row["via"]
             lines.append(
-                (row["created_at"], row["status"], row["reviewer"] or "",
-                 _one_line(row["note"]), via)
+                (row["created_at"], status, row["reviewer"] or "", _one_line(row["note"]), via)
             )  # fmt: skip
         for line in _columns(lines):
             typer.echo(line)
+        if pending:
+            typer.echo(
+                f"{full_id} needs re-review: its attribution changed after the verdict;"
+                " record a review to confirm or correct it"
+            )
 
-    columns = ["id", "statement_id", "status", "note", "reviewer", "created_at", "via"]
+    columns = ["id", "statement_id", "status", "note", "reviewer", "created_at", "via", "event",
+               "field", "old_value", "new_value", "confirmed"]  # fmt: skip
     _emit(rows, output, columns, table)
 
 
@@ -690,7 +723,8 @@ def reextract(
             f"{report.documents} documents re-extracted: {report.changed} changed,"
             f" {report.unchanged} unchanged, {len(report.failed)} failed;"
             f" statements +{report.added} ~{report.updated} -{report.retired};"
-            f" reviews re-anchored {report.relinked}, orphaned {report.orphaned_reviews}"
+            f" reviews re-anchored {report.relinked}, orphaned {report.orphaned_reviews},"
+            f" needing re-review {report.needs_rereview}"
             f" (run {report.run_id})"
         )
         for failed in report.failed:

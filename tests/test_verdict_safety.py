@@ -8,6 +8,7 @@ a reviewed statement to another speaker.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from typer.testing import CliRunner
 from attribution import store
 from attribution.models import Document, Extraction, Span
 from attribution.queries import UnknownStatement, resolve_statement_id, statement_rows
-from attribution.review import InvalidNote, RetiredStatement, record_review, reextract
+from attribution.review import InvalidNote, RetiredStatement, attribution_changes, record_review, reextract
 
 runner = CliRunner()
 
@@ -316,3 +317,126 @@ def test_sheet_without_the_review_column_conflicts_with_any_review(db, tmp_path)
     result = import_reviews(db, path)
     assert [c.statement_id for c in result.conflicts] == [sid] and "older export" in result.conflicts[0].reason
     assert by_content(db, "situation")["status"] == "false"
+
+
+# --------------------------------------------------------------------------- item 1: moved verdicts
+
+
+def give_to(fragment: str, speaker, version: str = "1", quote_type=None):
+    """An extraction change: the statement holding ``fragment`` is attributed to ``speaker``
+    (and quoted as ``quote_type`` when given)."""
+
+    def change(extraction: Extraction) -> Extraction:
+        statements = []
+        for statement in extraction.statements:
+            if fragment in statement.content.text:
+                statement = replace(statement, speaker=speaker, speaker_mention=None)
+                if quote_type is not None:
+                    statement = replace(statement, type=quote_type)
+            statements.append(statement)
+        return replace(extraction, statements=tuple(statements), extractor_version=version)
+
+    return change
+
+
+def claimreview_ids(db, tmp_path: Path, name: str) -> tuple[list[str], list[str]]:
+    from attribution.export import export_rows
+
+    out = tmp_path / name
+    report = export_rows(statement_rows(db, include_claims=True), out, "claimreview")
+    return [r["identifier"] for r in json.loads(out.read_text())], report.warnings
+
+
+def test_reextraction_that_moves_a_verdict_to_another_speaker_flags_it(db_path, db, tmp_path):
+    """Same id, same verdict, another speaker: needs re-review everywhere until confirmed."""
+    leggeri = by_content(db, "situation")
+    other = by_content(db, "When refugees")["id"]
+    record_review(db, leggeri["id"], "misleading", note="Frontex data say otherwise", reviewer="ana")
+    record_review(db, other, "verified")
+    old_sheet = export_sheet(db, tmp_path / "before.xlsx")
+    assert sorted(claimreview_ids(db, tmp_path, "before.json")[0]) == sorted([leggeri["id"], other])
+
+    report = reextract(db, all=True, extractor=replaying(give_to("situation", h.LANDSBERGIS)), extractor_version="1")
+    assert report.needs_rereview == 1
+    row = by_content(db, "situation")
+    assert row["id"] == leggeri["id"] and row["status"] == "misleading"
+    assert row["speaker"] == "Gabrielius Landsbergis" and row["needs_rereview"] is True
+    assert by_content(db, "When refugees")["needs_rereview"] is False
+
+    # history: the old and the new speaker
+    result = invoke("history", row["id"], "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert "Fabrice Leggeri" in result.stdout and "Gabrielius Landsbergis" in result.stdout
+    assert "needs re-review" in result.stdout
+    events = invoke("history", row["id"], "--db", db_path, "--format", "json")
+    changed = [e for e in json.loads(events.stdout) if e["event"] == "attribution-changed"]
+    assert [(e["field"], e["old_value"], e["new_value"]) for e in changed] == [
+        ("speaker", "Fabrice Leggeri (person)", "Gabrielius Landsbergis (person)")
+    ]
+    # listing, sheet, UI view
+    listing = invoke("quotes", "--db", db_path, "--speaker", "Landsbergis")
+    assert "[misleading, needs re-review]" in listing.stdout
+    path = export_sheet(db, tmp_path / "after.xlsx")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path)["statements"]
+    assert ws.cell(sheet_rows(path)[row["id"]], column(path, "needs_rereview")).value == "yes"
+    assert db.execute("SELECT statement_id, status FROM needs_rereview").fetchall() == [(row["id"], "misleading")]
+    # ClaimReview holds the verdict back, and says so
+    published, warnings = claimreview_ids(db, tmp_path, "after.json")
+    assert published == [other]
+    assert any("held back" in w and row["id"] in w for w in warnings)
+
+    # the old sheet, exported before the change, cannot confirm it unseen
+    wb = load_workbook(old_sheet)
+    wb["statements"].cell(sheet_rows(old_sheet)[row["id"]], column(old_sheet, "status")).value = "false"
+    wb.save(old_sheet)
+    from attribution.export import import_reviews
+
+    result = import_reviews(db, old_sheet)
+    assert [c.statement_id for c in result.conflicts] == [row["id"]] and not result.recorded
+    assert "Fabrice Leggeri" in result.conflicts[0].reason
+
+    # running the same extraction again logs nothing new
+    before = db.execute("SELECT count(*) FROM attribution_changes").fetchone()[0]
+    reextract(db, all=True, extractor=replaying(give_to("situation", h.LANDSBERGIS)), extractor_version="1")
+    assert db.execute("SELECT count(*) FROM attribution_changes").fetchone()[0] == before
+
+    # a new review confirms it
+    assert invoke("review", row["id"], "--status", "misleading", "--db", db_path).exit_code == 0
+    assert by_content(db, "situation")["needs_rereview"] is False
+    assert sorted(claimreview_ids(db, tmp_path, "confirmed.json")[0]) == sorted([row["id"], other])
+    assert "changed, confirmed" in invoke("history", row["id"], "--db", db_path).stdout
+
+
+def test_reanchored_verdict_with_another_speaker_and_type_is_flagged(db, tmp_path):
+    """Across extractor versions the anchor matches text only: the new statement's speaker
+    and type are compared too."""
+    from attribution.models import QuoteType
+
+    sid = by_content(db, "When refugees")["id"]
+    untouched = by_content(db, "colleagues")["id"]
+    record_review(db, sid, "false", note="no such weapon")
+    record_review(db, untouched, "verified")
+    change = give_to("When refugees", h.FRONTEX, version="2", quote_type=QuoteType.MIXED)
+    reextract(db, extractor=replaying(change), extractor_version="2")
+
+    row = by_content(db, "When refugees")
+    assert row["id"] != sid and row["status"] == "false" and row["note"] == "no such weapon"
+    assert row["needs_rereview"] is True and row["speaker"] == "Frontex"
+    assert by_content(db, "colleagues")["needs_rereview"] is False  # re-anchored, same attribution
+    fields = {(c["field"], c["old_value"], c["new_value"]) for c in attribution_changes(db, row["id"])}
+    assert ("speaker", "Gabrielius Landsbergis (person)", "Frontex (organisation)") in fields
+    assert ("type", "direct", "mixed") in fields
+    assert claimreview_ids(db, tmp_path, "held.json")[0] == [by_content(db, "colleagues")["id"]]
+    # a third version with nothing new keeps the flag on the statement it lands on
+    reextract(db, extractor=replaying(give_to("When refugees", h.FRONTEX, "3", QuoteType.MIXED)), extractor_version="3")
+    assert by_content(db, "When refugees")["needs_rereview"] is True
+    record_review(db, by_content(db, "When refugees")["id"], "false")
+    assert by_content(db, "When refugees")["needs_rereview"] is False
+
+
+def test_unreviewed_statements_log_no_changes(db):
+    reextract(db, all=True, extractor=replaying(give_to("situation", h.LANDSBERGIS)), extractor_version="1")
+    assert db.execute("SELECT count(*) FROM attribution_changes").fetchone()[0] == 0
+    assert not any(r["needs_rereview"] for r in statement_rows(db, include_claims=True))

@@ -8,14 +8,14 @@ followed) and every alteration of a cell is reported, never made silently.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from .cells import COLUMNS, STATUSES, neutralise, unneutralise
-from .claimreview import claim_review, claim_reviews, write_claimreview
+from .claimreview import RATINGS, claim_review, claim_reviews, write_claimreview
 from .files import ExportRefused, atomic_output, check_target, sheet_title, slugify
 from .jsonout import OFFSET_UNIT, write_json, write_jsonl
 from .reviews import ImportPlan, Rejection, ReviewChange, Sheet, plan_reviews, read_sheet
@@ -80,9 +80,26 @@ def export_rows(
             count, found = write_jsonl(rows, tmp)
             warnings.extend(found)
         else:
-            count, found = write_claimreview(rows, tmp, reviewer=reviewer, review_date=review_date)
+            held: list[str] = []
+            count, found = write_claimreview(
+                _noting_held_back(rows, held), tmp, reviewer=reviewer, review_date=review_date
+            )
             warnings.extend(found)
+            if held:
+                warnings.append(
+                    f"{len(held)} verdict(s) held back: re-extraction changed the speaker, type or content"
+                    f" after the review; review again to publish ({', '.join(held[:10])}"
+                    f"{', ...' if len(held) > 10 else ''})"
+                )
     return ExportReport(Path(path), fmt, count, warnings)
+
+
+def _noting_held_back(rows: Iterable[Mapping[str, Any]], held: list[str]) -> Iterator[Mapping[str, Any]]:
+    """Pass rows through, noting the verdicts ClaimReview must not publish yet."""
+    for row in rows:
+        if row.get("needs_rereview") and row.get("status") in RATINGS:
+            held.append(str(row.get("id")))
+        yield row
 
 
 def document_texts(db: Any, ids: Iterable[str]) -> dict[str, dict[str, Any]]:

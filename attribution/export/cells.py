@@ -45,6 +45,7 @@ COLUMNS: tuple[str, ...] = (
     "score",
     "reasons",
     "review_id",
+    "needs_rereview",
 )
 # Written as numbers, so they are exempt from the leading-quote rule (R7.1).
 NUMERIC_COLUMNS: frozenset[str] = frozenset(
@@ -147,9 +148,11 @@ def fit_cell(text: str, limit: int = XLSX_CELL_LIMIT) -> tuple[str, bool]:
 
 
 def text_value(value: Any) -> str:
-    """The text a non-numeric column shows: lists joined, None empty."""
-    if value is None:
+    """The text a non-numeric column shows: lists joined, None empty, a flag yes or empty."""
+    if value is None or value is False:
         return ""
+    if value is True:
+        return "yes"
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value)
     return str(value)

@@ -79,7 +79,7 @@ def claim_review(
 ) -> dict[str, Any] | None:
     """One ClaimReview for ``row``, or None when its status is not a published verdict."""
     status = str(row.get("status") or "")
-    if status not in RATINGS:
+    if status not in RATINGS or row.get("needs_rereview"):  # held back until a new review confirms it
         return None
     value, label = RATINGS[status]
     claim: dict[str, Any] = {"@type": "Claim", "appearance": appearance(row)}

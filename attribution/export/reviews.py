@@ -240,7 +240,7 @@ def plan_reviews(
         elif outcome is None:
             plan.unchanged += 1
         else:
-            stale = _stale_reason(sheet, record, current[sid])
+            stale = _stale_reason(sheet, record, current[sid]) or _moved_reason(sheet, record, current[sid])
             if isinstance(stale, Rejection):
                 plan.rejected.append(replace(stale, row=number, statement_id=sid))
             elif stale and not force:
@@ -248,6 +248,27 @@ def plan_reviews(
             else:
                 plan.changes.append(outcome)
     return plan
+
+
+# Cells that say what a verdict is about; if the statement no longer matches them, the
+# reviewer judged something else.
+ATTRIBUTION_COLUMNS: tuple[str, ...] = ("speaker", "type", "content")
+
+
+def _moved_reason(sheet: Sheet, record: Mapping[str, str], now: Mapping[str, Any]) -> str | None:
+    """Why this row's verdict may be about another attribution than the statement has now
+    (a re-extraction changed its speaker, type or content after the export), or None."""
+    differ = [
+        f"{name} {unneutralise(record[name])!r} in the sheet, {text_value(now.get(name))!r} now"
+        for name in ATTRIBUTION_COLUMNS
+        if name in record and record[name] != exported_text(now.get(name), xlsx=sheet.xlsx)
+    ]
+    if not differ:
+        return None
+    return (
+        f"the statement changed since this sheet was exported ({'; '.join(differ)});"
+        " not recorded: review it again from a fresh sheet (--force to record it)"
+    )
 
 
 def _missing_reason(sid: str, retired: Collection[str] | Mapping[str, Sequence[str]]) -> str:

@@ -117,6 +117,11 @@ def write_xlsx(
             "the review each row was exported with; leave it as it is: a row whose statement was"
             " reviewed again since is reported as a conflict and not imported (unless --force)",
         ),
+        (
+            "needs_rereview",
+            "yes: a re-extraction changed the speaker, type or content after the verdict was given;"
+            " the verdict is not published until a new review confirms it (see `attribution history ID`)",
+        ),
     )
     for key, value in (*about, *guide):
         info.append([_string_cell(info, key), _string_cell(info, exported_text(value, xlsx=True))])
