@@ -501,7 +501,8 @@ def resolve_statement_id(db: Database, prefix: str) -> str:
     lines = [_candidate_line(db, sid) for sid in matches[:MAX_CANDIDATES]]
     if len(matches) > MAX_CANDIDATES:
         lines.append(f"... and {total - MAX_CANDIDATES} more")
-    raise UnknownStatement(reason + ":\n  " + "\n  ".join(lines))
+    # one line: the CLI prints error messages on a single escaped line
+    raise UnknownStatement(reason + ": " + "; ".join(lines))
 
 
 def valid_status(status: str) -> bool:

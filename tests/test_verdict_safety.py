@@ -132,6 +132,7 @@ def test_ambiguous_prefix_lists_the_candidates(db_path, db):
     result = invoke("review", prefix, "--status", "verified", "--db", db_path)
     assert result.exit_code == 1
     assert "ambiguous" in result.stderr and "no statement with id" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1  # one readable line, candidates included
     for sid in matching[:10]:
         assert sid in result.stderr
     assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
