@@ -45,6 +45,7 @@ class TimeWords:
     weekday_modifiers: dict[str, str]
     months: dict[str, int]
     speaking_verbs: frozenset[str]
+    future_auxiliaries: frozenset[str]
     cores: frozenset[str]  # single words that make a phrase temporal at all
 
 
@@ -68,6 +69,7 @@ def time_words() -> TimeWords:
         weekday_modifiers=dict(data["weekday_modifiers"]),
         months=dict(data["months"]),
         speaking_verbs=frozenset(data["speaking_verbs"]),
+        future_auxiliaries=frozenset(data["future_auxiliaries"]),
         cores=frozenset(cores),
     )
 
@@ -108,12 +110,13 @@ def _attachments(cue: Token) -> Iterator[Token]:
     """The cue's own modifiers first, then those of the noun in 'in a statement on Friday' or
     'told reporters Monday' and of the verb in 'Speaking on Thursday, X said': they date the
     saying itself, and they stand in the cue's clause."""
-    speaking = time_words().speaking_verbs
+    words = time_words()
     children = list(cue.children)
     yield from children
     for child in children:
-        heads = [c for c in child.children if c.dep_ == "pobj"] if child.dep_ == "prep" else []
-        if child.dep_ in {"dobj", "dative"} or (child.dep_ == "advcl" and child.lemma_.lower() in speaking):
+        framing = child.dep_ == "prep" and child.lower_ in words.prepositions  # not 'after a test in May'
+        heads = [c for c in child.children if c.dep_ == "pobj"] if framing else []
+        if child.dep_ in {"dobj", "dative"} or (child.dep_ == "advcl" and child.lemma_.lower() in words.speaking_verbs):
             heads = [child]
         for head in heads:
             yield from (c for c in head.children if c.dep_ == "prep" or c.dep_ in TEMPORAL_DEPS)
@@ -183,6 +186,8 @@ def relative_phrase(expression: Expression, published: date | None) -> Range | N
     the paper's own date; 'last week' is the calendar week before the publication's."""
     if published is None:
         return None
+    if any(t.text[:1].isupper() for t in expression.tokens[1:]):
+        return None  # a title that reads like a time: 'told CBS This Morning', ABC's 'This Week'
     relative = time_words().relative
     found = relative.get(" ".join(expression.phrase)) or relative.get(" ".join(expression.core_words))
     if found is None:
@@ -272,6 +277,8 @@ def absolute_date(expression: Expression, published: date | None) -> Range | Non
     if data is None or data.date_obj is None:
         return None
     found = data.date_obj.date()
+    if published is not None and not has_year and _upcoming(found, published):
+        return None
     if data.period == "year":
         return date(found.year, 1, 1), date(found.year, 12, 31), "year"
     if data.period == "month":
@@ -281,6 +288,16 @@ def absolute_date(expression: Expression, published: date | None) -> Range | Non
         first, last = _week_of(found)
         return first, last, "week"
     return found, found, "day"
+
+
+def _upcoming(found: date, published: date) -> bool:
+    """'the show on November 24' in a November 23 paper is tomorrow's, not last year's: a date
+    without a year that falls in the month after publication names something still to come."""
+    try:
+        this_year = found.replace(year=published.year)
+    except ValueError:  # February 29
+        return False
+    return published < this_year <= published + timedelta(days=31)
 
 
 RULES: tuple[Callable[[Expression, date | None], Range | None], ...] = (
@@ -328,11 +345,18 @@ def by_publication(published: str | None) -> StatementTime:
     return StatementTime(None, day.isoformat() if day else None, None, None, BY_PUBLICATION)
 
 
+def _future(cue: Token) -> bool:
+    """'will announce Friday': the phrase dates an act still to come, so it says nothing about
+    a time before publication (and 'Friday' would be read as the last one)."""
+    future = time_words().future_auxiliaries
+    return any(c.dep_ == "aux" and c.lower_ in future for c in cue.children)
+
+
 def statement_time(doc: Doc, cue: Token | None, published: str | None) -> StatementTime:
     """When the statement whose cue is ``cue`` was made: the first time phrase on the cue that a
     rule resolves, else "by publication". Looks only at the cue's children (and one level under
     an 'in a statement' phrase), so it costs a few token checks per statement."""
-    if cue is None:
+    if cue is None or _future(cue):
         return by_publication(published)
     day = publication_day(published)
     text = doc_text(doc)
