@@ -437,6 +437,9 @@ class SpeakerResolver:
                 name = _org_name(ent.text)
                 if name and name not in self._organisations:
                     self._organisations[name] = _Entity(name, SpeakerKind.ORGANISATION)
+                if name and ent.root.dep_ == "appos":
+                    # "The European Union's border agency, Frontex": the owner is the parent body
+                    self._organisations[name].add(None, self._owner_of(ent.root.head))
 
     def _full_organisation(self, name: str) -> str:
         """An acronym's written-out name when the text gives one, else the name itself."""
@@ -990,7 +993,7 @@ class SpeakerResolver:
         # "US Embassy", "Chinese Foreign Ministry": the state named at the front
         country = _country_of_body(name) or _country_of_place(name.split()[0]) or country
         why = "news outlet named" if is_media else "organisation named"
-        return Resolution(Speaker(name, SpeakerKind.ORGANISATION, None, None, country), mention, why)
+        return Resolution(self._body_speaker(name, country), mention, why)
 
     def _as_place(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
         """A state or province speaks for its government; an unknown "place" is a body."""
@@ -1028,6 +1031,21 @@ class SpeakerResolver:
                         self.history.pop()
                         return Resolution(inner.speaker, inner.mention, "named in apposition")
         return None
+
+    def _owner_of(self, description: Token) -> str | None:
+        """The body or state owning a description ("the European Union's border agency")."""
+        owner = next((c for c in description.children if c.dep_ == "poss"), None)
+        ent = self._ent(owner) if owner is not None else None
+        if ent is None or ent.label_ not in ORG_LABELS | PLACE_LABELS:
+            return None
+        return self._full_organisation(_org_name(ent.text))
+
+    def _body_speaker(self, name: str, country: str | None) -> Speaker:
+        """A named body as speaker, with the parent the text gives it anywhere."""
+        body = self._organisations.get(name)
+        parent = body.organisation if body is not None else None
+        country = country or (_country_of_body(parent) if parent else None)
+        return Speaker(name, SpeakerKind.ORGANISATION, None, parent, country)
 
     def _author_of(self, noun: Token) -> Resolution | None:
         """Who issued a document: "X's statement", "a report by X", "X said in a statement"."""
@@ -1112,7 +1130,7 @@ class SpeakerResolver:
         if name is None:
             return None
         country = _country_of_body(name) or (self.country if _is_public_body(name) else None)
-        speaker = Speaker(name, SpeakerKind.ORGANISATION, None, None, country)
+        speaker = self._body_speaker(name, country)
         return Resolution(speaker, mention, "description of the body last named")
 
     def _described_body(self, head: Token) -> str | None:
@@ -1233,7 +1251,7 @@ class SpeakerResolver:
                 return Resolution(speaker, mention, "acronym of a body")
             body = self._body_named_in_part(name)
             if body is not None:
-                speaker = Speaker(body, SpeakerKind.ORGANISATION, None, None, _country_of_body(body))
+                speaker = self._body_speaker(body, _country_of_body(body))
                 return Resolution(speaker, mention, "part of a body's name met in the text")
             if len(name.split()) == 1 and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
                 # "according to the Intelligencer": a name that takes an article is a body's
