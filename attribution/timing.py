@@ -46,6 +46,7 @@ class TimeWords:
     months: dict[str, int]
     speaking_verbs: frozenset[str]
     future_auxiliaries: frozenset[str]
+    future_heads: frozenset[str]
     cores: frozenset[str]  # single words that make a phrase temporal at all
 
 
@@ -70,6 +71,7 @@ def time_words() -> TimeWords:
         months=dict(data["months"]),
         speaking_verbs=frozenset(data["speaking_verbs"]),
         future_auxiliaries=frozenset(data["future_auxiliaries"]),
+        future_heads=frozenset(data["future_heads"]),
         cores=frozenset(cores),
     )
 
@@ -346,10 +348,13 @@ def by_publication(published: str | None) -> StatementTime:
 
 
 def _future(cue: Token) -> bool:
-    """'will announce Friday': the phrase dates an act still to come, so it says nothing about
-    a time before publication (and 'Friday' would be read as the last one)."""
-    future = time_words().future_auxiliaries
-    return any(c.dep_ == "aux" and c.lower_ in future for c in cue.children)
+    """'will announce Friday', 'is due to address the convention on Thursday': the phrase dates
+    an act still to come, so it says nothing about a time before publication (and 'Friday'
+    would be read as the last one)."""
+    words = time_words()
+    if cue.dep_ == "xcomp" and cue.head.lemma_.lower() in words.future_heads:
+        return True
+    return any(c.dep_ == "aux" and c.lower_ in words.future_auxiliaries for c in cue.children)
 
 
 def statement_time(doc: Doc, cue: Token | None, published: str | None) -> StatementTime:

@@ -98,6 +98,20 @@ def test_weekday_of_the_paper_is_that_day_and_last_is_a_week_before(nlp) -> None
     assert last.said_from == last.said_to == "2021-07-05"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The president will say on Tuesday that the war is over.",
+        "The governor is due to tell lawmakers on Thursday that the budget is short.",
+        "The minister is expected to announce on Friday that taxes will rise.",
+    ],
+)
+def test_an_act_still_to_come_has_no_time_of_saying(nlp, sentence: str) -> None:
+    doc = nlp(sentence)
+    (cue,) = [t for t in doc if t.lemma_ in {"say", "tell", "announce"}]
+    assert statement_time(doc, cue, "2019-11-21") == by_publication("2019-11-21")
+
+
 def test_a_date_inside_the_content_is_not_the_time_of_saying(nlp) -> None:
     time = _time_of(nlp, "The governor said the primary in March had been a turning point.", "2016-10-19")
     assert time.rule == BY_PUBLICATION
