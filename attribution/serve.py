@@ -16,7 +16,12 @@ What Datasette gets:
 - ``record_review``, a writable canned query that appends one review (status, note,
   reviewer) for a statement id, linked from every statement's ``kind`` cell;
 - ``PRAGMA foreign_keys = ON`` and a busy timeout on every connection Datasette opens
-  (Datasette does not enable foreign keys itself).
+  (Datasette does not enable foreign keys itself);
+- a guard around the whole application (:func:`guard`): only the served host names are
+  answered (DNS rebinding), the review form is the only path that accepts writes and only
+  with a same-origin ``Origin``/``Referer`` and the CSRF token (Datasette's own check lets
+  cookie-less requests through), every response carries security headers, and CSV
+  downloads are made formula-safe like ``attribution export``.
 
 Datasette is an optional dependency (``pip install 'attribution[serve]'``); only
 :func:`build_datasette` and :func:`serve` import it.
@@ -24,13 +29,20 @@ Datasette is an optional dependency (``pip install 'attribution[serve]'``); only
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+import re
+import socket
 import sqlite3
 import types
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from .errors import StoreError
+from .export.cells import neutralise
 from .schema import REVIEW_STATUSES
 
 STATUS_FACET = "review_status"  # facet type name and query-string argument (prefixed "_")
@@ -39,6 +51,30 @@ BUSY_TIMEOUT_MS = 5000
 PLUGIN_NAME = "attribution-review"
 # Tables and views of statement rows: the review facet, filter and form link apply to each.
 REVIEW_TABLES = ("statements", "speech_statements")
+REVIEW_QUERY = "record_review"
+
+# Host names always answered; the --host given is added. Anything else is refused.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_COOKIE = "ds_csrftoken"  # the cookie Datasette's CSRF check (asgi-csrf) signs
+# Datasette's pages use inline scripts and styles, so those stay allowed; everything else
+# comes from this origin only, no page may frame the UI, and forms post back here only.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode("ascii")),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    # Datasette says no-referrer, which makes browsers send "Origin: null" on form posts;
+    # same-origin keeps the origin for our own forms and still tells other sites nothing.
+    (b"referrer-policy", b"same-origin"),
+)
+# A CSV cell that is a plain number is data, not a formula, even with a leading minus.
+PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 # Datasette >= 1.0 reads these from its configuration; earlier versions from metadata.
 TABLES: dict[str, dict[str, Any]] = {
@@ -158,7 +194,7 @@ def datasette_config(db_path: Path, *, tables: set[str] | None = None) -> dict[s
         "databases": {
             database_name(db_path): {
                 "tables": table_config,
-                "queries": {"record_review": record_review_query()},
+                "queries": {REVIEW_QUERY: record_review_query()},
             }
         },
     }
@@ -184,6 +220,197 @@ def status_facet_sql(table_sql: str) -> str:
         f"FROM ({table_sql}) AS t LEFT JOIN current_reviews cr ON cr.statement_id = t.id "
         "GROUP BY value ORDER BY count DESC, value"
     )
+
+
+# --------------------------------------------------------------------------- the ASGI guard
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def allowed_hosts(host: str = "127.0.0.1", extra: Iterable[str] = ()) -> frozenset[str]:
+    """The Host header names the UI answers: loopback names, the listening host, ``extra``.
+
+    Why a list at all: a page on another site can make a browser resolve its own name to
+    127.0.0.1 (DNS rebinding) and then read and post to this server as if same-origin; the
+    Host header still carries the attacker's name, so refusing unknown names stops it. A
+    wildcard listening address adds this machine's own names.
+    """
+    names = set(LOOPBACK_HOSTS) | {host_name(name) for name in extra}
+    listening = host_name(host)
+    if listening in WILDCARD_HOSTS:
+        names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+    else:
+        names.add(listening)
+    return frozenset(names)
+
+
+def host_name(value: str) -> str:
+    """The name part of a Host header or host option: 'a.example:8001' -> 'a.example', '[::1]:80' -> '::1'."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:].split("]", 1)[0]
+    if value.count(":") == 1:  # name:port (a bare IPv6 address has several colons)
+        return value.split(":", 1)[0]
+    return value
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers") or []:
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def _has_csrf_cookie(scope: Scope) -> bool:
+    from http.cookies import CookieError, SimpleCookie
+
+    cookies = SimpleCookie()
+    try:
+        cookies.load(_header(scope, b"cookie") or "")
+    except CookieError:
+        return False
+    return bool(cookies.get(CSRF_COOKIE) and cookies[CSRF_COOKIE].value)
+
+
+def _same_site(url: str, host: str) -> bool:
+    parts = urlsplit(url.strip())
+    return parts.scheme in {"http", "https"} and bool(host) and parts.netloc.lower() == host.lower()
+
+
+def write_refusal(scope: Scope, write_paths: frozenset[str]) -> tuple[int, str] | None:
+    """Why a request that writes is refused, as (status, message); None lets it on to the token check.
+
+    Datasette's CSRF check skips requests without cookies, so a cookie-less POST from any
+    page or script recorded a verdict. Here a write must go to the review form, come from a
+    page of this site (``Origin``, else ``Referer``, naming the served host) and carry the
+    CSRF cookie; Datasette then compares the form's token with it.
+    """
+    if scope.get("path") not in write_paths:
+        return 405, "method not allowed: this path accepts no writes"
+    host = _header(scope, b"host") or ""
+    origin, referer = _header(scope, b"origin"), _header(scope, b"referer")
+    if origin is not None:
+        if not _same_site(origin, host):
+            return 403, f"write refused: Origin {origin.strip()!r} is not this site"
+    elif referer is not None:
+        if not _same_site(referer, host):
+            return 403, "write refused: Referer is not this site"
+    else:
+        return 403, "write refused: no Origin or Referer header (submit the form from this site)"
+    if not _has_csrf_cookie(scope):
+        return 403, "write refused: no CSRF token (open the form and submit it from there)"
+    return None
+
+
+def _is_csv_request(scope: Scope) -> bool:
+    path = str(scope.get("path") or "")
+    query = parse_qs(bytes(scope.get("query_string") or b"").decode("latin-1"))
+    return path.endswith(".csv") or "csv" in query.get("_format", [])
+
+
+def safe_csv_cell(cell: str) -> str:
+    """A downloaded CSV cell that no spreadsheet runs: the export rule, plain numbers kept."""
+    return cell if PLAIN_NUMBER.fullmatch(cell) else neutralise(cell)
+
+
+def safe_csv_text(text: str) -> str:
+    """Whole CSV records with every cell made formula-safe."""
+    if not text:
+        return ""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    try:
+        for record in csv.reader(io.StringIO(text, newline="")):
+            writer.writerow([safe_csv_cell(cell) for cell in record])
+    except csv.Error:  # not CSV after all (an error message): neutralise it line by line
+        return "".join(neutralise(line) for line in text.splitlines(keepends=True))
+    return out.getvalue()
+
+
+def _complete_records(text: str) -> int:
+    """Length of the longest prefix of ``text`` made of whole CSV records (ending outside quotes)."""
+    end, quoted = 0, False
+    for match in re.finditer('["\n]', text):
+        if match.group() == '"':
+            quoted = not quoted
+        elif not quoted:
+            end = match.end()
+    return end
+
+
+def _safe_csv_send(send: Send) -> Send:
+    """Rewrite a streamed CSV response record by record (downloads may be too big to hold)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    state = {"active": False, "pending": ""}
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers") or [])
+            content_type = next((bytes(v).lower() for k, v in headers if k.lower() == b"content-type"), b"")
+            state["active"] = content_type.startswith((b"text/csv", b"text/plain"))
+            if state["active"]:  # the body changes length
+                headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+            message = {**message, "headers": headers}
+        elif message["type"] == "http.response.body" and state["active"]:
+            more = bool(message.get("more_body", False))
+            pending = state["pending"] + decoder.decode(bytes(message.get("body") or b""), final=not more)
+            end = _complete_records(pending) if more else len(pending)
+            state["pending"] = pending[end:]
+            message = {**message, "body": safe_csv_text(pending[:end]).encode("utf-8")}
+        await send(message)
+
+    return wrapped
+
+
+def _with_security_headers(send: Send) -> Send:
+    names = {name for name, _ in SECURITY_HEADERS}
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers") or [] if k.lower() not in names]
+            message = {**message, "headers": [*headers, *SECURITY_HEADERS]}
+        await send(message)
+
+    return wrapped
+
+
+async def _answer(send: Send, status: int, message: str, headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
+    body = (message + "\n").encode("utf-8")
+    start = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()), *headers]
+    await send({"type": "http.response.start", "status": status, "headers": start})
+    await send({"type": "http.response.body", "body": body})
+
+
+def guard(app: ASGIApp, *, hosts: frozenset[str], write_paths: frozenset[str]) -> ASGIApp:
+    """``app`` behind the UI's checks: known Host, guarded writes, security headers, safe CSV."""
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        send = _with_security_headers(send)
+        host = _header(scope, b"host")
+        if host is None or host_name(host) not in hosts:
+            await _answer(send, 400, "unknown host: this server answers only the names it was started for")
+            return
+        if scope["method"] not in SAFE_METHODS:
+            refusal = write_refusal(scope, write_paths)
+            if refusal is not None:
+                status, message = refusal
+                await _answer(send, status, message, [(b"allow", b"GET, HEAD, OPTIONS")] if status == 405 else [])
+                return
+            # a Bearer header would make Datasette skip the token check; nothing here uses it
+            headers = [(k, v) for k, v in scope.get("headers") or [] if k.lower() != b"authorization"]
+            scope = {**scope, "headers": headers}
+        elif _is_csv_request(scope):
+            send = _safe_csv_send(send)
+        await app(scope, receive, send)
+
+    return guarded
 
 
 def make_plugin() -> Any:
@@ -262,6 +489,20 @@ def make_plugin() -> Any:
         form = datasette.urls.database(database) + "/record_review?" + urlencode({"statement_id": statement_id})
         return Markup('{} <a class="record-review" href="{}">record verdict</a>').format(value, form)
 
+    @hookimpl
+    def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
+        def wrap(app: ASGIApp) -> ASGIApp:
+            async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+                # Read per request: Datasette builds its app inside its constructor, before
+                # build_datasette has set what to allow (loopback only and no writes without it).
+                hosts = getattr(datasette, "attribution_hosts", LOOPBACK_HOSTS)
+                write_paths = getattr(datasette, "attribution_write_paths", frozenset())
+                await guard(app, hosts=hosts, write_paths=write_paths)(scope, receive, send)
+
+            return guarded
+
+        return wrap
+
     # Datasette lists plugins by module name, so the hooks travel in a module object.
     plugin = types.ModuleType(PLUGIN_NAME.replace("-", "_"))
     plugin.__doc__ = "Foreign keys on every connection, the review-status facet and filter."
@@ -269,11 +510,16 @@ def make_plugin() -> Any:
     plugin.register_facet_classes = register_facet_classes  # type: ignore[attr-defined]
     plugin.filters_from_request = filters_from_request  # type: ignore[attr-defined]
     plugin.render_cell = render_cell  # type: ignore[attr-defined]
+    plugin.asgi_wrapper = asgi_wrapper  # type: ignore[attr-defined]
     return plugin
 
 
-def build_datasette(db_path: Path) -> Any:
-    """A Datasette instance on ``db_path`` with the generated configuration and plugin."""
+def build_datasette(db_path: Path, *, host: str = "127.0.0.1", extra_hosts: Iterable[str] = ()) -> Any:
+    """A Datasette instance on ``db_path`` with the generated configuration and plugin.
+
+    ``host`` is the address served on; requests naming any other host than it, the loopback
+    names and ``extra_hosts`` are refused.
+    """
     import datasette
     from datasette.app import Datasette
     from datasette.plugins import pm
@@ -283,8 +529,12 @@ def build_datasette(db_path: Path) -> Any:
         pm.register(make_plugin(), name=PLUGIN_NAME)
     major = int(str(getattr(datasette, "__version__", "0")).split(".")[0] or 0)
     if major >= 1:
-        return Datasette([str(db_path)], config=config)
-    return Datasette([str(db_path)], metadata=config)
+        ds = Datasette([str(db_path)], config=config)
+    else:
+        ds = Datasette([str(db_path)], metadata=config)
+    ds.attribution_hosts = allowed_hosts(host, extra_hosts)
+    ds.attribution_write_paths = frozenset({ds.urls.database(database_name(db_path)) + "/" + REVIEW_QUERY})
+    return ds
 
 
 def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> None:
@@ -293,6 +543,6 @@ def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> None:
 
     import uvicorn
 
-    ds = build_datasette(db_path)
+    ds = build_datasette(db_path, host=host)
     asyncio.run(ds.invoke_startup())
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
