@@ -290,6 +290,7 @@ class SpeakerResolver:
             for token in sentence:
                 self._sentence_of[token.i] = index
         self.country = self._document_country()
+        self.institutions_country = self._institutions_country()
         self.region = self._document_region()
         self.main_body = self._document_body()
         self._organisations: dict[str, _Entity] = {}
@@ -318,6 +319,20 @@ class SpeakerResolver:
                     counts[country] += 1
         ranked = counts.most_common(2)
         if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            return ranked[0][0]
+        return None
+
+    def _institutions_country(self) -> str | None:
+        """The one state whose institutions the story names ("the White House", "Democrats"):
+        where its officials without a country named belong."""
+        counts: Counter[str] = Counter()
+        for ent in self.doc.ents:
+            if ent.label_ in ORG_LABELS | {"NORP"} and not _country_of_place(ent.text):
+                country = _country_of_body(ent.text)
+                if country:
+                    counts[country] += 1
+        ranked = counts.most_common(2)
+        if len(ranked) == 1 and ranked[0][1] >= 2:
             return ranked[0][0]
         return None
 
@@ -467,8 +482,9 @@ class SpeakerResolver:
             if country and country != _destination(person.role):
                 return country
         official = _is_official(person.role) or (person.organisation and _is_public_body(person.organisation))
-        if official and self.country != _destination(person.role):
-            return self.country
+        story_country = self.country or self.institutions_country
+        if official and story_country != _destination(person.role):
+            return story_country
         return None
 
     def _learn_genders(self) -> None:
