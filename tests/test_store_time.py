@@ -14,6 +14,7 @@ from attribution import store
 from attribution.extract import extract_documents
 from attribution.models import Document, Extraction
 from attribution.queries import statement_rows
+from attribution.review import reextract
 from attribution.schema import SCHEMA_VERSION, migrations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,3 +118,10 @@ def test_a_v4_database_migrates_and_keeps_its_rows(tmp_path: Path) -> None:
     assert store.verify(database) == []
     # no time stored yet: the publication date stands in
     assert len(statement_rows(database, said_since="2021-07-12")) == len(statement_rows(database))
+
+    reextract(database, all=True)  # the same extractor version: only --all fills the times in
+    rows = statement_rows(database)
+    assert rows and all(r["time_rule"] for r in rows)
+    (landsbergis,) = [r for r in rows if r["content"].startswith('"When refugees')]
+    assert (landsbergis["said_from"], landsbergis["said_expression"]) == ("2021-07-12", "on July 12")
+    assert store.verify(database) == []
