@@ -318,7 +318,12 @@ def ingest(
             "run_id": report.run_id,
             "status": report.status,
             "counts": {k[2:]: v for k, v in counts.items()},
-            "inputs": [o.__dict__ for o in report.outcomes],
+            "inputs": [
+                {**o.__dict__, "warnings": list(warnings[o.source])}
+                if o.status in {"stored", "unchanged"} and o.source in warnings
+                else o.__dict__
+                for o in report.outcomes
+            ],
         }
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -756,7 +761,9 @@ def backup(
             # the copy is what failed (SQLite reports a file it cannot create as "unable to
             # open"): an I/O error, and the partial copy is already removed
             raise _fail(f"{target}: cannot write the backup: {error}; no backup was written", 74) from None
-    typer.echo(f"{target}: {documents} documents copied from {db}")
+    from attribution.ingest import printable
+
+    typer.echo(printable(f"{target}: {documents} documents copied from {db}"))
 
 
 @app.command()

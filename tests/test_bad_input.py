@@ -401,3 +401,14 @@ def test_ingest_keeps_duplicate_id_documents_apart(tmp_path: Path, stub_ingest: 
     again = invoke("ingest", feed, "--db", db, "--quiet")
     assert again.exit_code == 0 and "0 stored, 3 unchanged" in again.stdout
     assert len(db_rows(db, "SELECT id FROM documents")) == 3
+
+
+def test_json_summary_carries_the_duplicate_id_warning(tmp_path: Path, stub_ingest: None) -> None:
+    import json
+
+    feed = dump(tmp_path / "feed.jsonl", ("a", ARTICLE), ("a", "Another story.\n"))
+    result = invoke("ingest", feed, "--db", tmp_path / "dup.db", "--quiet", "--json-summary")
+    assert result.exit_code == 0, result.output
+    first, second = json.loads(result.stdout)["inputs"]
+    assert "warnings" not in first
+    assert second["warnings"] == ["duplicate id 'a' (line 1 has another text under it); kept apart as 'a (line 2)'"]
