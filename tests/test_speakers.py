@@ -67,6 +67,16 @@ ROWS = [
         "person",
         "Singer",
     ),
+    # an official belongs to the state whose institutions the story names
+    Row(
+        "Democrats in Congress pressed the White House on Ukraine. "
+        "Kurt Vale, the former special envoy to Ukraine, said the aid had been held up.",
+        "the aid had been held up",
+        "Kurt Vale",
+        "person",
+        "special envoy to Ukraine",
+        "United States",
+    ),
     # a demonym gives the country
     Row(
         "Lithuanian Foreign Minister Jonas Petraitis said the border would stay closed.",
