@@ -115,8 +115,9 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 
 def _is_io(error: BaseException) -> bool:
+    """An error of the disk or file system (exit 74); SQLite says "unable to open" for a file it cannot create."""
     message = str(error).lower()
-    return "disk" in message or "i/o" in message or "full" in message or "readonly" in message
+    return any(word in message for word in ("disk", "i/o", "full", "readonly", "unable to open"))
 
 
 def _is_busy(error: BaseException) -> bool:

@@ -134,6 +134,15 @@ def test_backup_that_cannot_be_written_exits_74(tmp_path: Path) -> None:
     assert not Path("/proc/attribution-backup.db").exists()
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="needs /proc, where no file can be created")
+def test_database_that_cannot_be_created_exits_74(tmp_path: Path, stub_ingest: None) -> None:
+    """R9.1: SQLite's "unable to open database file" is an I/O error, 74 (was 1, undocumented)."""
+    (article,) = good_files(tmp_path / "in", ["a.txt"])
+    result = invoke("ingest", article, "--db", "/proc/attribution-test.db", "--quiet")
+    assert result.exit_code == 74, result.output
+    assert "unable to open database file" in result.stderr and "Traceback" not in result.output
+
+
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs POSIX permissions and a non-root user")
 def test_backup_into_a_read_only_folder_exits_74(tmp_path: Path) -> None:
     db = seeded_db(tmp_path)
