@@ -21,6 +21,7 @@ from importlib import resources
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
+from .lexicons import cue_stances
 from .models import Span, StatementTime
 from .nlp import doc_text
 
@@ -111,7 +112,8 @@ def temporal_phrase(doc: Doc, token: Token) -> TokenSpan | None:
 def _attachments(cue: Token) -> Iterator[Token]:
     """The cue's own modifiers first, then those of the noun in 'in a statement on Friday' or
     'told reporters Monday' and of the verb in 'Speaking on Thursday, X said': they date the
-    saying itself, and they stand in the cue's clause."""
+    saying itself, and they stand in the cue's clause. Last, a reporting verb's own, when the
+    cue is joined to it."""
     words = time_words()
     children = list(cue.children)
     yield from children
@@ -122,6 +124,10 @@ def _attachments(cue: Token) -> Iterator[Token]:
             heads = [child]
         for head in heads:
             yield from (c for c in head.children if c.dep_ == "prep" or c.dep_ in TEMPORAL_DEPS)
+    if cue.dep_ in {"conj", "advcl"} and cue.head.lemma_.lower() in cue_stances():
+        # '..., she said Monday, adding that ...', 'said last week and warned ...': a second verb
+        # of the same saying shares the first one's time
+        yield from (c for c in cue.head.children if c is not cue)
 
 
 # --------------------------------------------------------------------------- the rules

@@ -112,6 +112,13 @@ def test_an_act_still_to_come_has_no_time_of_saying(nlp, sentence: str) -> None:
     assert statement_time(doc, cue, "2019-11-21") == by_publication("2019-11-21")
 
 
+def test_a_verb_joined_to_the_cue_shares_its_time(nlp) -> None:
+    doc = nlp("The mayor said on Monday that the city would appeal, adding that the ruling was unfair.")
+    (adding,) = [t for t in doc if t.lower_ == "adding"]
+    time = statement_time(doc, adding, "2021-07-12")
+    assert (time.said_from, time.expression.text) == ("2021-07-12", "on Monday")
+
+
 def test_a_date_inside_the_content_is_not_the_time_of_saying(nlp) -> None:
     time = _time_of(nlp, "The governor said the primary in March had been a turning point.", "2016-10-19")
     assert time.rule == BY_PUBLICATION
