@@ -337,3 +337,49 @@ def test_posts_to_unknown_paths_are_404_or_405_never_500(seeded: Path) -> None:
         assert review_count(seeded) == 0
 
     run(seeded, scenario)
+
+
+def test_csv_rewrite_property_any_text_any_chunking() -> None:
+    """T66 over generated strings: no cell starts a formula, each cell is the export rule applied
+    (plain numbers kept), and where the body is cut into messages does not matter."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from attribution.serve import _safe_csv_send, safe_csv_cell, safe_csv_text
+
+    cell = st.one_of(
+        st.text(alphabet=st.sampled_from("=+-@\t\r\n\0\",;' a1.\u2018\u00e9\U0001f600"), max_size=12),
+        st.text(max_size=8),
+        st.integers().map(str),
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.lists(cell, min_size=1, max_size=4), min_size=1, max_size=6), st.lists(st.integers(0, 400)))
+    def check(records: list[list[str]], cuts: list[int]) -> None:
+        out = io.StringIO()
+        csv.writer(out).writerows(records)
+        original = out.getvalue()
+        whole = safe_csv_text(original)
+        back = parsed(whole)
+        assert_formula_safe(back)
+        assert back == [[safe_csv_cell(c) for c in r] for r in parsed(original)]
+
+        body = original.encode("utf-8")
+        points = sorted({min(c, len(body)) for c in cuts} | {0, len(body)})
+        sent: list[bytes] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body":
+                sent.append(message["body"])
+
+        async def main() -> None:
+            wrapped = _safe_csv_send(send)
+            await wrapped({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/csv")]})
+            for start, end in zip(points, points[1:], strict=False):
+                await wrapped({"type": "http.response.body", "body": body[start:end], "more_body": True})
+            await wrapped({"type": "http.response.body", "body": b"", "more_body": False})
+
+        asyncio.run(main())
+        assert b"".join(sent).decode("utf-8") == whole
+
+    check()
