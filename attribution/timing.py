@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
@@ -273,15 +274,12 @@ def absolute_date(expression: Expression, published: date | None) -> Range | Non
     has_month = any(t.lower_ in words.months and t.tag_ != "MD" and t.text[:1].isupper() for t in core)
     if not (has_year or has_month) or (published is None and not has_year):
         return None
-    from dateparser.date import DateDataParser
-
     if published is not None:
         base = datetime(published.year, published.month, published.day)
     else:
         base = datetime(int(next(t.text for t in core if YEAR.match(t.text))), 12, 31)
-    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
     text = " ".join(t.text for t in core)
-    data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
+    data = _date_parser(base).get_date_data(text)
     if data is None or data.date_obj is None:
         return None
     found = data.date_obj.date()
@@ -296,6 +294,16 @@ def absolute_date(expression: Expression, published: date | None) -> Range | Non
         first, last = _week_of(found)
         return first, last, "week"
     return found, found, "day"
+
+
+@lru_cache(maxsize=64)
+def _date_parser(base: datetime) -> Any:
+    """dateparser's English reader with yearless dates taken from before ``base`` (one per
+    publication date: building it costs more than reading a date)."""
+    from dateparser.date import DateDataParser
+
+    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    return DateDataParser(languages=["en"], settings=settings)
 
 
 def _upcoming(found: date, published: date) -> bool:
