@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import inspect
 import io
 import re
 import socket
@@ -413,6 +414,37 @@ def guard(app: ASGIApp, *, hosts: frozenset[str], write_paths: frozenset[str]) -
     return guarded
 
 
+async def _error_page(datasette: Any, request: Any, exception: Exception) -> Any:
+    """Datasette's error page (JSON for .json paths) without a traceback anywhere.
+
+    A request error (404, 400, 403) is the client's: nothing is logged. Anything else gets
+    one line on stderr and a page that says only that something failed.
+    """
+    import sys
+
+    from datasette.utils.asgi import Base400, Response
+    from datasette.views.base import DatasetteError
+    from markupsafe import Markup
+
+    title = None
+    info: dict[str, Any] = {}
+    if isinstance(exception, Base400):
+        status, message = exception.status, str(exception.args[0] if exception.args else exception)
+    elif isinstance(exception, DatasetteError):
+        status, title, info = exception.status, exception.title, dict(exception.error_dict)
+        message = Markup(exception.message) if exception.message_is_html else exception.message
+    else:
+        status, message = 500, "internal error (reported in the server log)"
+        detail = " ".join(f"{type(exception).__name__}: {exception}".split())
+        print(f"attribution serve: {request.method} {request.path}: {detail}", file=sys.stderr)
+    info.update({"ok": False, "error": message, "status": status, "title": title})
+    if request.path.split("?")[0].endswith(".json"):
+        return Response.json(info, status=status)
+    template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
+    context = dict(info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(), menu_links=lambda: [])
+    return Response.html(await template.render_async(context), status=status)
+
+
 def make_plugin() -> Any:
     """The Datasette plugin object (hook implementations), built only when Datasette is there."""
     from datasette import hookimpl
@@ -489,6 +521,17 @@ def make_plugin() -> Any:
         form = datasette.urls.database(database) + "/record_review?" + urlencode({"statement_id": statement_id})
         return Markup('{} <a class="record-review" href="{}">record verdict</a>').format(value, form)
 
+    @hookimpl(hookwrapper=True)
+    def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
+        # Datasette's own handler prints every error, a 404 included, as a traceback with its
+        # local variables (request headers and cookies among them) on the console. Its page is
+        # replaced by the same page rendered here, and its coroutine is closed unrun.
+        outcome = yield
+        for result in outcome.get_result():
+            if inspect.iscoroutine(result):
+                result.close()
+        outcome.force_result([_error_page(datasette, request, exception)])
+
     @hookimpl
     def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
         def wrap(app: ASGIApp) -> ASGIApp:
@@ -511,6 +554,7 @@ def make_plugin() -> Any:
     plugin.filters_from_request = filters_from_request  # type: ignore[attr-defined]
     plugin.render_cell = render_cell  # type: ignore[attr-defined]
     plugin.asgi_wrapper = asgi_wrapper  # type: ignore[attr-defined]
+    plugin.handle_exception = handle_exception  # type: ignore[attr-defined]
     return plugin
 
 

@@ -383,3 +383,21 @@ def test_csv_rewrite_property_any_text_any_chunking() -> None:
         assert b"".join(sent).decode("utf-8") == whole
 
     check()
+
+
+def test_errors_print_no_traceback_with_locals(seeded: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """T67: every 404 printed a rich traceback with local variables (request headers, cookies) on the console."""
+
+    async def scenario(client: Any) -> None:
+        missing = await client.get("/no/such/page", headers={"cookie": "ds_csrftoken=secret-cookie-value"})
+        assert missing.status_code == 404 and "Database not found" in missing.text
+        assert "<html" in missing.text and "Traceback" not in missing.text
+        as_json = await client.get("/attribution/nope.json")
+        assert as_json.status_code == 404 and as_json.json()["ok"] is False
+        bad_sort = await client.get("/attribution/statements?_sort=nope")
+        assert "Cannot sort table by nope" in bad_sort.text
+
+    run(seeded, scenario)
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err and "locals" not in out + err
+    assert "secret-cookie-value" not in out + err
