@@ -117,8 +117,11 @@ class _Entity:
     gender: str | None = None
 
     def add(self, role: str | None, organisation: str | None, country: str | None = None) -> None:
-        """Keep the most specific value: a later value that contains the earlier one wins."""
-        self.role = _more_specific(self.role, role)
+        """Keep the most specific value: the fuller role of any mention ("Walt Disney Co.
+        executive" gives way to "chairman of direct-to-consumer and international"), the
+        organisation a later mention only narrows."""
+        if role and (not self.role or len(role.split()) > len(self.role.split())):
+            self.role = role
         self.organisation = _more_specific(self.organisation, organisation)
         self.country = self.country or country
 
@@ -433,6 +436,9 @@ class SpeakerResolver:
             person = surnames.get(token.text)
             if person is not None and token.pos_ == "PROPN":
                 found.append((token.i, person))
+                # "Moor, the chairman of ...": a surname's appositive describes the person too
+                for appos in (c for c in token.children if c.dep_ == "appos"):
+                    person.add(*self._appositive_fields(appos, self.doc[token.i : token.i + 1]))
         return found
 
     def _find_person(self, name: str) -> _Entity | None:

@@ -77,6 +77,15 @@ ROWS = [
         "special envoy to Ukraine",
         "United States",
     ),
+    # the fullest role of any mention wins, on every statement
+    Row(
+        "On Monday, studio executive Kevin Moor spoke. "
+        "Moor, the chairman of streaming and international, said subscribers had doubled.",
+        "subscribers had doubled",
+        "Kevin Moor",
+        "person",
+        "chairman of streaming",
+    ),
     # a demonym gives the country
     Row(
         "Lithuanian Foreign Minister Jonas Petraitis said the border would stay closed.",
