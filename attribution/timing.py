@@ -93,6 +93,7 @@ def _is_temporal(token: Token) -> bool:
 
 
 def _phrase(doc: Doc, first: Token, last: Token) -> TokenSpan | None:
+    """The tokens first..last when they are short and hold a time word at all."""
     span = doc[first.i : last.i + 1]
     if len(span) > MAX_EXPRESSION_TOKENS or not any(_is_temporal(t) for t in span):
         return None
@@ -149,6 +150,7 @@ class Expression:
 
 
 def read_expression(span: TokenSpan) -> Expression:
+    """The words the rules read: 'late on Wednesday night' is read as 'Wednesday'."""
     words = time_words()
     tokens = [t for t in span if not t.is_punct]
     while tokens and tokens[0].lower_ in words.prepositions and len(tokens) > 1:
@@ -373,8 +375,9 @@ def _future(cue: Token) -> bool:
 
 def statement_time(doc: Doc, cue: Token | None, published: str | None) -> StatementTime:
     """When the statement whose cue is ``cue`` was made: the first time phrase on the cue that a
-    rule resolves, else "by publication". Looks only at the cue's children (and one level under
-    an 'in a statement' phrase), so it costs a few token checks per statement."""
+    rule resolves, else "by publication". Looks only at the cue's children, one level under an
+    'in a statement' phrase and the verb a joined cue hangs on, so it costs a few token checks
+    per statement."""
     if cue is None or _future(cue):
         return by_publication(published)
     day = publication_day(published)
