@@ -11,6 +11,12 @@ malformed JSONL lines and HTML pages without article text are ``rejected`` with 
 reason; an I/O error or an unexpected crash while reading one input is ``failed``. A missing
 or unreadable path argument raises ``InputError`` when ``read_documents`` is called.
 
+Folders are judged entry by entry: a symlink loop, a broken link, a FIFO, socket or device
+is one ``rejected`` entry (special files by their mode, never opened, since opening a FIFO
+waits for a writer), a symlinked folder is ``skipped`` unfollowed, and the rest is read. A
+JSONL id that an earlier line of the same file gave another text is renamed ``id (line N)``
+with a warning, so the two never become versions of one article.
+
 Decoding order (R4.2), recorded in ``Document.normalisation`` and, where it is a guess, in
 ``Document.warnings``: byte-order mark (UTF-8/16/32) -> strict UTF-8 -> (HTML) the page's
 declared charset -> UTF-8 with stray cp1252 bytes -> cp1252 unless charset-normalizer sees a

@@ -21,7 +21,9 @@ What Datasette gets:
   answered (DNS rebinding), the review form is the only path that accepts writes and only
   with a same-origin ``Origin``/``Referer`` and the CSRF token (Datasette's own check lets
   cookie-less requests through), every response carries security headers, and CSV
-  downloads are made formula-safe like ``attribution export``.
+  downloads are made formula-safe like ``attribution export``;
+- error pages rendered without Datasette's console traceback (which lists local variables,
+  request cookies among them).
 
 Datasette is an optional dependency (``pip install 'attribution[serve]'``); only
 :func:`build_datasette` and :func:`serve` import it.
