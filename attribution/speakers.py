@@ -72,7 +72,7 @@ GOVERNMENT_NOUNS = {"government", "administration"}
 ISSUER_WINDOW = 3  # sentences back "the letter" may look for who wrote it
 ISSUING_VERBS = {"write", "send", "issue", "release", "publish", "file", "sign", "submit", "post", "email"}
 AFTER_CUE_WINDOW = 25  # tokens after a cue that may still name its speaker
-LAST_SPEAKER_BONUS = 1.0  # a pronoun goes on with the last statement's speaker, all else equal
+LAST_SPEAKER_BONUS = 0.5  # the last statement's speaker breaks a tie between antecedents
 AFFILIATION_PREPS = {"at", "for", "with", "from"}
 # unnamed sources that speak for a state when the text gives one ("Chinese officials")
 OFFICIAL_SOURCES = {
