@@ -228,17 +228,36 @@ def is_surname_only(key: str, kind: str) -> bool:
     return kind in PERSON_KINDS and bool(key) and surname(key, kind) is None
 
 
-def attach_surname(key: str, kind: str, people: Iterable[tuple[str, str, str]], name: str | None = None) -> str | None:
+def attach_surname(
+    key: str,
+    kind: str,
+    people: Iterable[tuple[str, ...]],
+    name: str | None = None,
+    role: str | None = None,
+) -> str | None:
     """Tier 3: the id of the one person whose surname is ``key``, or None.
 
-    ``people`` are (id, key, kind) of full-name identities in the corpus. Several people of
-    that surname (Joe and Hunter Biden) leave the bare surname unattached, and so does a
-    ``name`` in lower case: "the king" is nobody's surname.
+    ``people`` are (id, key, kind[, role]) of full-name identities in the corpus. Several
+    people of that surname (Joe and Hunter Biden) leave the bare surname unattached, unless
+    the bare mention's ``role`` fits exactly one of them ("President Obama" is Barack, not
+    Michelle); a ``name`` in lower case is nobody's surname ("the king").
     """
     if not is_surname_only(key, kind) or (name is not None and not name[:1].isupper()):
         return None
-    matches = {pid for pid, pkey, pkind in people if pkind == "person" and surname(pkey, pkind) == key}
-    return matches.pop() if len(matches) == 1 else None
+    matches = {p[0]: (p[3] if len(p) > 3 else None) for p in people if p[2] == "person" and surname(p[1], p[2]) == key}
+    if len(matches) == 1:
+        return next(iter(matches))
+    fitting = [pid for pid, their_role in matches.items() if _roles_fit(role, their_role)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _roles_fit(mention_role: str | None, person_role: str | None) -> bool:
+    """Both roles given and sharing a word that is not a mere courtesy ('President' and
+    'former President'; never 'Mr.')."""
+    if not mention_role or not person_role:
+        return False
+    words = {w for w in fold(mention_role).split() if len(w) > 2 and w not in {"mr", "mrs", "ms", "former"}}
+    return bool(words & set(fold(person_role).split()))
 
 
 def alias_names(identity: Identity) -> list[tuple[str, str]]:

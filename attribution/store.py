@@ -659,12 +659,12 @@ def attach_surnames(db: Database, surnames: Iterable[str]) -> None:
     the corpus, or unlink it when there are now several (recomputed, so order never matters)."""
     for last in sorted(set(surnames)):
         people = db.execute(
-            "SELECT id, key, kind FROM speakers WHERE surname = ? AND kind = 'person'", [last]
+            "SELECT id, key, kind, role FROM speakers WHERE surname = ? AND kind = 'person'", [last]
         ).fetchall()
-        for bare_id, kind, name in db.execute(
-            "SELECT id, kind, name FROM speakers WHERE key = ? AND surname IS NULL", [last]
+        for bare_id, kind, name, role in db.execute(
+            "SELECT id, kind, name, role FROM speakers WHERE key = ? AND surname IS NULL", [last]
         ).fetchall():
-            target = identity.attach_surname(last, kind, [tuple(p) for p in people], name)
+            target = identity.attach_surname(last, kind, [tuple(p) for p in people], name, role)
             db.execute("UPDATE speakers SET same_as = ? WHERE id = ? AND same_as IS NOT ?", [target, bare_id, target])
 
 

@@ -239,3 +239,17 @@ def test_every_row_of_the_shipped_alias_file_merges_what_it_says() -> None:
         canonical = identity.resolve(row.canonical, "person")
         assert canonical.name == row.canonical, row  # a canonical name is not itself an alias
         assert identity.resolve(row.alias, "person").key == canonical.key, row
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("President", "barack"),  # "President Obama" can only be Barack
+        ("former First Lady", "michelle"),
+        (None, None),  # "Obama" alone stays apart while two Obamas are known
+        ("Mr.", None),  # a courtesy title tells them apart no better
+    ],
+)
+def test_a_bare_surname_with_a_role_attaches_to_the_one_person_it_fits(role, expected):
+    people = [("barack", "barack obama", "person", "President"), ("michelle", "michelle obama", "person", "First Lady")]
+    assert identity.attach_surname("obama", "person", people, "Obama", role) == expected
