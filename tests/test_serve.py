@@ -323,3 +323,19 @@ def test_serve_refuses_a_missing_database(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "missing.db")])
     assert result.exit_code == 66 and "does not exist" in result.stderr
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_pages_load_under_the_content_security_policy(server: Any, tmp_path: Path) -> None:
+    """T67: the UI's CSP must not block Datasette's own scripts and styles (no console violations)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian chromium not installed (apt-get install -y chromium)")
+    base, db = server
+    sid = next(iter(ids_by_speaker(db).values()))
+    for path in ("/attribution", "/attribution/statements", f"/attribution/record_review?statement_id={sid}"):
+        done = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+             f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0", "--dump-dom", base + path],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0 and "</html>" in done.stdout, done.stderr[-2000:]
+        assert "Content Security Policy" not in done.stderr, (path, done.stderr[-2000:])
