@@ -421,3 +421,22 @@ def test_json_summary_carries_the_duplicate_id_warning(tmp_path: Path, stub_inge
     first, second = json.loads(result.stdout)["inputs"]
     assert "warnings" not in first
     assert second["warnings"] == ["duplicate id 'a' (line 1 has another text under it); kept apart as 'a (line 2)'"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a filesystem that accepts newlines in names")
+def test_extract_reports_duplicate_ids_and_prints_names_escaped(tmp_path: Path) -> None:
+    """T73/T74 for `extract` (the real pipeline): ids kept apart, the warning on stderr, table lines escaped."""
+    import json
+
+    feed = dump(tmp_path / "feed.jsonl", ("a", ARTICLE), ("a", ARTICLE.replace("mayor", "governor")))
+    result = invoke("extract", feed)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "a (line 2)"]
+    assert result.stderr.splitlines() == [
+        f"warning: {feed}:2: duplicate id 'a' (line 1 has another text under it); kept apart as 'a (line 2)'"
+    ]
+    (named,) = good_files(tmp_path / "in", ["x\n# forged\u202e.txt"])
+    table = invoke("extract", named, "--format", "table")
+    assert table.exit_code == 0, table.output
+    assert table.stdout.splitlines()[0].startswith("# x # forged\\u202e  published=")  # one line
+    assert "\u202e" not in table.stdout and not any(line.startswith("# forged") for line in table.stdout.splitlines())
