@@ -277,10 +277,16 @@ def test_fifo_socket_and_device_inside_a_folder_are_rejected_by_name(tmp_path: P
     assert reasons == {}
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
-def test_device_argument_is_rejected(tmp_path: Path) -> None:
-    (problem,) = read_documents(["/dev/null"])
-    assert problem == InputProblem("/dev/null", "rejected", "not a regular file (a character device)")
+@pytest.mark.skipif(not os.path.exists("/dev/null") or not hasattr(socket, "AF_UNIX"), reason="needs /dev/null")
+def test_device_and_socket_arguments_are_rejected(tmp_path: Path) -> None:
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(tmp_path / "feed.jsonl"))
+        device, sock = read_documents(["/dev/null", tmp_path / "feed.jsonl"])
+    finally:
+        server.close()
+    assert device == InputProblem("/dev/null", "rejected", "not a regular file (a character device)")
+    assert sock == InputProblem(str(tmp_path / "feed.jsonl"), "rejected", "not a regular file (a socket)")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
