@@ -47,6 +47,7 @@ class TimeWords:
     weekday_modifiers: dict[str, str]
     months: dict[str, int]
     speaking_verbs: frozenset[str]
+    holidays: dict[str, tuple[int, int]]
     future_auxiliaries: frozenset[str]
     future_heads: frozenset[str]
     cores: frozenset[str]  # single words that make a phrase temporal at all
@@ -61,6 +62,7 @@ def time_words() -> TimeWords:
     relative_words = {word for phrase in relative for word in phrase.split()}
     cores = relative_words - set(data["qualifiers"]) - {"this", "last", "the", "in", "previous", "past", "before"}
     cores |= set(data["weekdays"]) | set(data["ago_units"]) | {"ago"}
+    cores |= {name.split()[-1] for name in data["holidays"]}
     return TimeWords(
         prepositions=frozenset(data["prepositions"]),
         qualifiers=frozenset(data["qualifiers"]),
@@ -72,6 +74,7 @@ def time_words() -> TimeWords:
         weekday_modifiers=dict(data["weekday_modifiers"]),
         months=dict(data["months"]),
         speaking_verbs=frozenset(data["speaking_verbs"]),
+        holidays={name: (int(month), int(day)) for name, (month, day) in data["holidays"].items()},
         future_auxiliaries=frozenset(data["future_auxiliaries"]),
         future_heads=frozenset(data["future_heads"]),
         cores=frozenset(cores),
@@ -113,23 +116,32 @@ def temporal_phrase(doc: Doc, token: Token) -> TokenSpan | None:
 
 def _attachments(cue: Token) -> Iterator[Token]:
     """The cue's own modifiers first, then those of the noun in 'in a statement on Friday' or
-    'told reporters Monday' and of the verb in 'Speaking on Thursday, X said': they date the
-    saying itself, and they stand in the cue's clause. Last, a reporting verb's own, when the
-    cue is joined to it."""
+    'told reporters Monday' and of the verbs in 'Speaking on Thursday, X said', 'X, speaking on
+    Friday, said' and 'in a statement released on Wednesday': they date the saying itself,
+    and they stand in the cue's clause. Last, a reporting verb's own, when the cue is joined
+    to it."""
     words = time_words()
     children = list(cue.children)
     yield from children
     for child in children:
-        framing = child.dep_ == "prep" and child.lower_ in words.prepositions  # not 'after a test in May'
-        heads = [c for c in child.children if c.dep_ == "pobj"] if framing else []
-        if child.dep_ in {"dobj", "dative"} or (child.dep_ == "advcl" and child.lemma_.lower() in words.speaking_verbs):
+        heads: list[Token] = []
+        if child.dep_ == "prep" and child.lower_ in words.prepositions:  # not 'after a test in May'
+            heads = [c for c in child.children if c.dep_ == "pobj"]
+        elif child.dep_ in {"dobj", "dative"} or _speaking_participle(child):
             heads = [child]
+        # 'in a statement released on Wednesday', 'X, speaking on Friday, said'
+        nouns = heads + ([child] if child.dep_ in {"nsubj", "nsubjpass"} else [])
+        heads += [c for noun in nouns for c in noun.children if _speaking_participle(c)]
         for head in heads:
             yield from (c for c in head.children if c.dep_ == "prep" or c.dep_ in TEMPORAL_DEPS)
     if cue.dep_ in {"conj", "advcl"} and cue.head.lemma_.lower() in cue_stances():
         # '..., she said Monday, adding that ...', 'said last week and warned ...': a second verb
         # of the same saying shares the first one's time
         yield from (c for c in cue.head.children if c is not cue)
+
+
+def _speaking_participle(token: Token) -> bool:
+    return token.dep_ in {"acl", "advcl"} and token.lemma_.lower() in time_words().speaking_verbs
 
 
 # --------------------------------------------------------------------------- the rules
@@ -248,6 +260,24 @@ def weekday(expression: Expression, published: date | None) -> Range | None:
     return then, then, "day"
 
 
+def _holiday_name(words: tuple[str, ...]) -> str:
+    return " ".join(words).replace("\u2019", "'").replace(" 's", "'s").removeprefix("the ")
+
+
+def holiday(expression: Expression, published: date | None) -> Range | None:
+    """'on New Year's Eve', 'on Christmas Day': a fixed date, the latest one up to the paper."""
+    words = time_words()
+    names = [_holiday_name(expression.phrase), _holiday_name(expression.core_words)]  # 'Day' is a day part too
+    name = next((n for n in names if n in words.holidays), None)
+    if published is None or name is None:
+        return None
+    month, day = words.holidays[name]
+    then = date(published.year, month, day)
+    if then > published:
+        then = date(published.year - 1, month, day)
+    return then, then, "day"
+
+
 def bare_month(expression: Expression, published: date | None) -> Range | None:
     """'in May', 'in early May', 'last March': the latest such month not after the paper
     ('last' wants one before the paper's month). The modal 'may' is never a month."""
@@ -322,6 +352,7 @@ RULES: tuple[Callable[[Expression, date | None], Range | None], ...] = (
     relative_phrase,
     units_ago,
     weekday,
+    holiday,
     bare_month,
     absolute_date,
 )
