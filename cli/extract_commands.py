@@ -72,6 +72,8 @@ def extract(
         raise fail(printable(str(error)), 70) from None
     except AttributionError as error:
         raise fail(printable(str(error)), 1) from None
+    except KeyboardInterrupt:  # typer would exit 130 without a word
+        raise fail("interrupted: the documents printed so far are complete", 130) from None
     if any(p.status != "skipped" for p in problems):
         raise typer.Exit(65)
 

@@ -756,6 +756,8 @@ def backup(
         database = _open(db, busy_timeout=busy_timeout)
         try:
             documents = backup_store(database, target)
+        except KeyboardInterrupt:  # the partial copy is already removed
+            raise _fail(f"interrupted: no backup was written to {target}", 130) from None
         except (sqlite3.Error, OSError) as error:
             if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
                 raise _fail(f"database {db} is busy ({error}); no backup was written; re-run", 75) from None

@@ -446,3 +446,25 @@ def test_extract_reports_duplicate_ids_and_prints_names_escaped(tmp_path: Path) 
     assert table.exit_code == 0, table.output
     assert table.stdout.splitlines()[0].startswith("# x # forged\\u202e  published=")  # one line
     assert "\u202e" not in table.stdout and not any(line.startswith("# forged") for line in table.stdout.splitlines())
+
+
+def test_ctrl_c_during_extract_and_backup_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """R9.1: Ctrl-C is 130 with a line saying what was kept (typer exits 130 silently)."""
+    import attribution.extract
+
+    def interrupted(*args: object, **kwargs: object) -> Iterator[Extraction]:
+        raise KeyboardInterrupt
+        yield  # a generator, like the real one
+
+    monkeypatch.setattr(attribution.extract, "extract_documents", interrupted)
+    (article,) = good_files(tmp_path / "in", ["a.txt"])
+    result = invoke("extract", article)
+    assert result.exit_code == 130 and "interrupted" in result.stderr
+
+    def backup(*args: object, **kwargs: object) -> int:
+        raise KeyboardInterrupt
+
+    db = seeded_db(tmp_path)
+    monkeypatch.setattr(store, "backup", backup)
+    result = invoke("backup", tmp_path / "copy.db", "--db", db)
+    assert result.exit_code == 130 and "no backup was written" in result.stderr
