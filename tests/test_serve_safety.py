@@ -113,6 +113,8 @@ def test_forged_writes_are_refused_and_write_nothing(seeded: Path) -> None:
             ({"origin": OURS, "cookie": f"ds_csrftoken={cookie}"}, {"csrftoken": "x" + token}),
             ({"origin": OURS, "cookie": f"ds_csrftoken={cookie}", "authorization": "Bearer x"}, {}),
             ({"cookie": f"ds_csrftoken={cookie}"}, {"csrftoken": token}),  # neither Origin nor Referer
+            ({"origin": OURS, "cookie": "ds_csrftoken=made-up"}, {"csrftoken": "made-up"}),  # unsigned pair
+            ({"origin": OURS, "cookie": "ds_csrftoken=made-up", "x-csrftoken": "made-up"}, {}),
         ]
         for headers, extra in forged:
             response = await client.post(FORM, data=verdict(sid, **extra), headers=headers)
