@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,10 +25,25 @@ def _time_of(nlp, sentence: str, published: str | None):
     return statement_time(doc, cue, published)
 
 
+HELD_OUT = "# Rows below were written after"
+
+
 def _rows() -> list[dict[str, str]]:
+    """The table's rows; ``held_out`` marks those written after the rules were settled."""
+    rows: list[dict[str, str]] = []
+    held_out = False
     with open(TABLE, encoding="utf-8") as handle:
-        lines = [line for line in handle if not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+        header = None
+        for line in handle:
+            if line.startswith("#"):
+                held_out = held_out or line.startswith(HELD_OUT)
+                continue
+            cells = line.rstrip("\n").split("\t")
+            if header is None:
+                header = cells
+                continue
+            rows.append({**dict(zip(header, cells, strict=True)), "held_out": "yes" if held_out else ""})
+    return rows
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +94,14 @@ def test_table_accuracy(nlp) -> None:
         times = [s.time for s in extraction.statements]
         got = (times[0].said_from or "", times[0].said_to or "", times[0].precision or "") if times else None
         if got != (row["from"], row["to"], row["precision"]):
-            misses.append((row["sentence"], got))
+            misses.append((row["sentence"], got, row["held_out"]))
     accuracy = 1 - len(misses) / len(rows)
-    print(f"statement time accuracy {accuracy:.3f} on {len(rows)} sentences; misses: {misses}")
+    held_out = [r for r in rows if r["held_out"]]
+    held_out_accuracy = 1 - sum(1 for m in misses if m[2]) / len(held_out)
+    print(
+        f"statement time accuracy {accuracy:.3f} on {len(rows)} sentences"
+        f" ({held_out_accuracy:.3f} on the {len(held_out)} written last); misses: {misses}"
+    )
     assert accuracy >= MIN_ACCURACY, misses
 
 
