@@ -468,3 +468,40 @@ def test_ctrl_c_during_extract_and_backup_exits_130(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(store, "backup", backup)
     result = invoke("backup", tmp_path / "copy.db", "--db", db)
     assert result.exit_code == 130 and "no backup was written" in result.stderr
+
+
+def _unprivileged() -> list[str] | None:
+    """A command prefix under which file permissions apply: none needed for a normal user;
+    for root, setpriv without the capabilities that bypass them."""
+    import shutil
+
+    if os.name != "posix":
+        return None
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}"]
+
+
+@pytest.mark.skipif(_unprivileged() is None, reason="needs a non-root user or util-linux setpriv")
+def test_unreadable_path_exits_66_as_a_real_process(tmp_path: Path) -> None:
+    """T52 as a subprocess: `chmod 000` on the argument gave typer's usage error, exit 2."""
+    prefix = _unprivileged() or []
+    secret = tmp_path / "secret.txt"
+    secret.write_text(ARTICLE, encoding="utf-8")
+    secret.chmod(0)
+    probe = subprocess.run([*prefix, "cat", str(secret)], capture_output=True, timeout=30)
+    if probe.returncode == 0:
+        pytest.skip("permissions are not enforced here")
+    for args in (["ingest", str(secret), "--db", str(tmp_path / "x.db")], ["extract", str(secret)]):
+        done = subprocess.run(
+            [*prefix, sys.executable, "-m", "attribution_cli.main", *args],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 66, (args, done.stderr)
+        assert done.stderr.strip().endswith("permission denied" if args[0] == "extract" else "nothing was ingested")
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "x.db").exists()
