@@ -78,6 +78,22 @@ def assert_clean(result) -> None:
 # --------------------------------------------------------------------------- exit codes (item 16)
 
 
+def _unprivileged() -> list[str] | None:
+    """A command prefix under which file permissions apply: none needed for a normal user;
+    for root, setpriv without the capabilities that bypass them."""
+    import shutil
+
+    if os.name != "posix":
+        return None
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}"]
+
+
 def test_unreadable_path_argument_exits_66_not_usage_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """T52 / R9.1: an unreadable input path is 66 for ingest and extract (typer called it a usage error, 2)."""
     secret = tmp_path / "secret.txt"
@@ -143,17 +159,25 @@ def test_database_that_cannot_be_created_exits_74(tmp_path: Path, stub_ingest: N
     assert "unable to open database file" in result.stderr and "Traceback" not in result.output
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs POSIX permissions and a non-root user")
+@pytest.mark.skipif(_unprivileged() is None, reason="needs a non-root user or util-linux setpriv")
 def test_backup_into_a_read_only_folder_exits_74(tmp_path: Path) -> None:
+    """A real process whose permissions apply: the folder refuses the copy, exit 74, nothing left."""
+    prefix = _unprivileged() or []
     db = seeded_db(tmp_path)
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o555)
     try:
-        result = invoke("backup", folder / "copy.db", "--db", db)
+        if subprocess.run([*prefix, "touch", str(folder / "probe")], capture_output=True).returncode == 0:
+            pytest.skip("permissions are not enforced here")
+        done = subprocess.run(
+            [*prefix, sys.executable, "-m", "attribution_cli.main", "backup", str(folder / "copy.db"), "--db", str(db)],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )  # fmt: skip
     finally:
         folder.chmod(0o755)
-    assert result.exit_code == 74, result.output
+    assert done.returncode == 74, done.stderr
+    assert "cannot write the backup" in done.stderr and "Traceback" not in done.stderr
     assert list(folder.iterdir()) == []
 
 
@@ -468,22 +492,6 @@ def test_ctrl_c_during_extract_and_backup_exits_130(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(store, "backup", backup)
     result = invoke("backup", tmp_path / "copy.db", "--db", db)
     assert result.exit_code == 130 and "no backup was written" in result.stderr
-
-
-def _unprivileged() -> list[str] | None:
-    """A command prefix under which file permissions apply: none needed for a normal user;
-    for root, setpriv without the capabilities that bypass them."""
-    import shutil
-
-    if os.name != "posix":
-        return None
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        return None
-    caps = "-dac_override,-dac_read_search"
-    return [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}"]
 
 
 @pytest.mark.skipif(_unprivileged() is None, reason="needs a non-root user or util-linux setpriv")
