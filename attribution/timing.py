@@ -38,6 +38,7 @@ Range = tuple[date, date, str]  # first day, last day, precision
 @dataclass(frozen=True)
 class TimeWords:
     prepositions: frozenset[str]
+    framing: frozenset[str]
     qualifiers: frozenset[str]
     day_parts: frozenset[str]
     relative: dict[str, tuple[str, int]]
@@ -65,6 +66,7 @@ def time_words() -> TimeWords:
     cores |= {name.split()[-1] for name in data["holidays"]}
     return TimeWords(
         prepositions=frozenset(data["prepositions"]),
+        framing=frozenset(data["framing_prepositions"]),
         qualifiers=frozenset(data["qualifiers"]),
         day_parts=frozenset(data["day_parts"]),
         relative=relative,
@@ -125,8 +127,12 @@ def _attachments(cue: Token) -> Iterator[Token]:
     yield from children
     for child in children:
         heads: list[Token] = []
-        if child.dep_ == "prep" and child.lower_ in words.prepositions:  # not 'after a test in May'
+        if child.dep_ == "prep" and child.lower_ in words.framing:  # not 'after a test in May'
             heads = [c for c in child.children if c.dep_ == "pobj"]
+        elif child.dep_ == "ccomp":
+            # 'said Monday it had raised ...': with no 'that', the parser may hang the time on
+            # the reported verb; it is the cue's when it stands right after the cue
+            yield from (c for c in child.children if c.dep_ in TEMPORAL_DEPS and c.left_edge.i == cue.i + 1)
         elif child.dep_ in {"dobj", "dative"} or _speaking_participle(child):
             heads = [child]
         # 'in a statement released on Wednesday', 'X, speaking on Friday, said'
