@@ -114,7 +114,8 @@ class StatementTime:
     """When a statement was made, as far as the text says: an ISO date range and how fine it is.
 
     ``expression`` is the words that place it ('last week', 'on July 12'); without any, the
-    range only ends at the publication date (``said_from`` None) and ``rule`` is "by publication".
+    range only ends at the publication date (``said_from`` None) and ``rule`` is "by publication";
+    in an undated text the words are kept without a range ("no publication date").
     """
 
     said_from: str | None

@@ -27,6 +27,8 @@ from .models import Span, StatementTime
 from .nlp import doc_text
 
 BY_PUBLICATION = "by publication"
+NO_PUBLICATION = "no publication date"  # a time phrase that needs the paper's date, which is unknown
+SOME_DAY = date(9000, 1, 1)  # a stand-in publication date, only to ask whether a phrase reads as a time
 TEMPORAL_DEPS = {"npadvmod", "advmod", "tmod", "obl:tmod", "nmod:tmod"}
 DATE_LABELS = {"DATE", "TIME"}
 MAX_EXPRESSION_TOKENS = 8  # a longer subtree is a clause, not a time expression
@@ -412,7 +414,8 @@ def _future(cue: Token) -> bool:
 
 def statement_time(doc: Doc, cue: Token | None, published: str | None) -> StatementTime:
     """When the statement whose cue is ``cue`` was made: the first time phrase on the cue that a
-    rule resolves, else "by publication". Looks only at the cue's children, one level under an
+    rule resolves, else "by publication" (in an undated text, a phrase that needs the date is
+    kept with no range, rule "no publication date"). Looks only at the cue's children, one level under an
     'in a statement' phrase and the verb a joined cue hangs on, so it costs a few token checks
     per statement."""
     if cue is None or _future(cue):
@@ -424,9 +427,12 @@ def statement_time(doc: Doc, cue: Token | None, published: str | None) -> Statem
         if span is None:
             continue
         resolved = resolve(span, day)
+        expression = Span.of(text, span.start_char, span.end_char)
         if resolved is None:
+            if day is None and resolve(span, SOME_DAY) is not None:
+                # 'said Tuesday' in an undated text: keep the words, with no range
+                return StatementTime(None, None, None, expression, NO_PUBLICATION)
             continue
         (first, last, precision), rule = resolved
-        expression = Span.of(text, span.start_char, span.end_char)
         return StatementTime(first.isoformat(), last.isoformat(), precision, expression, rule)
     return by_publication(published)

@@ -12,7 +12,7 @@ from attribution.extract import _move_statement, extract_document
 from attribution.models import Document, Span
 from attribution.records import statement_record
 from attribution.reported import find_reported
-from attribution.timing import BY_PUBLICATION, by_publication, publication_day, statement_time
+from attribution.timing import BY_PUBLICATION, NO_PUBLICATION, by_publication, publication_day, statement_time
 
 TABLE = Path(__file__).parent / "data" / "time-expressions.tsv"
 MIN_ACCURACY = 0.90
@@ -144,7 +144,10 @@ def test_a_date_inside_the_content_is_not_the_time_of_saying(nlp) -> None:
 
 
 def test_without_publication_only_a_year_resolves(nlp) -> None:
-    assert _time_of(nlp, "The senator said last week that he would resign.", None) == by_publication(None)
+    undated = _time_of(nlp, "The senator said last week that he would resign.", None)
+    assert (undated.said_from, undated.said_to, undated.rule) == (None, None, NO_PUBLICATION)
+    assert undated.expression.text == "last week"  # the words are kept, with no range
+    assert _time_of(nlp, "The senator said that he would resign.", None) == by_publication(None)
     time = _time_of(nlp, "The senator said in March 2015 that he would resign.", None)
     assert (time.said_from, time.said_to, time.precision) == ("2015-03-01", "2015-03-31", "month")
 
