@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -45,43 +45,33 @@ DASH_CREDIT = re.compile(r"[ \t\u00a0]*(?:--|-|\u2014|\u2013|\u2015)[ \t\u00a0]*
 WORD = re.compile(r"\w+")
 
 
-@dataclass
-class _Draft:
-    rule: str
-    content: tuple[int, int]
-    cue: tuple[int, int] | None
-    lemma: str | None
-    stance: Stance
-    speaker_head: object  # spacy Token | None
-    fragments: tuple[tuple[int, int], ...] = ()
-    confidence: float = 1.0  # below 1 for the learned pass's guesses
-
-
 def _paragraph(text: str, offset: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     return start, len(text) if end < 0 else end
 
 
-def _clip_to_paragraph(text: str, draft: _Draft) -> None:
+def _clip_to_paragraph(text: str, draft: Candidate) -> Candidate:
     """A statement never runs past the paragraph its cue (or its first word) stands in."""
     anchor = draft.cue[0] if draft.cue else draft.content[0]
     start, end = _paragraph(text, anchor)
     if draft.content[1] <= start or draft.content[0] >= end:
-        return
-    draft.content = (max(draft.content[0], start), min(draft.content[1], end))
+        return draft
+    clipped = (max(draft.content[0], start), min(draft.content[1], end))
+    return draft if clipped == draft.content else replace(draft, content=clipped)
 
 
-def _merge_split_quotes(text: str, drafts: list[_Draft], quotes: list[QuotedSpan]) -> list[_Draft]:
+def _merge_split_quotes(text: str, drafts: list[Candidate], quotes: list[QuotedSpan]) -> list[Candidate]:
     """'"A," she said, "B."' is one statement: join a quote credited by a cue that follows it
     with the quote that resumes right after that cue, in the same paragraph."""
     by_end = {q.end: q for q in quotes}
     quote_starts = [q.start for q in quotes]
-    drafts_by_content = {d.content: d for d in drafts}
+    merged = list(drafts)
+    position_of = {d.content: i for i, d in enumerate(drafts)}
     cue_starts = sorted(d.cue[0] for d in drafts if d.cue is not None)
     removed: set[int] = set()
-    for draft in drafts:
-        if id(draft) in removed or draft.cue is None or draft.cue[0] < draft.content[1]:
+    for index, draft in enumerate(drafts):
+        if index in removed or draft.cue is None or draft.cue[0] < draft.content[1]:
             continue
         if draft.content[1] not in by_end:
             continue  # the content must end with a quotation ('"A," she said' or 'X is "A," she said')
@@ -96,14 +86,14 @@ def _merge_split_quotes(text: str, drafts: list[_Draft], quotes: list[QuotedSpan
         later_cue = bisect.bisect_left(cue_starts, gap_end)
         if later_cue < len(cue_starts) and cue_starts[later_cue] < following.start:
             continue  # '"A," X said, adding of Y, "B."': the second half has a cue of its own
-        other = drafts_by_content.get((following.start, following.end))
-        if other is not None and other.cue is not None and other.cue != draft.cue:
+        other = position_of.get((following.start, following.end))
+        if other is not None and merged[other].cue is not None and merged[other].cue != draft.cue:
             continue
         if other is not None:
-            removed.add(id(other))
-        draft.fragments = (draft.content, (following.start, following.end))
-        draft.content = (draft.content[0], following.end)
-    return [d for d in drafts if id(d) not in removed]
+            removed.add(other)
+        pieces = (draft.content, (following.start, following.end))
+        merged[index] = replace(draft, fragments=pieces, content=(draft.content[0], following.end))
+    return [d for i, d in enumerate(merged) if i not in removed]
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -172,7 +162,7 @@ def _widen_to_quotes(
 
 def _cue_near_quote(
     doc: Doc, quote: QuotedSpan, sentences: _Sentences, mask: bytearray, used_cues: set[tuple[int, int]]
-) -> _Draft | None:
+) -> Candidate | None:
     """A reporting verb in the quote's own sentence(s), outside every quotation."""
     stances = cue_stances()
     sent_start, sent_end = sentences.covering(quote.start, quote.end)
@@ -210,7 +200,7 @@ def _cue_near_quote(
     if subject is None:
         return None
     lemma = token.lemma_.lower()
-    return _Draft("quote-cue", (quote.start, quote.end), cue_span(token), lemma, stances[lemma], subject)
+    return Candidate("quote-cue", (quote.start, quote.end), cue_span(token), lemma, stances[lemma], subject)
 
 
 def text_before_is_intro(text: str, previous_end: int, quote_start: int) -> bool:
@@ -219,7 +209,7 @@ def text_before_is_intro(text: str, previous_end: int, quote_start: int) -> bool
     return len(head) >= previous_end - 2 and head.endswith((",", ":")) and "\n" not in text[previous_end:quote_start]
 
 
-def _dash_credit(doc: Doc, text: str, quote: QuotedSpan) -> _Draft | None:
+def _dash_credit(doc: Doc, text: str, quote: QuotedSpan) -> Candidate | None:
     """'"..." -Commissioner X' : a name after a dash closing the quote's paragraph."""
     line_end = text.find("\n", quote.end)
     line_end = len(text) if line_end < 0 else line_end
@@ -231,10 +221,10 @@ def _dash_credit(doc: Doc, text: str, quote: QuotedSpan) -> _Draft | None:
         return None
     heads = [t for t in span if t.ent_type_ in {"PERSON", "ORG"}] or [span.root]
     head = heads[-1] if heads[-1].ent_type_ else span.root
-    return _Draft("quote-dash-credit", (quote.start, quote.end), None, None, Stance.NEUTRAL, head)
+    return Candidate("quote-dash-credit", (quote.start, quote.end), None, None, Stance.NEUTRAL, head)
 
 
-def _colon_intro(doc: Doc, text: str, quote: QuotedSpan) -> _Draft | None:
+def _colon_intro(doc: Doc, text: str, quote: QuotedSpan) -> Candidate | None:
     """'X said:' followed by the quote, in the same or the previous paragraph."""
     before = text[: quote.start].rstrip()
     if not before.endswith(":"):
@@ -250,20 +240,21 @@ def _colon_intro(doc: Doc, text: str, quote: QuotedSpan) -> _Draft | None:
             subject = subject_of(token)
             if subject is not None:
                 lemma = token.lemma_.lower()
-                return _Draft("quote-colon", (quote.start, quote.end), cue_span(token), lemma, stances[lemma], subject)
+                span = (quote.start, quote.end)
+                return Candidate("quote-colon", span, cue_span(token), lemma, stances[lemma], subject)
     # no reporting verb: "... doesn't surprise pollster Daron Shaw: “...”", "Here's Clinton:"
     people = [e for e in sentence.ents if e.label_ in {"PERSON", "ORG"} and e.end_char <= colon]
     if people:
-        return _Draft(
+        return Candidate(
             "quote-colon", (quote.start, quote.end), (colon, colon + 1), None, Stance.NEUTRAL, people[-1].root
         )
     subjects = [t for t in sentence if t.dep_ in {"nsubj", "nsubjpass"} and t.idx < colon]
     if subjects:
-        return _Draft("quote-colon", (quote.start, quote.end), (colon, colon + 1), None, Stance.NEUTRAL, subjects[0])
+        return Candidate("quote-colon", (quote.start, quote.end), (colon, colon + 1), None, Stance.NEUTRAL, subjects[0])
     return None
 
 
-def _colon_speakers(doc: Doc, text: str, blocked: tuple[Span, ...]) -> list[_Draft]:
+def _colon_speakers(doc: Doc, text: str, blocked: tuple[Span, ...]) -> list[Candidate]:
     """'Lynch: No outside influence on FBI probe' and transcript lines 'TAPPER: ...'."""
     drafts = []
     for match in COLON_SPEAKER.finditer(text):
@@ -294,7 +285,7 @@ def _colon_speakers(doc: Doc, text: str, blocked: tuple[Span, ...]) -> list[_Dra
         colon = match.end() - 1
         while text[colon] != ":":
             colon -= 1
-        drafts.append(_Draft("colon-speaker", content, (colon, colon + 1), None, Stance.NEUTRAL, head))
+        drafts.append(Candidate("colon-speaker", content, (colon, colon + 1), None, Stance.NEUTRAL, head))
     return drafts
 
 
@@ -317,8 +308,7 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     quotes, mask, drafts = rule_drafts(doc, layout, sentences)
     guesses = learned_candidates(doc, [d.content for d in drafts], {d.cue for d in drafts if d.cue})
     for guess in _candidate_drafts(text, guesses, layout.not_statements, mask, quotes):
-        _clip_to_paragraph(text, guess)
-        drafts.append(guess)
+        drafts.append(_clip_to_paragraph(text, guess))
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
     drafts = _dedupe(drafts)  # a guess never repeats what the rules found
     resolver = SpeakerResolver(doc)
@@ -338,7 +328,7 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     )
 
 
-def rule_drafts(doc: Doc, layout: Layout, sentences: _Sentences) -> tuple[list[QuotedSpan], bytearray, list[_Draft]]:
+def rule_drafts(doc: Doc, layout: Layout, sentences: _Sentences) -> tuple[list[QuotedSpan], bytearray, list[Candidate]]:
     """The quotations of a parsed text, their mask, and the statements the rules find
     (before speakers are resolved); the learned pass adds to these, never overrides them."""
     text = doc_text(doc)
@@ -358,7 +348,7 @@ def rule_drafts(doc: Doc, layout: Layout, sentences: _Sentences) -> tuple[list[Q
         previous = quotes[index - 1] if index else None
         if previous is not None and previous.open_end and text.count("\n", previous.end, quote.start) <= 2:
             # news style: the quote left open at the end of the last paragraph resumes here
-            drafts.append(_Draft("quote-continuation", span, None, None, Stance.NEUTRAL, None))
+            drafts.append(Candidate("quote-continuation", span, None, None, Stance.NEUTRAL, None))
             continue
         draft = (
             _cue_near_quote(doc, quote, sentences, mask, used_cues)
@@ -370,45 +360,36 @@ def rule_drafts(doc: Doc, layout: Layout, sentences: _Sentences) -> tuple[list[Q
                 continue
             if not _starts_sentence(text, sentences, quote.start):
                 continue  # a title or scare quote inside the reporter's sentence
-            draft = _Draft("quote-continuation", span, None, None, Stance.NEUTRAL, None)
+            draft = Candidate("quote-continuation", span, None, None, Stance.NEUTRAL, None)
         elif draft.rule == "quote-cue" and _word_count(text[quote.start : quote.end]) < 2:
             continue
         drafts.append(draft)
 
-    for draft in drafts:
-        _clip_to_paragraph(text, draft)
+    drafts = [_clip_to_paragraph(text, draft) for draft in drafts]
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
     return quotes, mask, _merge_split_quotes(text, _dedupe(drafts), quotes)
 
 
 def _candidate_drafts(
     text: str, candidates: list[Candidate], blocked: tuple[Span, ...], mask: bytearray, quotes: list[QuotedSpan]
-) -> list[_Draft]:
+) -> list[Candidate]:
     """Drafts of the candidates whose cue is neither in page furniture nor inside a quotation
     (there it is the speaker's own words reporting: part of the quote, not a statement)."""
     quote_ends = [q.end for q in quotes]
     return [
         _from_candidate(text, candidate, quotes, quote_ends)
         for candidate in candidates
-        if not _inside_any((candidate.cue_start, candidate.cue_end), blocked) and not mask[candidate.cue_start]
+        if candidate.cue is not None and not _inside_any(candidate.cue, blocked) and not mask[candidate.cue[0]]
     ]
 
 
-def _from_candidate(text: str, candidate: Candidate, quotes: list[QuotedSpan], quote_ends: list[int]) -> _Draft:
-    cue = (candidate.cue_start, candidate.cue_end)
-    content = _widen_to_quotes(text, (candidate.content_start, candidate.content_end), cue, quotes, quote_ends)
-    return _Draft(
-        candidate.rule,
-        content,
-        cue,
-        candidate.lemma,
-        candidate.stance,
-        candidate.speaker_head,
-        confidence=candidate.confidence,
-    )
+def _from_candidate(text: str, candidate: Candidate, quotes: list[QuotedSpan], quote_ends: list[int]) -> Candidate:
+    """The candidate with its content widened to hold whole every quotation it overlaps."""
+    content = _widen_to_quotes(text, candidate.content, candidate.cue, quotes, quote_ends)
+    return candidate if content == candidate.content else replace(candidate, content=content)
 
 
-def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
+def _dedupe(drafts: list[Candidate]) -> list[Candidate]:
     """One statement per content span; the same cue never yields two statements."""
     seen_content: set[tuple[int, int]] = set()
     seen_cue: set[tuple[int, int]] = set()
@@ -426,7 +407,7 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
 
 
 def _finish(
-    draft: _Draft,
+    draft: Candidate,
     doc: Doc,
     text: str,
     mask: bytearray,
@@ -499,7 +480,7 @@ def _finish(
 NAMING_VERBS = {"call", "describe", "dub", "label", "brand", "deem", "term", "portray"}
 
 
-def what_was_said(doc: Doc, draft: _Draft, start: int, end: int) -> tuple[int, int]:
+def what_was_said(doc: Doc, draft: Candidate, start: int, end: int) -> tuple[int, int]:
     """A desk's boundary for verbs that name their target first: 'accused Minsk of using
     migrants' says 'of using migrants'; 'called the decision a disgrace' and 'slammed the
     hearings as a disgrace' say 'a disgrace' (the broad listing keeps the target)."""
@@ -557,7 +538,7 @@ def _ends_abbreviation(text: str, start: int, stop: int) -> bool:
 
 
 def _around_the_aside(
-    text: str, draft: _Draft, mention: Span | None, start: int, end: int
+    text: str, draft: Candidate, mention: Span | None, start: int, end: int
 ) -> tuple[tuple[int, int], ...]:
     """'Many of the prisons, she said, are aging': the two pieces either side of a
     parenthetical credit, which a desk keeps as the statement's fragments."""

@@ -255,14 +255,12 @@ def learned_candidates(
         kept.append(
             Candidate(
                 "learned-" + proposal.relation.split("-")[0],
-                cue_start,
-                cue_end,
+                (start, end),
+                (cue_start, cue_end),
                 proposal.cue.lemma_.lower(),
                 cue_stances().get(proposal.cue.lemma_.lower(), Stance.NEUTRAL),
-                start,
-                end,
                 speaker,
-                round(probability, 3),
+                confidence=round(probability, 3),
             )
         )
     return kept

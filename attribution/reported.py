@@ -115,16 +115,16 @@ OPENING_MARKS = {'"', "'", "\u2018", "\u201c", "\u00ab", "''"}
 
 @dataclass(frozen=True)
 class Candidate:
-    """One reported statement found in the parse, in token terms."""
+    """One statement before its speaker is resolved: the record every rule, the learned
+    pass and the quotation rules produce (offsets are characters into the parsed text)."""
 
     rule: str
-    cue_start: int  # char offsets
-    cue_end: int
-    lemma: str
+    content: tuple[int, int]
+    cue: tuple[int, int] | None
+    lemma: str | None
     stance: Stance
-    content_start: int
-    content_end: int
     speaker_head: Token | None
+    fragments: tuple[tuple[int, int], ...] = ()  # the quoted pieces of a split quote
     confidence: float = 1.0  # the learned pass's probability; rules are sure of their pattern
 
 
@@ -303,7 +303,7 @@ def _according_to(doc: Doc, token: Token) -> Candidate | None:
     if end <= start:
         return None
     cue_end = to.idx + len(to.text)
-    return Candidate("according-to", token.idx, cue_end, "according to", Stance.NEUTRAL, start, end, speaker)
+    return Candidate("according-to", (start, end), (token.idx, cue_end), "according to", Stance.NEUTRAL, speaker)
 
 
 def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | None:
@@ -544,9 +544,8 @@ def _nominal(token: Token) -> Candidate | None:
     if end <= start:
         return None
     owner = owners[0]
-    return Candidate(
-        "cue-noun", token.idx, token.idx + len(token.text), token.lemma_.lower(), Stance.NEUTRAL, start, end, owner
-    )
+    cue = (token.idx, token.idx + len(token.text))
+    return Candidate("cue-noun", (start, end), cue, token.lemma_.lower(), Stance.NEUTRAL, owner)
 
 
 def find_reported(doc: Doc) -> list[Candidate]:
@@ -573,7 +572,8 @@ def find_reported(doc: Doc) -> list[Candidate]:
                 if end > start:
                     cue_start, cue_end = cue_span(token)
                     speaker = subject_of(token)
-                    found.append(Candidate("cue-prep", cue_start, cue_end, lemma, Stance.NEUTRAL, start, end, speaker))
+                    cue = (cue_start, cue_end)
+                    found.append(Candidate("cue-prep", (start, end), cue, lemma, Stance.NEUTRAL, speaker))
             continue
         stance = stances.get(lemma) or attitudes[lemma]
         cue_start, cue_end = cue_span(token)
@@ -597,20 +597,21 @@ def find_reported(doc: Doc) -> list[Candidate]:
             first = skip_connective(doc, first, last)
             start, end = char_span(doc, first, last)
             if end > start and (speaker is None or not (start <= speaker.idx < end)):
-                found.append(Candidate(rule, cue_start, cue_end, lemma, stance, start, end, speaker))
+                found.append(Candidate(rule, (start, end), (cue_start, cue_end), lemma, stance, speaker))
             continue
         if content is None and lemma in attitudes:
             prep = _prep_content(token)
             if prep is not None:
                 start, end = char_span(doc, *prep)
                 if end > start:
-                    found.append(Candidate("cue-prep", cue_start, cue_end, lemma, stance, start, end, speaker))
+                    found.append(Candidate("cue-prep", (start, end), (cue_start, cue_end), lemma, stance, speaker))
                 continue
         obj = _object_content(token)
         if obj is not None and lemma in attitudes:
             start, end = char_span(doc, *obj)
             if end > start:
-                found.append(Candidate("cue-object", cue_start, cue_end, lemma, attitudes[lemma], start, end, speaker))
+                cue = (cue_start, cue_end)
+                found.append(Candidate("cue-object", (start, end), cue, lemma, attitudes[lemma], speaker))
             continue
         if lemma in WEAK_CUES:
             continue
@@ -629,5 +630,5 @@ def find_reported(doc: Doc) -> list[Candidate]:
             first = skip_connective(doc, first, last)
             start, end = char_span(doc, first, last)
             if end > start:
-                found.append(Candidate("cue-parenthetical", cue_start, cue_end, lemma, stance, start, end, speaker))
+                found.append(Candidate("cue-parenthetical", (start, end), (cue_start, cue_end), lemma, stance, speaker))
     return found
