@@ -437,13 +437,12 @@ class _Words:
     @classmethod
     def of(cls, doc: Doc) -> _Words:
         ents = tuple(doc.ents)
-        return cls(
-            doc,
-            [t.lemma_.lower() for t in doc],
-            [t.lower_ for t in doc],
-            ents,
-            [e.start for e in ents],
-        )
+        lemmas: list[str] = []
+        lowers: list[str] = []
+        for token in doc:  # one pass: every token fetched from spaCy costs an object
+            lemmas.append(token.lemma_.lower())
+            lowers.append(token.lower_)
+        return cls(doc, lemmas, lowers, ents, [e.start for e in ents])
 
     def ents_between(self, first: int, limit: int) -> tuple:
         """Entities starting in tokens [first, limit) and ending by ``limit``."""

@@ -281,6 +281,7 @@ class SpeakerResolver:
     history: list[tuple[int, Speaker]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._person_ent_cache: dict[tuple[int, int, int], bool] = {}
         self._text = doc_text(self.doc)
         self._quoted = quoted_mask(self._text)
         self._ent_of: dict[int, SpacySpan] = {}
@@ -375,6 +376,15 @@ class SpeakerResolver:
         return len(after) == 2 and after[0].text == "," and after[1].lower_ == "who"
 
     def _is_person_ent(self, ent: SpacySpan) -> bool:
+        """Whether an entity names a person (asked for every entity many times per document,
+        so the answer is kept while the set of known bodies it depends on stays the same)."""
+        key = (ent.start, ent.end, len(self._organisations))
+        known = self._person_ent_cache.get(key)
+        if known is None:
+            known = self._person_ent_cache[key] = self._judge_person_ent(ent)
+        return known
+
+    def _judge_person_ent(self, ent: SpacySpan) -> bool:
         if ent.label_ == "PERSON":
             words = ent.text.split()
             if len(words) == 1 and _clean_name(ent.text).lower() in place_to_country():

@@ -319,6 +319,15 @@ def absolute_date(expression: Expression, published: date | None) -> Range | Non
     else:
         base = datetime(int(next(t.text for t in core if YEAR.match(t.text))), 12, 31)
     text = " ".join(t.text for t in core)
+    plain = _month_and_day(text, published)
+    if plain is not None:
+        found = plain
+        if published is not None and not has_year and _upcoming(found, published):
+            return None
+        return found, found, "day"
+    calendar = _month_or_year(text)
+    if calendar is not None:
+        return calendar
     data = _date_parser(base).get_date_data(text)
     if data is None or data.date_obj is None:
         return None
@@ -334,6 +343,42 @@ def absolute_date(expression: Expression, published: date | None) -> Range | Non
         first, last = _week_of(found)
         return first, last, "week"
     return found, found, "day"
+
+
+MONTH_DAY = re.compile(r"(?P<month>[A-Za-z]+\.?) (?P<day>\d{1,2})(?:st|nd|rd|th)?(?: ?,? (?P<year>\d{4}))?")
+MONTH_YEAR = re.compile(r"(?:(?P<month>[A-Za-z]+\.?) )?(?P<year>\d{4})")
+
+
+def _month_and_day(text: str, published: date | None) -> date | None:
+    """'July 12', 'Dec. 3', 'Nov. 8 , 2016' read directly (most dates in news are these, and
+    dateparser takes milliseconds for each); a yearless one is the latest up to the paper."""
+    match = MONTH_DAY.fullmatch(text)
+    month = time_words().months.get(match.group("month").lower()) if match else None
+    if match is None or month is None or (match.group("year") is None and published is None):
+        return None
+    year = int(match.group("year")) if match.group("year") else published.year  # type: ignore[union-attr]
+    try:
+        found = date(year, month, int(match.group("day")))
+        if match.group("year") is None and published is not None and found > published:
+            found = date(year - 1, month, int(match.group("day")))
+    except ValueError:  # 'February 30', or February 29 of a year without it
+        return None
+    return found
+
+
+def _month_or_year(text: str) -> Range | None:
+    """'2014', 'June 2012': a year or a month of a year, read directly like the dates above."""
+    match = MONTH_YEAR.fullmatch(text)
+    if match is None:
+        return None
+    year = int(match.group("year"))
+    if match.group("month") is None:
+        return date(year, 1, 1), date(year, 12, 31), "year"
+    month = time_words().months.get(match.group("month").lower())
+    if month is None or match.group("month") == "may":
+        return None  # 'may 2014' in lower case is no month
+    first, last = _month_of(year, month)
+    return first, last, "month"
 
 
 @lru_cache(maxsize=64)
