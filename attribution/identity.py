@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,9 +52,10 @@ _POSSESSIVE = re.compile(r"['\u2019]s?\Z")
 
 
 def fold(text: str) -> str:
-    """Lookup form: transliterated to ASCII, case-folded, whitespace collapsed, an acronym's
-    dots dropped (I.R.S. = IRS)."""
-    words = unidecode(text).casefold().split()
+    """Lookup form: invisible format characters dropped, transliterated to ASCII (a Cyrillic
+    'і' is an 'i'), case-folded, whitespace collapsed, an acronym's dots dropped (I.R.S. = IRS)."""
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width and bidi marks
+    words = unidecode(visible).casefold().split()
     return " ".join(w.replace(".", "") if _DOTTED.match(w) else w for w in words)
 
 

@@ -253,3 +253,9 @@ def test_every_row_of_the_shipped_alias_file_merges_what_it_says() -> None:
 def test_a_bare_surname_with_a_role_attaches_to_the_one_person_it_fits(role, expected):
     people = [("barack", "barack obama", "person", "President"), ("michelle", "michelle obama", "person", "First Lady")]
     assert identity.attach_surname("obama", "person", people, "Obama", role) == expected
+
+
+@pytest.mark.parametrize("spelling", ["Joe B\u200biden", "Joe B\u0456den", "Joe \u202eBiden", "JOE BIDEN"])
+def test_look_alike_and_invisible_characters_do_not_split_a_speaker(spelling):
+    """Issue 18 scenario: zero-width, bidi and Cyrillic look-alikes fold to the same identity key."""
+    assert identity.identity_key(spelling, "person") == identity.identity_key("Joe Biden", "person")
