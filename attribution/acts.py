@@ -26,15 +26,14 @@ around the cue, one named rule each, checked in order:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from .lexicons import data_json
 from .models import Act
 
 # Rules whose statement has no cue verb of its own: the construction is speech by itself.
@@ -69,7 +68,7 @@ class ActLexicon:
 
 @lru_cache(maxsize=1)
 def act_lexicon() -> ActLexicon:
-    raw = json.loads(resources.files("attribution").joinpath("data", "acts.json").read_text(encoding="utf-8"))
+    raw = data_json("acts.json")
     lemmas: dict[str, Act] = {}
     for act in (Act.PERCEPTION, Act.INTENTION, Act.THOUGHT, Act.SPEECH):  # speech wins a tie
         lemmas.update(dict.fromkeys(raw[act.value], act))

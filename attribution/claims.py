@@ -39,17 +39,15 @@ found in its content.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from .layout import read_layout
-from .lexicons import cue_stances
+from .lexicons import cue_stances, data_json
 from .models import Claim, ClaimKind, Span, Stance, Statement
 from .nlp import doc_text
 
@@ -94,8 +92,7 @@ class ClaimRules:
 @lru_cache(maxsize=1)
 def claim_rules() -> ClaimRules:
     """Load ``data/claims.json``; weights and word lists live there, not in code."""
-    raw = resources.files("attribution").joinpath("data", "claims.json").read_text("utf-8")
-    data = json.loads(raw)
+    data = data_json("claims.json")
     return ClaimRules(
         min_words=int(data["min_words"]),
         min_score=float(data["min_score"]),

@@ -18,7 +18,6 @@ link that it recomputes whenever a speaker of that surname is added.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -69,7 +68,7 @@ def _title_phrases() -> tuple[tuple[str, ...], ...]:
 @lru_cache(maxsize=1)
 def _title_words() -> frozenset[str]:
     """Single words that go before a name: honorifics, role modifiers ("former"), demonyms."""
-    data = json.loads(resources.files("attribution").joinpath("data", "titles.json").read_text(encoding="utf-8"))
+    data = lexicons.data_json("titles.json")
     modifiers = {fold(w) for w in data.get("role_modifiers", [])}
     return frozenset(modifiers | set(lexicons.honorifics()) | set(lexicons.demonyms()))
 

@@ -12,14 +12,12 @@ The phrase patterns live in ``data/furniture.json``; agency spellings in ``data/
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from .lexicons import agency_aliases
+from .lexicons import agency_aliases, data_json
 from .models import Span
 
 DATE_LINE = re.compile(r"\A\s*(?:date|dated|published)[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*", re.I)
@@ -98,8 +96,7 @@ def _phrases(phrases: list[str]) -> str:
 @lru_cache(maxsize=1)
 def furniture_rules() -> FurnitureRules:
     """Load ``data/furniture.json``; the phrases live there, not in code."""
-    raw = resources.files("attribution").joinpath("data", "furniture.json").read_text("utf-8")
-    data = json.loads(raw)
+    data = data_json("furniture.json")
     credits = data["credit_lines"]
     return FurnitureRules(
         credit_start=re.compile(r"[(\[]?[ \t]*(?:" + "|".join(credits["start"]) + ")", re.I),

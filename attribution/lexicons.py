@@ -14,7 +14,8 @@ def _read(name: str) -> str:
     return resources.files("attribution").joinpath("data", name).read_text(encoding="utf-8")
 
 
-def _json(name: str) -> dict:
+def data_json(name: str) -> dict:
+    """One JSON file of ``attribution/data`` (every module reads its word lists through here)."""
     return json.loads(_read(name))
 
 
@@ -28,7 +29,7 @@ class Country:
 @lru_cache(maxsize=1)
 def cue_stances() -> dict[str, Stance]:
     """Reporting-verb lemma -> the stance the reporter takes toward what follows."""
-    data = _json("cues.json")
+    data = data_json("cues.json")
     stances: dict[str, Stance] = {}
     for group, stance in (
         ("tentative", Stance.TENTATIVE),
@@ -43,7 +44,7 @@ def cue_stances() -> dict[str, Stance]:
 
 @lru_cache(maxsize=1)
 def cue_nouns() -> frozenset[str]:
-    return frozenset(_json("cues.json")["nouns"])
+    return frozenset(data_json("cues.json")["nouns"])
 
 
 @lru_cache(maxsize=1)
@@ -94,12 +95,12 @@ def demonyms() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def roles() -> tuple[str, ...]:
     """Role phrases, longest first so "foreign minister" wins over "minister"."""
-    return tuple(sorted(set(_json("titles.json")["roles"]), key=lambda r: (-len(r.split()), r)))
+    return tuple(sorted(set(data_json("titles.json")["roles"]), key=lambda r: (-len(r.split()), r)))
 
 
 @lru_cache(maxsize=1)
 def role_words() -> frozenset[str]:
-    data = _json("titles.json")
+    data = data_json("titles.json")
     words = {w for role in roles() for w in role.split()} - set(data["role_function_words"])
     words.update(data["role_modifiers"])
     words.update(data["abbreviations"])
@@ -108,90 +109,90 @@ def role_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def honorifics() -> frozenset[str]:
-    return frozenset(_json("titles.json")["honorifics"])
+    return frozenset(data_json("titles.json")["honorifics"])
 
 
 @lru_cache(maxsize=1)
 def unnamed_heads() -> frozenset[str]:
-    return frozenset(_json("sources.json")["unnamed_heads"])
+    return frozenset(data_json("sources.json")["unnamed_heads"])
 
 
 @lru_cache(maxsize=1)
 def media_names() -> frozenset[str]:
-    return frozenset(m.lower() for m in _json("sources.json")["media"])
+    return frozenset(m.lower() for m in data_json("sources.json")["media"])
 
 
 @lru_cache(maxsize=1)
 def agency_aliases() -> dict[str, str]:
     """Any spelling of a news agency in a credit line -> its canonical name."""
-    data = _json("agencies.json")
+    data = data_json("agencies.json")
     return {alias: name for name, aliases in data.items() if name != "_doc" for alias in aliases}
 
 
 @lru_cache(maxsize=1)
 def organisation_heads() -> frozenset[str]:
-    return frozenset(_json("sources.json")["organisation_heads"])
+    return frozenset(data_json("sources.json")["organisation_heads"])
 
 
 @lru_cache(maxsize=1)
 def attitude_verbs() -> dict[str, Stance]:
     """Verbs whose direct object is the content ("X praised Y"), with their stance."""
     stances = cue_stances()
-    return {lemma: stances.get(lemma, Stance.NEUTRAL) for lemma in _json("cues.json")["attitude"]}
+    return {lemma: stances.get(lemma, Stance.NEUTRAL) for lemma in data_json("cues.json")["attitude"]}
 
 
 @lru_cache(maxsize=1)
 def prepositional_verbs() -> dict[str, frozenset[str]]:
     """Verbs whose content is the object of a fixed preposition ("referred to X", "voted for X")."""
-    return {lemma: frozenset(preps) for lemma, preps in _json("cues.json")["prepositional"].items()}
+    return {lemma: frozenset(preps) for lemma, preps in data_json("cues.json")["prepositional"].items()}
 
 
 @lru_cache(maxsize=1)
 def not_topics() -> frozenset[str]:
     """Objects of "on" that tell how someone spoke, not what ("on condition of anonymity")."""
-    return frozenset(_json("cues.json")["not_topics"])
+    return frozenset(data_json("cues.json")["not_topics"])
 
 
 @lru_cache(maxsize=1)
 def title_abbreviations() -> dict[str, str]:
     """A written title's abbreviation ("sen.") -> the title in full ("Senator")."""
-    return dict(_json("titles.json")["abbreviations"])
+    return dict(data_json("titles.json")["abbreviations"])
 
 
 @lru_cache(maxsize=1)
 def official_roles() -> frozenset[str]:
     """Roles that make a speaker a public official: their affiliation is their state."""
-    return frozenset(_json("titles.json")["official_roles"])
+    return frozenset(data_json("titles.json")["official_roles"])
 
 
 @lru_cache(maxsize=1)
 def sending_roles() -> frozenset[str]:
     """Roles sent "to X" (an envoy to Ukraine): X is where they go, not whom they speak for."""
-    return frozenset(_json("titles.json")["sending_roles"])
+    return frozenset(data_json("titles.json")["sending_roles"])
 
 
 @lru_cache(maxsize=1)
 def document_heads() -> frozenset[str]:
     """Written sources (a statement, a letter, a report): their author is who issued them."""
-    return frozenset(_json("sources.json")["document_heads"])
+    return frozenset(data_json("sources.json")["document_heads"])
 
 
 @lru_cache(maxsize=1)
 def organisation_suffixes() -> frozenset[str]:
     """Last words of bodies' names ("... Productions", "... Inc."): never a person."""
-    return frozenset(_json("sources.json")["organisation_suffixes"])
+    return frozenset(data_json("sources.json")["organisation_suffixes"])
 
 
 @lru_cache(maxsize=1)
 def public_body_words() -> frozenset[str]:
     """Words naming a body of a state (department, police, court): its country is that state's."""
-    return frozenset(_json("sources.json")["public_body_words"])
+    return frozenset(data_json("sources.json")["public_body_words"])
 
 
 @lru_cache(maxsize=1)
 def government_seats() -> dict[str, str]:
     """Lower-cased seat of a government ("the white house") -> the country it speaks for."""
-    return dict(_json("sources.json")["government_seats"])
+    return dict(data_json("sources.json")["government_seats"])
 
 
 def _tsv(name: str) -> list[list[str]]:
@@ -213,7 +214,7 @@ def place_countries() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def single_word_titles() -> frozenset[str]:
     """Words that are a title by themselves ("senator", "former", "sen."), not just part of one."""
-    data = _json("titles.json")
+    data = data_json("titles.json")
     words = {role for role in roles() if " " not in role}
     words.update(data["role_modifiers"])
     words.update(data["abbreviations"])
@@ -229,22 +230,22 @@ def institution_countries() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def regional_roles() -> frozenset[str]:
     """Roles of a state's or city's officials (governor, mayor): their body is that region."""
-    return frozenset(_json("titles.json")["regional_roles"])
+    return frozenset(data_json("titles.json")["regional_roles"])
 
 
 @lru_cache(maxsize=1)
 def party_words() -> frozenset[str]:
     """Party adjectives that belong to a role ("Democratic candidate"), not an employer."""
-    return frozenset(_json("titles.json")["party_words"])
+    return frozenset(data_json("titles.json")["party_words"])
 
 
 @lru_cache(maxsize=1)
 def corporate_roles() -> frozenset[str]:
     """A body's own officers (CEO, chairman, spokesperson): they speak for that body."""
-    return frozenset(_json("titles.json")["corporate_roles"])
+    return frozenset(data_json("titles.json")["corporate_roles"])
 
 
 @lru_cache(maxsize=1)
 def known_bodies() -> frozenset[str]:
     """Companies and platforms a tagger often takes for a person or a place ("Twitter said")."""
-    return frozenset(name.lower() for name in _json("sources.json")["known_bodies"])
+    return frozenset(name.lower() for name in data_json("sources.json")["known_bodies"])

@@ -12,15 +12,13 @@ The lexicon of cue lemmas and their stance is data (``data/cues.json``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from .lexicons import attitude_verbs, cue_nouns, cue_stances, not_topics, prepositional_verbs
+from .lexicons import attitude_verbs, cue_nouns, cue_stances, data_json, not_topics, prepositional_verbs
 from .models import Stance
 from .nlp import doc_text
 
@@ -32,7 +30,7 @@ def rule_words(name: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _rule_lists() -> dict[str, list[str]]:
-    return json.loads(resources.files("attribution").joinpath("data", "rules.json").read_text(encoding="utf-8"))
+    return data_json("rules.json")
 
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}

@@ -9,20 +9,18 @@ range found wins. Relative rules are our own; absolute dates go to ``dateparser`
 
 from __future__ import annotations
 
-import json
 import re
 from calendar import monthrange
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
-from .lexicons import cue_stances
+from .lexicons import cue_stances, data_json
 from .models import Span, StatementTime
 from .nlp import doc_text
 
@@ -59,8 +57,7 @@ class TimeWords:
 @lru_cache(maxsize=1)
 def time_words() -> TimeWords:
     """The word lists of data/time-words.json, read once."""
-    text = resources.files("attribution").joinpath("data", "time-words.json").read_text(encoding="utf-8")
-    data = json.loads(text)
+    data = data_json("time-words.json")
     relative = {phrase: (unit, int(back)) for phrase, (unit, back) in data["relative"].items()}
     relative_words = {word for phrase in relative for word in phrase.split()}
     cores = relative_words - set(data["qualifiers"]) - {"this", "last", "the", "in", "previous", "past", "before"}
