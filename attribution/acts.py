@@ -8,6 +8,9 @@ show speech by default and the broad set on request without extracting again.
 The act is decided from the cue's lemma (``data/acts.json``) and then from the construction
 around the cue, one named rule each, checked in order:
   list-item      "Elizabeth A. Burton: Possession of ..."           -> other
+  naming         'a script called "Wild Rose"'                     -> other
+  title          '"War & Peace" ... had just found his next project' -> other
+  who-subject    "learned who had written it, and found ..."       -> other
   relative-clause "the witness testifying who listened in"         -> other
   idiom          "Which is not to say that", "worth noting"        -> other
   withheld       "declined to say", "would not disclose"          -> other
@@ -64,6 +67,7 @@ class ActLexicon:
     addressed: frozenset[str]
     prep_speech: frozenset[str]
     request_verbs: frozenset[str]
+    naming_participles: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +116,34 @@ def list_item(ctx: ActContext) -> Act | None:
     if ctx.rule != "colon-speaker" or ctx.content is None:
         return None
     return None if any(t.tag_ in FINITE_TAGS for t in ctx.content) else Act.OTHER
+
+
+def naming(ctx: ActContext) -> Act | None:
+    """'a script called "Wild Rose"', 'a sample came in called "Glasgow"': a participle
+    that names a thing, not somebody calling it something."""
+    verb = ctx.cue
+    if verb is None or verb.lemma_.lower() not in ctx.lexicon.naming_participles:
+        return None
+    if verb.dep_ in {"acl", "advcl"} and verb.tag_ == "VBN":
+        return Act.OTHER
+    return None
+
+
+def title_near_quote(ctx: ActContext) -> Act | None:
+    """'... had just found his next project', 'content to read "Wild Rose"': a quotation
+    whose nearest verb reports no speech is a title, not somebody's words."""
+    if ctx.rule != "quote-cue" or ctx.cue is None:
+        return None
+    act = ctx.lexicon.lemmas.get(ctx.cue.lemma_.lower(), Act.OTHER)
+    return None if act == Act.SPEECH else Act.OTHER
+
+
+def relative_pronoun_subject(ctx: ActContext) -> Act | None:
+    """'learned who had written it, and found ...': a bare rest after a cue whose subject is
+    'who' is the sentence going on, not what was written."""
+    if ctx.rule == "cue-bare" and ctx.subject is not None and ctx.subject.tag_ in {"WP", "WDT"}:
+        return Act.OTHER
+    return None
 
 
 def relative_clause(ctx: ActContext) -> Act | None:
@@ -289,6 +321,8 @@ def by_lemma(ctx: ActContext) -> Act | None:
 
 
 ACT_RULES: tuple[Callable[[ActContext], Act | None], ...] = (
+    naming,
+    relative_pronoun_subject,
     relative_clause,
     idiom,
     withheld,
@@ -311,9 +345,10 @@ def classify_act(
 ) -> tuple[Act, str]:
     """The act of one statement and the name of the rule that decided it. Words in quotation
     marks credited to somebody are speech whatever the verb ("'We will win,' she believes")."""
-    if quoted:
-        return Act.SPEECH, "speech-construction"
     ctx = ActContext(rule, cue, subject, content, act_lexicon())
+    if quoted:
+        named = naming(ctx) or title_near_quote(ctx)
+        return (Act.OTHER, "naming") if named else (Act.SPEECH, "speech-construction")
     if rule in SPEECH_RULES or cue is None:
         return (Act.OTHER, "list-item") if list_item(ctx) else (Act.SPEECH, "speech-construction")
     for act_rule in ACT_RULES:

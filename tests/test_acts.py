@@ -50,6 +50,18 @@ ROWS = [
 ]
 
 
+def test_quotations_that_are_titles_or_names_are_not_speech(nlp):
+    """A participle that names ('a script called "..."') or a quotation beside a verb of
+    finding or reading is a title: the statement is kept for the broad listing as 'other'."""
+    for text in (
+        "She fell in love with a script called \u201cThe Long Road Home to Nowhere\u201d last spring.",
+        "The director had just found his next project, \u201cA House Beside the Quiet River\u201d, in a bookshop.",
+    ):
+        statements = extract_document(Document(id="title", text=text), nlp).statements
+        assert statements, "the quotation is still found (the broad listing shows it)"
+        assert all(s.act == Act.OTHER for s in statements), [(s.rule, s.act, s.content.text) for s in statements]
+
+
 @pytest.fixture(scope="module")
 def statements(nlp):
     found = {}
