@@ -324,7 +324,11 @@ def speaker_rows(db: Database, *, attributions: str = "speech") -> list[dict[str
 
 
 class UnknownSpeaker(AttributionError):
-    """No speaker has this name, or several do."""
+    """No speaker has this name, or several do (``candidates``: their ids)."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = candidates or []
 
 
 def find_speaker(db: Database, name: str) -> str:
@@ -338,11 +342,21 @@ def find_speaker(db: Database, name: str) -> str:
             sid for sid in found if db.execute("SELECT key FROM speakers WHERE id = ?", [sid]).fetchone()[0] in keys
         ]
         found = exact if len(exact) == 1 else found
+    if len(found) > 1:  # then the one whose shown name is the name as typed (a split-off spelling)
+        typed = [
+            sid
+            for sid in found
+            if identity.fold(db.execute("SELECT name FROM speakers WHERE id = ?", [sid]).fetchone()[0])
+            == identity.fold(name)
+        ]
+        found = typed if len(typed) == 1 else found
     if not found:
         raise UnknownSpeaker(f"no speaker is called {name!r} (see `attribution speakers`)")
     if len(found) > 1:
         names = [db.execute("SELECT name FROM speakers WHERE id = ?", [sid]).fetchone()[0] for sid in found]
-        raise UnknownSpeaker(f"{name!r} names {len(found)} speakers ({'; '.join(sorted(names))}): give the full name")
+        raise UnknownSpeaker(
+            f"{name!r} names {len(found)} speakers ({'; '.join(sorted(names))}): give the full name or an id", found
+        )
     return found[0]
 
 
@@ -361,6 +375,9 @@ def speaker_profile(db: Database, name: str, *, attributions: str = "speech") ->
         speaker = next((r for r in speaker_rows(db, attributions="all") if r["id"] == sid), None)
         if speaker is None:  # known, but nothing current is attributed to it
             raise UnknownSpeaker(f"{name!r} has no current statements")
+        from .speaker_decisions import decisions_for  # it imports this module
+
+        decisions = decisions_for(db, sid) if "speaker_decisions" in db.table_names() else []
         where, params = _acts_clause(attributions)
         sql = _SELECT + f" WHERE s.current = 1 AND s.kind = 'statement' AND sp.id = ? AND {where}" + _ORDER
         rows = _fetch(db, sql, [sid, *params])
@@ -387,6 +404,7 @@ def speaker_profile(db: Database, name: str, *, attributions: str = "speech") ->
         "affiliations": distinct([r["organisation"] for r in rows] + [speaker["organisation"]]),
         "countries": distinct([r["country"] for r in rows]),
         "attributions": attributions,
+        "decisions": decisions,
         "statements": rows,
     }
 

@@ -25,6 +25,8 @@ current_reviews    view: the latest status and note per statement
 orphaned_reviews   view: reviews that apply to no current statement
 attribution_changes append-only: a reviewed statement's speaker/type/content changed by extraction
 needs_rereview     view: current statements whose verdict predates such a change
+speaker_decisions  append-only: a reviewer's merge, split, rename or alias of speakers, re-applied
+                   in order after every registry rebuild, ingest and re-extraction
 statements_fts     FTS5 over statements.content and statements.sentence (triggers)
 speech_statements  view: current rows a desk reviews by default (speech acts and claims)
 """
@@ -394,6 +396,34 @@ def m006_attribution_changes(db: Database) -> None:
     old and new values and the review then in force. A statement needs re-review while no
     review newer than that one applies to it (the ``needs_rereview`` view)."""
     for statement in ATTRIBUTION_CHANGES_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+SPEAKER_ACTIONS: tuple[str, ...] = ("merge", "split", "rename", "alias_add", "alias_remove")
+
+SPEAKER_DECISIONS_SQL = f"""
+CREATE TABLE speaker_decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    action TEXT NOT NULL CHECK (action IN ({_sql_list(SPEAKER_ACTIONS)})),
+    subjects TEXT NOT NULL,
+    reviewer TEXT,
+    note TEXT,
+    decided_at TEXT NOT NULL
+);
+CREATE TRIGGER speaker_decisions_no_update BEFORE UPDATE ON speaker_decisions
+BEGIN SELECT RAISE(ABORT, 'speaker_decisions are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER speaker_decisions_no_delete BEFORE DELETE ON speaker_decisions
+BEGIN SELECT RAISE(ABORT, 'speaker_decisions are append-only: DELETE is not allowed'); END
+"""
+
+
+@migrations()
+def m007_speaker_decisions(db: Database) -> None:
+    """Reviewer decisions about speakers (merge, split, rename, alias add/remove), kept like
+    reviews: never changed or deleted, and ``subjects`` (JSON) holds the speaker ids and names
+    they were made on so ``speaker_decisions.reapply`` can redo them on rebuilt rows."""
+    for statement in SPEAKER_DECISIONS_SQL.split(";\n"):
         if statement.strip():
             db.execute(statement)
 

@@ -600,6 +600,9 @@ def _write_speaker(db: Database, row: _SpeakerRow) -> None:
         )
     existing = db.execute("SELECT name FROM speakers WHERE id = ?", [row.id]).fetchone()
     if existing is None:
+        # only a reviewer's rename can hold another identity's natural name: that row gives it
+        # up (speaker_decisions.reapply then shows its canonical name and skips the rename)
+        db.execute("UPDATE speakers SET name = char(0) || id WHERE name = ? AND kind = ?", [row.name, row.kind])
         db.execute(
             "INSERT INTO speakers (id, name, kind, role, organisation, organisation_id, key, surname, country)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -712,11 +715,19 @@ def rebuild_speakers(db: Database) -> int:
             moved += 1
     db.execute("DELETE FROM speakers WHERE id NOT IN (SELECT speaker_id FROM statements WHERE speaker_id IS NOT NULL)")
     attach_surnames(db, [r[0] for r in db.execute("SELECT DISTINCT key FROM speakers WHERE surname IS NULL")])
+    _reapply_decisions(db)
     db.execute(
         "INSERT INTO registry (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
         [REGISTRY_KEY, identity.registry_digest()],
     )
     return moved
+
+
+def _reapply_decisions(db: Database) -> None:
+    """Reviewers' speaker decisions on top of the rows just written (speaker_decisions.py)."""
+    from . import speaker_decisions  # it imports this module
+
+    speaker_decisions.reapply(db)
 
 
 STATEMENT_COLUMNS = (
@@ -993,7 +1004,11 @@ def store_extraction(db: Database, extraction: Extraction, run_id: str | None) -
         _store_speakers(db, extraction.statements)
         for record in records:
             _insert_statement(db, record)
+        _reapply_decisions(db)
         if previous:
+            from .speaker_decisions import redirect_records
+
+            redirect_records(db, records)  # a reviewer's split is not a change in the new version
             old_rows = _rows(db, "SELECT * FROM statements WHERE document_id = ? AND current = 1", [previous[0]])
             link_reviews(db, old_rows, doc.text, records, run_id, "new-version")
         _mark_complete(db, key)
@@ -1056,6 +1071,10 @@ def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None)
             raise StoreError(f"document {key} is not stored with this text")
         old_rows = {row["id"]: row for row in _rows(db, "SELECT * FROM statements WHERE document_id = ?", [key])}
         _store_speakers(db, extraction.statements)
+        _reapply_decisions(db)
+        from .speaker_decisions import redirect_records
+
+        redirect_records(db, records)  # a reviewer's split is not a change made by extraction
         reviewed = _reviewed_ids(db, list(old_rows))
         now = utc_now()
         new_ids = set()
@@ -1083,6 +1102,7 @@ def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None)
                 [run_id, row["id"]],
             )
         outcome.retired = len(retired)
+        _reapply_decisions(db)
         outcome.linked, outcome.unmatched = link_reviews(db, retired, doc.text, records, run_id, "reextract")
         version = extraction.extractor_version or EXTRACTOR_VERSION
         db.execute(
@@ -1118,6 +1138,36 @@ def stored_document(row: dict[str, Any]) -> Document:
 
 
 # --------------------------------------------------------------------------- ingest
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: the run stops as on Ctrl-C (finished documents kept, run
+    ``interrupted``); a KeyboardInterrupt, so every Ctrl-C path handles it too."""
+
+    exit_code = 143  # 128 + SIGTERM, what a shell reports for a process SIGTERM ends
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` in the main thread instead of
+    ending the process on the spot; elsewhere (another thread) this does nothing."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        # once is enough: a second SIGTERM during the shutdown must not cut it short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass
@@ -1237,8 +1287,9 @@ def ingest_paths(
     replaces the spaCy extractor. ``timeout`` is each document's extraction budget in seconds
     (None: no budget, and with one worker no worker process); an overrun is stored as failed.
     The database connection is closed while NLP worker processes start (no connection crosses
-    a fork) and only this process writes. On Ctrl-C the finished documents stay committed and
-    the run is labelled ``interrupted``.
+    a fork) and only this process writes. On Ctrl-C (or SIGTERM inside
+    :func:`sigterm_interrupts`) the finished documents stay committed and the run is
+    labelled ``interrupted``.
     """
     report = report if report is not None else IngestReport()
     model_version = spacy_version = None

@@ -263,12 +263,12 @@ def ingest(
 
     Each document is stored in its own transaction. Exit 0 when every input was stored,
     unchanged or skipped (empty); 65 when some were rejected or failed (the rest are kept);
-    66 when a path does not exist; 75 when the database stayed locked; 130 on Ctrl-C
-    (finished documents are kept; re-run to continue).
+    66 when a path does not exist; 75 when the database stayed locked; 130 on Ctrl-C and
+    143 on SIGTERM (finished documents are kept; re-run to continue).
     """
     from attribution.ingest import check_paths, printable, read_documents
     from attribution.models import Document
-    from attribution.store import IngestReport, Outcome, ingest_paths
+    from attribution.store import IngestReport, Outcome, Terminated, ingest_paths, sigterm_interrupts
 
     with _errors():
         check_paths(paths)  # before the pipeline loads or the database opens
@@ -293,7 +293,7 @@ def ingest(
 
     report = IngestReport()
     try:
-        with _errors():
+        with _errors(), sigterm_interrupts():
             ingest_paths(
                 db,
                 paths,
@@ -307,11 +307,12 @@ def ingest(
                 progress=progress,
                 report=report,
             )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         stored = sum(1 for o in report.outcomes if o.status == "stored")
+        cause, code = ("terminated", Terminated.exit_code) if isinstance(stop, Terminated) else ("interrupted", 130)
         raise fail(
-            f"interrupted: {stored} documents committed, the one in progress was not; re-run to continue",
-            130,
+            f"{cause}: {stored} documents committed, the one in progress was not; re-run to continue",
+            code,
         ) from None
     counts = report.counts()
     if json_summary:
@@ -530,7 +531,123 @@ def speakers_show(
     ]
     for line in _columns([(label, value) for label, value in details if value]):
         typer.echo(line)
+    if profile["decisions"]:
+        typer.echo("history")
+        for decision in profile["decisions"]:
+            typer.echo(f"  {_decision_line(decision)}")
     _print_statements(profile["statements"])
+
+
+def _decision_line(decision: dict[str, Any]) -> str:
+    """One reviewer decision: its number, date, what it did, who and why."""
+    by = f" by {decision['reviewer']}" if decision["reviewer"] else ""
+    note = f": {_one_line(decision['note'])}" if decision["note"] else ""
+    return f"#{decision['id']} {decision['decided_at']} {decision['summary']}{by}{note}"
+
+
+ReviewerOption = Annotated[
+    str | None,
+    typer.Option("--reviewer", envvar="ATTRIBUTION_REVIEWER", help="Who decides (env ATTRIBUTION_REVIEWER)."),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", help="Why (free text, kept in the history).")]
+DecisionFormat = Annotated[
+    Format, typer.Option("--format", help="table: one line; json: the decision as stored (csv: as table).")
+]
+SpeakerArgument = Annotated[str, typer.Argument(help="A speaker: id, unique id prefix, name or any alias.")]
+
+
+def _decide(action: str, args: tuple[str, str], db: Path, reviewer: str | None, note: str | None,
+            output: Format, busy_timeout: int) -> None:  # fmt: skip
+    """Record one speaker decision (speaker_decisions.py) and print it."""
+    from attribution import speaker_decisions
+    from attribution.review import note_problem
+
+    problem = note_problem(note)
+    if problem:
+        raise typer.BadParameter(problem, param_hint="--note")
+    with _errors():
+        database = _open(db, busy_timeout=busy_timeout)
+        row = getattr(speaker_decisions, action)(database, *args, reviewer=reviewer, note=note)
+    if output is Format.json:
+        typer.echo(json.dumps(row, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(f"decision {_decision_line(row)}")
+
+
+@speakers_app.command("merge")
+def speakers_merge(
+    into: SpeakerArgument,
+    other: Annotated[str, typer.Argument(help="The speaker that becomes the same identity as the first.")],
+    db: DbOption = DEFAULT_DB,
+    reviewer: ReviewerOption = None,
+    note: NoteOption = None,
+    output: DecisionFormat = Format.table,
+    busy_timeout: BusyOption = 5000,
+) -> None:
+    """B becomes the same speaker as A (kept through every later ingest and reextract)."""
+    _decide("merge", (into, other), db, reviewer, note, output, busy_timeout)
+
+
+@speakers_app.command("split")
+def speakers_split(
+    name: SpeakerArgument,
+    alias: Annotated[str, typer.Option("--alias", help="The alias or spelling that becomes its own speaker.")],
+    db: DbOption = DEFAULT_DB,
+    reviewer: ReviewerOption = None,
+    note: NoteOption = None,
+    output: DecisionFormat = Format.table,
+    busy_timeout: BusyOption = 5000,
+) -> None:
+    """One alias (a merged speaker, an attached surname) or the statements stored under one
+    spelling leave the speaker and become their own."""
+    _decide("split", (name, alias), db, reviewer, note, output, busy_timeout)
+
+
+@speakers_app.command("rename")
+def speakers_rename(
+    name: SpeakerArgument,
+    new_name: Annotated[str, typer.Argument(help="The name to show; the old one stays an alias.")],
+    db: DbOption = DEFAULT_DB,
+    reviewer: ReviewerOption = None,
+    note: NoteOption = None,
+    output: DecisionFormat = Format.table,
+    busy_timeout: BusyOption = 5000,
+) -> None:
+    """Set the name a speaker is shown by."""
+    _decide("rename", (name, new_name), db, reviewer, note, output, busy_timeout)
+
+
+alias_app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                        help="Add or remove a name a speaker is found by.")  # fmt: skip
+speakers_app.add_typer(alias_app, name="alias")
+
+
+@alias_app.command("add")
+def speakers_alias_add(
+    name: SpeakerArgument,
+    alias: Annotated[str, typer.Argument(help="The new alias.")],
+    db: DbOption = DEFAULT_DB,
+    reviewer: ReviewerOption = None,
+    note: NoteOption = None,
+    output: DecisionFormat = Format.table,
+    busy_timeout: BusyOption = 5000,
+) -> None:
+    """One more name that finds the speaker (`quotes --speaker ALIAS`)."""
+    _decide("alias_add", (name, alias), db, reviewer, note, output, busy_timeout)
+
+
+@alias_app.command("remove")
+def speakers_alias_remove(
+    name: SpeakerArgument,
+    alias: Annotated[str, typer.Argument(help="The alias to remove.")],
+    db: DbOption = DEFAULT_DB,
+    reviewer: ReviewerOption = None,
+    note: NoteOption = None,
+    output: DecisionFormat = Format.table,
+    busy_timeout: BusyOption = 5000,
+) -> None:
+    """A name that should no longer find the speaker (its statements stay with it)."""
+    _decide("alias_remove", (name, alias), db, reviewer, note, output, busy_timeout)
 
 
 @app.command()
