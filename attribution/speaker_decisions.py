@@ -262,7 +262,9 @@ def _exists(db: Database, sid: str | None) -> bool:
 def _restore_freed_names(db: Database) -> None:
     """A renamed row that had to give its name up to a new speaker of that name (see
     store._write_speaker) shows its canonical name again."""
-    for sid in [r[0] for r in db.execute("SELECT id FROM speakers WHERE substr(name, 1, 1) = char(0)")]:
+    # compared in Python: SQLite's string functions stop at the NUL the placeholder starts with
+    freed = [sid for sid, name in db.execute("SELECT id, name FROM speakers").fetchall() if name.startswith("\x00")]
+    for sid in freed:
         row = db.execute(
             "SELECT alias FROM speaker_aliases WHERE speaker_id = ? AND reason = 'canonical name' ORDER BY alias", [sid]
         ).fetchone()
@@ -280,8 +282,14 @@ def _apply_merge(db: Database, s: dict[str, Any]) -> None:
 
 def _apply_rename(db: Database, s: dict[str, Any]) -> None:
     sid, name = s["speaker"], s["name"]
-    if not _exists(db, sid) or _name_holder(db, name, _kind(db, sid), sid):
-        return  # another speaker now holds that name: the row keeps its own
+    if not _exists(db, sid):
+        return
+    if _name_holder(db, name, _kind(db, sid), sid):  # a speaker of that name came later: it wins
+        db.execute(
+            "DELETE FROM speaker_aliases WHERE speaker_id = ? AND alias = ? AND reason = 'renamed by reviewer'",
+            [sid, name],
+        )
+        return
     db.execute("UPDATE speakers SET name = ? WHERE id = ?", [name, sid])
     _add_alias(db, sid, name, "renamed by reviewer")
 

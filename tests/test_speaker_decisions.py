@@ -184,3 +184,15 @@ def test_decisions_are_append_only(db: Path) -> None:
 def test_decision_json_output(db: Path) -> None:
     row = json.loads(ok("speakers", "alias", "add", "Ann Lee", "Annie", "--db", db, "--format", "json"))
     assert row["action"] == "alias_add" and row["subjects"]["alias"] == "Annie" and row["id"] == 1
+
+
+def test_a_renamed_name_yields_to_a_speaker_of_that_name_ingested_later(db: Path) -> None:
+    ok("speakers", "rename", "A. Lee", "Bo Lee", "--db", db)
+    assert sources(db, "Bo Lee") == ["b.txt"]
+    (db.parent / "e.txt").write_text("Costs\n\nRepresentative Bo Lee said the plan was far too costly.\n")
+    ok("ingest", db.parent / "e.txt", "--db", db)  # no UNIQUE(name, kind) failure
+    rows = speakers(db)
+    assert rows["Bo Lee"]["n_statements"] == 1 and rows["A. Lee"]["n_statements"] == 1
+    assert "Bo Lee" not in rows["A. Lee"]["aliases"]
+    assert sources(db, "Bo Lee") == ["e.txt"]
+    assert [d["summary"] for d in history(db, "A. Lee")] == ["renamed A. Lee to Bo Lee"]
