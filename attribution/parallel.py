@@ -13,12 +13,23 @@ runs away cannot be interrupted inside the interpreter, but its process can be k
 a batch overruns, its documents are retried one at a time in a fresh worker, each with the
 whole budget; the first to overrun is reported (``DocumentTimeout``) at its turn in the
 input, and the caller resumes after it (``store.resilient_extract``).
+
+Workers never outlive the process that started them. On Linux the kernel kills a worker
+whose parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread in the worker watches
+the parent's pid. Signals that stop a run (Ctrl-C, SIGTERM) are the parent's to handle: a
+worker ignores SIGINT, dies quietly on SIGTERM (the parent's pool shutdown sends it), and
+dies quietly, without a traceback, when a pipe it writes to is gone.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -41,10 +52,41 @@ class DocumentTimeout(WorkerExtractionError):
 _model: str | None = None
 
 
-def _start_worker(model: str | None) -> None:
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT_POLL_SECONDS = 0.5  # how often a worker without prctl looks for its parent
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker exit when the process ``parent`` is gone."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+        if armed:
+            if os.getppid() != parent:  # the parent died before the request took effect
+                os._exit(1)
+            return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _start_worker(model: str | None, parent: int) -> None:
     global _model
     _model = model
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # a forked worker inherits the parent's SIGTERM handler, which would raise here
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # a write to a pipe whose reader is gone ends the worker silently, not with a traceback
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    _die_with_parent(parent)
 
 
 def _extract_batch(batch: list[Document], batch_size: int) -> list[Extraction | str]:
@@ -72,7 +114,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _pool(workers: int, model: str | None) -> Pool:
-    return _context().Pool(workers, initializer=_start_worker, initargs=(model,))
+    return _context().Pool(workers, initializer=_start_worker, initargs=(model, os.getpid()))
 
 
 def _unpack(results: list[Extraction | str]) -> Iterator[Extraction]:

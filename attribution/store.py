@@ -1140,6 +1140,36 @@ def stored_document(row: dict[str, Any]) -> Document:
 # --------------------------------------------------------------------------- ingest
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: the run stops as on Ctrl-C (finished documents kept, run
+    ``interrupted``); a KeyboardInterrupt, so every Ctrl-C path handles it too."""
+
+    exit_code = 143  # 128 + SIGTERM, what a shell reports for a process SIGTERM ends
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` in the main thread instead of
+    ending the process on the spot; elsewhere (another thread) this does nothing."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        # once is enough: a second SIGTERM during the shutdown must not cut it short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @dataclass
 class Outcome:
     """What happened to one input."""
@@ -1257,8 +1287,9 @@ def ingest_paths(
     replaces the spaCy extractor. ``timeout`` is each document's extraction budget in seconds
     (None: no budget, and with one worker no worker process); an overrun is stored as failed.
     The database connection is closed while NLP worker processes start (no connection crosses
-    a fork) and only this process writes. On Ctrl-C the finished documents stay committed and
-    the run is labelled ``interrupted``.
+    a fork) and only this process writes. On Ctrl-C (or SIGTERM inside
+    :func:`sigterm_interrupts`) the finished documents stay committed and the run is
+    labelled ``interrupted``.
     """
     report = report if report is not None else IngestReport()
     model_version = spacy_version = None

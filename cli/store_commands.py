@@ -263,12 +263,12 @@ def ingest(
 
     Each document is stored in its own transaction. Exit 0 when every input was stored,
     unchanged or skipped (empty); 65 when some were rejected or failed (the rest are kept);
-    66 when a path does not exist; 75 when the database stayed locked; 130 on Ctrl-C
-    (finished documents are kept; re-run to continue).
+    66 when a path does not exist; 75 when the database stayed locked; 130 on Ctrl-C and
+    143 on SIGTERM (finished documents are kept; re-run to continue).
     """
     from attribution.ingest import check_paths, printable, read_documents
     from attribution.models import Document
-    from attribution.store import IngestReport, Outcome, ingest_paths
+    from attribution.store import IngestReport, Outcome, Terminated, ingest_paths, sigterm_interrupts
 
     with _errors():
         check_paths(paths)  # before the pipeline loads or the database opens
@@ -293,7 +293,7 @@ def ingest(
 
     report = IngestReport()
     try:
-        with _errors():
+        with _errors(), sigterm_interrupts():
             ingest_paths(
                 db,
                 paths,
@@ -307,11 +307,12 @@ def ingest(
                 progress=progress,
                 report=report,
             )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         stored = sum(1 for o in report.outcomes if o.status == "stored")
+        cause, code = ("terminated", Terminated.exit_code) if isinstance(stop, Terminated) else ("interrupted", 130)
         raise fail(
-            f"interrupted: {stored} documents committed, the one in progress was not; re-run to continue",
-            130,
+            f"{cause}: {stored} documents committed, the one in progress was not; re-run to continue",
+            code,
         ) from None
     counts = report.counts()
     if json_summary:
