@@ -39,7 +39,9 @@ def write_corpus(folder: Path, n: int = N_DOCS) -> list[Path]:
     for i in range(n):
         body = "\n\n".join(rng.sample(paragraphs, 2))
         path = folder / f"doc-{i:03d}-{'x' * 180}.txt"
-        path.write_text(f"date 2021-07-{1 + i % 28:02d} Story number {i} from the border.\n\n{body}\n", encoding="utf-8")
+        path.write_text(
+            f"date 2021-07-{1 + i % 28:02d} Story number {i} from the border.\n\n{body}\n", encoding="utf-8"
+        )
         paths.append(path)
     return paths
 
