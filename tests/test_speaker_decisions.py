@@ -196,3 +196,19 @@ def test_a_renamed_name_yields_to_a_speaker_of_that_name_ingested_later(db: Path
     assert "Bo Lee" not in rows["A. Lee"]["aliases"]
     assert sources(db, "Bo Lee") == ["e.txt"]
     assert [d["summary"] for d in history(db, "A. Lee")] == ["renamed A. Lee to Bo Lee"]
+
+
+def test_a_reviewers_decision_is_not_a_change_that_needs_rereview(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = json.loads(ok("quotes", "--speaker", "Lee", "--db", db, "--format", "json", "--attributions", "all"))
+    for row in rows:
+        ok("review", row["id"], "--status", "verified", "--db", db)
+    ok("speakers", "merge", "Ann Lee", "A. Lee", "--db", db)
+    ok("speakers", "split", "Ann Lee", "--alias", "Ann M. Lee", "--db", db)
+    import attribution.extract
+    import attribution.review
+
+    for module in (attribution.extract, attribution.review, store):
+        monkeypatch.setattr(module, "EXTRACTOR_VERSION", "test-bump")
+    report = json.loads(ok("reextract", "--db", db, "--json"))
+    assert report["relinked"] == len(rows) == 3 and report["needs_rereview"] == 0
+    assert speakers(db)["Ann M. Lee"]["n_statements"] == 1 and sources(db, "A. Lee") == ["a.txt", "b.txt"]
