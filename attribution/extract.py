@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from . import EXTRACTOR_VERSION
 from .acts import classify_act, cue_token
@@ -448,16 +448,12 @@ def _finish(
     quote_type = types.pop() if len(types) == 1 else "mixed"
     subject = draft.speaker_head if draft.rule != "quote-continuation" else None
     content_tokens = doc.char_span(start, end, alignment_mode="expand")
-    act, _ = classify_act(
-        draft.rule, cue_token(doc, draft.cue, draft.lemma), subject, content_tokens, quoted=quote_type == "direct"
-    )
+    verb = cue_token(doc, draft.cue, draft.lemma)
+    act, _ = classify_act(draft.rule, verb, subject, content_tokens, quoted=quote_type == "direct")
     broad = (start, end)
     if quote_type != "direct":
-        start, end = reported_clause(text, *what_was_said(doc, draft, start, end))
-        if fragments:
-            first, *rest = fragments
-            fragments = ((start, max(start, first[1])), *rest)
-            fragments = (*fragments[:-1], (fragments[-1][0], max(fragments[-1][0], min(fragments[-1][1], end))))
+        start, end = reported_clause(text, *what_was_said(doc, draft, verb, start, end))
+        fragments = _within(fragments, start, end)
     return Statement(
         type=QuoteType(quote_type),
         content=Span.of(text, start, end),
@@ -473,20 +469,31 @@ def _finish(
         act=act,
         broad_content=Span.of(text, *broad) if broad != (start, end) else None,
         cue_lemma=draft.lemma,
-        time=statement_time(doc, cue_token(doc, draft.cue, draft.lemma), published),
+        time=statement_time(doc, verb, published),
     )
+
+
+def _within(fragments: tuple[tuple[int, int], ...], start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """The pieces of a statement whose content was trimmed to [start, end): the first piece
+    starts at ``start`` and the last ends by ``end``."""
+    if not fragments:
+        return fragments
+    pieces = [list(piece) for piece in fragments]
+    pieces[0][0] = start
+    pieces[0][1] = max(start, pieces[0][1])
+    pieces[-1][1] = max(pieces[-1][0], min(pieces[-1][1], end))
+    return tuple((a, b) for a, b in pieces)
 
 
 NAMING_VERBS = {"call", "describe", "dub", "label", "brand", "deem", "term", "portray"}
 
 
-def what_was_said(doc: Doc, draft: Candidate, start: int, end: int) -> tuple[int, int]:
+def what_was_said(doc: Doc, draft: Candidate, verb: Token | None, start: int, end: int) -> tuple[int, int]:
     """A desk's boundary for verbs that name their target first: 'accused Minsk of using
     migrants' says 'of using migrants'; 'called the decision a disgrace' and 'slammed the
     hearings as a disgrace' say 'a disgrace' (the broad listing keeps the target)."""
     if draft.cue is None or draft.lemma is None:
         return start, end
-    verb = cue_token(doc, draft.cue, draft.lemma)
     objects = [] if verb is None else [c for c in verb.children if c.dep_ == "dobj" and start <= c.idx < end]
     target = objects[0] if objects else None
     if target is None:
