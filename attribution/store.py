@@ -1148,6 +1148,30 @@ class Terminated(KeyboardInterrupt):
 
 
 @contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C or SIGTERM arriving while a document is committed and counted waits until both
+    are done, so an interrupted run's counts always match what it stored; the signal is then
+    raised again under the handler that was in place. Main thread only."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    for number in previous:
+        signal.signal(number, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in held:
+            signal.raise_signal(number)
+
+
+@contextmanager
 def sigterm_interrupts() -> Iterator[None]:
     """While inside, SIGTERM raises :class:`Terminated` in the main thread instead of
     ending the process on the spot; elsewhere (another thread) this does nothing."""
@@ -1344,13 +1368,19 @@ def ingest_paths(
             state["db"] = connect(db_path, busy_timeout=busy_timeout, migrate_schema=False)
         return state["db"]
 
-    def emit(outcome: Outcome) -> bool:
+    def record(outcome: Outcome) -> None:
         report.outcomes.append(outcome)
         if outcome.status in {"rejected", "failed", "skipped"}:
             record_input_problem(database(), run_id, outcome.source, outcome.status, outcome.reason)
+
+    def show(outcome: Outcome) -> bool:
         if progress:
             progress(outcome)
         return fail_fast and outcome.status in {"rejected", "failed"}
+
+    def emit(outcome: Outcome) -> bool:
+        record(outcome)
+        return show(outcome)
 
     def handle_side(item: Any) -> bool:
         fields = _problem_fields(item)
@@ -1377,11 +1407,13 @@ def ingest_paths(
             if drain(positions.pop(document.sha256, float("inf"))):
                 stop = True
                 break
-            if isinstance(item, ExtractionFailure):
-                outcome = Outcome(document.source or document.id, "failed", item.reason)
-            else:
-                outcome = _store_one(database(), item, run_id)
-            if emit(outcome):
+            with interrupts_held():  # a committed document is always counted
+                if isinstance(item, ExtractionFailure):
+                    outcome = Outcome(document.source or document.id, "failed", item.reason)
+                else:
+                    outcome = _store_one(database(), item, run_id)
+                record(outcome)
+            if show(outcome):  # printing may block on a full pipe: interruptible again
                 stop = True
                 break
         if not stop:

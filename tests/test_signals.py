@@ -196,3 +196,19 @@ def test_worker_without_prctl_watches_its_parent(monkeypatch):
         worker = int(pipe.readline())
     os.waitpid(middle, 0)
     assert wait_gone([worker], 10 * parallel.PARENT_POLL_SECONDS) == []
+
+
+def test_an_interrupt_during_a_commit_waits_until_it_is_counted():
+    """Ctrl-C arriving between storing a document and counting it is raised only after both,
+    so an interrupted run's n_stored matches its stored documents."""
+    import os
+
+    from attribution.store import interrupts_held
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("stored")
+            done.append("counted")
+    assert done == ["stored", "counted"]
