@@ -1,4 +1,5 @@
-"""Datasette as the review UI: configuration and a small plugin, generated from the library.
+"""Datasette as the review UI: configuration generated from the library, and the guard the
+plugin (:mod:`attribution.desk`, module-level hooks) puts around Datasette.
 
 Why generated here rather than kept as a metadata.json beside the database: the facets,
 labels, search and the review form all depend on the schema, so they live next to the code
@@ -8,7 +9,7 @@ What Datasette gets:
 - facets on ``statements`` by kind, speaker (labelled with names), organisation and review
   status. Status is not a column (reviews are an append-only history and the current status
   is the ``current_reviews`` view), so a facet class and a request filter supplied by the
-  plugin below compute it from that view, keeping the schema free of UI concerns;
+  plugin compute it from that view, keeping the schema free of UI concerns;
 - full-text search over ``statements_fts`` (Datasette escapes the user's query);
 - ``speech_statements``, the view a desk starts from: current statements of speech acts and
   the flagged claims (``statements`` holds every act, with a facet by act);
@@ -18,7 +19,8 @@ What Datasette gets:
 - ``PRAGMA foreign_keys = ON`` and a busy timeout on every connection Datasette opens
   (Datasette does not enable foreign keys itself);
 - a guard around the whole application (:func:`guard`): only the served host names are
-  answered (DNS rebinding), the review form is the only path that accepts writes and only
+  answered (DNS rebinding), the review form and the desk's POST routes are the only paths
+  that accept writes, and only
   with a same-origin ``Origin``/``Referer`` and the CSRF token (Datasette's own check lets
   cookie-less requests through), every response carries security headers, and CSV
   downloads are made formula-safe like ``attribution export``;
@@ -26,23 +28,21 @@ What Datasette gets:
   request cookies among them).
 
 Datasette is an optional dependency (``pip install 'attribution[serve]'``); only
-:func:`build_datasette` and :func:`serve` import it.
+:func:`build_datasette`, :func:`serve` and the plugin module import it.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import inspect
 import io
 import re
 import socket
 import sqlite3
-import types
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from .errors import StoreError
 from .export.cells import neutralise
@@ -76,6 +76,9 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     # same-origin keeps the origin for our own forms and still tells other sites nothing.
     (b"referrer-policy", b"same-origin"),
 )
+# The review desk's POST routes (a verdict or a correction for one statement id): the only
+# writes the desk makes, each through the same checks as the legacy form.
+DESK_WRITE_PATH = re.compile(r"/-/review/statements/[0-9a-f]{16}/(?:verdict|correction)")
 # A CSV cell that is a plain number is data, not a formula, even with a leading minus.
 PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
@@ -292,7 +295,7 @@ def write_refusal(scope: Scope, write_paths: frozenset[str]) -> tuple[int, str] 
     page of this site (``Origin``, else ``Referer``, naming the served host) and carry the
     CSRF cookie; Datasette then compares the form's token with it.
     """
-    if scope.get("path") not in write_paths:
+    if scope.get("path") not in write_paths and not DESK_WRITE_PATH.fullmatch(str(scope.get("path") or "")):
         return 405, "method not allowed: this path accepts no writes"
     host = _header(scope, b"host") or ""
     origin, referer = _header(scope, b"origin"), _header(scope, b"referer")
@@ -416,7 +419,7 @@ def guard(app: ASGIApp, *, hosts: frozenset[str], write_paths: frozenset[str]) -
     return guarded
 
 
-async def _error_page(datasette: Any, request: Any, exception: Exception) -> Any:
+async def error_page(datasette: Any, request: Any, exception: Exception) -> Any:
     """Datasette's error page (JSON for .json paths) without a traceback anywhere.
 
     A request error (404, 400, 403) is the client's: nothing is logged. Anything else gets
@@ -448,116 +451,10 @@ async def _error_page(datasette: Any, request: Any, exception: Exception) -> Any
 
 
 def make_plugin() -> Any:
-    """The Datasette plugin object (hook implementations), built only when Datasette is there."""
-    from datasette import hookimpl
-    from datasette.facets import Facet
-    from datasette.filters import FilterArguments
-    from datasette.utils import path_with_added_args, path_with_removed_args
-    from markupsafe import Markup
+    """The Datasette plugin (module-level hook functions in :mod:`attribution.desk`)."""
+    from . import desk
 
-    class ReviewStatusFacet(Facet):  # type: ignore[misc]
-        """Facet by current review status, which lives in a view rather than a column."""
-
-        type = STATUS_FACET
-
-        async def suggest(self) -> list[Any]:
-            return []
-
-        async def facet_results(self) -> tuple[list[Any], list[str]]:
-            if not self.get_configs() or self.table not in REVIEW_TABLES:
-                return [], []
-            rows = await self.ds.execute(self.database, status_facet_sql(self.sql), self.params, truncate=False)
-            chosen = self.request.args.getlist(STATUS_ARG)
-            results = []
-            for row in rows:
-                value = str(row["value"])
-                selected = value in chosen
-                change = path_with_removed_args if selected else path_with_added_args
-                path = change(self.request, {STATUS_ARG: value})
-                results.append(
-                    {
-                        "value": value,
-                        "label": value,
-                        "count": row["count"],
-                        "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
-                        "selected": selected,
-                    }
-                )
-            facet = {
-                "name": "status",
-                "type": self.type,
-                "hideable": False,
-                "toggle_url": self.ds.urls.path(self.request.path),
-                "results": results,
-                "truncated": False,
-            }
-            return [facet], []
-
-    @hookimpl
-    def prepare_connection(conn: sqlite3.Connection) -> None:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-
-    @hookimpl
-    def register_facet_classes() -> list[Any]:
-        return [ReviewStatusFacet]
-
-    @hookimpl
-    def filters_from_request(request: Any, table: str) -> Any:
-        values = request.args.getlist(STATUS_ARG)
-        if table not in REVIEW_TABLES or not values:
-            return None
-        clause, params = status_where(values, table)
-        shown = " or ".join(f'"{v}"' for v in values)
-        return FilterArguments([clause], params, [f"review status is {shown}"])
-
-    @hookimpl
-    def render_cell(row: Any, value: Any, column: str, table: str, database: str, datasette: Any) -> Any:
-        # Each statement's kind cell carries a link to the review form, filled with its id.
-        if table not in REVIEW_TABLES or column != "kind" or value is None:
-            return None
-        try:
-            statement_id = row["id"]
-        except (IndexError, KeyError):
-            return None
-        form = datasette.urls.database(database) + "/record_review?" + urlencode({"statement_id": statement_id})
-        return Markup('{} <a class="record-review" href="{}">record verdict</a>').format(value, form)
-
-    @hookimpl(hookwrapper=True)
-    def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
-        # Datasette's own handler prints every error, a 404 included, as a traceback with its
-        # local variables (request headers and cookies among them) on the console. Its page is
-        # replaced by the same page rendered here, and its coroutine is closed unrun.
-        outcome = yield
-        for result in outcome.get_result():
-            if inspect.iscoroutine(result):
-                result.close()
-        outcome.force_result([_error_page(datasette, request, exception)])
-
-    @hookimpl
-    def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
-        def wrap(app: ASGIApp) -> ASGIApp:
-            async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
-                # Read per request: Datasette builds its app inside its constructor, before
-                # build_datasette has set what to allow (loopback only and no writes without it).
-                hosts = getattr(datasette, "attribution_hosts", LOOPBACK_HOSTS)
-                write_paths = getattr(datasette, "attribution_write_paths", frozenset())
-                await guard(app, hosts=hosts, write_paths=write_paths)(scope, receive, send)
-
-            return guarded
-
-        return wrap
-
-    # Datasette lists plugins by module name, so the hooks travel in a module object.
-    plugin = types.ModuleType(PLUGIN_NAME.replace("-", "_"))
-    plugin.__doc__ = "Foreign keys on every connection, the review-status facet and filter."
-    plugin.prepare_connection = prepare_connection  # type: ignore[attr-defined]
-    plugin.register_facet_classes = register_facet_classes  # type: ignore[attr-defined]
-    plugin.filters_from_request = filters_from_request  # type: ignore[attr-defined]
-    plugin.render_cell = render_cell  # type: ignore[attr-defined]
-    plugin.asgi_wrapper = asgi_wrapper  # type: ignore[attr-defined]
-    plugin.handle_exception = handle_exception  # type: ignore[attr-defined]
-    return plugin
+    return desk
 
 
 def build_datasette(db_path: Path, *, host: str = "127.0.0.1", extra_hosts: Iterable[str] = ()) -> Any:
@@ -571,8 +468,9 @@ def build_datasette(db_path: Path, *, host: str = "127.0.0.1", extra_hosts: Iter
     from datasette.plugins import pm
 
     config = datasette_config(db_path)
-    if pm.get_plugin(PLUGIN_NAME) is None:
-        pm.register(make_plugin(), name=PLUGIN_NAME)
+    plugin = make_plugin()
+    if pm.get_plugin(PLUGIN_NAME) is None and not pm.is_registered(plugin):  # not installed as an entry point
+        pm.register(plugin, name=PLUGIN_NAME)
     major = int(str(getattr(datasette, "__version__", "0")).split(".")[0] or 0)
     if major >= 1:
         ds = Datasette([str(db_path)], config=config)
