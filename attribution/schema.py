@@ -27,6 +27,8 @@ attribution_changes append-only: a reviewed statement's speaker/type/content cha
 needs_rereview     view: current statements whose verdict predates such a change
 speaker_decisions  append-only: a reviewer's merge, split, rename or alias of speakers, re-applied
                    in order after every registry rebuild, ingest and re-extraction
+corrections        append-only: a reviewer's correction of a statement's speaker or type, or
+                   "not a statement"; current_corrections (view) holds the latest per field
 statements_fts     FTS5 over statements.content and statements.sentence (triggers)
 speech_statements  view: current rows a desk reviews by default (speech acts and claims)
 """
@@ -424,6 +426,65 @@ def m007_speaker_decisions(db: Database) -> None:
     reviews: never changed or deleted, and ``subjects`` (JSON) holds the speaker ids and names
     they were made on so ``speaker_decisions.reapply`` can redo them on rebuilt rows."""
     for statement in SPEAKER_DECISIONS_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+CORRECTION_FIELDS: tuple[str, ...] = ("speaker", "type", "not_statement")
+
+CORRECTIONS_SQL = f"""
+CREATE TABLE corrections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    statement_id TEXT NOT NULL REFERENCES statements(id) ON DELETE RESTRICT,
+    field TEXT NOT NULL CHECK (field IN ({_sql_list(CORRECTION_FIELDS)})),
+    value TEXT,
+    speaker_id TEXT,
+    speaker_kind TEXT,
+    role TEXT,
+    organisation TEXT,
+    original TEXT,
+    note TEXT,
+    reviewer TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX corrections_statement ON corrections(statement_id);
+CREATE TRIGGER corrections_no_update BEFORE UPDATE ON corrections
+BEGIN SELECT RAISE(ABORT, 'corrections are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER corrections_no_delete BEFORE DELETE ON corrections
+BEGIN SELECT RAISE(ABORT, 'corrections are append-only: DELETE is not allowed'); END;
+CREATE VIEW correction_targets AS
+WITH RECURSIVE chain(correction_id, target_id) AS (
+    SELECT id, statement_id FROM corrections
+    UNION
+    SELECT chain.correction_id, statement_links.to_id
+    FROM chain JOIN statement_links ON statement_links.from_id = chain.target_id
+)
+SELECT correction_id, target_id FROM chain;
+CREATE VIEW current_corrections AS
+SELECT statement_id, correction_id, field, value, speaker_id, speaker_kind, role, organisation,
+    original, note, reviewer, created_at
+FROM (
+    SELECT correction_targets.target_id AS statement_id, corrections.id AS correction_id,
+        corrections.field, corrections.value, corrections.speaker_id, corrections.speaker_kind,
+        corrections.role, corrections.organisation, corrections.original, corrections.note,
+        corrections.reviewer, corrections.created_at,
+        row_number() OVER (
+            PARTITION BY correction_targets.target_id, corrections.field ORDER BY corrections.id DESC
+        ) AS position
+    FROM correction_targets JOIN corrections ON corrections.id = correction_targets.correction_id
+)
+WHERE position = 1
+"""
+
+
+@migrations()
+def m008_corrections(db: Database) -> None:
+    """A reviewer's corrections of what extraction got wrong: a statement's speaker, its quote
+    type, or that it is not a statement at all. Append-only like reviews; the latest per field
+    applies, to the statement and (through ``statement_links``) to whatever re-extraction
+    re-anchored it to. The speaker is kept by id and by name and kind, because speaker rows
+    are rebuilt and a newly named speaker has no row."""
+    for statement in CORRECTIONS_SQL.split(";\n"):
         if statement.strip():
             db.execute(statement)
 
