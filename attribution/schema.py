@@ -31,6 +31,8 @@ corrections        append-only: a reviewer's correction of a statement's speaker
                    "not a statement"; current_corrections (view) holds the latest per field
 statements_fts     FTS5 over statements.content and statements.sentence (triggers)
 speech_statements  view: current rows a desk reviews by default (speech acts and claims)
+echo_statements    echoes.py: a statement's normalised words and said days; echo_shingles its word
+                   shingles (candidate index); echo_links same | contains | variant between articles
 """
 
 from __future__ import annotations
@@ -485,6 +487,47 @@ def m008_corrections(db: Database) -> None:
     re-anchored it to. The speaker is kept by id and by name and kind, because speaker rows
     are rebuilt and a newly named speaker has no row."""
     for statement in CORRECTIONS_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+
+ECHOES_SQL = """
+CREATE TABLE echo_statements (
+    statement_id TEXT PRIMARY KEY REFERENCES statements(id) ON DELETE CASCADE,
+    document_id TEXT NOT NULL,
+    article TEXT,
+    words TEXT NOT NULL,
+    said_first TEXT,
+    said_last TEXT
+);
+CREATE INDEX echo_statements_document ON echo_statements(document_id);
+CREATE TABLE echo_shingles (
+    shingle INTEGER NOT NULL,
+    statement_id TEXT NOT NULL,
+    PRIMARY KEY (shingle, statement_id)
+) WITHOUT ROWID;
+CREATE TABLE echo_links (
+    first_id TEXT NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+    second_id TEXT NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('same', 'contains', 'variant')),
+    score REAL NOT NULL,
+    changes TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (first_id, second_id),
+    CHECK (first_id < second_id)
+);
+CREATE INDEX echo_links_second ON echo_links(second_id)
+"""
+
+
+@migrations()
+def m009_echoes(db: Database) -> None:
+    """Echoes (echoes.py): each current statement's normalised words and the days it was said
+    in, its word shingles (the candidate index: one row per shingle and statement), and the
+    links found between statements of different articles. Derived data, rebuilt per document
+    by ingest and re-extraction; a database migrated with statements in it gets them indexed
+    by ``store.migrate`` right after."""
+    for statement in ECHOES_SQL.split(";\n"):
         if statement.strip():
             db.execute(statement)
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import EXTRACTOR_VERSION, __version__, identity
+from . import EXTRACTOR_VERSION, __version__, echoes, identity
 from .errors import DatabaseBusy, StoreError
 from .models import Claim, Document, Extraction, Span, Statement, sha256_text
 from .schema import SCHEMA_VERSION, migrations
@@ -204,6 +204,8 @@ def migrate(db: Database, *, backup: bool = True) -> list[str]:
         applied = [m.name for m in migrations.pending(db)]
         migrations.apply(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if "m009_echoes" in applied:
+            echoes.rebuild(db)  # statements stored before echoes existed
         if _registry_stale(db):
             rebuild_speakers(db)
     return applied
@@ -1011,6 +1013,7 @@ def store_extraction(db: Database, extraction: Extraction, run_id: str | None) -
             redirect_records(db, records)  # a reviewer's split is not a change in the new version
             old_rows = _rows(db, "SELECT * FROM statements WHERE document_id = ? AND current = 1", [previous[0]])
             link_reviews(db, old_rows, doc.text, records, run_id, "new-version")
+        echoes.link_document(db, key)
         _mark_complete(db, key)
     return "stored"
 
@@ -1114,6 +1117,8 @@ def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None)
                 key,
             ],
         )
+        if outcome.changed:
+            echoes.relink_document(db, key)
         _mark_complete(db, key)
     return outcome
 
