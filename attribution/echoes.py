@@ -607,3 +607,10 @@ def group_index(db: Database) -> dict[str, dict[str, Any]]:
                 "outlets": group["outlets"],
             }
     return index
+
+
+def with_echo_groups(db: Database, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Statement rows (``queries.statement_rows``) each with its ``echo_group``: the group in
+    brief (``group_index``), or None for a statement no other document echoes."""
+    index = group_index(db) if rows else {}
+    return [{**row, "echo_group": index.get(row["id"])} for row in rows]

@@ -454,6 +454,10 @@ def quotes(
             min_confidence=min_confidence,
             attributions=attributions.value,
         )
+        if output is Format.json:
+            from attribution.echoes import with_echo_groups
+
+            rows = with_echo_groups(database, rows)
     _emit(rows, output, _statement_columns(), _print_statements)
 
 
