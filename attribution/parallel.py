@@ -39,6 +39,7 @@ from .models import Document, Extraction
 
 WINDOW_PER_WORKER = 2  # batches in flight per worker: enough to keep each one busy
 BATCH_ALLOWANCE = 5.0  # seconds per document a batch may take on top of one document's budget
+BUDGET_CHARS = 500_000  # the time budget covers this many characters; a longer text gets it pro rata
 
 
 class WorkerExtractionError(RuntimeError):
@@ -124,16 +125,32 @@ def _unpack(results: list[Extraction | str]) -> Iterator[Extraction]:
         yield result
 
 
+def document_budget(document: Document, timeout: float) -> float:
+    """Seconds ``document`` may take: ``timeout`` for up to BUDGET_CHARS characters, and as
+    much again for each further BUDGET_CHARS. Parsing time grows with length, so a fixed
+    budget would fail every long article that is merely long; the rate it allows (about
+    8,000 characters a second at the default 60 s) is a third of what one core parses, so a
+    document stalling on something else still overruns."""
+    return timeout * max(1.0, len(document.text) / BUDGET_CHARS)
+
+
+def _batch_limit(batch: list[Document], timeout: float) -> float:
+    """A batch's time limit: one budget, each longer document's extra time, and an allowance each."""
+    extra = sum(document_budget(document, timeout) - timeout for document in batch)
+    return timeout + extra + BATCH_ALLOWANCE * len(batch)
+
+
 def _one_at_a_time(batch: list[Document], model: str | None, timeout: float) -> Iterator[Extraction]:
     """Retry an overrunning batch document by document, each in a fresh worker's hands."""
     solo = _pool(1, model)
     try:
         for document in batch:
             pending = solo.apply_async(_extract_batch, ([document], 1))
+            budget = document_budget(document, timeout)
             try:
-                results = pending.get(timeout)
+                results = pending.get(budget)
             except multiprocessing.TimeoutError:
-                raise DocumentTimeout(f"timeout: no result within {timeout:g} s") from None
+                raise DocumentTimeout(f"timeout: no result within {budget:g} s") from None
             yield from _unpack(results)
     finally:
         solo.terminate()
@@ -149,7 +166,8 @@ def extract_in_workers(
     timeout: float | None = None,
 ) -> Iterator[Extraction]:
     """Extract ``documents`` in ``workers`` processes, yielding in input order; with
-    ``timeout``, a document taking longer than that many seconds raises DocumentTimeout."""
+    ``timeout``, a document taking longer than its budget (``document_budget``) raises
+    DocumentTimeout."""
     from .nlp import load_pipeline
 
     load_pipeline(model)  # loaded once here, inherited by forked workers; errors surface now
@@ -163,7 +181,7 @@ def extract_in_workers(
                 in_flight.append((batch, pool.apply_async(_extract_batch, (batch, batch_size))))
             if in_flight and (not batch or len(in_flight) >= WINDOW_PER_WORKER * workers):
                 done, pending = in_flight.popleft()
-                limit = None if timeout is None else timeout + BATCH_ALLOWANCE * len(done)
+                limit = None if timeout is None else _batch_limit(done, timeout)
                 try:
                     results = pending.get(limit)
                 except multiprocessing.TimeoutError:

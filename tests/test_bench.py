@@ -25,6 +25,7 @@ SCRIPTS = {
     "memory": ["peak RSS, ingest 5 docs", "peak RSS, ingest 25 docs", "peak RSS ratio"],
     "queries": ["quotes --speaker", "search quokkalign", "ratio 5,000 vs 500"],
     "startup": ["attribution --help"],
+    "long-article": ["0.2 MB: stored / statements", "0.2 MB: peak RSS"],
 }
 
 

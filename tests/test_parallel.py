@@ -128,3 +128,34 @@ def test_a_slow_batch_whose_documents_each_fit_the_budget_loses_nothing(nlp, mon
     monkeypatch.setattr(extract, "_part", sluggish)
     monkeypatch.setattr(parallel, "BATCH_ALLOWANCE", 0.0)
     assert records(docs, timeout=2.0, batch_size=4) == serial
+
+
+@pytest.mark.parametrize(
+    ("chars", "timeout", "budget"),
+    [(1_000, 60.0, 60.0), (500_000, 60.0, 60.0), (1_500_000, 60.0, 180.0), (5_000_000, 60.0, 600.0)],
+)
+def test_the_time_budget_grows_with_the_length_of_the_text(chars, timeout, budget) -> None:
+    """A 5 MB article is not a runaway parse: it gets the budget pro rata (60 s per 500,000 characters)."""
+    assert parallel.document_budget(Document(id="d", text="x" * chars), timeout) == budget
+
+
+@needs_fork
+def test_a_long_document_within_its_longer_budget_is_kept_a_short_one_as_slow_is_not(nlp, monkeypatch) -> None:
+    import time
+
+    from attribution import extract
+
+    real = extract._part
+
+    def slow(document, doc, offset):
+        time.sleep(2.0)  # the same slowness for both documents
+        return real(document, doc, offset)
+
+    monkeypatch.setattr(extract, "_part", slow)
+    monkeypatch.setattr(parallel, "BATCH_ALLOWANCE", 0.0)
+    monkeypatch.setattr(parallel, "BUDGET_CHARS", 100)
+    long = Document(id="long", text=" ".join([TEXTS[0]] * 8))  # ~500 characters: a 5 s budget
+    short = Document(id="short", text=TEXTS[2])  # under 100 characters: 1 s
+    results = list(resilient_extract([long, short], lambda docs: extract_documents(docs, batch_size=1, timeout=1.0)))
+    assert [(r.document.id, isinstance(r, ExtractionFailure)) for r in results] == [("long", False), ("short", True)]
+    assert results[1].reason == "timeout: no result within 1 s"
