@@ -626,7 +626,9 @@ def _write_speaker(db: Database, row: _SpeakerRow) -> None:
         )
 
 
-def _store_speakers(db: Database, statements: Sequence[Statement]) -> None:
+def speaker_rows(statements: Sequence[Statement]) -> dict[str, _SpeakerRow]:
+    """The speaker rows (with their aliases) these statements name, by speaker id, before
+    any database: what storing them writes, and what a Parquet shard keeps."""
     rows: dict[str, _SpeakerRow] = {}
     for statement in statements:
         speaker = statement.speaker
@@ -638,6 +640,11 @@ def _store_speakers(db: Database, statements: Sequence[Statement]) -> None:
         row.add(identity.resolve(speaker.name, kind).name, speaker.role, speaker.organisation, speaker.country)
         for alias, key, reason in _aliases(speaker.name, kind, _mention_alias(statement)):
             row.aliases.setdefault(alias, (key, reason))
+    return rows
+
+
+def _store_speakers(db: Database, statements: Sequence[Statement]) -> None:
+    rows = speaker_rows(statements)
     if "registry" not in db.table_names():  # a database before its migration: the old columns only
         for row in rows.values():
             _write_old_speaker(db, row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import (
+    cluster_commands,  # noqa: F401
     echo_commands,  # noqa: F401
     export_commands,  # noqa: F401
     extract_commands,  # noqa: F401  (registers commands)

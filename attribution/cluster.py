@@ -1,0 +1,257 @@
+"""The shard jobs of :mod:`attribution.shards` run on dask.distributed.
+
+The driver (this process) reads the inputs with the reader ``ingest`` uses, so documents get
+the same ids, sources and problems, cuts the stream into shards and submits one task per
+shard; at most a few shards per worker are in flight, so the driver's memory does not grow
+with the corpus. A task writes its shard's Parquet folder and returns its path, never the
+records. Workers are processes with one thread each; the spaCy pipeline is loaded once per
+worker (a worker plugin loads it at start, the pipeline cache keeps it) and never pickled.
+A task whose worker dies is run again elsewhere (the scheduler does that), and a task that
+raises is retried ``retries`` times; either way the shard folder appears whole or not at all.
+
+Workers must be non-daemonic processes to start the extraction's own worker process, which
+holds the per-document time budget: the local cluster is started so, and workers of an
+existing cluster should be started with ``DASK_DISTRIBUTED__WORKER__DAEMON=False`` (a
+daemonic worker extracts in its own process, without a budget).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import AttributionError, PipelineNotFound
+from .shards import (
+    BATCH_FILE,
+    DEFAULT_SHARD_SIZE,
+    ShardInput,
+    ShardManifest,
+    extract_shard,
+    manifest_matches,
+    plan_shards,
+    read_manifest,
+    remove_temporaries,
+    write_batch_file,
+)
+
+DEFAULT_RETRIES = 2
+SHARDS_IN_FLIGHT_PER_WORKER = 2  # enough to keep a worker busy while the driver reads ahead
+
+
+class ClusterError(AttributionError):
+    """The cluster cannot be reached or started."""
+
+
+@dataclass(frozen=True)
+class ShardDone:
+    """One shard the batch finished (or found finished by an earlier run)."""
+
+    name: str
+    documents: int
+    statements: int
+    claims: int
+    failures: tuple[dict[str, Any], ...]
+    problems: tuple[dict[str, Any], ...]
+    skipped: bool = False  # already there, made from the same input, extractor and model
+    error: str = ""  # the shard's job failed as a whole; nothing of it was written
+    sources: tuple[str, ...] = ()  # with an error: the sources of its inputs
+
+
+@dataclass
+class BatchReport:
+    out_dir: str
+    workers: int = 0
+    shards: list[ShardDone] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        done = [s for s in self.shards if not s.error]
+        return {
+            "shards": len(self.shards),
+            "skipped": sum(s.skipped for s in done),
+            "failed_shards": sum(bool(s.error) for s in self.shards),
+            "documents": sum(s.documents for s in done),
+            "statements": sum(s.statements for s in done),
+            "claims": sum(s.claims for s in done),
+            "failed": sum(len(s.failures) for s in done) + sum(len(s.sources) for s in self.shards if s.error),
+            "problems": sum(len(s.problems) for s in done),
+        }
+
+    @property
+    def problems(self) -> list[tuple[str, str, str]]:
+        """(status, source, reason) of every input not extracted, in shard order."""
+        found: list[tuple[str, str, str]] = []
+        for shard in self.shards:
+            if shard.error:
+                found += [("failed", source, f"shard job failed: {shard.error}") for source in shard.sources]
+                continue
+            entries = [(p["position"], p["status"], p["source"], p["reason"]) for p in shard.problems]
+            entries += [(f["position"], "failed", f["source"], f["reason"]) for f in shard.failures]
+            found += [(status, source, reason) for _, status, source, reason in sorted(entries)]
+        return found
+
+
+def _preload_plugin(model: str) -> Any:
+    """A worker plugin that loads the pipeline when a worker starts (and restarts)."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class PipelinePreload(WorkerPlugin):
+        name = "attribution-pipeline"
+
+        def __init__(self, model: str) -> None:
+            self.model = model
+
+        def setup(self, worker: Any) -> None:
+            from .nlp import load_pipeline
+
+            load_pipeline(self.model)
+
+    return PipelinePreload(model)
+
+
+def run_shard(shard: ShardInput, out_dir: str, model: str, timeout: float | None) -> str:
+    """The task: extract one shard into ``out_dir``; returns the shard folder's path."""
+    manifest = extract_shard(shard, out_dir, model=model, timeout=timeout)
+    return str(Path(out_dir) / manifest.name)
+
+
+@contextmanager
+def connect_cluster(scheduler: str | None = None, local: int | None = None) -> Iterator[Any]:
+    """A dask Client: to a running scheduler at ``scheduler``, or to a new local cluster of
+    ``local`` single-threaded worker processes (closed on exit)."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as error:
+            raise ClusterError(f"cannot reach the dask scheduler at {scheduler}: {error}") from None
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    # non-daemonic workers may start the extraction's worker process (its time budget); set
+    # for the whole process, so a worker the nanny restarts after a crash is started so too
+    dask.config.set({"distributed.worker.daemon": False})
+    cluster = LocalCluster(
+        n_workers=local or 1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    try:
+        client = Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        cluster.close()
+
+
+def _check_model(model: str) -> None:
+    """A missing pipeline is a one-line error before any cluster starts (without loading it)."""
+    import spacy
+
+    if not (spacy.util.is_package(model) or Path(model).exists()):
+        raise PipelineNotFound(model)
+
+
+def _done(manifest: ShardManifest, skipped: bool) -> ShardDone:
+    return ShardDone(
+        manifest.name,
+        manifest.documents,
+        manifest.statements,
+        manifest.claims,
+        manifest.failures,
+        manifest.problems,
+        skipped,
+    )
+
+
+def run_batch(
+    items: Iterable[Any],
+    out_dir: str | Path,
+    *,
+    scheduler: str | None = None,
+    local: int | None = None,
+    shard_size: int = DEFAULT_SHARD_SIZE,
+    model: str | None = None,
+    timeout: float | None = 60.0,
+    retries: int = DEFAULT_RETRIES,
+    progress: Callable[[ShardDone], None] | None = None,
+) -> BatchReport:
+    """Extract ``items`` (what ``read_documents`` yields) as shards on a dask cluster into
+    ``out_dir``; shards already finished from the same input are skipped. ``batch.json`` is
+    written last, once every shard is there."""
+    from distributed import as_completed
+
+    from .nlp import model_name
+
+    resolved = model_name(model)
+    _check_model(resolved)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BATCH_FILE).unlink(missing_ok=True)
+    remove_temporaries(out)
+    report = BatchReport(str(out))
+    count = 0
+
+    def finish(shard_done: ShardDone) -> None:
+        report.shards.append(shard_done)
+        if progress:
+            progress(shard_done)
+
+    with connect_cluster(scheduler, local) as client:
+        client.register_plugin(_preload_plugin(resolved))
+        report.workers = max(1, len(client.scheduler_info().get("workers", {})))
+        window = SHARDS_IN_FLIGHT_PER_WORKER * report.workers + 1
+        running = as_completed()
+        pending: dict[str, ShardInput] = {}
+
+        def collect(future: Any) -> None:
+            shard = pending.pop(future.key)
+            try:
+                manifest = read_manifest(future.result())
+                if manifest is None:
+                    raise ClusterError(f"{out / shard.name}: the task finished but left no manifest")
+                finish(_done(manifest, skipped=False))
+            except Exception as error:  # the whole shard failed: its inputs are listed as failed
+                sources = tuple(getattr(item, "source", "") or getattr(item, "id", "") for item in shard.items)
+                reason = " ".join(f"{type(error).__name__}: {error}".split())
+                finish(ShardDone(shard.name, 0, 0, 0, (), (), error=reason, sources=sources))
+            finally:
+                future.release()
+
+        for shard in plan_shards(items, shard_size):
+            count += 1
+            existing = read_manifest(out / shard.name)
+            if manifest_matches(existing, shard, resolved):
+                finish(_done(existing, skipped=True))  # type: ignore[arg-type]
+                continue
+            future = client.submit(
+                run_shard,
+                shard,
+                str(out.resolve()),
+                resolved,
+                timeout,
+                key=f"{shard.name}-{shard.digest()[:16]}",
+                retries=retries,
+                pure=False,
+            )
+            pending[future.key] = shard
+            running.add(future)
+            while running.count() >= window:
+                collect(next(running))
+        for future in running:
+            collect(future)
+    report.shards.sort(key=lambda s: s.name)
+    if not any(s.error for s in report.shards):
+        write_batch_file(out, count, shard_size, resolved)
+    return report
