@@ -183,7 +183,8 @@ def _leading_title(text: str) -> str | None:
 def _org_name(text: str) -> str:
     """An organisation's name without role words the tagger swept in ("Frontex Executive")."""
     words = _clean_name(text).split()
-    while len(words) > 1 and words[-1].lower() in role_words():
+    # "National Security Council" keeps its head noun: a body's word is never a role there
+    while len(words) > 1 and words[-1].lower() in role_words() and words[-1].lower() not in organisation_heads():
         words.pop()
     return " ".join(words)
 
@@ -476,7 +477,7 @@ class SpeakerResolver:
         """An acronym's written-out name when the text gives one, else the name itself."""
         if name.isupper() and 2 <= len(name) <= 6:
             for other in self._organisations:
-                if other != name and len(other.split()) > 1 and _initials(other) == name:
+                if other != name and len(other.split()) > 1 and _initials(other) == name.replace("&", ""):
                     return other
             return self._spelled_out(name) or name
         return name
@@ -486,7 +487,8 @@ class SpeakerResolver:
         (with "and", "of", "for", "the" between) whose initials spell it ("Customs and Border
         Protection" for CBP)."""
         joiner = r"(?:\s+(?:and|of|for|the|&)\s+|\s+)"
-        pattern = r"\b" + joiner.join(rf"{letter}[\w'\-]+" for letter in acronym) + r"\b"
+        letters = [letter for letter in acronym if letter.isalpha()]  # "PG&E": Pacific Gas & Electric
+        pattern = r"\b" + joiner.join(rf"{letter}[\w'\-]+" for letter in letters) + r"\b"
         match = re.search(pattern, self._text)
         return match.group(0) if match else None
 
@@ -778,6 +780,13 @@ class SpeakerResolver:
         pobj = next((t for t in of.children if t.dep_ == "pobj"), None)
         if pobj is None:
             return of.head, None
+        phrase = sorted(of.subtree, key=lambda t: t.i)
+        for token in phrase[1:]:
+            # "head of fundamental research at Kotak Securities": the "at" body is the affiliation
+            if token.dep_ == "prep" and token.lower_ in AFFILIATION_PREPS:
+                found = self._organisation_of(list(token.subtree))
+                if found:
+                    return self.doc[token.i - 1], found
         ent = self._ent(pobj)
         if ent is not None and ent.label_ in ORG_LABELS and not sending:
             return of.head, self._full_organisation(_org_name(ent.text))
@@ -787,10 +796,14 @@ class SpeakerResolver:
                 return of.head, described  # "a member of the group": the group the text named
             words = [t for t in pobj.subtree if t.i <= pobj.i and t.dep_ != "det"]
             return of.head, self._text_of(words)
-        phrase = sorted(of.subtree, key=lambda t: t.i)
         for token in phrase[1:]:
             if token.dep_ == "prep" and token.lower_ in AFFILIATION_PREPS:
-                return self.doc[token.i - 1], self._organisation_of(list(token.subtree))
+                return self.doc[token.i - 1], None
+        owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
+        owner_ent = self._ent(owner) if owner is not None else None
+        if owner_ent is not None and owner_ent.label_ in ORG_LABELS and not sending:
+            # "member of the House Science Committee's space subcommittee": the owner is the body
+            return of.head, self._full_organisation(_org_name(owner_ent.text))
         return phrase[-1], None
 
     def _role_and_organisation(self, name_span: SpacySpan) -> tuple[str | None, str | None]:
@@ -800,7 +813,7 @@ class SpeakerResolver:
         premodifiers = self._premodifiers(name_span) + list(name_span[: inner.start - name_span.start])
         if premodifiers:
             role, organisation = self._premodifier_fields(premodifiers)
-        appositives = [c for c in head.children if c.dep_ == "appos"]
+        appositives = [c for c in head.children if c.dep_ == "appos"] + self._conjunct_appositives(head)
         if head.dep_ == "appos":
             appositives.append(head.head)
         for appos in appositives:
@@ -812,6 +825,21 @@ class SpeakerResolver:
                 role = appos_role
             organisation = organisation or appos_organisation
         return role, organisation or self._postmodifier_organisation(head)
+
+    def _conjunct_appositives(self, head: Token) -> list[Token]:
+        """ "Chris Early, senior vp partnerships at Ubisoft": an apposition the parser took for a
+        conjunct. Only a common noun after a comma whose words hold a known role counts, so a
+        list of people ("Ruiz, Berg and Lopes") never does."""
+        found = []
+        for child in head.children:
+            if child.dep_ != "conj" or child.pos_ != "NOUN" or self._ent(child) is not None:
+                continue
+            words = sorted(child.subtree, key=lambda t: t.i)
+            if words[0].i == 0 or self.doc[words[0].i - 1].text != ",":
+                continue
+            if _title_phrase(self._text_of([t for t in words if t.i <= child.i])) is not None:
+                found.append(child)
+        return found
 
     def _postmodifier_organisation(self, head: Token) -> str | None:
         """ "Rosaly Lopes of NASA's Jet Propulsion Laboratory": the body after the name."""

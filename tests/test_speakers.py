@@ -234,6 +234,53 @@ ROWS = [
         "Those",
         "unnamed",
     ),
+    # an apposition the parser takes for a conjunct still gives the employer
+    Row(
+        '"Google gives us a wider market," says Chris Early, senior vp partnerships and revenue at Ubisoft.',
+        '"Google gives us',
+        "Chris Early",
+        "person",
+        "senior vice president",
+        "Ubisoft",
+    ),
+    # the owner of a sub-body is the body ("the House Science Committee's space subcommittee")
+    Row(
+        '"The heavy rocket is essential," said Rep. Brian Babin (R-TX), ranking member of the House Science'
+        " Committee's space subcommittee, during a hearing.",
+        '"The heavy rocket',
+        "Brian Babin",
+        "person",
+        None,
+        "House Science Committee",
+    ),
+    # a department inside a body: the "at" body is the affiliation, the department is the role
+    Row(
+        '"Markets are nervous," said Rusmik Oza, head of fundamental research at Kotak Securities.',
+        '"Markets are nervous',
+        "Rusmik Oza",
+        "person",
+        "head of fundamental research",
+        "Kotak Securities",
+    ),
+    # a body's name keeps its head noun even when that noun is also a role word
+    Row(
+        '"I was concerned," said Timothy Morrison, a former National Security Council official.',
+        '"I was concerned',
+        "Timothy Morrison",
+        "person",
+        "former National Security Council official",
+        "National Security Council",
+    ),
+    # an acronym with an ampersand is written out when the text spells it
+    Row(
+        '"The crews worked all night," said Mark Quinlan, a vice president at PG&E, on Monday.'
+        " Pacific Gas & Electric serves 16 million people.",
+        '"The crews worked',
+        "Mark Quinlan",
+        "person",
+        "vice president",
+        "Pacific Gas & Electric",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
