@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,12 +208,18 @@ def run_batch(
         if progress:
             progress(shard_done)
 
-    with connect_cluster(scheduler, local) as client:
-        client.register_plugin(_preload_plugin(resolved))
-        report.workers = max(1, len(client.scheduler_info().get("workers", {})))
-        window = SHARDS_IN_FLIGHT_PER_WORKER * report.workers + 1
-        running = as_completed()
+    with ExitStack() as stack:
+        state: dict[str, Any] = {}
         pending: dict[str, ShardInput] = {}
+
+        def client() -> Any:
+            """The cluster, started at the first shard that needs work (a rerun may need none)."""
+            if "client" not in state:
+                state["client"] = started = stack.enter_context(connect_cluster(scheduler, local))
+                started.register_plugin(_preload_plugin(resolved))
+                report.workers = max(1, len(started.scheduler_info().get("workers", {})))
+                state["running"] = as_completed()  # needs the client first
+            return state["client"]
 
         def collect(future: Any) -> None:
             shard = pending.pop(future.key)
@@ -235,7 +241,7 @@ def run_batch(
             if manifest_matches(existing, shard, resolved):
                 finish(_done(existing, skipped=True))  # type: ignore[arg-type]
                 continue
-            future = client.submit(
+            future = client().submit(
                 run_shard,
                 shard,
                 str(out.resolve()),
@@ -246,10 +252,10 @@ def run_batch(
                 pure=False,
             )
             pending[future.key] = shard
-            running.add(future)
-            while running.count() >= window:
-                collect(next(running))
-        for future in running:
+            state["running"].add(future)
+            while state["running"].count() >= SHARDS_IN_FLIGHT_PER_WORKER * report.workers + 1:
+                collect(next(state["running"]))
+        for future in state.get("running", ()):
             collect(future)
     report.shards.sort(key=lambda s: s.name)
     if not any(s.error for s in report.shards):
