@@ -1197,6 +1197,9 @@ class SpeakerResolver:
         """The named body a definite description ("the company", "the group") stands for: the
         nearest earlier one whose name echoes the description's words, else the nearest."""
         determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
+        named = self._appositive_body(head)
+        if named is not None:
+            return named  # "The group that owns her music, Big Machine, says": named on the spot
         if determiner in {"a", "an", "another"} and head.lemma_.lower() in organisation_heads():
             return self._body_introduced_near(head)  # "A group of physicians ... The group, X, ..."
         if determiner not in DEFINITE:
@@ -1248,6 +1251,24 @@ class SpeakerResolver:
         return any(
             t.lemma_.lower() == lemma and t.pos_ == "NOUN" for t in neighbours if not (ent.start <= t.i < ent.end)
         )
+
+    def _appositive_body(self, head: Token) -> str | None:
+        """The body an organisation noun is set beside: "the company that runs the show, Dick
+        Clark Productions," is Dick Clark Productions."""
+        if head.lemma_.lower() not in organisation_heads():
+            return None
+        for child in head.children:
+            if child.dep_ != "appos":
+                continue
+            ent = self._ent(child)
+            if ent is not None and self._is_body_ent(ent):
+                return self._full_organisation(_org_name(ent.text))
+            if ent is None and child.pos_ == "PROPN" and child.text[:1].isupper():
+                # a name the tagger left unmarked ("Big Machine"): the proper-noun run it heads
+                run = [t for t in child.subtree if t.i <= child.i and t.dep_ == "compound"] + [child]
+                if all(t.pos_ == "PROPN" for t in run) and run[-1].i - run[0].i == len(run) - 1:
+                    return self._full_organisation(self._text_of(run))
+        return None
 
     def _is_body_ent(self, ent: SpacySpan) -> bool:
         """An entity naming a body: the tagger's ORG, or a "person" whose name ends like a body's."""
@@ -1402,8 +1423,10 @@ class SpeakerResolver:
         # nearest earlier speaker of a compatible kind, else nearest compatible entity
         best: tuple[int, Speaker] | None = None
         for position, speaker in self.history:
-            if position < head.idx and speaker.kind in kinds and (best is None or position > best[0]):
-                best = (position, speaker)
+            if position < head.idx and speaker.kind in kinds:
+                position = max(position, self._last_named(speaker.name, head.idx))
+                if best is None or position > best[0]:
+                    best = (position, speaker)
         entity = self._nearest_entity(head, kinds)
         if entity is not None and (best is None or entity[0] > best[0]):
             best = entity
@@ -1473,21 +1496,32 @@ class SpeakerResolver:
             return person
         return None
 
+    def _last_named(self, name: str, before: int) -> int:
+        """Where ``name`` was last written before ``before`` outside a quotation (-1 if not):
+        a body that spoke earlier and is named again ("Big Machine have denied it") is as near
+        as its latest mention, whether the tagger marked that mention or not."""
+        at = self._text.rfind(name, 0, before)
+        while at >= 0 and self._quoted[at]:
+            at = self._text.rfind(name, 0, at)
+        return at
+
     def _nearest_entity(self, head: Token, kinds: set[SpeakerKind]) -> tuple[int, Speaker] | None:
+        """The last body or state named before ``head`` that resolves to one of ``kinds``:
+        "Scooter Braun's company" names a person, never what "they" stands for."""
         labels = set()
         if SpeakerKind.ORGANISATION in kinds:
             labels |= ORG_LABELS
         if SpeakerKind.GOVERNMENT in kinds:
             labels |= {"GPE"}
-        found = None
-        for ent in self.doc.ents:
-            if ent.start_char >= head.idx:
-                break
-            if ent.label_ in labels and not self._is_person_ent(ent):
-                found = ent
-        if found is None:
-            return None
-        resolution = self.resolve(found.root)
-        if self.history and self.history[-1][1] == resolution.speaker:
-            self.history.pop()
-        return (found.start_char, resolution.speaker) if resolution.speaker else None
+        before = [ent for ent in self.doc.ents if ent.start_char < head.idx]
+        for ent in reversed(before):
+            if self._quoted[ent.start_char] and not self._quoted[head.idx]:
+                continue  # "her Netflix special" inside a quotation is not who said it
+            if ent.label_ not in labels or self._is_person_ent(ent):
+                continue
+            resolution = self.resolve(ent.root)
+            if self.history and self.history[-1][1] == resolution.speaker:
+                self.history.pop()
+            if resolution.speaker is not None and resolution.speaker.kind in kinds:
+                return ent.start_char, resolution.speaker
+        return None

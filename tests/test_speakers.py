@@ -281,6 +281,28 @@ ROWS = [
         "vice president",
         "Pacific Gas & Electric",
     ),
+    # a description set beside the body's name is that body, tagged or not
+    Row(
+        "The group that owns most of her music, Big Machine, says she will be allowed to play her old songs.",
+        "she will be allowed",
+        "Big Machine",
+        "organisation",
+    ),
+    Row(
+        "The company that runs the awards, Dick Clark Productions, denies that anything has been sorted.",
+        "anything has been sorted",
+        "Dick Clark Productions",
+        "organisation",
+    ),
+    # "they" is the body named again just before, not a name inside the quotation or a person's company
+    Row(
+        "The label said the singer could perform. Critics attacked Scooter Braun's company over the row."
+        " Big Machine Records have twice denied doing anything wrong."
+        ' "At no point did we block her Netflix special," they said in a statement.',
+        '"At no point did we block',
+        "Big Machine Records",
+        "organisation",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
