@@ -36,16 +36,21 @@ from unidecode import unidecode
 LINK_KINDS: tuple[str, ...] = ("same", "contains", "variant")
 SHINGLE_WORDS = 3  # a changed word in a short quote still leaves shingles on either side of it
 MIN_WORDS = 4  # shorter quotes ("fake news", "rigged") are shared by everyone: never linked
+SHORT_WORDS = 6  # below this, a shared phrase is a slogan as often as one remark ("make America great
+# again", "boots on the ground"): such a link needs one resolved speaker on both sides
 VARIANT_SCORE = 0.80  # share of matched words in a variant's aligned stretch
 MIN_MATCHED_WORDS = 6  # a variant matches at least this many words of the other, in order
 OVERLAP_WORDS = 8  # two overlapping excerpts share at least this many words, word for word
 COVERAGE = 0.5  # the aligned stretch holds at least this share of the shorter statement's words
+VARIANT_COVERAGE = 0.7  # and, for a variant, at least this share (a stock phrase is a stretch too)
 GAP_WORDS = 4  # more unmatched words in a row than this end an aligned stretch
-WINDOW_DAYS = 30  # two reports of one remark are made within this many days of each other
-POSTING_CAP = 200  # statements read per shingle: a stock phrase does not make linking costly
-CANDIDATE_CAP = 50  # candidates verified per statement, those sharing most shingles first
+WINDOW_DAYS = 180  # two reports of one remark: outlets re-quote a remark months later (bench/echoes)
+POSTING_CAP = 64  # a shingle in more statements than this is a stock phrase ("going to be"): skipped
+CANDIDATE_CAP = 20  # candidates verified per statement, those sharing most shingles first
 
-_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u02bc`](?=\w)")
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+_POSSESSIVE = re.compile(r"(?<=\w)'s?\b|(?<=s)'(?!\w)")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -82,15 +87,41 @@ class Link:
 
 def normalise(text: str) -> str:
     """Lower-case ASCII words separated by single spaces: Unicode folded by unidecode (curly
-    quotes and apostrophes become straight, dashes hyphens, accents go), an apostrophe inside a
-    word dropped ("don't" and "don’t" are both "dont"), every other mark a word break."""
-    folded = unidecode(unicodedata.normalize("NFKC", text))
+    quotes and apostrophes become straight, dashes hyphens, accents go); an editor's insertion
+    in brackets dropped ("not Bill [Clinton]"); a possessive dropped ("ISIS's" and "ISIS'" are
+    both "isis"); an apostrophe inside a word dropped ("don't" and "don’t" are both "dont");
+    every other mark a word break."""
+    folded = unidecode(unicodedata.normalize("NFKC", text)).replace("`", "'")
+    folded = _BRACKETED.sub(" ", folded)
+    folded = _POSSESSIVE.sub("", folded)
     folded = _APOSTROPHE.sub("", folded).lower()
     return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
 def words(text: str) -> tuple[str, ...]:
     return tuple(normalise(text).split())
+
+
+_QUOTED = re.compile(
+    "|".join(
+        (
+            "\u201c([^\u201c\u201d]*)\u201d",  # “curly”
+            '"([^"]*)"',  # "straight"
+            "''(.*?)''",  # ''doubled single'' (as some archives print double quotes)
+            "\u2018([^\u2018\u2019]*)\u2019(?!\\w)",  # ‘single’, not an apostrophe
+            "\u00ab([^\u00bb]*)\u00bb",  # «guillemets»
+        )
+    )
+)
+
+
+def echo_words(text: str) -> tuple[str, ...]:
+    """The words a statement is linked by: what it quotes when it quotes at least
+    ``MIN_WORDS`` words (a mixed quote's paraphrase is the reporter's, not the speaker's, and
+    two outlets paraphrase differently), else all its words."""
+    quoted = [next(group for group in match.groups() if group is not None) for match in _QUOTED.finditer(text)]
+    inner = words(" ".join(quoted))
+    return inner if len(inner) >= MIN_WORDS else words(text)
 
 
 def shingle_hash(shingle: Sequence[str]) -> int:
@@ -201,15 +232,20 @@ def link_kind(first: Sequence[str], second: Sequence[str]) -> Link | None:
         return Link("contains", 1.0) if best.matched >= OVERLAP_WORDS else None
     if best.matched < MIN_MATCHED_WORDS or best.score < VARIANT_SCORE:
         return None
+    if best.matched < VARIANT_COVERAGE * len(shorter):
+        return None
     return Link("variant", round(best.score, 4), word_changes(first, second, best.ops))
 
 
 # --------------------------------------------------------------------------- compatibility
 
 
-def compatible_speakers(first: str | None, second: str | None) -> bool:
+def compatible_speakers(first: str | None, second: str | None, *, short: bool = False) -> bool:
     """The same speaker identity, or one of them unknown (no speaker, or an unnamed source
-    that another outlet may well have named)."""
+    that another outlet may well have named); for a ``short`` link (fewer than ``SHORT_WORDS``
+    words in the shorter statement) only the same resolved identity."""
+    if short:
+        return first is not None and first == second
     return first is None or second is None or first == second
 
 
@@ -255,18 +291,24 @@ def indexed(db: Database) -> bool:
 
 
 def _candidates(db: Database, keys: Sequence[int], statement_id: str) -> list[str]:
-    """Statements sharing the most shingles with this one: at most ``POSTING_CAP`` read per
-    shingle and ``CANDIDATE_CAP`` returned, so the cost does not grow with the corpus."""
+    """Statements sharing the most shingles with this one. At most ``POSTING_CAP`` + 1 rows are
+    read per shingle, a shingle with more is left out (it says nothing about which remark this
+    is), and ``CANDIDATE_CAP`` are returned: the cost does not grow with the corpus."""
     counts: Counter[str] = Counter()
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
         sql = " UNION ALL ".join(
-            "SELECT * FROM (SELECT statement_id FROM echo_shingles WHERE shingle = ? LIMIT ?)" for _ in chunk
+            "SELECT * FROM (SELECT shingle, statement_id FROM echo_shingles WHERE shingle = ? LIMIT ?)" for _ in chunk
         )
         params: list[Any] = []
         for key in chunk:
-            params += [key, POSTING_CAP]
-        counts.update(row[0] for row in db.execute(sql, params))
+            params += [key, POSTING_CAP + 1]
+        postings: dict[int, list[str]] = {}
+        for shingle, other in db.execute(sql, params):
+            postings.setdefault(shingle, []).append(other)
+        for others in postings.values():
+            if len(others) <= POSTING_CAP:
+                counts.update(others)
     counts.pop(statement_id, None)
     needed = min(2, len(keys))
     ranked = sorted((item for item in counts.items() if item[1] >= needed), key=lambda item: (-item[1], item[0]))
@@ -275,7 +317,7 @@ def _candidates(db: Database, keys: Sequence[int], statement_id: str) -> list[st
 
 def _link_one(db: Database, row: dict[str, Any]) -> int:
     """Index one statement and link it to the stored statements it echoes; returns the links."""
-    tokens = words(row["content"])
+    tokens = echo_words(row["content"])
     keys = sorted(shingles(tokens))
     if not keys:
         return 0
@@ -376,10 +418,14 @@ def rebuild(db: Database) -> int:
 # --------------------------------------------------------------------------- groups
 
 _KIND_RANK = {kind: rank for rank, kind in enumerate(LINK_KINDS)}
+_WORD_COUNT = "length({0}.words) - length(replace({0}.words, ' ', '')) + 1"
 _LINKS_SQL = (
-    "SELECT l.first_id, l.second_id, l.kind, l.score, l.changes FROM echo_links l"
+    "SELECT l.first_id, l.second_id, l.kind, l.score, l.changes,"
+    f" min({_WORD_COUNT.format('ea')}, {_WORD_COUNT.format('eb')}) AS shorter FROM echo_links l"
     " JOIN statements a ON a.id = l.first_id AND a.current = 1"
     " JOIN statements b ON b.id = l.second_id AND b.current = 1"
+    " JOIN echo_statements ea ON ea.statement_id = l.first_id"
+    " JOIN echo_statements eb ON eb.statement_id = l.second_id"
 )
 _MEMBERS_SQL = """
 SELECT s.id, s.document_id, s.content, s.type, s.kind, d.published, coalesce(d.publisher, d.source) AS outlet,
@@ -399,6 +445,7 @@ class _Edge:
     kind: str
     score: float
     changes: tuple[WordChange, ...]
+    shorter: int  # words in the shorter statement
 
     def other(self, node: str) -> str:
         return self.second if node == self.first else self.first
@@ -412,8 +459,8 @@ class _Edge:
 
 def _edges(rows: Iterable[Sequence[Any]]) -> list[_Edge]:
     return [
-        _Edge(first, second, kind, score, tuple(WordChange(c["old"], c["new"]) for c in json.loads(changes)))
-        for first, second, kind, score, changes in rows
+        _Edge(first, second, kind, score, tuple(WordChange(c["old"], c["new"]) for c in json.loads(changes)), shorter)
+        for first, second, kind, score, changes, shorter in rows
     ]
 
 
@@ -455,7 +502,7 @@ def _components(edges: Sequence[_Edge], members: dict[str, dict[str, Any]]) -> l
         if edge.first not in members or edge.second not in members:
             continue
         a, b = speaker_identity(members[edge.first]), speaker_identity(members[edge.second])
-        if not compatible_speakers(a, b):
+        if not compatible_speakers(a, b, short=edge.shorter < SHORT_WORDS):
             continue
         for node, value in ((edge.first, a), (edge.second, b)):
             if node not in parent:

@@ -1,0 +1,408 @@
+"""Echoes: one remark reported by several documents (normalising, linking, groups, store, CLI).
+
+The sentence pairs are written for these tests: two outlets' renderings of one remark, and
+look-alikes that share words but are not one remark.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import store_helpers as h
+from attribution_cli.main import app
+from typer.testing import CliRunner
+
+from attribution import echoes, store
+from attribution.extract import extract_documents
+from attribution.models import Document, Extraction, Speaker, SpeakerKind
+from attribution.review import reextract
+from attribution.schema import migrations
+
+runner = CliRunner()
+
+# --------------------------------------------------------------------------- normalising
+
+NORMALISED = [
+    ("\u201cWe won\u2019t pay for it,\u201d", "we wont pay for it"),
+    ('"We won\'t pay for it."', "we wont pay for it"),
+    ("It is a long road \u2014 a very long road", "it is a long road a very long road"),
+    ("ISIS\u2019s best recruiter", "isis best recruiter"),
+    ("ISIS' best recruiter", "isis best recruiter"),
+    ("not me, not Bill [Clinton], nobody", "not me not bill nobody"),
+    ("Lukashenka\u2019s regime in Minsk", "lukashenka regime in minsk"),
+    ("Gabrielius Landsbergis, Lithuania\u2019s minister", "gabrielius landsbergis lithuania minister"),
+    ("Calder\u00f3n   said\n\nit", "calderon said it"),
+    ("the U.S.-Mexico border", "the u s mexico border"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NORMALISED)
+def test_normalise(text: str, expected: str) -> None:
+    assert echoes.normalise(text) == expected
+
+
+ECHO_WORDS = [
+    # a mixed quote is linked by what it quotes, not by the reporter's paraphrase around it
+    (
+        "that the bloc must act \u201cbefore the winter comes to the border\u201d",
+        "before the winter comes to the border",
+    ),  # noqa: E501
+    ("he promised ''a wall that nobody will climb'' within a year", "a wall that nobody will climb"),
+    # too little quoted: the whole statement
+    ('that the plan was "dead" and would not come back', "that the plan was dead and would not come back"),
+    ("the border will stay closed until further notice", "the border will stay closed until further notice"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ECHO_WORDS)
+def test_echo_words(text: str, expected: str) -> None:
+    assert " ".join(echoes.echo_words(text)) == expected
+
+
+# --------------------------------------------------------------------------- linking two reports
+
+PAIRS = [
+    # same: quotation marks, apostrophes, case and punctuation differ
+    (
+        "\u201cWe won\u2019t let anyone use migrants as a weapon against Europe,\u201d",
+        '"We won\'t let anyone use migrants as a weapon against Europe."',
+        "same",
+    ),
+    ("THE BORDER WILL STAY CLOSED UNTIL AUGUST.", "the border will stay closed until August", "same"),
+    # contains: one outlet prints an excerpt
+    (
+        "\u201cThe border will stay closed until the end of August, and then we will see what Minsk does.\u201d",
+        "\u201cThe border will stay closed until the end of August,\u201d",
+        "contains",
+    ),
+    (
+        "We are ready to help Lithuania with guards, with money and with equipment.",
+        "with guards, with money and with equipment",
+        "contains",
+    ),
+    # contains: two overlapping excerpts of one passage, no word changed
+    (
+        "We have talked for weeks. The border will stay closed until the end of August, whatever Minsk says",
+        "The border will stay closed until the end of August, whatever Minsk says, and we will not apologise",
+        "contains",
+    ),
+    # variant: a word changed, added or dropped
+    (
+        "When refugees are used as a political weapon, we must act together as a union.",
+        "When migrants are used as a political weapon, we must act together as a union.",
+        "variant",
+    ),
+    (
+        "We have come a long way in the last nine months of this campaign.",
+        "We have come a pretty long way in the last nine months of this campaign.",
+        "variant",
+    ),
+    (
+        "We are going to put a lot of coal miners and coal companies out of business.",
+        "We are going to put a lot of coal companies and coal miners out of business.",
+        "variant",
+    ),
+    # look-alikes: a stock phrase inside two different remarks
+    (
+        "This man is totally unqualified to be president of the United States of America.",
+        "I know him well, and I can promise you he will never be president of the United States.",
+        None,
+    ),
+    (
+        "The European Union must stand together against the regime in Minsk and its sponsors.",
+        "The European Union must spend more on farmers in the east and on its railways.",
+        None,
+    ),
+    (
+        "It is going to be a very long and difficult winter for everyone at the border.",
+        "Nobody knows what is going to be decided in Brussels next week about the quotas.",
+        None,
+    ),
+    # too short to say anything
+    ("We will act.", "We will act.", None),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "expected"), PAIRS)
+def test_link_kind(first: str, second: str, expected: str | None) -> None:
+    link = echoes.link_kind(echoes.echo_words(first), echoes.echo_words(second))
+    assert (link.kind if link else None) == expected
+    reverse = echoes.link_kind(echoes.echo_words(second), echoes.echo_words(first))
+    assert (reverse.kind if reverse else None) == expected
+
+
+CHANGES = [
+    (
+        "When refugees are used as a political weapon, we must act together.",
+        "When migrants are used as a political weapon, we must act together.",
+        ["refugees -> migrants"],
+    ),
+    (
+        "We have come a long way in the last nine months of this campaign.",
+        "We have come a pretty long way in the last nine months of this campaign.",
+        ["+pretty"],
+    ),
+    (
+        "I say with confidence there has never been a man or a woman more qualified than her",
+        "I say with confidence there has never been a man or a woman, not me, more qualified than her",
+        ["+not me"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "expected"), CHANGES)
+def test_variant_word_changes(first: str, second: str, expected: list[str]) -> None:
+    link = echoes.link_kind(echoes.words(first), echoes.words(second))
+    assert link is not None and link.kind == "variant"
+    assert [change.render() for change in link.changes] == expected
+
+
+SPEAKERS = [
+    ("s1", "s1", False, True),
+    ("s1", "s2", False, False),
+    (None, "s2", False, True),
+    (None, None, False, True),
+    # a short shared phrase is one remark only when one resolved speaker said both
+    ("s1", "s1", True, True),
+    (None, "s1", True, False),
+    (None, None, True, False),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "short", "expected"), SPEAKERS)
+def test_compatible_speakers(first, second, short, expected) -> None:
+    assert echoes.compatible_speakers(first, second, short=short) is expected
+
+
+WINDOWS = [
+    (("2021-07-12", "2021-07-12"), ("2021-07-14", "2021-07-14"), 30, True),
+    (("2021-01-01", "2021-01-01"), ("2021-07-14", "2021-07-14"), 30, False),
+    (("2021-05-01", "2021-05-31"), ("2021-07-12", "2021-07-12"), 60, True),  # said in May, reported in July
+    (("2021-05-01", "2021-05-31"), ("2021-07-12", "2021-07-12"), 30, False),
+    ((None, None), ("2021-07-12", "2021-07-12"), 30, True),  # undated: never out of the window
+]
+
+
+@pytest.mark.parametrize(("first", "second", "days", "expected"), WINDOWS)
+def test_within_window(first, second, days, expected) -> None:
+    assert echoes.within_window(first, second, days) is expected
+    assert echoes.within_window(second, first, days) is expected
+
+
+def test_said_range_falls_back_to_publication() -> None:
+    assert echoes.said_range("2021-05-01", "2021-05-31", "2021-07-12") == ("2021-05-01", "2021-05-31")
+    assert echoes.said_range(None, "2021-07-12", "2021-07-12") == ("2021-07-12", "2021-07-12")
+    assert echoes.said_range(None, None, "2021-07-12T08:00:00") == ("2021-07-12", "2021-07-12")
+
+
+# --------------------------------------------------------------------------- the store
+
+REMARK = "When refugees are used as a political weapon, we must act together as a union."
+REPORTS = [
+    (
+        "herald",
+        "2021-07-12",
+        f'Minister warns on border.\n\nLithuanian Foreign Minister Gabrielius Landsbergis said: "{REMARK}"\n\n'
+        "He spoke in Brussels.",
+    ),
+    (
+        "courier",
+        "2021-07-13",
+        "Vilnius asks Brussels for help.\n\n\u201cWhen refugees are used as a political weapon, we must act,\u201d"
+        " Landsbergis told reporters.\n\nThe EU is considering sanctions.",
+    ),
+    (
+        "post",
+        "2021-07-14",
+        "Border crisis deepens.\n\n\u201cWhen migrants are used as a political weapon, we must act together as a"
+        " union,\u201d Gabrielius Landsbergis said.\n\nFrontex sent officers.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def extractions() -> list[Extraction]:
+    documents = [
+        Document(id=name, text=text, source=f"{name}.txt", published=published, publisher=name.title())
+        for name, published, text in REPORTS
+    ]
+    return list(extract_documents(documents))
+
+
+@pytest.fixture
+def database(tmp_path: Path, extractions: list[Extraction]):
+    db = store.connect(tmp_path / "echoes.db")
+    run = store.start_run(db, "ingest")
+    for extraction in extractions:
+        store.store_extraction(db, extraction, run)
+    yield db
+    db.close()
+
+
+def _group(db) -> dict:
+    groups = echoes.echo_groups(db)
+    assert len(groups) == 1, groups
+    return groups[0]
+
+
+def test_three_outlets_quoting_one_remark_are_one_group(database) -> None:
+    group = _group(database)
+    assert group["speaker"] == "Gabrielius Landsbergis"
+    assert group["outlets"] == ["Courier", "Herald", "Post"]
+    assert group["first_appearance"]["published"] == "2021-07-12"
+    assert group["first_appearance"]["outlet"] == "Herald"
+    links = {s["outlet"]: s["link"] for s in group["statements"]}
+    assert links == {"Herald": "same", "Courier": "contains", "Post": "variant"}
+    post = next(s for s in group["statements"] if s["outlet"] == "Post")
+    assert post["changes"] == [{"old": "refugees", "new": "migrants"}]
+    assert post["misquote_candidate"] is True  # a direct quote with a word changed
+    assert [s["misquote_candidate"] for s in group["statements"]].count(True) == 1
+
+
+def test_echoes_of_a_statement_is_its_group(database) -> None:
+    group = _group(database)
+    for statement in group["statements"]:
+        assert echoes.echoes_of(database, statement["id"]) == group
+    other = database.execute("SELECT id FROM statements WHERE content LIKE '%considering%'").fetchone()
+    lonely = database.execute(
+        "SELECT id FROM statements WHERE id NOT IN (SELECT first_id FROM echo_links)"
+        " AND id NOT IN (SELECT second_id FROM echo_links)"
+    ).fetchone()
+    assert echoes.echoes_of(database, (other or lonely)[0]) is None
+
+
+def test_reextract_keeps_the_group(database) -> None:
+    before = _group(database)
+    report = reextract(database, all=True, extractor_version="echo-test-2")
+    assert report.documents == 3
+    after = _group(database)
+    assert [(s["outlet"], s["link"], s["content"]) for s in after["statements"]] == [
+        (s["outlet"], s["link"], s["content"]) for s in before["statements"]
+    ]
+    current = {row[0] for row in database.execute("SELECT id FROM statements WHERE current = 1")}
+    assert {s["id"] for s in after["statements"]} <= current
+
+
+def test_a_statement_retired_by_reextraction_leaves_its_group(database, extractions) -> None:
+    post = extractions[2]
+    dropped = Extraction(post.document, (), published=post.published, extractor_version="echo-test-2")
+    store.apply_reextraction(database, dropped, None)
+    group = _group(database)
+    assert sorted(s["outlet"] for s in group["statements"]) == ["Courier", "Herald"]
+    retired = database.execute("SELECT id FROM statements WHERE document_id = ?", [post.document.sha256]).fetchall()
+    for (sid,) in retired:
+        assert not database.execute(
+            "SELECT 1 FROM echo_links WHERE first_id = ? OR second_id = ?", [sid, sid]
+        ).fetchone()
+        assert not database.execute("SELECT 1 FROM echo_statements WHERE statement_id = ?", [sid]).fetchone()
+
+
+def _article(name: str, published: str, content: str, speaker: Speaker | None) -> Extraction:
+    text = f"Report from {name}.\n{content} said the speaker.\n"
+    statement = h.statement(text, content, speaker, mention=speaker.name if speaker else None)
+    doc = Document(id=name, text=text, source=f"{name}.txt", publisher=name)
+    return Extraction(doc, (statement,), published=published, extractor_version="1")
+
+
+QUOTE = '"We will keep the border closed until the end of August, whatever Minsk says,"'
+OFFICIALS = Speaker("officials", SpeakerKind.UNNAMED)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "linked"),
+    [
+        (h.LANDSBERGIS, h.LANDSBERGIS, True),
+        (h.LANDSBERGIS, h.LEGGERI, False),  # the same words from another speaker: another remark
+        (h.LANDSBERGIS, OFFICIALS, True),  # an unnamed source may be the named one
+    ],
+)
+def test_links_need_compatible_speakers(tmp_path: Path, first, second, linked: bool) -> None:
+    db = store.connect(tmp_path / "speakers.db")
+    for name, published, speaker in (("one", "2021-07-12", first), ("two", "2021-07-13", second)):
+        store.store_extraction(db, _article(name, published, QUOTE, speaker), None)
+    assert db.execute("SELECT count(*) FROM echo_links").fetchone()[0] == 1  # the words match either way
+    assert len(echoes.echo_groups(db)) == (1 if linked else 0)
+    db.close()
+
+
+def test_reports_far_apart_in_time_are_not_linked(tmp_path: Path) -> None:
+    db = store.connect(tmp_path / "window.db")
+    store.store_extraction(db, _article("one", "2019-01-10", QUOTE, h.LANDSBERGIS), None)
+    store.store_extraction(db, _article("two", "2021-07-13", QUOTE, h.LANDSBERGIS), None)
+    assert echoes.echo_groups(db) == []
+    db.close()
+
+
+def test_speaker_filter_and_variants_only(database) -> None:
+    assert len(echoes.echo_groups(database, speaker="Landsbergis")) == 1
+    assert echoes.echo_groups(database, speaker="Leggeri") == []
+    assert len(echoes.echo_groups(database, variants_only=True)) == 1
+
+
+def test_migration_indexes_statements_stored_before_it(tmp_path: Path, extractions) -> None:
+    path = tmp_path / "old.db"
+    db = store.connect(path, migrate_schema=False)
+    with store.write_transaction(db):
+        migrations.apply(db, stop_before="m009_echoes")
+        db.execute("PRAGMA user_version = 8")
+    for extraction in extractions:
+        store.store_extraction(db, extraction, None)
+    db.close()
+    db = store.connect(path)
+    assert len(_group(db)["statements"]) == 3
+    db.close()
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _stored(tmp_path: Path, extractions) -> Path:
+    path = tmp_path / "cli.db"
+    db = store.connect(path)
+    for extraction in extractions:
+        store.store_extraction(db, extraction, None)
+    db.close()
+    return path
+
+
+def test_cli_echoes_json_shape(tmp_path: Path, extractions) -> None:
+    path = _stored(tmp_path, extractions)
+    result = runner.invoke(app, ["echoes", "--db", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    groups = json.loads(result.stdout)
+    assert isinstance(groups, list) and len(groups) == 1
+    for statement in groups[0]["statements"]:
+        assert {"id", "document_id", "content", "published", "link"} <= set(statement)
+        assert statement["link"] in echoes.LINK_KINDS
+    assert groups[0]["first_appearance"]["published"] == "2021-07-12"
+
+
+def test_cli_echoes_table(tmp_path: Path, extractions) -> None:
+    path = _stored(tmp_path, extractions)
+    result = runner.invoke(app, ["echoes", "--db", str(path), "--variants-only"])
+    assert result.exit_code == 0, result.output
+    assert "Gabrielius Landsbergis: first 2021-07-12 in Herald; 3 statements in 3 outlets" in result.stdout
+    assert "[refugees -> migrants]  misquote candidate" in result.stdout
+    result = runner.invoke(app, ["echoes", "--db", str(path), "--speaker", "Leggeri"])
+    assert result.exit_code == 0 and result.stdout.strip() == "no echoes found"
+
+
+def test_cli_quotes_json_carries_the_echo_group(tmp_path: Path, extractions) -> None:
+    path = _stored(tmp_path, extractions)
+    result = runner.invoke(app, ["quotes", "--db", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    grouped = [row for row in rows if row["echo_group"]]
+    assert len(grouped) == 3
+    assert {row["echo_group"]["id"] for row in grouped} == {grouped[0]["echo_group"]["id"]}
+    assert {row["echo_group"]["link"] for row in grouped} == {"same", "contains", "variant"}
+    assert all(row["echo_group"] is None for row in rows if row not in grouped)
+
+
+def test_cli_echoes_errors(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["echoes", "--db", str(tmp_path / "missing.db")])
+    assert result.exit_code == 66
+    result = runner.invoke(app, ["echoes", "--db", str(tmp_path / "missing.db"), "--format", "csv"])
+    assert result.exit_code == 2
