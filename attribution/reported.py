@@ -173,6 +173,21 @@ def _is_speaker_like(token: Token) -> bool:
     return not (dateline and following.text in {"—", "–", "-", "--", "("})
 
 
+def _on_a_medium(participle: Token) -> bool:
+    """A participle on the object of "on/in/via" that hangs on a verb ("posted on Twitter
+    accusing ..."): it tells what the verb's subject did there, not what the medium did."""
+    if participle.dep_ != "acl" or participle.tag_ != "VBG":
+        return False
+    medium = participle.head
+    preposition = medium.head
+    return (
+        medium.dep_ == "pobj"
+        and preposition.lower_ in rule_words("medium_preps")
+        and preposition.head.pos_ == "VERB"
+        and preposition.head is not preposition
+    )
+
+
 def subject_of(verb: Token) -> Token | None:
     """The subject of a cue verb, inherited through conjunctions and participial clauses."""
     current = verb
@@ -198,6 +213,9 @@ def subject_of(verb: Token) -> Token | None:
         if subjects:
             # "LONDON (Reuters) - Donald Trump said": the subject nearest the verb speaks
             return min(subjects, key=lambda c: abs(c.i - current.i))
+        if _on_a_medium(current):
+            current = current.head.head.head  # "Swift posted on Twitter accusing X": Swift accuses
+            continue
         if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in {"NOUN", "PROPN"}:
             return current.head  # "a super PAC supporting Clinton", "ledgers showing he was paid"
         if current.dep_ in {"conj", "advcl", "xcomp", "acl", "pcomp"} and current.head is not current:

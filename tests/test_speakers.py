@@ -303,6 +303,13 @@ ROWS = [
         "Big Machine Records",
         "organisation",
     ),
+    # a participle on the medium ("posted on Twitter accusing") is the poster's act
+    Row(
+        "Last week, Taylor Swift posted on Twitter accusing Big Machine of trying to stop her performing.",
+        "of trying to stop her",
+        "Taylor Swift",
+        "person",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
