@@ -2,11 +2,12 @@
 
 Two outlets rarely print a quote identically: one prints curly apostrophes and the other
 straight ones, one quotes a sentence and the other half of it, one drops or changes a word.
-A statement is reduced to its normalised words (``words``); candidates are the stored
-statements sharing a few of its word shingles (one indexed lookup per shingle, each capped, so
-linking one statement costs the same however large the corpus is); each candidate is checked
-by alignment (``link_kind``) and kept only for a compatible speaker (``compatible_speakers``)
-said within a window of days (``within_window``):
+A statement is reduced to its normalised words (``echo_words``) and stored under a winnowed
+sample of its word shingles (``indexed_shingles``); candidates are the stored statements
+sharing one of its shingles (one indexed lookup per shingle, each capped, so linking one
+statement costs the same however large the corpus is); each candidate is checked by alignment
+(``link_kind``) and within a window of days (``within_window``), and a link counts only
+between compatible speakers (``compatible_speakers``):
 
 same      the same words after normalising
 contains  one is an excerpt of the other
@@ -45,6 +46,7 @@ COVERAGE = 0.5  # the aligned stretch holds at least this share of the shorter s
 VARIANT_COVERAGE = 0.7  # and, for a variant, at least this share (a stock phrase is a stretch too)
 GAP_WORDS = 4  # more unmatched words in a row than this end an aligned stretch
 WINDOW_DAYS = 180  # two reports of one remark: outlets re-quote a remark months later (bench/echoes)
+WINNOW = 2  # shingles per winnowing window (see indexed_shingles)
 POSTING_CAP = 64  # a shingle in more statements than this is a stock phrase ("going to be"): skipped
 CANDIDATE_CAP = 20  # candidates verified per statement, those sharing most shingles first
 
@@ -130,11 +132,27 @@ def shingle_hash(shingle: Sequence[str]) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def shingles(tokens: Sequence[str]) -> set[int]:
-    """Every run of ``SHINGLE_WORDS`` consecutive words, hashed; none below ``MIN_WORDS``."""
+def _hashes(tokens: Sequence[str]) -> list[int]:
     if len(tokens) < MIN_WORDS:
-        return set()
-    return {shingle_hash(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)}
+        return []
+    return [shingle_hash(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)]
+
+
+def shingles(tokens: Sequence[str]) -> set[int]:
+    """Every run of ``SHINGLE_WORDS`` consecutive words, hashed (what a statement looks up);
+    none below ``MIN_WORDS``."""
+    return set(_hashes(tokens))
+
+
+def indexed_shingles(tokens: Sequence[str]) -> set[int]:
+    """The shingles a statement is stored under: the smallest hash of every ``WINNOW``
+    consecutive shingles (winnowing). Two statements sharing a run of ``WINNOW`` shingles
+    (``WINNOW + SHINGLE_WORDS - 1`` words) always share one of them, and a statement writes
+    about 2 / (WINNOW + 1) of its shingles: index writes, the costly part, are fewer."""
+    hashes = _hashes(tokens)
+    if len(hashes) <= WINNOW:
+        return set(hashes)
+    return {min(hashes[i : i + WINNOW]) for i in range(len(hashes) - WINNOW + 1)}
 
 
 # --------------------------------------------------------------------------- verifying
@@ -290,29 +308,28 @@ def indexed(db: Database) -> bool:
     return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'echo_links'").fetchone() is not None
 
 
-def _candidates(db: Database, keys: Sequence[int], statement_id: str) -> list[str]:
+def _candidates(db: Database, keys: Sequence[int], number: int) -> list[int]:
     """Statements sharing the most shingles with this one. At most ``POSTING_CAP`` + 1 rows are
     read per shingle, a shingle with more is left out (it says nothing about which remark this
     is), and ``CANDIDATE_CAP`` are returned: the cost does not grow with the corpus."""
-    counts: Counter[str] = Counter()
+    counts: Counter[int] = Counter()
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
         sql = " UNION ALL ".join(
-            "SELECT * FROM (SELECT shingle, statement_id FROM echo_shingles WHERE shingle = ? LIMIT ?)" for _ in chunk
+            "SELECT * FROM (SELECT shingle, n FROM echo_shingles WHERE shingle = ? LIMIT ?)" for _ in chunk
         )
         params: list[Any] = []
         for key in chunk:
             params += [key, POSTING_CAP + 1]
-        postings: dict[int, list[str]] = {}
+        postings: dict[int, list[int]] = {}
         for shingle, other in db.execute(sql, params):
             postings.setdefault(shingle, []).append(other)
         for others in postings.values():
             if len(others) <= POSTING_CAP:
                 counts.update(others)
-    counts.pop(statement_id, None)
-    needed = min(2, len(keys))
-    ranked = sorted((item for item in counts.items() if item[1] >= needed), key=lambda item: (-item[1], item[0]))
-    return [sid for sid, _ in ranked[:CANDIDATE_CAP]]
+    counts.pop(number, None)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [other for other, _ in ranked[:CANDIDATE_CAP]]
 
 
 def _link_one(db: Database, row: dict[str, Any]) -> int:
@@ -322,25 +339,24 @@ def _link_one(db: Database, row: dict[str, Any]) -> int:
     if not keys:
         return 0
     said = said_range(row["said_from"], row["said_to"], row["published"])
-    db.execute(
+    _forget_statement(db, row["id"])
+    number = db.execute(
         "INSERT INTO echo_statements (statement_id, document_id, article, words, said_first, said_last)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (statement_id) DO UPDATE SET document_id = excluded.document_id,"
-        " article = excluded.article, words = excluded.words, said_first = excluded.said_first,"
-        " said_last = excluded.said_last",
+        " VALUES (?, ?, ?, ?, ?, ?)",
         [row["id"], row["document_id"], row["article"], " ".join(tokens), said[0], said[1]],
-    )
+    ).lastrowid
     db.conn.executemany(
-        "INSERT INTO echo_shingles (shingle, statement_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        [(k, row["id"]) for k in keys],
+        "INSERT INTO echo_shingles (shingle, n) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [(key, number) for key in sorted(indexed_shingles(tokens))],
     )
-    candidates = _candidates(db, keys, row["id"])
+    candidates = _candidates(db, keys, number)
     if not candidates:
         return 0
     marks = ", ".join("?" for _ in candidates)
     found = 0
     for other in db.execute(
         "SELECT statement_id, document_id, article, words, said_first, said_last FROM echo_statements"
-        f" WHERE statement_id IN ({marks}) ORDER BY statement_id",
+        f" WHERE n IN ({marks}) ORDER BY statement_id",
         candidates,
     ).fetchall():
         other_id, document_id, article, other_words, first, last = other
@@ -385,18 +401,26 @@ def link_document(db: Database, document_id: str) -> int:
     return sum(_link_one(db, dict(zip(names, row, strict=True))) for row in cursor.fetchall())
 
 
+def _forget(db: Database, rows: Iterable[Sequence[Any]]) -> None:
+    for number, statement_id, text in rows:
+        db.conn.executemany(
+            "DELETE FROM echo_shingles WHERE shingle = ? AND n = ?",
+            [(key, number) for key in indexed_shingles(tuple(text.split()))],
+        )
+        db.execute("DELETE FROM echo_links WHERE first_id = ? OR second_id = ?", [statement_id, statement_id])
+        db.execute("DELETE FROM echo_statements WHERE n = ?", [number])
+
+
+def _forget_statement(db: Database, statement_id: str) -> None:
+    _forget(db, db.execute("SELECT n, statement_id, words FROM echo_statements WHERE statement_id = ?", [statement_id]))
+
+
 def forget_document(db: Database, document_id: str) -> None:
     """Drop a document's statements from the echo index, with every link they are part of."""
     if not indexed(db):
         return
-    rows = db.execute("SELECT statement_id, words FROM echo_statements WHERE document_id = ?", [document_id]).fetchall()
-    for statement_id, text in rows:
-        db.conn.executemany(
-            "DELETE FROM echo_shingles WHERE shingle = ? AND statement_id = ?",
-            [(key, statement_id) for key in shingles(tuple(text.split()))],
-        )
-        db.execute("DELETE FROM echo_links WHERE first_id = ? OR second_id = ?", [statement_id, statement_id])
-    db.execute("DELETE FROM echo_statements WHERE document_id = ?", [document_id])
+    rows = db.execute("SELECT n, statement_id, words FROM echo_statements WHERE document_id = ?", [document_id])
+    _forget(db, rows.fetchall())
 
 
 def relink_document(db: Database, document_id: str) -> int:

@@ -494,7 +494,8 @@ def m008_corrections(db: Database) -> None:
 
 ECHOES_SQL = """
 CREATE TABLE echo_statements (
-    statement_id TEXT PRIMARY KEY REFERENCES statements(id) ON DELETE CASCADE,
+    n INTEGER PRIMARY KEY,
+    statement_id TEXT NOT NULL UNIQUE REFERENCES statements(id) ON DELETE CASCADE,
     document_id TEXT NOT NULL,
     article TEXT,
     words TEXT NOT NULL,
@@ -504,8 +505,8 @@ CREATE TABLE echo_statements (
 CREATE INDEX echo_statements_document ON echo_statements(document_id);
 CREATE TABLE echo_shingles (
     shingle INTEGER NOT NULL,
-    statement_id TEXT NOT NULL,
-    PRIMARY KEY (shingle, statement_id)
+    n INTEGER NOT NULL,
+    PRIMARY KEY (shingle, n)
 ) WITHOUT ROWID;
 CREATE TABLE echo_links (
     first_id TEXT NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
@@ -523,7 +524,8 @@ CREATE INDEX echo_links_second ON echo_links(second_id)
 @migrations()
 def m009_echoes(db: Database) -> None:
     """Echoes (echoes.py): each current statement's normalised words and the days it was said
-    in, its word shingles (the candidate index: one row per shingle and statement), and the
+    in, its word shingles (the candidate index: one row per shingle and statement, by the
+    statement's number ``n`` to keep the index small), and the
     links found between statements of different articles. Derived data, rebuilt per document
     by ingest and re-extraction; a database migrated with statements in it gets them indexed
     by ``store.migrate`` right after."""

@@ -61,6 +61,27 @@ def test_echo_words(text: str, expected: str) -> None:
     assert " ".join(echoes.echo_words(text)) == expected
 
 
+WINNOWED = [
+    # a shared run of WINNOW + SHINGLE_WORDS - 1 words always shares a stored shingle
+    (
+        "We have talked for weeks and the border will stay closed until the end of August whatever Minsk says",
+        "the border will stay closed until the end",
+    ),
+    (
+        "the border will stay closed until the end of August",
+        "As the minister put it on Monday, the border will stay closed until the end of August, and that is that",
+    ),
+]
+
+
+@pytest.mark.parametrize(("stored", "arriving"), WINNOWED)
+def test_an_excerpt_finds_the_stored_statement(stored: str, arriving: str) -> None:
+    assert echoes.indexed_shingles(echoes.words(stored)) & echoes.shingles(echoes.words(arriving))
+    assert echoes.indexed_shingles(echoes.words(arriving)) & echoes.shingles(echoes.words(stored))
+    long = echoes.words(WINNOWED[0][0])
+    assert len(echoes.indexed_shingles(long)) < len(echoes.shingles(long))
+
+
 # --------------------------------------------------------------------------- linking two reports
 
 PAIRS = [
