@@ -7,6 +7,8 @@ look-alikes that share words but are not one remark.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -427,3 +429,28 @@ def test_cli_echoes_errors(tmp_path: Path) -> None:
     assert result.exit_code == 66
     result = runner.invoke(app, ["echoes", "--db", str(tmp_path / "missing.db"), "--format", "csv"])
     assert result.exit_code == 2
+
+
+# --------------------------------------------------------------------------- bench
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "echoes"
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+def _bench(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(BENCH), *args], capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_bench_exits_2_without_the_eval_files(tmp_path: Path) -> None:
+    done = _bench("--eval", str(tmp_path / "nowhere"))
+    assert done.returncode == 2
+    assert "is missing" in done.stderr
+
+
+@pytest.mark.skipif(not (EVAL / "polnear-train.jsonl").exists(), reason="../shared/eval is not here")
+def test_bench_prints_linking_and_scaling() -> None:
+    done = _bench("--scale", "300")
+    assert done.returncode == 0, done.stderr
+    assert "precision" in done.stdout and "recall" in done.stdout
+    assert "linking time at scale" in done.stdout
+    assert "300" in done.stdout
