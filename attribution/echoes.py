@@ -557,13 +557,15 @@ def _group(nodes: list[str], edges: list[_Edge], members: dict[str, dict[str, An
     first = min(nodes, key=lambda node: _first_key(members[node]))
     reached: dict[str, tuple[str, str | None, tuple[WordChange, ...]]] = {first: ("same", None, ())}
     for rank, kind in enumerate(LINK_KINDS):
-        allowed = [edge for edge in edges if _KIND_RANK[edge.kind] <= rank]
-        frontier = list(reached)
+        around: dict[str, list[_Edge]] = {}
+        for edge in edges:
+            if _KIND_RANK[edge.kind] <= rank:
+                around.setdefault(edge.first, []).append(edge)
+                around.setdefault(edge.second, []).append(edge)
+        frontier = sorted(reached)
         while frontier:
             node = frontier.pop(0)
-            for edge in allowed:
-                if node not in (edge.first, edge.second):
-                    continue
+            for edge in around.get(node, ()):
                 other = edge.other(node)
                 if other not in reached:
                     changes = edge.changes_towards(other) if edge.kind == "variant" else ()
