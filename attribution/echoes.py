@@ -450,6 +450,8 @@ _LINKS_SQL = (
     " JOIN statements b ON b.id = l.second_id AND b.current = 1"
     " JOIN echo_statements ea ON ea.statement_id = l.first_id"
     " JOIN echo_statements eb ON eb.statement_id = l.second_id"
+    # an article replaced by a newer version is not listed (its statements stay, for reviews)
+    " WHERE NOT EXISTS (SELECT 1 FROM documents nd WHERE nd.previous_id IN (a.document_id, b.document_id))"
 )
 _MEMBERS_SQL = """
 SELECT s.id, s.document_id, s.content, s.type, s.kind, d.published, coalesce(d.publisher, d.source) AS outlet,
@@ -653,7 +655,7 @@ def echoes_of(db: Database, statement_id: str) -> dict[str, Any] | None:
         seen, frontier, rows = {statement_id}, [statement_id], {}
         while frontier:
             node = frontier.pop()
-            for row in db.execute(_LINKS_SQL + " WHERE l.first_id = ? OR l.second_id = ?", [node, node]):
+            for row in db.execute(_LINKS_SQL + " AND (l.first_id = ? OR l.second_id = ?)", [node, node]):
                 rows[(row[0], row[1])] = row
                 for other in row[:2]:
                     if other not in seen:

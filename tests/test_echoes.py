@@ -350,6 +350,34 @@ def test_links_need_compatible_speakers(tmp_path: Path, first, second, linked: b
     db.close()
 
 
+def test_a_new_version_of_an_article_replaces_the_old_one_in_its_group(tmp_path: Path) -> None:
+    db = store.connect(tmp_path / "versions.db")
+    first = _article("one", "2021-07-12", QUOTE, h.LANDSBERGIS)
+    url = "https://example.org/border"
+    first = Extraction(
+        Document(id="one", text=first.document.text, source="one.txt", publisher="one", url=url),
+        first.statements,
+        published="2021-07-12",
+        extractor_version="1",
+    )
+    store.store_extraction(db, first, None)
+    store.store_extraction(db, _article("two", "2021-07-13", QUOTE, h.LANDSBERGIS), None)
+    text = first.document.text.replace("Report from one.", "Report from one (updated).")
+    statement = h.statement(text, QUOTE, h.LANDSBERGIS, mention=h.LANDSBERGIS.name)
+    newer = Extraction(
+        Document(id="one", text=text, source="one.txt", publisher="one", url=url),
+        (statement,),
+        published="2021-07-12",
+        extractor_version="1",
+    )
+    store.store_extraction(db, newer, None)
+    (group,) = echoes.echo_groups(db)
+    assert sorted(s["document_id"] for s in group["statements"]) == sorted(
+        [newer.document.sha256, _article("two", "2021-07-13", QUOTE, None).document.sha256]
+    )
+    db.close()
+
+
 def test_reports_far_apart_in_time_are_not_linked(tmp_path: Path) -> None:
     db = store.connect(tmp_path / "window.db")
     store.store_extraction(db, _article("one", "2019-01-10", QUOTE, h.LANDSBERGIS), None)
