@@ -37,6 +37,8 @@ EXTRA_KEYS = (
     "extractor_version", "document_sha256", "reviewer", "reviewed_at", "source_changed",
     "confidence", "act", "country", "speaker_id", "said_from", "said_to", "said_precision",
     "said_expression", "said_start", "said_end", "time_rule", "review_id", "needs_rereview",
+    "url", "publisher", "extracted_speaker", "extracted_speaker_kind", "extracted_role",
+    "extracted_organisation", "extracted_type", "corrected", "not_statement", "correction_id",
 )  # fmt: skip
 
 _SELECT = """
@@ -47,11 +49,13 @@ SELECT
     d.source AS source,
     d.published AS published,
     s.kind AS kind,
-    s.type AS type,
-    sp.name AS speaker,
-    sp.kind AS speaker_kind,
-    s.role AS role,
-    s.organisation AS organisation,
+    coalesce(c_type.value, s.type) AS type,
+    CASE WHEN c_speaker.statement_id IS NULL THEN sp.name ELSE coalesce(sp.name, c_speaker.value) END AS speaker,
+    CASE WHEN c_speaker.statement_id IS NULL THEN sp.kind ELSE coalesce(sp.kind, c_speaker.speaker_kind) END
+        AS speaker_kind,
+    CASE WHEN c_speaker.statement_id IS NULL THEN s.role ELSE coalesce(c_speaker.role, sp.role) END AS role,
+    CASE WHEN c_speaker.statement_id IS NULL THEN s.organisation
+        ELSE coalesce(c_speaker.organisation, sp.organisation) END AS organisation,
     s.cue AS cue,
     s.stance AS stance,
     s.content AS content,
@@ -88,11 +92,32 @@ SELECT
     coalesce(s.country, sp.country) AS country,
     sp.id AS speaker_id,
     cr.review_id AS review_id,
-    coalesce(changed.review_id >= cr.review_id, 0) AS needs_rereview
+    coalesce(changed.review_id >= cr.review_id, 0) AS needs_rereview,
+    d.url AS url,
+    d.publisher AS publisher,
+    extracted.name AS extracted_speaker,
+    extracted.kind AS extracted_speaker_kind,
+    s.role AS extracted_role,
+    s.organisation AS extracted_organisation,
+    s.type AS extracted_type,
+    trim(CASE WHEN c_speaker.statement_id IS NULL THEN '' ELSE 'speaker ' END
+        || CASE WHEN c_type.statement_id IS NULL THEN '' ELSE 'type ' END
+        || CASE WHEN c_not.statement_id IS NULL THEN '' ELSE 'not_statement' END) AS corrected,
+    coalesce(c_not.value = 'yes', 0) AS not_statement,
+    max(coalesce(c_speaker.correction_id, 0), coalesce(c_type.correction_id, 0), coalesce(c_not.correction_id, 0))
+        AS correction_id
 FROM statements s
 JOIN documents d ON d.id = s.document_id
+LEFT JOIN current_corrections c_speaker ON c_speaker.statement_id = s.id AND c_speaker.field = 'speaker'
+LEFT JOIN current_corrections c_type ON c_type.statement_id = s.id AND c_type.field = 'type'
+LEFT JOIN current_corrections c_not ON c_not.statement_id = s.id AND c_not.field = 'not_statement'
 LEFT JOIN speakers named ON named.id = s.speaker_id
-LEFT JOIN speakers sp ON sp.id = coalesce(named.same_as, named.id)
+LEFT JOIN speakers extracted ON extracted.id = coalesce(named.same_as, named.id)
+LEFT JOIN speakers chosen ON chosen.id = coalesce(
+    (SELECT x.id FROM speakers x WHERE x.id = c_speaker.speaker_id),
+    (SELECT x.id FROM speakers x WHERE x.name = c_speaker.value AND x.kind = c_speaker.speaker_kind))
+LEFT JOIN speakers sp ON sp.id = CASE WHEN c_speaker.statement_id IS NULL
+    THEN coalesce(named.same_as, named.id) ELSE coalesce(chosen.same_as, chosen.id) END
 LEFT JOIN current_reviews cr ON cr.statement_id = s.id
 LEFT JOIN (
     SELECT t.target_id, max(c.review_id) AS review_id
@@ -101,11 +126,16 @@ LEFT JOIN (
 ) changed ON changed.target_id = s.id
 """
 _ORDER = " ORDER BY coalesce(d.published, ''), d.source, d.id, s.content_start, s.content_end, s.id"
+# Rows a reviewer has not marked "not a statement".
+NOT_DISMISSED = "(c_not.statement_id IS NULL OR c_not.value != 'yes')"
 
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
     row["reasons"] = json.loads(row["reasons"] or "[]")
     row["source_changed"] = bool(row["source_changed"])
+    # a reviewer's corrections (space-separated field names) and "not a statement"
+    row["not_statement"] = bool(row["not_statement"])
+    row["correction_id"] = row["correction_id"] or None
     # the verdict was given before a re-extraction changed who said it, or what
     row["needs_rereview"] = bool(row["needs_rereview"])
     return row
@@ -170,7 +200,7 @@ def _acts_clause(attributions: str) -> tuple[str, list[Any]]:
 def _kind_clause(kind: str) -> tuple[str, list[Any]]:
     value = kind.strip().lower()
     if value in QUOTE_TYPES:
-        return "s.type = ?", [value]
+        return "coalesce(c_type.value, s.type) = ?", [value]
     if value in STATEMENT_KINDS:
         return "s.kind = ?", [value]
     if value in SPEAKER_KINDS:
@@ -195,6 +225,8 @@ def statement_rows(
     include_retired: bool = False,
     min_confidence: float = 0.0,
     attributions: str = "speech",
+    include_not_statements: bool = False,
+    speaker_id: str | None = None,
 ) -> list[dict[str, Any]]:
     """Current statements (and optionally claims) matching every given filter.
 
@@ -207,12 +239,21 @@ def statement_rows(
     id or unique prefix, its external id, or its source; ``min_confidence`` drops statements
     the learned pass was less sure of (claims carry no confidence and are kept);
     ``attributions`` is ``speech`` (said, wrote, according to: what a desk reviews) or
-    ``all`` (also thought, intention, perception and other acts; all are stored).
+    ``all`` (also thought, intention, perception and other acts; all are stored). Speaker,
+    type, role and organisation are a reviewer's corrections where there are any (the
+    extractor's values stay in the ``extracted_*`` keys), and a statement a reviewer marked
+    "not a statement" is left out unless ``include_not_statements``; ``speaker_id`` keeps one
+    speaker identity's statements (corrected speaker included).
     """
     where: list[str] = []
     params: list[Any] = []
     if not include_retired:
         where.append("s.current = 1")
+    if not include_not_statements:
+        where.append(NOT_DISMISSED)
+    if speaker_id is not None:
+        where.append("sp.id = (SELECT coalesce(same_as, id) FROM speakers WHERE id = ?)")
+        params.append(speaker_id)
     kind_value = (kind or "").strip().lower()
     if not include_claims and kind_value not in CLAIM_KINDS:
         where.append("s.kind = 'statement'")
@@ -379,7 +420,8 @@ def speaker_profile(db: Database, name: str, *, attributions: str = "speech") ->
 
         decisions = decisions_for(db, sid) if "speaker_decisions" in db.table_names() else []
         where, params = _acts_clause(attributions)
-        sql = _SELECT + f" WHERE s.current = 1 AND s.kind = 'statement' AND sp.id = ? AND {where}" + _ORDER
+        sql = _SELECT + f" WHERE s.current = 1 AND s.kind = 'statement' AND sp.id = ? AND {where}"
+        sql += f" AND {NOT_DISMISSED}" + _ORDER
         rows = _fetch(db, sql, [sid, *params])
         ids = sorted({r["document_id"] for r in rows})
         publishers = {

@@ -846,15 +846,17 @@ def best_match(
 
 
 def _reviewed_ids(db: Database, statement_ids: Sequence[str]) -> set[str]:
-    """Which of these statements carry at least one review (directly or via links)."""
+    """Which of these statements carry at least one review or correction (directly or via
+    links): human work a re-extraction must carry over to the statement that replaces them."""
     if not statement_ids:
         return set()
     marks = ", ".join("?" for _ in statement_ids)
-    rows = db.execute(
-        f"SELECT DISTINCT target_id FROM review_targets WHERE target_id IN ({marks})",
-        list(statement_ids),
-    ).fetchall()
-    return {row[0] for row in rows}
+    sql = f"SELECT DISTINCT target_id FROM review_targets WHERE target_id IN ({marks})"
+    params = list(statement_ids)
+    if "corrections" in db.table_names():  # a database before its migration has none
+        sql += f" UNION SELECT target_id FROM correction_targets WHERE target_id IN ({marks})"
+        params += list(statement_ids)
+    return {row[0] for row in db.execute(sql, params).fetchall()}
 
 
 def _identity_of(db: Database, speaker: str | None) -> str | None:

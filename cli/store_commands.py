@@ -729,6 +729,62 @@ def review(
 
 
 @app.command()
+def correct(
+    statement: Annotated[str, typer.Argument(help="Statement id (or a unique prefix).")],
+    db: DbOption = DEFAULT_DB,
+    speaker: Annotated[
+        str | None,
+        typer.Option("--speaker", help="Who really said it: an existing speaker's name, alias or id, or a new name."),
+    ] = None,
+    speaker_kind: Annotated[
+        str | None,
+        typer.Option("--speaker-kind", help="Kind of a newly named speaker (person unless given)."),
+    ] = None,
+    quote_type: Annotated[str | None, typer.Option("--type", help="The quote type: direct, indirect or mixed.")] = None,
+    not_statement: Annotated[
+        bool | None,
+        typer.Option("--not-statement/--is-statement", help="Mark it not a statement (or withdraw that)."),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why (kept in the history).")] = None,
+    reviewer: Annotated[
+        str | None,
+        typer.Option("--reviewer", envvar="ATTRIBUTION_REVIEWER", help="Who corrects (env ATTRIBUTION_REVIEWER)."),
+    ] = None,
+    busy_timeout: BusyOption = 5000,
+) -> None:
+    """Correct what extraction got wrong: the speaker, the quote type, or that it is a statement.
+
+    Corrections are kept like reviews (append-only, carried across reextract); listings and
+    exports show the corrected values with the extractor's own beside them.
+    """
+    from attribution.corrections import InvalidCorrection, record_correction
+    from attribution.queries import resolve_statement_id
+
+    wanted = [("speaker", speaker), ("type", quote_type)]
+    if not_statement is not None:
+        wanted.append(("not_statement", "yes" if not_statement else "no"))
+    wanted = [(field, value) for field, value in wanted if value is not None]
+    if not wanted:
+        raise typer.BadParameter("give --speaker, --type or --not-statement", param_hint="STATEMENT")
+    refused: tuple[str, str] | None = None
+    with _errors():
+        database = _open(db, busy_timeout=busy_timeout)
+        full_id = resolve_statement_id(database, statement)
+        for field, value in wanted:
+            try:
+                row = record_correction(
+                    database, full_id, field, value, speaker_kind=speaker_kind, note=note, reviewer=reviewer
+                )
+            except InvalidCorrection as error:
+                refused = (str(error), f"--{field.replace('_', '-')}")
+                break
+            shown = row["value"] + (f" ({row['speaker_kind']})" if field == "speaker" and row["speaker_kind"] else "")
+            typer.echo(f"{full_id}: {field}: {row['original'] or '(none)'} -> {shown} (correction {row['id']})")
+    if refused is not None:
+        raise typer.BadParameter(refused[0], param_hint=refused[1])
+
+
+@app.command()
 def history(
     statement: Annotated[str, typer.Argument(help="Statement id (or a unique prefix).")],
     db: DbOption = DEFAULT_DB,

@@ -141,9 +141,15 @@ def review_state(db: Any) -> tuple[dict[str, dict[str, Any]], set[str]]:
     """Current statement rows by id, and the ids of statements re-extraction retired."""
     from attribution.queries import statement_rows
 
-    # Every act: a sheet exported with --attributions all must import its verdicts too.
-    current = {str(row["id"]): row for row in statement_rows(db, include_claims=True, attributions="all")}
-    everything = statement_rows(db, include_claims=True, include_retired=True, attributions="all")
+    # Every act (a sheet exported with --attributions all must import its verdicts too), and
+    # rows a reviewer marked "not a statement": a sheet may still carry their verdicts.
+    current = {
+        str(row["id"]): row
+        for row in statement_rows(db, include_claims=True, attributions="all", include_not_statements=True)
+    }
+    everything = statement_rows(
+        db, include_claims=True, include_retired=True, attributions="all", include_not_statements=True
+    )
     return current, {str(row["id"]) for row in everything} - set(current)
 
 

@@ -46,10 +46,18 @@ COLUMNS: tuple[str, ...] = (
     "reasons",
     "review_id",
     "needs_rereview",
+    # where the statement was published, how sure extraction was and what act it is
+    "url",
+    "confidence",
+    "act",
+    # the extractor's own speaker and type, beside speaker and type a reviewer may have corrected
+    "extracted_speaker",
+    "extracted_type",
+    "corrected",
 )
 # Written as numbers, so they are exempt from the leading-quote rule (R7.1).
 NUMERIC_COLUMNS: frozenset[str] = frozenset(
-    {"content_start", "content_end", "sentence_start", "sentence_end", "score", "review_id"}
+    {"content_start", "content_end", "sentence_start", "sentence_end", "score", "review_id", "confidence"}
 )
 # The columns import-reviews reads back: the verdict, and the review it was exported with
 # (empty when the statement had none), so a newer verdict is never overwritten unseen.
