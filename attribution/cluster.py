@@ -127,8 +127,9 @@ def connect_cluster(scheduler: str | None = None, local: int | None = None) -> I
 
     if scheduler:
         try:
-            client = Client(scheduler, timeout="20s")
-        except OSError as error:
+            # how long to keep trying: dask's own setting (DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+            client = Client(scheduler, timeout=dask.config.get("distributed.comm.timeouts.connect"))
+        except (OSError, TimeoutError, ValueError) as error:
             raise ClusterError(f"cannot reach the dask scheduler at {scheduler}: {error}") from None
         try:
             yield client
@@ -142,7 +143,7 @@ def connect_cluster(scheduler: str | None = None, local: int | None = None) -> I
         n_workers=local or 1,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: 8787 may belong to another cluster
         silence_logs=logging.ERROR,
     )
     try:

@@ -229,3 +229,25 @@ def test_a_load_killed_midway_keeps_whole_shards_and_a_rerun_gives_the_same_data
 def test_load_of_a_folder_that_is_not_there_exits_66(tmp_path) -> None:
     done = run_cli("load", tmp_path / "nowhere", "--db", tmp_path / "x.db")
     assert done.returncode == 66 and "no such shard folder" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--local", "2", "--scheduler", "tcp://127.0.0.1:9"], 2, "give --scheduler or --local, not both"),
+        (["--scheduler", "tcp://127.0.0.1:9"], 69, "cannot reach the dask scheduler at tcp://127.0.0.1:9"),
+        (["--model", "no_such_pipeline"], 1, "spaCy pipeline 'no_such_pipeline' is not installed"),
+    ],
+)
+def test_batch_refuses_bad_options_with_one_line_and_its_exit_code(tmp_path, monkeypatch, args, code, message) -> None:
+    pytest.importorskip("distributed", reason="the cluster extra (dask distributed) is not installed")
+    monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "1s")
+    done = run_cli("batch", SEED, "--out", tmp_path / "out", *args)
+    assert done.returncode == code
+    assert done.stderr.strip().splitlines()[-1].startswith(f"error: {message}")
+
+
+def test_batch_of_a_path_that_is_not_there_exits_66_before_any_cluster_starts(tmp_path) -> None:
+    done = run_cli("batch", tmp_path / "missing.jsonl", "--out", tmp_path / "out", "--local", "1")
+    assert done.returncode == 66 and "missing.jsonl: no such file or directory" in done.stderr
+    assert not (tmp_path / "out").exists()
