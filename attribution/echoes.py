@@ -47,8 +47,10 @@ VARIANT_COVERAGE = 0.7  # and, for a variant, at least this share (a stock phras
 GAP_WORDS = 4  # more unmatched words in a row than this end an aligned stretch
 WINDOW_DAYS = 180  # two reports of one remark: outlets re-quote a remark months later (bench/echoes)
 WINNOW = 2  # shingles per winnowing window (see indexed_shingles)
-POSTING_CAP = 64  # a shingle in more statements than this is a stock phrase ("going to be"): skipped
+POSTING_CAP = 32  # statements read per shingle, the earliest first: a stock phrase ("going to be") or a
+# remark quoted everywhere costs no more than this, and a late report still meets the first ones
 CANDIDATE_CAP = 20  # candidates verified per statement, those sharing most shingles first
+FEW_SHINGLES = 10  # a statement with more shingles than this needs two shared ones for a candidate
 
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _POSSESSIVE = re.compile(r"(?<=\w)'s?\b|(?<=s)'(?!\w)")
@@ -148,9 +150,10 @@ def indexed_shingles(tokens: Sequence[str]) -> set[int]:
     """The shingles a statement is stored under: the smallest hash of every ``WINNOW``
     consecutive shingles (winnowing). Two statements sharing a run of ``WINNOW`` shingles
     (``WINNOW + SHINGLE_WORDS - 1`` words) always share one of them, and a statement writes
-    about 2 / (WINNOW + 1) of its shingles: index writes, the costly part, are fewer."""
+    about 2 / (WINNOW + 1) of its shingles: index writes, the costly part, are fewer. A short
+    statement (``FEW_SHINGLES`` or fewer) keeps them all, so a longer one quoting it meets two."""
     hashes = _hashes(tokens)
-    if len(hashes) <= WINNOW:
+    if len(hashes) <= FEW_SHINGLES:
         return set(hashes)
     return {min(hashes[i : i + WINNOW]) for i in range(len(hashes) - WINNOW + 1)}
 
@@ -309,9 +312,10 @@ def indexed(db: Database) -> bool:
 
 
 def _candidates(db: Database, keys: Sequence[int], number: int) -> list[int]:
-    """Statements sharing the most shingles with this one. At most ``POSTING_CAP`` + 1 rows are
-    read per shingle, a shingle with more is left out (it says nothing about which remark this
-    is), and ``CANDIDATE_CAP`` are returned: the cost does not grow with the corpus."""
+    """Statements sharing the most shingles with this one (two, for a statement of more than
+    ``FEW_SHINGLES``: one shared phrase of a long remark is as likely a stock one). At most
+    ``POSTING_CAP`` rows are read per shingle and ``CANDIDATE_CAP`` returned: the cost does not
+    grow with the corpus."""
     counts: Counter[int] = Counter()
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
@@ -320,15 +324,11 @@ def _candidates(db: Database, keys: Sequence[int], number: int) -> list[int]:
         )
         params: list[Any] = []
         for key in chunk:
-            params += [key, POSTING_CAP + 1]
-        postings: dict[int, list[int]] = {}
-        for shingle, other in db.execute(sql, params):
-            postings.setdefault(shingle, []).append(other)
-        for others in postings.values():
-            if len(others) <= POSTING_CAP:
-                counts.update(others)
+            params += [key, POSTING_CAP]
+        counts.update(other for _, other in db.execute(sql, params))
     counts.pop(number, None)
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    needed = 1 if len(keys) <= FEW_SHINGLES else 2
+    ranked = sorted((item for item in counts.items() if item[1] >= needed), key=lambda item: (-item[1], item[0]))
     return [other for other, _ in ranked[:CANDIDATE_CAP]]
 
 
