@@ -146,12 +146,15 @@ class ShardManifest:
 # --------------------------------------------------------------------------- planning
 
 
-def plan_shards(items: Iterable[Document | InputProblem], shard_size: int = DEFAULT_SHARD_SIZE) -> Iterator[ShardInput]:
+def plan_shards(
+    items: Iterable[Document | InputProblem], shard_size: int = DEFAULT_SHARD_SIZE, *, first_index: int = 0
+) -> Iterator[ShardInput]:
     """Cut the input stream into shards of ``shard_size`` documents (input problems ride
-    along with the documents around them), lazily, so the corpus is never held whole."""
+    along with the documents around them), lazily, so the corpus is never held whole.
+    ``first_index`` numbers the first shard, for planners that cut several streams."""
     if shard_size < 1:
         raise ValueError("shard_size must be at least 1")
-    index, pending, documents = 0, [], 0
+    index, pending, documents = first_index, [], 0
     for item in items:
         pending.append(item)
         documents += isinstance(item, Document)

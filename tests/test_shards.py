@@ -71,6 +71,8 @@ def test_shards_cut_the_input_stream_by_documents_with_problems_riding_along(cor
     planned = list(shards.plan_shards(read_documents(corpus), SHARD_SIZE))
     assert [len(s.documents) for s in planned] == [10, 10, 10, 10, 1]  # the seed, 38 articles, 2 wire records
     assert [s.name for s in planned] == [f"shard-{i:06d}" for i in range(5)]
+    later = shards.plan_shards(read_documents(corpus[-1:]), SHARD_SIZE, first_index=7)  # a planner per file
+    assert [(s.name, len(s.items)) for s in later] == [("shard-000007", 3)]
     problems = [item for s in planned for item in s.items if isinstance(item, InputProblem)]
     assert [(p.source.rsplit("/", 1)[-1], p.status) for p in problems] == [("wire.jsonl:2", "rejected")]
 
