@@ -14,13 +14,14 @@ What Datasette gets:
 - ``speech_statements``, the view a desk starts from: current statements of speech acts and
   the flagged claims (``statements`` holds every act, with a facet by act);
 - label columns so foreign keys show names instead of hashes;
-- ``record_review``, a writable canned query that appends one review (status, note,
-  reviewer) for a statement id, linked from every statement's ``kind`` cell;
+- a "review" link on every statement's ``kind`` cell, to its page on the review desk,
+  where verdicts and corrections are given (no writable SQL query: the desk's own POST
+  routes are the only writes);
 - ``PRAGMA foreign_keys = ON`` and a busy timeout on every connection Datasette opens
   (Datasette does not enable foreign keys itself);
 - a guard around the whole application (:func:`guard`): only the served host names are
-  answered (DNS rebinding), the review form and the desk's POST routes are the only paths
-  that accept writes, and only
+  answered (DNS rebinding), the desk's POST routes are the only paths that accept writes,
+  and only
   with a same-origin ``Origin``/``Referer`` and the CSRF token (Datasette's own check lets
   cookie-less requests through), every response carries security headers, and CSV
   downloads are made formula-safe like ``attribution export``;
@@ -46,7 +47,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from .errors import StoreError
 from .export.cells import neutralise
-from .schema import REVIEW_STATUSES
 
 STATUS_FACET = "review_status"  # facet type name and query-string argument (prefixed "_")
 STATUS_ARG = "_review_status"
@@ -54,7 +54,6 @@ BUSY_TIMEOUT_MS = 5000
 PLUGIN_NAME = "attribution-review"
 # Tables and views of statement rows: the review facet, filter and form link apply to each.
 REVIEW_TABLES = ("statements", "speech_statements")
-REVIEW_QUERY = "record_review"
 
 # Host names always answered; the --host given is added. Anything else is refused.
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -98,8 +97,8 @@ TABLES: dict[str, dict[str, Any]] = {
         "fts_table": "statements_fts",
         "fts_pk": "rowid",
         "size": 50,
-        "description": "Statements and flagged claims. Facet by review status, search the "
-        "quoted text, and use the record_review query to give a verdict.",
+        "description": "Statements and flagged claims. Facet by review status and search the "
+        "quoted text; give verdicts and corrections on the review desk (/-/review).",
         "columns": {
             "kind": "statement (attributed), unattributed or unresolved claim",
             "content_start": "code-point offset of the content in the document text",
@@ -132,40 +131,10 @@ TABLES: dict[str, dict[str, Any]] = {
     "registry": {"hidden": True},
 }
 
-# One review, appended. Unknown ids make statement_id NULL and so fail NOT NULL even if a
-# connection lacks foreign keys; the CHECK constraint rejects unknown statuses. created_at
-# has the store's format: ISO-8601 UTC with microseconds and offset.
-RECORD_REVIEW_SQL = """\
-INSERT INTO reviews (statement_id, status, note, reviewer, created_at)
-VALUES (
-  (SELECT id FROM statements WHERE id = trim(:statement_id)),
-  lower(trim(:status)),
-  nullif(:note, ''),
-  nullif(trim(:reviewer), ''),
-  strftime('%Y-%m-%dT%H:%M:%S', 'now') || '.' || substr(strftime('%f', 'now'), 4)
-    || '000+00:00'
-)"""
-
 
 def database_name(db_path: Path) -> str:
     """The name Datasette gives a database file (its stem)."""
     return Path(db_path).stem
-
-
-def record_review_query() -> dict[str, Any]:
-    """The writable canned query reviewers submit verdicts through."""
-    statuses = ", ".join(REVIEW_STATUSES)
-    return {
-        "sql": RECORD_REVIEW_SQL,
-        "write": True,
-        "title": "Record a review verdict",
-        "description": f"Append a review to a statement. status is one of: {statuses}. "
-        "An empty note keeps the previous note.",
-        "params": ["statement_id", "status", "note", "reviewer"],
-        "on_success_message": "Review recorded.",
-        "on_error_message": "Review not recorded: statement_id must be the id of an "
-        f"existing statement and status one of: {statuses}.",
-    }
 
 
 def existing_tables(db_path: Path) -> set[str]:
@@ -197,12 +166,7 @@ def datasette_config(db_path: Path, *, tables: set[str] | None = None) -> dict[s
     return {
         "title": "attribution: who said what",
         "description": "Statements found in news text, with exact provenance, and the reviews fact-checkers gave them.",
-        "databases": {
-            database_name(db_path): {
-                "tables": table_config,
-                "queries": {REVIEW_QUERY: record_review_query()},
-            }
-        },
+        "databases": {database_name(db_path): {"tables": table_config}},
     }
 
 
@@ -287,15 +251,15 @@ def _same_site(url: str, host: str) -> bool:
     return parts.scheme in {"http", "https"} and bool(host) and parts.netloc.lower() == host.lower()
 
 
-def write_refusal(scope: Scope, write_paths: frozenset[str]) -> tuple[int, str] | None:
+def write_refusal(scope: Scope) -> tuple[int, str] | None:
     """Why a request that writes is refused, as (status, message); None lets it on to the token check.
 
     Datasette's CSRF check skips requests without cookies, so a cookie-less POST from any
-    page or script recorded a verdict. Here a write must go to the review form, come from a
+    page or script recorded a verdict. Here a write must go to a desk POST route, come from a
     page of this site (``Origin``, else ``Referer``, naming the served host) and carry the
     CSRF cookie; Datasette then compares the form's token with it.
     """
-    if scope.get("path") not in write_paths and not DESK_WRITE_PATH.fullmatch(str(scope.get("path") or "")):
+    if not DESK_WRITE_PATH.fullmatch(str(scope.get("path") or "")):
         return 405, "method not allowed: this path accepts no writes"
     host = _header(scope, b"host") or ""
     origin, referer = _header(scope, b"origin"), _header(scope, b"referer")
@@ -391,7 +355,7 @@ async def _answer(send: Send, status: int, message: str, headers: Iterable[tuple
     await send({"type": "http.response.body", "body": body})
 
 
-def guard(app: ASGIApp, *, hosts: frozenset[str], write_paths: frozenset[str]) -> ASGIApp:
+def guard(app: ASGIApp, *, hosts: frozenset[str]) -> ASGIApp:
     """``app`` behind the UI's checks: known Host, guarded writes, security headers, safe CSV."""
 
     async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
@@ -404,7 +368,7 @@ def guard(app: ASGIApp, *, hosts: frozenset[str], write_paths: frozenset[str]) -
             await _answer(send, 400, "unknown host: this server answers only the names it was started for")
             return
         if scope["method"] not in SAFE_METHODS:
-            refusal = write_refusal(scope, write_paths)
+            refusal = write_refusal(scope)
             if refusal is not None:
                 status, message = refusal
                 await _answer(send, status, message, [(b"allow", b"GET, HEAD, OPTIONS")] if status == 405 else [])
@@ -477,7 +441,6 @@ def build_datasette(db_path: Path, *, host: str = "127.0.0.1", extra_hosts: Iter
     else:
         ds = Datasette([str(db_path)], metadata=config)
     ds.attribution_hosts = allowed_hosts(host, extra_hosts)
-    ds.attribution_write_paths = frozenset({ds.urls.database(database_name(db_path)) + "/" + REVIEW_QUERY})
     return ds
 
 

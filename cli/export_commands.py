@@ -287,11 +287,12 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8001,
 ) -> None:
-    """Browse, search and review statements in Datasette (install the `serve` extra).
+    """The review desk at /-/review, in Datasette (install the `serve` extra).
 
-    Facets by speaker, organisation, kind and review status; full-text search; the
-    record_review form appends a verdict. Anyone who can reach the port can record
-    reviews, so keep the default loopback host unless you put authentication in front.
+    A queue of statements to review, each statement in its article with a verdict form and
+    corrections, speaker and article pages; Datasette's tables with facets and search
+    beside it. Anyone who can reach the port can record reviews, so keep the default
+    loopback host unless you put authentication in front.
     """
     try:
         import datasette  # noqa: F401
@@ -307,5 +308,6 @@ def serve(
                 err=True,
             )
         name = database_name(db)
-        typer.echo(f"serving {db} at http://{host}:{port}/{name} (Ctrl-C to stop)", err=True)
+        base = f"http://{host}:{port}"
+        typer.echo(f"serving {db}: review desk at {base}/-/review, tables at {base}/{name} (Ctrl-C to stop)", err=True)
         serve(db, host=host, port=port)

@@ -2,8 +2,8 @@
 
 The browser test starts `attribution serve` on a random loopback port and drives Debian's
 headless Chromium through chromedriver (selenium): search for a quote, open a speaker's
-statements from the facet, follow the statement's "record verdict" link, submit the form,
-and read the review back from the database.
+statements from the facet, follow the statement's "review" link to the desk, submit its
+verdict form, and read the review back from the database.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from attribution.serve import RECORD_REVIEW_SQL, datasette_config, status_where
+from attribution.review import record_review
+from attribution.serve import datasette_config, status_where
+from attribution.store import connect
 
 try:
     from test_export_fixtures import seed_database
@@ -52,10 +53,18 @@ def ids_by_speaker(db: Path) -> dict[str | None, str]:
     return {name: sid for name, sid in rows}
 
 
+def add_review(db: Path, sid: str, status: str, note: str | None = None) -> None:
+    database = connect(db)
+    try:
+        record_review(database, sid, status, note=note)
+    finally:
+        database.close()
+
+
 # --------------------------------------------------------------------------- configuration
 
 
-def test_config_has_facets_search_labels_and_review_query(seeded: Path) -> None:
+def test_config_has_facets_search_labels_and_no_writable_query(seeded: Path) -> None:
     config = datasette_config(seeded)
     database = config["databases"]["attribution"]
     statements = database["tables"]["statements"]
@@ -66,9 +75,7 @@ def test_config_has_facets_search_labels_and_review_query(seeded: Path) -> None:
     assert database["tables"]["speakers"]["label_column"] == "name"
     assert database["tables"]["documents"]["label_column"] == "source"
     assert database["tables"]["statements"]["label_column"] == "content"
-    query = database["queries"]["record_review"]
-    assert query["write"] is True and "INSERT INTO reviews" in query["sql"]
-    assert query["params"] == ["statement_id", "status", "note", "reviewer"]
+    assert "queries" not in database  # verdicts are given on the review desk, never through SQL
 
 
 def test_config_refuses_a_database_that_is_not_ours(tmp_path: Path) -> None:
@@ -80,34 +87,11 @@ def test_config_refuses_a_database_that_is_not_ours(tmp_path: Path) -> None:
         datasette_config(other)
 
 
-def test_record_review_sql_appends_checks_and_timestamps(seeded: Path) -> None:
-    sid = ids_by_speaker(seeded)["Ingrida Simonyte"]
-    conn = sqlite3.connect(seeded)
-    try:
-        params = {"statement_id": f" {sid} ", "status": "False", "note": "", "reviewer": " a "}
-        conn.execute(RECORD_REVIEW_SQL, params)
-        row = conn.execute("SELECT statement_id, status, note, reviewer, created_at FROM reviews")
-        statement_id, status, note, reviewer, created_at = row.fetchone()
-        assert (statement_id, status, note, reviewer) == (sid, "false", None, "a")
-        stamp = datetime.fromisoformat(created_at)
-        assert stamp.utcoffset() is not None and stamp.utcoffset().total_seconds() == 0
-        assert len(created_at) == len("2024-01-01T00:00:00.000000+00:00")
-        for bad in ({**params, "statement_id": "nope"}, {**params, "status": "meh"}):
-            with pytest.raises(sqlite3.IntegrityError):
-                conn.execute(RECORD_REVIEW_SQL, bad)
-        assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
-    finally:
-        conn.close()
-
-
 def test_status_filter_sql_treats_unreviewed_as_new(seeded: Path) -> None:
     sid = ids_by_speaker(seeded)["Fabrice Leggeri"]
+    add_review(seeded, sid, "verified", "ok")
     conn = sqlite3.connect(seeded)
     try:
-        conn.execute(
-            RECORD_REVIEW_SQL,
-            {"statement_id": sid, "status": "verified", "note": "ok", "reviewer": ""},
-        )
 
         def matching(values: list[str]) -> set[str]:
             clause, params = status_where(values)
@@ -130,13 +114,7 @@ def test_datasette_facets_search_and_status_filter(seeded: Path) -> None:
     from attribution.serve import build_datasette
 
     sid = ids_by_speaker(seeded)["Gabrielius Landsbergis"]
-    conn = sqlite3.connect(seeded)
-    conn.execute(
-        RECORD_REVIEW_SQL,
-        {"statement_id": sid, "status": "misleading", "note": "", "reviewer": ""},
-    )
-    conn.commit()
-    conn.close()
+    add_review(seeded, sid, "misleading")
     ds = build_datasette(seeded)
 
     async def scenario() -> None:
@@ -156,7 +134,7 @@ def test_datasette_facets_search_and_status_filter(seeded: Path) -> None:
         rows = (await ds.client.get(base + "&_review_status=misleading")).json()["rows"]
         assert [r["id"] for r in rows] == [sid]
         page = (await ds.client.get("/attribution/statements")).text
-        assert f"/attribution/record_review?statement_id={sid}" in page
+        assert f"/-/review/statements/{sid}" in page  # each row links to its page on the desk
         pragma = await ds.get_database("attribution").execute("PRAGMA foreign_keys")
         assert pragma.rows[0][0] == 1
 
@@ -257,6 +235,7 @@ def wait_for_url(browser: Any, part: str, seconds: float = 30) -> bool:
 
 def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
 
     base, db = server
     speaker_ids = ids_by_speaker(db)
@@ -281,15 +260,14 @@ def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
     sid = speaker_ids["Ingrida Simonyte"]
     assert browser.find_element(By.CSS_SELECTOR, "td.col-id").text == sid
 
-    # 3. Follow the statement's "record verdict" link and submit the form.
-    rows[0].find_element(By.LINK_TEXT, "record verdict").click()
-    assert wait_for_url(browser, "record_review")
-    assert browser.find_element(By.NAME, "statement_id").get_attribute("value") == sid
-    browser.find_element(By.NAME, "status").send_keys("misleading")
+    # 3. Follow the statement's "review" link to the desk and submit its verdict form.
+    rows[0].find_element(By.LINK_TEXT, "review").click()
+    assert wait_for_url(browser, f"/-/review/statements/{sid}")
+    Select(browser.find_element(By.NAME, "status")).select_by_visible_text("misleading")
     browser.find_element(By.NAME, "note").send_keys("Offered by whom? <b>unclear</b> =1+1")
     browser.find_element(By.NAME, "reviewer").send_keys("chromium")
-    browser.find_element(By.CSS_SELECTOR, "form.sql input[type=submit]").click()
-    assert wait_for_text(browser, "Review recorded.")
+    browser.find_element(By.CSS_SELECTOR, "form.verdict button[type=submit]").click()
+    assert wait_for_text(browser, "Verdict recorded")
 
     # 4. The review is in the database, and the status facet now counts it.
     conn = sqlite3.connect(db)
@@ -304,11 +282,12 @@ def test_review_flow_in_headless_chromium(server: Any, browser: Any) -> None:
     assert browser.find_elements(By.TAG_NAME, "b") == []  # the note was not rendered as HTML
     browser.implicitly_wait(20)
 
-    # 5. A verdict for an unknown statement is refused and writes nothing.
-    browser.get(f"{base}/attribution/record_review?statement_id=0000000000000000")
-    browser.find_element(By.NAME, "status").send_keys("false")
-    browser.find_element(By.CSS_SELECTOR, "form.sql input[type=submit]").click()
-    assert wait_for_text(browser, "Review not recorded")
+    # 5. An unknown statement has no page to give a verdict on, and nothing was written.
+    browser.get(f"{base}/-/review/statements/0000000000000000")
+    assert wait_for_text(browser, "no statement with id")
+    browser.implicitly_wait(0)
+    assert browser.find_elements(By.CSS_SELECTOR, "form.verdict") == []
+    browser.implicitly_wait(20)
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
@@ -331,7 +310,7 @@ def test_pages_load_under_the_content_security_policy(server: Any, tmp_path: Pat
         pytest.skip("Debian chromium not installed (apt-get install -y chromium)")
     base, db = server
     sid = next(iter(ids_by_speaker(db).values()))
-    for path in ("/attribution", "/attribution/statements", f"/attribution/record_review?statement_id={sid}"):
+    for path in ("/attribution", "/attribution/statements", "/-/review", f"/-/review/statements/{sid}"):
         done = subprocess.run(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
              f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0", "--dump-dom", base + path],

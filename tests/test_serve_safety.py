@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 from attribution.export.cells import FORMULA_PREFIXES
-from attribution.serve import RECORD_REVIEW_SQL
 
 try:
     from test_export_fixtures import seed_database
@@ -28,7 +27,7 @@ except ImportError:  # tests/ became a package
 
 pytest.importorskip("datasette")
 
-FORM = "/attribution/record_review"
+DESK = "/-/review/statements"
 OURS = "http://localhost"
 EVIL = "https://evil.example"
 HOSTILE = [
@@ -78,9 +77,19 @@ def run(db: Path, scenario: Callable[[Any], Awaitable[None]], **kwargs: Any) -> 
     asyncio.run(main())
 
 
+def page_path(sid: str) -> str:
+    """The statement's page on the review desk, which holds the verdict form."""
+    return f"{DESK}/{sid}"
+
+
+def form_path(sid: str) -> str:
+    """Where the desk's verdict form posts."""
+    return f"{DESK}/{sid}/verdict"
+
+
 async def form_token(client: Any, sid: str) -> tuple[str, str]:
-    """(cookie, form token) as a browser gets them by opening the review form."""
-    page = await client.get(f"{FORM}?statement_id={sid}")
+    """(cookie, form token) as a browser gets them by opening the statement's page."""
+    page = await client.get(page_path(sid))
     assert page.status_code == 200
     cookie = page.cookies.get("ds_csrftoken")
     token = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
@@ -117,28 +126,28 @@ def test_forged_writes_are_refused_and_write_nothing(seeded: Path) -> None:
             ({"origin": OURS, "cookie": "ds_csrftoken=made-up", "x-csrftoken": "made-up"}, {}),
         ]
         for headers, extra in forged:
-            response = await client.post(FORM, data=verdict(sid, **extra), headers=headers)
+            response = await client.post(form_path(sid), data=verdict(sid, **extra), headers=headers)
             assert response.status_code == 403, (headers, extra, response.status_code, response.text)
             assert "Traceback" not in response.text
         assert review_count(seeded) == 0
 
         json_body = await client.post(
-            FORM, json=verdict(sid), headers={"origin": OURS, "cookie": f"ds_csrftoken={cookie}"}
+            form_path(sid), json=verdict(sid), headers={"origin": OURS, "cookie": f"ds_csrftoken={cookie}"}
         )
         assert json_body.status_code == 403
         assert review_count(seeded) == 0
 
         # The form as a browser submits it: same origin, cookie and token.
         ok = await client.post(
-            FORM,
+            form_path(sid),
             data=verdict(sid, csrftoken=token, reviewer="desk"),
             headers={"origin": OURS, "cookie": f"ds_csrftoken={cookie}"},
         )
         assert ok.status_code == 302, ok.text
         referred = await client.post(
-            FORM,
+            form_path(sid),
             data=verdict(sid, csrftoken=token, reviewer="desk", status="misleading"),
-            headers={"referer": f"{OURS}{FORM}?statement_id={sid}", "cookie": f"ds_csrftoken={cookie}"},
+            headers={"referer": f"{OURS}{page_path(sid)}", "cookie": f"ds_csrftoken={cookie}"},
         )
         assert referred.status_code == 302, referred.text
 
@@ -165,7 +174,9 @@ def test_foreign_host_header_is_refused(seeded: Path) -> None:
             page = await client.get("/attribution/statements", headers={"host": host})
             assert page.status_code == 400, host
             assert "Datasette" not in page.text and "statements" not in page.text
-            post = await client.post(FORM, data=verdict(sid), headers={"host": host, "origin": f"http://{host}"})
+            post = await client.post(
+                form_path(sid), data=verdict(sid), headers={"host": host, "origin": f"http://{host}"}
+            )
             assert post.status_code == 400
         for host in ("localhost", "127.0.0.1:8001", "[::1]:8001", "LOCALHOST:9"):
             assert (await client.get("/attribution", headers={"host": host})).status_code == 200, host
@@ -202,14 +213,16 @@ def test_allowed_hosts_for_listening_addresses() -> None:
 
 
 def add_hostile_reviews(db: Path) -> list[str]:
+    from attribution.review import record_review
+    from attribution.store import connect
+
     sids = statement_ids(db)
-    conn = sqlite3.connect(db)
+    database = connect(db)
     try:
         for sid, text in zip(sids * len(HOSTILE), HOSTILE, strict=False):
-            conn.execute(RECORD_REVIEW_SQL, {"statement_id": sid, "status": "false", "note": text, "reviewer": text})
-        conn.commit()
+            record_review(database, sid, "false", note=text, reviewer=text)
     finally:
-        conn.close()
+        database.close()
     return sids
 
 
@@ -295,7 +308,8 @@ def test_every_page_has_security_headers(seeded: Path) -> None:
                 "/attribution/speech_statements?_review_status=new",
                 "/attribution/statements.json",
                 "/attribution/reviews.csv",
-                f"{FORM}?statement_id={sid}",
+                page_path(sid),
+                "/-/review",
                 f"/attribution/statements/{sid}",
                 "/-/static/app.css",
                 "/no/such/page",
@@ -304,7 +318,7 @@ def test_every_page_has_security_headers(seeded: Path) -> None:
         ]
         responses.append(await client.get("/attribution", headers={"host": "evil.example"}))
         responses.append(await client.post("/attribution/statements", data={"a": "1"}))
-        responses.append(await client.post(FORM, data=verdict(sid)))
+        responses.append(await client.post(form_path(sid), data=verdict(sid)))
         for response in responses:
             for name in REQUIRED_HEADERS:
                 assert response.headers.get(name), (response.url, name)
@@ -330,7 +344,9 @@ def test_posts_to_unknown_paths_are_404_or_405_never_500(seeded: Path) -> None:
             "/attribution/-/create",
             "/-/messages",
             "/-/static/app.css",
-            f"{FORM}.json",
+            "/-/review",
+            f"{DESK}/{'0' * 16}",
+            f"{form_path('0' * 16)}.json",
         ):
             for method in ("POST", "PUT", "DELETE", "PATCH"):
                 response = await client.request(method, path, data={"a": "1"})

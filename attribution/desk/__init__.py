@@ -11,7 +11,7 @@ hooks:
 - error pages without Datasette's console traceback (it lists local variables, cookies
   among them);
 - the ASGI guard of :mod:`attribution.serve` around the whole application: known Host
-  names only, writes only to the desk's own POST routes (and the legacy review form) with a
+  names only, writes only to the desk's own POST routes, with a
   same-origin ``Origin``/``Referer`` and the CSRF token, security headers, formula-safe CSV;
 - the desk's pages under ``/-/review`` (see :mod:`attribution.desk.views`), rendered from
   this package's ``templates`` folder.
@@ -113,22 +113,15 @@ def filters_from_request(request: Any, table: str) -> Any:
 
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str, database: str, datasette: Any) -> Any:
-    # Each statement's kind cell links to the statement's page on the desk and to the
-    # legacy review form, both filled with its id.
-    from urllib.parse import urlencode
-
-    from ..serve import REVIEW_QUERY
-
+    # Each statement's kind cell links to the statement's page on the desk.
     if table not in REVIEW_TABLES or column != "kind" or value is None:
         return None
     try:
         statement_id = row["id"]
     except (IndexError, KeyError):
         return None
-    form = datasette.urls.database(database) + f"/{REVIEW_QUERY}?" + urlencode({"statement_id": statement_id})
     desk = datasette.urls.path(views.statement_path(str(statement_id)))
-    links = '{} <a class="review-desk" href="{}">review</a> <a class="record-review" href="{}">record verdict</a>'
-    return Markup(links).format(value, desk, form)
+    return Markup('{} <a class="review-desk" href="{}">review</a>').format(value, desk)
 
 
 @hookimpl(hookwrapper=True)
@@ -148,11 +141,10 @@ def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
     def wrap(app: ASGIApp) -> ASGIApp:
         async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
             # Read per request: Datasette builds its app inside its constructor, before
-            # build_datasette has set what to allow (loopback only without it). The desk's
-            # own POST routes are always writable; the legacy form only when served by us.
+            # build_datasette has set what to allow (loopback only without it). Only the
+            # desk's own POST routes accept writes.
             hosts = getattr(datasette, "attribution_hosts", LOOPBACK_HOSTS)
-            write_paths = getattr(datasette, "attribution_write_paths", frozenset())
-            await guard(app, hosts=hosts, write_paths=write_paths)(scope, receive, send)
+            await guard(app, hosts=hosts)(scope, receive, send)
 
         return guarded
 
