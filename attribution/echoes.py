@@ -50,6 +50,7 @@ WINNOW = 2  # shingles per winnowing window (see indexed_shingles)
 POSTING_CAP = 32  # statements read per shingle, the earliest first: a stock phrase ("going to be") or a
 # remark quoted everywhere costs no more than this, and a late report still meets the first ones
 CANDIDATE_CAP = 20  # candidates verified per statement, those sharing most shingles first
+LINK_CAP = 8  # links made per statement: a group needs one path, not every pair of its reports
 FEW_SHINGLES = 10  # a statement with more shingles than this needs two shared ones for a candidate
 
 _BRACKETED = re.compile(r"\[[^\]]*\]")
@@ -354,11 +355,17 @@ def _link_one(db: Database, row: dict[str, Any]) -> int:
         return 0
     marks = ", ".join("?" for _ in candidates)
     found = 0
-    for other in db.execute(
-        "SELECT statement_id, document_id, article, words, said_first, said_last FROM echo_statements"
-        f" WHERE n IN ({marks}) ORDER BY statement_id",
-        candidates,
-    ).fetchall():
+    rows = {
+        row[0]: row[1:]
+        for row in db.execute(
+            f"SELECT n, statement_id, document_id, article, words, said_first, said_last FROM echo_statements"
+            f" WHERE n IN ({marks})",
+            candidates,
+        )
+    }
+    for other in (rows[n] for n in candidates if n in rows):  # most shared shingles first
+        if found >= LINK_CAP:
+            break
         other_id, document_id, article, other_words, first, last = other
         if document_id == row["document_id"] or (article is not None and article == row["article"]):
             continue  # the same article, or another version of it
