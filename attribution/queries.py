@@ -309,23 +309,43 @@ def _most_common(column: str, acts: str) -> str:
     SELECT identity_id, {column} AS value FROM (
         SELECT m.identity_id, s.{column}, row_number() OVER (
             PARTITION BY m.identity_id ORDER BY count(*) DESC, s.{column}) AS position
-        FROM statements s JOIN member m ON m.member_id = s.speaker_id
+        FROM said s CROSS JOIN member m ON m.member_id = s.speaker_id
         WHERE s.current = 1 AND s.kind = 'statement' AND s.{column} IS NOT NULL AND {acts}
         GROUP BY m.identity_id, s.{column})
     WHERE position = 1"""
 
 
+# Statements as a reviewer left them, for counting per speaker: a corrected speaker (the
+# role and affiliation the correction gives, none if it gives none), rows marked "not a
+# statement" left out.
+_SAID = (
+    """
+    SELECT s.id, s.document_id, s.kind, s.act, s.confidence, s.current, s.country,
+        CASE WHEN c.statement_id IS NULL THEN s.speaker_id ELSE coalesce(
+            (SELECT x.id FROM speakers x WHERE x.id = c.speaker_id),
+            (SELECT x.id FROM speakers x WHERE x.name = c.value AND x.kind = c.speaker_kind)) END AS speaker_id,
+        CASE WHEN c.statement_id IS NULL THEN s.role ELSE c.role END AS role,
+        CASE WHEN c.statement_id IS NULL THEN s.organisation ELSE c.organisation END AS organisation
+    FROM statements s
+    LEFT JOIN current_corrections c ON c.statement_id = s.id AND c.field = 'speaker'
+    LEFT JOIN current_corrections c_not ON c_not.statement_id = s.id AND c_not.field = 'not_statement'
+    WHERE """
+    + NOT_DISMISSED
+)
+
+
 def speaker_rows(db: Database, *, attributions: str = "speech") -> list[dict[str, Any]]:
     """One row per speaker identity: kind, the role, organisation and country most of its
     statements give, every alias (with the bare surnames attached to it) and counts of
-    current statements of the chosen acts."""
+    current statements of the chosen acts, a reviewer's corrections applied."""
     acts, params = _acts_clause(attributions)
     sql = f"""
     WITH member AS (SELECT id AS member_id, coalesce(same_as, id) AS identity_id FROM speakers),
+    said AS MATERIALIZED ({_SAID}),  -- once; CROSS JOIN below keeps it the outer loop
     counts AS (
         SELECT m.identity_id, sum(s.kind = 'statement') AS n_statements,
             count(DISTINCT s.document_id) AS n_documents
-        FROM statements s JOIN member m ON m.member_id = s.speaker_id
+        FROM said s CROSS JOIN member m ON m.member_id = s.speaker_id
         WHERE s.current = 1 AND {acts} GROUP BY m.identity_id),
     roles AS ({_most_common("role", acts)}),
     organisations AS ({_most_common("organisation", acts)}),

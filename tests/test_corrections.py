@@ -18,7 +18,7 @@ from attribution import store
 from attribution.corrections import InvalidCorrection, corrections_for, record_correction
 from attribution.export import claim_reviews, export_rows
 from attribution.models import Document, Extraction, Span
-from attribution.queries import speaker_profile, statement_rows
+from attribution.queries import speaker_profile, speaker_rows, statement_rows
 from attribution.review import RetiredStatement, record_review, reextract
 
 
@@ -41,7 +41,15 @@ def test_speaker_correction_to_an_existing_speaker(db):
     sid = row_of(db, "The situation remains worrying")["id"]
     assert row_of(db, "The situation")["speaker"] == "Fabrice Leggeri"
     landsbergis = row_of(db, "When refugees")["speaker_id"]
+
+    def counts() -> dict[str, int]:
+        return {r["name"]: r["n_statements"] for r in speaker_rows(db)}
+
+    before = counts()
     record_correction(db, sid, "speaker", speaker_id=landsbergis, reviewer="desk", note="wrong paragraph")
+    after = counts()
+    assert after["Gabrielius Landsbergis"] == before["Gabrielius Landsbergis"] + 1
+    assert after.get("Fabrice Leggeri", 0) == before["Fabrice Leggeri"] - 1
     row = row_of(db, "The situation")
     assert (row["speaker"], row["speaker_kind"], row["speaker_id"]) == ("Gabrielius Landsbergis", "person", landsbergis)
     assert (row["extracted_speaker"], row["corrected"]) == ("Fabrice Leggeri", "speaker")

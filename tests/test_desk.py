@@ -160,6 +160,9 @@ def test_plain_datasette_serves_the_desk(database: Path) -> None:
         assert page.status_code == 200 and '<select name="status"' in page.text
         forged = await ds.client.post(f"/-/review/statements/{sid}/verdict", data={"status": "false"})
         assert forged.status_code == 403
+        table = (await ds.client.get("/attribution/statements.json")).json()
+        assert {"status", "speaker_id", "kind"} <= set(table["facet_results"])  # the generated facets
+        assert f"/-/review/statements/{sid}" in (await ds.client.get("/attribution/statements")).text
 
     asyncio.run(main())
 

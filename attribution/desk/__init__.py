@@ -5,6 +5,8 @@ loads it as well as ``attribution serve``) and lists it under the entry point's 
 hooks:
 
 - foreign keys and a busy timeout on every connection Datasette opens;
+- the generated configuration (facets, labels, search) for every attribution database
+  served, so plain ``datasette attribution.db`` shows what ``attribution serve`` shows;
 - the review-status facet and filter over the ``statements`` tables (status lives in the
   ``current_reviews`` view, not in a column);
 - a "review" link on each statement's ``kind`` cell, to the desk's statement page;
@@ -21,9 +23,11 @@ Importing this module imports Datasette; the rest of attribution never needs it.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
@@ -149,6 +153,35 @@ def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
         return guarded
 
     return wrap
+
+
+@hookimpl
+def get_metadata(datasette: Any, key: str, database: str, table: str) -> dict[str, Any]:
+    # Under plain `datasette attribution.db` nobody passes the generated configuration, so
+    # the plugin supplies it: the same facets, labels and search as `attribution serve`.
+    return copy.deepcopy(_generated_metadata(datasette))  # Datasette merges into what it gets
+
+
+def _generated_metadata(datasette: Any) -> dict[str, Any]:
+    """The generated configuration of every attribution database served, computed once."""
+    from ..errors import StoreError
+    from ..serve import datasette_config
+
+    served = tuple((name, db.path) for name, db in datasette.databases.items() if getattr(db, "path", None))
+    cached = getattr(datasette, "_attribution_metadata", None)
+    if cached is not None and cached[0] == served:
+        return cached[1]
+    found: dict[str, Any] = {}
+    for name, path in served:
+        try:
+            config = datasette_config(Path(path))
+        except StoreError:  # not an attribution database: left as Datasette shows it
+            continue
+        found.setdefault("title", config["title"])
+        found.setdefault("description", config["description"])
+        found.setdefault("databases", {})[name] = next(iter(config["databases"].values()))
+    datasette._attribution_metadata = (served, found)
+    return found
 
 
 @hookimpl

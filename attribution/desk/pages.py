@@ -122,8 +122,8 @@ def queue(db: Database, filters: QueueFilters) -> dict[str, Any]:
             until=filters.until or None,
             speaker_id=filters.speaker or None,
         )
-        speakers = {r["speaker_id"]: r["speaker"] for r in rows if r.get("speaker_id")}
-        chosen_speaker = speakers.get(filters.speaker) if filters.speaker else None
+        speakers = sorted(speaker_rows(db, attributions="all"), key=lambda s: (s["name"].lower(), s["kind"]))
+        chosen_speaker = next((s["name"] for s in speakers if s["id"] == filters.speaker), None)
     rows = [r for r in rows if _act_matches(r, filters.act)]
     outlets = sorted({outlet_of(r) for r in rows})
     if filters.outlet:
@@ -146,6 +146,7 @@ def queue(db: Database, filters: QueueFilters) -> dict[str, Any]:
         "acts": ("speech", "all", *[a for a in ACTS if a != "speech"]),
         "outlets": outlets,
         "speaker_name": chosen_speaker,
+        "speakers": speakers,
         "threshold": sure,
     }
 
