@@ -790,8 +790,10 @@ def history(
     db: DbOption = DEFAULT_DB,
     output: FormatOption = Format.table,
 ) -> None:
-    """Show every review of a statement, oldest first (including re-anchored ones), and every
-    change of its speaker, type or content a re-extraction made under a verdict."""
+    """Show every review of a statement, oldest first (including re-anchored ones), every
+    correction a reviewer made, and every change of its speaker, type or content a
+    re-extraction made under a verdict."""
+    from attribution.corrections import corrections_for
     from attribution.queries import resolve_statement_id
     from attribution.review import attribution_changes
     from attribution.review import history as review_history
@@ -818,8 +820,27 @@ def history(
                     "confirmed": change["confirmed"],
                 }
             )
+        for correction in corrections_for(database, full_id):
+            why = f": {correction['note']}" if correction["note"] else ""
+            before = correction["original"] or "(none)"
+            rows.append(
+                {
+                    "id": correction["id"],
+                    "statement_id": correction["statement_id"],
+                    "status": None,
+                    "note": f"{correction['field']}: {before} -> {correction['value']}{why}",
+                    "reviewer": correction["reviewer"],
+                    "created_at": correction["created_at"],
+                    "via": correction["via"] if correction["via"] == "direct" else "from an earlier version",
+                    "event": "correction",
+                    "field": correction["field"],
+                    "old_value": correction["original"],
+                    "new_value": correction["value"],
+                    "confirmed": None,
+                }
+            )
         rows.sort(key=lambda row: (row["created_at"], row["event"] != "review", row["id"]))
-        pending = any(row["event"] != "review" and not row["confirmed"] for row in rows)
+        pending = any(row["event"] == "attribution-changed" and not row["confirmed"] for row in rows)
 
     def table(rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
@@ -833,6 +854,8 @@ def history(
             if row["event"] == "review":
                 status = row["status"]
                 via = row["via"] if row["via"] == "direct" else f"from {row['statement_id']}"
+            elif row["event"] == "correction":
+                status, via = "corrected", row["via"]
             else:
                 status = "changed, confirmed" if row["confirmed"] else "changed: needs re-review"
                 via = row["via"]

@@ -199,6 +199,11 @@ def test_correct_command(db, tmp_path: Path):
     [quote] = [q for q in json.loads(listed.stdout) if q["id"] == sid]
     assert (quote["speaker"], quote["extracted_speaker"]) == ("Fabrice Leggeri", "Frontex")
 
+    shown = runner.invoke(app, ["history", sid, "--db", path])
+    assert "corrected" in shown.output and "speaker: Frontex (organisation) -> Fabrice Leggeri" in shown.output
+    events = json.loads(runner.invoke(app, ["history", sid, "--db", path, "--format", "json"]).stdout)
+    assert [(e["event"], e["reviewer"], e["new_value"]) for e in events] == [("correction", "r", "Fabrice Leggeri")]
+
     bad = runner.invoke(app, ["correct", sid, "--db", path, "--type", "paraphrase"])
     assert bad.exit_code == 2 and "unknown quote type" in bad.output
     none = runner.invoke(app, ["correct", sid, "--db", path])
