@@ -109,6 +109,25 @@ def test_pieces_cover_the_text_once_with_every_overlap_labelled() -> None:
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://city.example/council?a=1", True),
+        ("HTTP://news.example/", True),
+        ("javascript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//evil.example/x", False),
+        ("https://a.example/\njavascript:x", False),
+        (None, False),
+    ],
+)
+def test_only_web_urls_become_links(url: str | None, linked: bool) -> None:
+    from attribution.desk.pages import safe_link
+
+    assert safe_link(url) == (url if linked else None)
+
+
 def test_weekly_chart_counts_statements_per_week() -> None:
     chart = weekly_chart(["2021-07-12", "2021-07-14", "2021-07-20", None, "2021-08-02"])
     assert [(b["label"], b["count"]) for b in chart["bars"]] == [

@@ -8,6 +8,7 @@ through an autoescaping template.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -151,6 +152,15 @@ def queue(db: Database, filters: QueueFilters) -> dict[str, Any]:
     }
 
 
+_WEB_LINK = re.compile(r"\Ahttps?://[^\s]+\Z", re.IGNORECASE)
+
+
+def safe_link(url: str | None) -> str | None:
+    """A stored URL fit for an href: http(s) only. Escaping keeps a ``javascript:`` or
+    ``data:`` URL from breaking the page, but a click on it would still run it."""
+    return url if url and _WEB_LINK.match(url) else None
+
+
 def _document(db: Database, document_id: str) -> dict[str, Any]:
     cursor = db.execute(
         "SELECT id, external_id, source, title, url, published, publisher, author, agencies, text,"
@@ -163,6 +173,7 @@ def _document(db: Database, document_id: str) -> dict[str, Any]:
         raise NotFound(f"no document with id {document_id}")
     document = dict(zip(names, row, strict=True))
     document["agencies"] = json.loads(document["agencies"] or "[]")
+    document["link"] = safe_link(document["url"])
     return document
 
 

@@ -46,7 +46,10 @@ async def _database(datasette: Any) -> Any:
             continue
         if await database.table_exists("statements") and await database.table_exists("corrections"):
             return database
-    raise NotFound("no attribution database is served here (or it needs `attribution migrate`)")
+    raise NotFound(
+        "no attribution database is served here (an older one is upgraded by any attribution"
+        " command, e.g. `attribution verify`)"
+    )
 
 
 async def _read(datasette: Any, fn: Callable[[Database], Any]) -> Any:
