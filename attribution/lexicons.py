@@ -130,6 +130,12 @@ def agency_aliases() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def owned_bodies() -> frozenset[str]:
+    """Bodies named after the person they belong to ("the Clinton campaign")."""
+    return frozenset(data_json("sources.json")["owned_bodies"])
+
+
+@lru_cache(maxsize=1)
 def organisation_heads() -> frozenset[str]:
     return frozenset(data_json("sources.json")["organisation_heads"])
 

@@ -671,7 +671,10 @@ def attach_surnames(db: Database, surnames: Iterable[str]) -> None:
     the corpus, or unlink it when there are now several (recomputed, so order never matters)."""
     for last in sorted(set(surnames)):
         people = db.execute(
-            "SELECT id, key, kind, role FROM speakers WHERE surname = ? AND kind = 'person'", [last]
+            "SELECT id, key, kind, role,"
+            " (SELECT count(*) FROM statements t WHERE t.speaker_id = s.id AND t.current = 1)"
+            " FROM speakers s WHERE surname = ? AND kind = 'person'",
+            [last],
         ).fetchall()
         for bare_id, kind, name, role in db.execute(
             "SELECT id, kind, name, role FROM speakers WHERE key = ? AND surname IS NULL", [last]

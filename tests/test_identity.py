@@ -71,7 +71,8 @@ def test_kinds_are_part_of_the_identity() -> None:
 def test_no_junk_in_the_name_shown() -> None:
     for junk, name in (("Crooked Hillary Clinton", "Hillary Clinton"), ("RIP John Lewis", "John Lewis"),
                        ("Obama Says", "Obama"), ("PENCE", "Pence"), ("Trump's", "Trump"),
-                       ("President Donald J. Trump", "Donald Trump")):  # fmt: skip
+                       ("President Donald J. Trump", "Donald Trump"), ("Weak - Rubio", "Rubio"),
+                       ("Obama Says \u2013 Trump", "Trump")):  # fmt: skip
         assert identity.resolve(junk, "person").name == name
 
 
@@ -259,3 +260,46 @@ def test_a_bare_surname_with_a_role_attaches_to_the_one_person_it_fits(role, exp
 def test_look_alike_and_invisible_characters_do_not_split_a_speaker(spelling):
     """Issue 18 scenario: zero-width, bidi and Cyrillic look-alikes fold to the same identity key."""
     assert identity.identity_key(spelling, "person") == identity.identity_key("Joe Biden", "person")
+
+
+@pytest.mark.parametrize(
+    ("statements", "expected"),
+    [
+        ({"donald": 829, "junior": 2}, "donald"),  # "Trump" in a corpus that quotes Donald Trump
+        ({"hillary": 474, "bill": 32}, "hillary"),  # 94 in a hundred
+        ({"hillary": 80, "bill": 20}, None),  # both quoted often: "Clinton" alone stays apart
+        ({"joe": 9, "hunter": 0}, None),  # too few statements to make anyone the default
+        ({"a": 10, "b": 1}, "a"),
+    ],
+)
+def test_a_bare_surname_goes_to_the_bearer_the_corpus_nearly_always_quotes(statements, expected) -> None:
+    people = [(pid, f"{pid} smith", "person", None, n) for pid, n in statements.items()]
+    assert identity.attach_surname("smith", "person", people, "Smith", None) == expected
+
+
+def test_the_dominant_bearer_is_found_in_the_store_and_recomputed():
+    db = h.fresh_db()
+    run_id = store.start_run(db, "ingest")
+    for number in range(10):
+        text = f'"We will build it, part {number}," Donald Trump said.'
+        store.store_extraction(db, _article(f"d{number}", text, _person("Donald Trump"), "Donald Trump"), run_id)
+    junior = _article("j", '"Fake news," Donald Trump Jr. said.', _person("Donald Trump Jr."), "Donald Trump Jr.")
+    store.store_extraction(db, junior, run_id)
+    store.store_extraction(db, _article("bare", '"We will win," Trump said.', _person("Trump"), "Trump"), run_id)
+    names = {r["name"]: r["n_statements"] for r in speaker_rows(db)}
+    assert names == {"Donald Trump": 11, "Donald Trump Jr.": 1}
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["the Clinton campaign", "Clinton\u2019s campaign", "Hillary Clinton's campaign", "Hillary Clinton Campaign"],
+)
+def test_a_campaign_is_one_body_however_its_owner_is_written(spelling: str) -> None:
+    found = identity.resolve(spelling, "organisation")
+    assert (found.key, found.name) == ("clinton campaign", "Clinton campaign")
+    assert identity.identity_key(spelling, "organisation") != identity.identity_key("Sanders campaign", "organisation")
+
+
+def test_a_campaign_without_an_owner_is_just_its_words() -> None:
+    assert identity.resolve("the campaign", "organisation").key == "campaign"
+    assert identity.resolve("a new campaign", "organisation").key == "a new campaign"
