@@ -41,7 +41,28 @@ EXTRA_KEYS = (
     "extracted_organisation", "extracted_type", "corrected", "not_statement", "correction_id",
 )  # fmt: skip
 
-_SELECT = """
+# A reviewer's current corrections, one row per corrected statement (``cc``): corrections
+# are few, so they are gathered (and a corrected speaker's row found) once per query rather
+# than looked up field by field for every statement.
+CORRECTIONS_JOIN = """
+LEFT JOIN (
+    SELECT statement_id,
+        max(CASE WHEN field = 'speaker' THEN correction_id END) AS speaker_correction,
+        max(CASE WHEN field = 'speaker' THEN value END) AS speaker_name,
+        max(CASE WHEN field = 'speaker' THEN speaker_kind END) AS speaker_kind,
+        max(CASE WHEN field = 'speaker' THEN role END) AS role,
+        max(CASE WHEN field = 'speaker' THEN organisation END) AS organisation,
+        max(CASE WHEN field = 'speaker' THEN coalesce(
+            (SELECT x.id FROM speakers x WHERE x.id = k.speaker_id),
+            (SELECT x.id FROM speakers x WHERE x.name = k.value AND x.kind = k.speaker_kind)) END) AS speaker_id,
+        max(CASE WHEN field = 'type' THEN value END) AS type,
+        max(CASE WHEN field = 'not_statement' THEN value END) AS not_statement,
+        max(correction_id) AS correction_id
+    FROM current_corrections k GROUP BY statement_id
+) cc ON cc.statement_id = s.id"""
+
+_SELECT = (
+    """
 SELECT
     s.id AS id,
     s.document_id AS document_id,
@@ -49,13 +70,12 @@ SELECT
     d.source AS source,
     d.published AS published,
     s.kind AS kind,
-    coalesce(c_type.value, s.type) AS type,
-    CASE WHEN c_speaker.statement_id IS NULL THEN sp.name ELSE coalesce(sp.name, c_speaker.value) END AS speaker,
-    CASE WHEN c_speaker.statement_id IS NULL THEN sp.kind ELSE coalesce(sp.kind, c_speaker.speaker_kind) END
-        AS speaker_kind,
-    CASE WHEN c_speaker.statement_id IS NULL THEN s.role ELSE coalesce(c_speaker.role, sp.role) END AS role,
-    CASE WHEN c_speaker.statement_id IS NULL THEN s.organisation
-        ELSE coalesce(c_speaker.organisation, sp.organisation) END AS organisation,
+    coalesce(cc.type, s.type) AS type,
+    CASE WHEN cc.speaker_correction IS NULL THEN sp.name ELSE coalesce(sp.name, cc.speaker_name) END AS speaker,
+    CASE WHEN cc.speaker_correction IS NULL THEN sp.kind ELSE coalesce(sp.kind, cc.speaker_kind) END AS speaker_kind,
+    CASE WHEN cc.speaker_correction IS NULL THEN s.role ELSE coalesce(cc.role, sp.role) END AS role,
+    CASE WHEN cc.speaker_correction IS NULL THEN s.organisation
+        ELSE coalesce(cc.organisation, sp.organisation) END AS organisation,
     s.cue AS cue,
     s.stance AS stance,
     s.content AS content,
@@ -95,28 +115,26 @@ SELECT
     coalesce(changed.review_id >= cr.review_id, 0) AS needs_rereview,
     d.url AS url,
     d.publisher AS publisher,
-    extracted.name AS extracted_speaker,
-    extracted.kind AS extracted_speaker_kind,
+    CASE WHEN cc.speaker_correction IS NULL THEN sp.name
+        ELSE (SELECT x.name FROM speakers x WHERE x.id = coalesce(named.same_as, named.id)) END AS extracted_speaker,
+    CASE WHEN cc.speaker_correction IS NULL THEN sp.kind
+        ELSE (SELECT x.kind FROM speakers x WHERE x.id = coalesce(named.same_as, named.id)) END
+        AS extracted_speaker_kind,
     s.role AS extracted_role,
     s.organisation AS extracted_organisation,
     s.type AS extracted_type,
-    trim(CASE WHEN c_speaker.statement_id IS NULL THEN '' ELSE 'speaker ' END
-        || CASE WHEN c_type.statement_id IS NULL THEN '' ELSE 'type ' END
-        || CASE WHEN c_not.statement_id IS NULL THEN '' ELSE 'not_statement' END) AS corrected,
-    coalesce(c_not.value = 'yes', 0) AS not_statement,
-    max(coalesce(c_speaker.correction_id, 0), coalesce(c_type.correction_id, 0), coalesce(c_not.correction_id, 0))
-        AS correction_id
+    trim(CASE WHEN cc.speaker_correction IS NULL THEN '' ELSE 'speaker ' END
+        || CASE WHEN cc.type IS NULL THEN '' ELSE 'type ' END
+        || CASE WHEN cc.not_statement IS NULL THEN '' ELSE 'not_statement' END) AS corrected,
+    coalesce(cc.not_statement = 'yes', 0) AS not_statement,
+    cc.correction_id AS correction_id
 FROM statements s
-JOIN documents d ON d.id = s.document_id
-LEFT JOIN current_corrections c_speaker ON c_speaker.statement_id = s.id AND c_speaker.field = 'speaker'
-LEFT JOIN current_corrections c_type ON c_type.statement_id = s.id AND c_type.field = 'type'
-LEFT JOIN current_corrections c_not ON c_not.statement_id = s.id AND c_not.field = 'not_statement'
+JOIN documents d ON d.id = s.document_id"""
+    + CORRECTIONS_JOIN
+    + """
 LEFT JOIN speakers named ON named.id = s.speaker_id
-LEFT JOIN speakers extracted ON extracted.id = coalesce(named.same_as, named.id)
-LEFT JOIN speakers chosen ON chosen.id = coalesce(
-    (SELECT x.id FROM speakers x WHERE x.id = c_speaker.speaker_id),
-    (SELECT x.id FROM speakers x WHERE x.name = c_speaker.value AND x.kind = c_speaker.speaker_kind))
-LEFT JOIN speakers sp ON sp.id = CASE WHEN c_speaker.statement_id IS NULL
+LEFT JOIN speakers chosen ON chosen.id = cc.speaker_id
+LEFT JOIN speakers sp ON sp.id = CASE WHEN cc.speaker_correction IS NULL
     THEN coalesce(named.same_as, named.id) ELSE coalesce(chosen.same_as, chosen.id) END
 LEFT JOIN current_reviews cr ON cr.statement_id = s.id
 LEFT JOIN (
@@ -125,9 +143,10 @@ LEFT JOIN (
     GROUP BY t.target_id
 ) changed ON changed.target_id = s.id
 """
+)
 _ORDER = " ORDER BY coalesce(d.published, ''), d.source, d.id, s.content_start, s.content_end, s.id"
 # Rows a reviewer has not marked "not a statement".
-NOT_DISMISSED = "(c_not.statement_id IS NULL OR c_not.value != 'yes')"
+NOT_DISMISSED = "coalesce(cc.not_statement, 'no') != 'yes'"
 
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
@@ -200,7 +219,7 @@ def _acts_clause(attributions: str) -> tuple[str, list[Any]]:
 def _kind_clause(kind: str) -> tuple[str, list[Any]]:
     value = kind.strip().lower()
     if value in QUOTE_TYPES:
-        return "coalesce(c_type.value, s.type) = ?", [value]
+        return "coalesce(cc.type, s.type) = ?", [value]
     if value in STATEMENT_KINDS:
         return "s.kind = ?", [value]
     if value in SPEAKER_KINDS:
@@ -321,15 +340,12 @@ def _most_common(column: str, acts: str) -> str:
 _SAID = (
     """
     SELECT s.id, s.document_id, s.kind, s.act, s.confidence, s.current, s.country,
-        CASE WHEN c.statement_id IS NULL THEN s.speaker_id ELSE coalesce(
-            (SELECT x.id FROM speakers x WHERE x.id = c.speaker_id),
-            (SELECT x.id FROM speakers x WHERE x.name = c.value AND x.kind = c.speaker_kind)) END AS speaker_id,
-        CASE WHEN c.statement_id IS NULL THEN s.role ELSE c.role END AS role,
-        CASE WHEN c.statement_id IS NULL THEN s.organisation ELSE c.organisation END AS organisation
-    FROM statements s
-    LEFT JOIN current_corrections c ON c.statement_id = s.id AND c.field = 'speaker'
-    LEFT JOIN current_corrections c_not ON c_not.statement_id = s.id AND c_not.field = 'not_statement'
-    WHERE """
+        CASE WHEN cc.speaker_correction IS NULL THEN s.speaker_id ELSE cc.speaker_id END AS speaker_id,
+        CASE WHEN cc.speaker_correction IS NULL THEN s.role ELSE cc.role END AS role,
+        CASE WHEN cc.speaker_correction IS NULL THEN s.organisation ELSE cc.organisation END AS organisation
+    FROM statements s"""
+    + CORRECTIONS_JOIN
+    + " WHERE "
     + NOT_DISMISSED
 )
 
