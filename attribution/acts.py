@@ -36,7 +36,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from .lexicons import data_json
+from .lexicons import data_json, owned_bodies
 from .models import Act
 
 # Rules whose statement has no cue verb of its own: the construction is speech by itself.
@@ -226,6 +226,8 @@ def not_an_agent(ctx: ActContext) -> Act | None:
         return None
     if subject.tag_ == "WDT":
         return None  # 'retailers that said ...': the relative pronoun stands for a speaker
+    if subject.lemma_.lower() in owned_bodies() and any(c.dep_ in {"poss", "compound"} for c in subject.children):
+        return None  # 'her campaign said', 'the Clinton campaign said': a body with an owner speaks
     return Act.OTHER if subject.lemma_.lower() in ctx.lexicon.not_agents else None
 
 

@@ -36,6 +36,7 @@ from .lexicons import (
     official_roles,
     organisation_heads,
     organisation_suffixes,
+    owned_bodies,
     party_words,
     place_countries,
     place_to_country,
@@ -883,6 +884,7 @@ class SpeakerResolver:
         for rule in (
             self._as_state_government,
             self._as_coordination,
+            self._as_owned_body,
             self._as_person,
             self._as_government_seat,
             self._as_country,
@@ -917,6 +919,35 @@ class SpeakerResolver:
             return None
         speaker = Speaker(country, SpeakerKind.GOVERNMENT, None, None, country)
         return Resolution(speaker, mention, "government of a state")
+
+    def _as_owned_body(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """ "His campaign said", "Trump's campaign said": the campaign of the person its owner
+        word stands for, named by that person's surname, so every article's way of writing it
+        is one speaker ("Trump campaign")."""
+        if head.lemma_.lower() not in owned_bodies() or head.tag_ != "NN":
+            return None
+        owner = next((c for c in head.children if c.dep_ == "poss"), None) or next(
+            (c for c in head.children if c.dep_ == "compound" and c.pos_ == "PROPN"), None
+        )
+        if owner is None:
+            return None
+        if owner.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS:
+            found = self._resolve_person_pronoun(owner, Span.of(self._text, owner.idx, owner.idx + len(owner.text)))
+        elif owner.pos_ == "PROPN":
+            found = self._resolve_alone(owner)
+        else:
+            return None
+        person = found.speaker if found is not None else None
+        if person is not None and person.kind == SpeakerKind.PERSON:
+            surname, owner_name, country = person.name.split()[-1], person.name, person.country
+        elif owner.dep_ == "compound":
+            # "the Sanders campaign": the tagger may call the surname a body; it is still the owner
+            surname = owner_name = _strip_possessive(owner.text)
+            country = None
+        else:
+            return None
+        speaker = Speaker(f"{surname} {head.lower_}", SpeakerKind.UNNAMED, None, None, country)
+        return Resolution(speaker, mention, f"owner's {head.lower_}: {owner_name}")
 
     def _as_coordination(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
         """ "Vindman and Williams said": one statement by both, never by the first alone."""

@@ -32,6 +32,8 @@ ROWS = [
     Row("An audit found that the agency had lost track of 300 laptops.", "found", Act.SPEECH),
     Row("Employees were told that layoffs would begin this week.", "were told", Act.SPEECH),
     Row("The unions said more than 15,000 people registered for the rally.", "said", Act.SPEECH),
+    Row("Her campaign said the event drew 2,000 people.", "said", Act.SPEECH),  # a body with an owner speaks
+    Row("The Clinton campaign said the poll was wrong.", "said", Act.SPEECH),
     # thought, intention, perception
     Row("Many analysts believe that the deal will collapse before spring.", "believe", Act.THOUGHT),
     Row("Investors fear that the central bank will raise rates again.", "fear", Act.THOUGHT),

@@ -310,6 +310,15 @@ ROWS = [
         "Taylor Swift",
         "person",
     ),
+    # a campaign is its owner's, named by the owner's surname however the text writes it
+    Row(
+        "Hillary Clinton spoke in Iowa on Monday. Her campaign said the event drew 2,000 people.",
+        "the event drew",
+        "Clinton campaign",
+        "unnamed",
+    ),
+    Row("Donald Trump's campaign said the poll was fake.", "the poll was fake", "Trump campaign", "unnamed"),
+    Row('"We are winning," the Sanders campaign said.', '"We are winning', "Sanders campaign", "unnamed"),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
