@@ -111,7 +111,12 @@ def clean_name(name: str, kind: str, *, keep_initials: bool = False) -> str:
         words[-1] = _strip_possessive(words[-1])
     while len(words) > 1 and fold(words[0]).strip(",") in EPITHETS:
         words = words[1:]
-    while len(words) > 1 and fold(words[-1]) in _headline_verbs() and words[-1][:1].isupper():
+    while (
+        len(words) > 1
+        and fold(words[-1]) in _headline_verbs()
+        and words[-1][:1].isupper()
+        and fold(" ".join(words)) not in lexicons.place_to_country()  # "United States" is no headline
+    ):
         words = words[:-1]
     if kind in PERSON_KINDS:
         while len(words) > 1 and (cut := _title_length(words)):

@@ -75,6 +75,7 @@ ISSUING_VERBS = {"write", "send", "issue", "release", "publish", "file", "sign",
 AFTER_CUE_WINDOW = 25  # tokens after a cue that may still name its speaker
 LAST_SPEAKER_BONUS = 0.5  # the last statement's speaker breaks a tie between antecedents
 AFFILIATION_PREPS = {"at", "for", "with", "from"}
+CASE_NAME_WORDS = {"v.", "vs.", "v", "vs"}  # between the parties of a court case
 # unnamed sources that speak for a state when the text gives one ("Chinese officials")
 OFFICIAL_SOURCES = {
     "official",
@@ -387,6 +388,8 @@ class SpeakerResolver:
         return known
 
     def _judge_person_ent(self, ent: SpacySpan) -> bool:
+        if any(t.lower_ in CASE_NAME_WORDS for t in ent):
+            return False  # "Trump v. Trump": a court case named after its parties
         if ent.label_ == "PERSON":
             words = ent.text.split()
             if len(words) == 1 and _clean_name(ent.text).lower() in place_to_country():
@@ -1079,7 +1082,8 @@ class SpeakerResolver:
         is_known = _clean_name(ent.text).lower() in known_bodies()
         if ent.label_ not in ORG_LABELS and not is_suffixed and not is_media and not is_known:
             return None
-        name = self._full_organisation(_org_name(ent.text))
+        # "the Associated Press" keeps "Press": a known name is never cut at a role word
+        name = _clean_name(ent.text) if is_media or is_known else self._full_organisation(_org_name(ent.text))
         country = self.country if _is_public_body(name) else None
         # "US Embassy", "Chinese Foreign Ministry": the state named at the front
         country = _country_of_body(name) or _country_of_place(name.split()[0]) or country

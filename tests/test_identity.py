@@ -303,3 +303,15 @@ def test_a_campaign_is_one_body_however_its_owner_is_written(spelling: str) -> N
 def test_a_campaign_without_an_owner_is_just_its_words() -> None:
     assert identity.resolve("the campaign", "organisation").key == "campaign"
     assert identity.resolve("a new campaign", "organisation").key == "a new campaign"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "shown"),
+    [
+        ("United States", "government", "United States"),  # "States" is not a headline's verb here
+        ("the United States", "government", "United States"),
+        ("Pentagon Says", "organisation", "Pentagon"),
+    ],
+)
+def test_a_place_keeps_its_last_word(name: str, kind: str, shown: str) -> None:
+    assert identity.resolve(name, kind).name == shown

@@ -319,6 +319,21 @@ ROWS = [
     ),
     Row("Donald Trump's campaign said the poll was fake.", "the poll was fake", "Trump campaign", "unnamed"),
     Row('"We are winning," the Sanders campaign said.', '"We are winning', "Sanders campaign", "unnamed"),
+    # a court case named after its parties is nobody, so the surname stays with the person
+    Row(
+        "In a 1990 case, Trump v. Trump, the judge ruled for the wife. Donald Trump said the ruling was unfair."
+        " Trump said he would appeal.",
+        "he would appeal",
+        "Donald Trump",
+        "person",
+    ),
+    # a news agency keeps the whole of its name
+    Row(
+        "Clinton led by about 1,500 votes, according to the Associated Press.",
+        "Clinton led",
+        "Associated Press",
+        "organisation",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
