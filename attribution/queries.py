@@ -57,6 +57,7 @@ LEFT JOIN (
             (SELECT x.id FROM speakers x WHERE x.name = k.value AND x.kind = k.speaker_kind)) END) AS speaker_id,
         max(CASE WHEN field = 'type' THEN value END) AS type,
         max(CASE WHEN field = 'not_statement' THEN value END) AS not_statement,
+        max(CASE WHEN field IN ('speaker', 'type') THEN created_at END) AS attribution_corrected_at,
         max(correction_id) AS correction_id
     FROM current_corrections k GROUP BY statement_id
 ) cc ON cc.statement_id = s.id"""
@@ -112,7 +113,8 @@ SELECT
     coalesce(s.country, sp.country) AS country,
     sp.id AS speaker_id,
     cr.review_id AS review_id,
-    coalesce(changed.review_id >= cr.review_id, 0) AS needs_rereview,
+    coalesce(changed.review_id >= cr.review_id, 0) OR coalesce(cc.attribution_corrected_at > cr.created_at, 0)
+        AS needs_rereview,
     d.url AS url,
     d.publisher AS publisher,
     CASE WHEN cc.speaker_correction IS NULL THEN sp.name

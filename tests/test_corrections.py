@@ -118,10 +118,26 @@ def test_corrections_are_append_only(db):
             db.execute(sql)
 
 
-def test_exports_carry_corrections_urls_confidence_and_act(db, tmp_path: Path):
+def test_a_verdict_given_before_a_correction_waits_for_a_new_review(db):
+    """The verdict judged another attribution: ClaimReview holds it back until it is confirmed."""
     sid = row_of(db, "The situation remains worrying")["id"]
     record_review(db, sid, "false", reviewer="desk")
+    assert [r["identifier"] for r in claim_reviews(statement_rows(db))] == [sid]
     record_correction(db, sid, "speaker", "Gabrielius Landsbergis")
+    assert row_of(db, "The situation")["needs_rereview"] is True
+    assert claim_reviews(statement_rows(db)) == []
+    record_review(db, sid, "false", reviewer="desk", note="still false, said by Landsbergis")
+    assert row_of(db, "The situation")["needs_rereview"] is False
+    [review] = claim_reviews(statement_rows(db))
+    assert review["itemReviewed"]["author"]["name"] == "Gabrielius Landsbergis"
+    record_correction(db, sid, "not_statement", "no")  # not an attribution change
+    assert row_of(db, "The situation")["needs_rereview"] is False
+
+
+def test_exports_carry_corrections_urls_confidence_and_act(db, tmp_path: Path):
+    sid = row_of(db, "The situation remains worrying")["id"]
+    record_correction(db, sid, "speaker", "Gabrielius Landsbergis")
+    record_review(db, sid, "false", reviewer="desk")
     rows = statement_rows(db)
     [review] = claim_reviews(rows)
     assert review["itemReviewed"]["author"]["name"] == "Gabrielius Landsbergis"
