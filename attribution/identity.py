@@ -283,6 +283,29 @@ def attach_surname(
     return dominant({p[0]: p[4] for p in same_surname if len(p) > 4})
 
 
+def without_middle_names(key: str, kind: str) -> str | None:
+    """ "hillary rodham clinton" -> "hillary clinton" (a suffix stays: "donald john trump jr"
+    -> "donald trump jr"); None when the name has no middle word."""
+    last = surname(key, kind)
+    if last is None:
+        return None
+    words = key.split()
+    tail = []
+    while words and words[-1] in SUFFIXES:
+        tail.insert(0, words.pop())
+    middle = words[1 : len(words) - len(last.split())]
+    if not middle:
+        return None
+    return " ".join([words[0], last, *tail])
+
+
+def attach_full_name(key: str, kind: str, people: dict[str, str]) -> str | None:
+    """Tier 3 again: a name written with a middle name ("Hillary Rodham Clinton") is the
+    person the corpus knows without it ("Hillary Clinton"); ``people`` maps keys to ids."""
+    shorter = without_middle_names(key, kind)
+    return people.get(shorter) if shorter else None
+
+
 DOMINANT_SHARE = 0.9  # of the statements of everyone with the surname
 DOMINANT_MINIMUM = 10  # statements: a few quotes never make anyone the default
 

@@ -643,15 +643,19 @@ def speaker_rows(statements: Sequence[Statement]) -> dict[str, _SpeakerRow]:
     return rows
 
 
-def _store_speakers(db: Database, statements: Sequence[Statement]) -> None:
+def _store_speakers(db: Database, statements: Sequence[Statement]) -> set[str]:
+    """Write the speakers of ``statements``; the surnames they touch, whose attachments must be
+    recomputed again once the statements are stored (attachment counts statements)."""
     rows = speaker_rows(statements)
     if "registry" not in db.table_names():  # a database before its migration: the old columns only
         for row in rows.values():
             _write_old_speaker(db, row)
-        return
+        return set()
     for row in rows.values():
         _write_speaker(db, row)
-    attach_surnames(db, {row.surname or row.key for row in rows.values() if row.kind in identity.PERSON_KINDS})
+    surnames = {row.surname or row.key for row in rows.values() if row.kind in identity.PERSON_KINDS}
+    attach_surnames(db, surnames)
+    return surnames
 
 
 def _write_old_speaker(db: Database, row: _SpeakerRow) -> None:
@@ -681,6 +685,11 @@ def attach_surnames(db: Database, surnames: Iterable[str]) -> None:
         ).fetchall():
             target = identity.attach_surname(last, kind, [tuple(p) for p in people], name, role)
             db.execute("UPDATE speakers SET same_as = ? WHERE id = ? AND same_as IS NOT ?", [target, bare_id, target])
+        by_key = {key: pid for pid, key, *_ in people}
+        for pid, key, kind, *_ in people:
+            target = identity.attach_full_name(key, kind, by_key)
+            if target is not None and target != pid:
+                db.execute("UPDATE speakers SET same_as = ? WHERE id = ? AND same_as IS NOT ?", [target, pid, target])
 
 
 REGISTRY_KEY = "identity"
@@ -1015,9 +1024,10 @@ def store_extraction(db: Database, extraction: Extraction, run_id: str | None) -
             ],
         )  # fmt: skip
         _add_source(db, doc, run_id, now)
-        _store_speakers(db, extraction.statements)
+        surnames = _store_speakers(db, extraction.statements)
         for record in records:
             _insert_statement(db, record)
+        attach_surnames(db, surnames)  # with this document's statements counted
         _reapply_decisions(db)
         if previous:
             from .speaker_decisions import redirect_records
@@ -1085,7 +1095,7 @@ def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None)
         if stored is None or stored[0] != doc.text:
             raise StoreError(f"document {key} is not stored with this text")
         old_rows = {row["id"]: row for row in _rows(db, "SELECT * FROM statements WHERE document_id = ?", [key])}
-        _store_speakers(db, extraction.statements)
+        surnames = _store_speakers(db, extraction.statements)
         _reapply_decisions(db)
         from .speaker_decisions import redirect_records
 
@@ -1117,6 +1127,7 @@ def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None)
                 [run_id, row["id"]],
             )
         outcome.retired = len(retired)
+        attach_surnames(db, surnames)  # with the new version's statements counted
         _reapply_decisions(db)
         outcome.linked, outcome.unmatched = link_reviews(db, retired, doc.text, records, run_id, "reextract")
         version = extraction.extractor_version or EXTRACTOR_VERSION

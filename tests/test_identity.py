@@ -315,3 +315,34 @@ def test_a_campaign_without_an_owner_is_just_its_words() -> None:
 )
 def test_a_place_keeps_its_last_word(name: str, kind: str, shown: str) -> None:
     assert identity.resolve(name, kind).name == shown
+
+
+@pytest.mark.parametrize(
+    ("key", "shorter"),
+    [
+        ("hillary rodham clinton", "hillary clinton"),
+        ("donald john trump jr", "donald trump jr"),  # the suffix stays: never the father
+        ("hillary clinton", None),
+        ("john de la cruz", None),  # particles belong to the surname
+    ],
+)
+def test_middle_names(key: str, shorter: str | None) -> None:
+    assert identity.without_middle_names(key, "person") == shorter
+
+
+@pytest.mark.parametrize("order", [("full", "middle"), ("middle", "full")])
+def test_a_name_with_a_middle_name_joins_the_person_known_without_it(order):
+    db = h.fresh_db()
+    run_id = store.start_run(db, "ingest")
+    articles = {
+        "full": _article("a", '"We will win," Hillary Clinton said.', _person("Hillary Clinton"), "Hillary Clinton"),
+        "middle": _article(
+            "b",
+            '"It is a great day," Hillary Rodham Clinton said.',
+            _person("Hillary Rodham Clinton"),
+            "Hillary Rodham Clinton",
+        ),
+    }
+    for name in order:
+        store.store_extraction(db, articles[name], run_id)
+    assert [(r["name"], r["n_statements"]) for r in speaker_rows(db)] == [("Hillary Clinton", 2)]
