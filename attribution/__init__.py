@@ -16,7 +16,7 @@ from .models import (
 
 __version__ = "0.1.0"
 # Bumped whenever extraction output may change; stored with every statement.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 __all__ = [
     "Act",
