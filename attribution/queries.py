@@ -147,6 +147,7 @@ LEFT JOIN (
 """
 )
 _ORDER = " ORDER BY coalesce(d.published, ''), d.source, d.id, s.content_start, s.content_end, s.id"
+_NEWEST = " ORDER BY coalesce(d.published, '') DESC, d.id DESC, s.content_start, s.content_end, s.id"
 # Rows a reviewer has not marked "not a statement".
 NOT_DISMISSED = "coalesce(cc.not_statement, 'no') != 'yes'"
 
@@ -248,6 +249,11 @@ def statement_rows(
     attributions: str = "speech",
     include_not_statements: bool = False,
     speaker_id: str | None = None,
+    outlet: str | None = None,
+    act: str | None = None,
+    max_confidence: float | None = None,
+    newest_first: bool = False,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Current statements (and optionally claims) matching every given filter.
 
@@ -264,7 +270,11 @@ def statement_rows(
     type, role and organisation are a reviewer's corrections where there are any (the
     extractor's values stay in the ``extracted_*`` keys), and a statement a reviewer marked
     "not a statement" is left out unless ``include_not_statements``; ``speaker_id`` keeps one
-    speaker identity's statements (corrected speaker included).
+    speaker identity's statements (corrected speaker included). ``outlet`` is a publisher (or,
+    for a document without one, its source); ``act`` keeps statements of that act at any
+    confidence (claims are kept); ``max_confidence`` keeps statements the learned
+    pass was at most this sure of; ``newest_first`` lists the latest articles first (each in
+    reading order) and ``limit`` stops after that many rows: what a review queue shows.
     """
     where: list[str] = []
     params: list[Any] = []
@@ -291,6 +301,15 @@ def statement_rows(
     if min_confidence > 0:
         where.append("(s.kind != 'statement' OR coalesce(s.confidence, 1.0) >= ?)")
         params.append(min_confidence)
+    if max_confidence is not None:
+        where.append("(s.kind != 'statement' OR coalesce(s.confidence, 1.0) <= ?)")
+        params.append(max_confidence)
+    if outlet is not None:
+        where.append("coalesce(d.publisher, d.source) = ?")
+        params.append(outlet)
+    if act is not None:
+        where.append("(s.kind != 'statement' OR coalesce(s.act, 'speech') = ?)")
+        params.append(act)
     if status is not None:
         where.append("coalesce(cr.status, 'new') = ?")
         params.append(status.strip().lower())
@@ -318,7 +337,10 @@ def statement_rows(
             return []
         where.append(f"s.id IN ({', '.join('?' for _ in ids)})")
         params += ids
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + _ORDER
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + (_NEWEST if newest_first else _ORDER)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(max(0, int(limit)))
     with read_transaction(db):
         return _fetch(db, sql, params)
 

@@ -137,6 +137,53 @@ def test_weekly_chart_counts_statements_per_week() -> None:
     assert weekly_chart([None])["bars"] == []
 
 
+# --------------------------------------------------------------------------- queue filters (no browser)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({}, ["are only words", "When refugees", "Belarus had been", "Hundreds of people", "The situation"]),
+        ({"outlet": "hostile.txt"}, ["are only words"]),
+        ({"since": "2021-07-13"}, ["are only words"]),
+        ({"until": "2021-07-12", "act": "thought"}, ["Hundreds of people"]),  # claims have no act
+        ({"status": "verified"}, []),
+        ({"status": "nonsense", "min_confidence": "2"}, None),  # unknown values are ignored: as {}
+    ],
+)
+def test_queue_filters_newest_articles_first(database: Path, args: dict[str, str], expected: list[str] | None) -> None:
+    from attribution.desk.pages import QueueFilters, queue
+    from attribution.store import connect
+
+    db = connect(database)
+    try:
+        found = queue(db, QueueFilters.from_args(args))
+        everything = queue(db, QueueFilters())
+    finally:
+        db.close()
+    contents = [row["content"] for row in found["rows"]]
+    wanted = expected if expected is not None else [r["content"][:16] for r in everything["rows"]]
+    assert len(contents) == len(wanted), contents
+    assert all(w in c for c, w in zip(contents, wanted, strict=True)), contents
+    assert found["more"] is False and "hostile.txt" in found["outlets"]
+
+
+def test_queue_speaker_filter_and_flags(database: Path) -> None:
+    from attribution.desk.pages import QueueFilters, queue
+    from attribution.store import connect
+
+    db = connect(database)
+    try:
+        [(simonyte,)] = db.execute("SELECT id FROM speakers WHERE name = 'Ingrida Simonyte'").fetchall()
+        found = queue(db, QueueFilters.from_args({"speaker": simonyte}))
+        claim = [r for r in queue(db, QueueFilters())["rows"] if r["kind"] == "unattributed"]
+    finally:
+        db.close()
+    assert [r["content"] for r in found["rows"]] == ["Belarus had been offering migrants flights to Minsk"]
+    assert found["speaker_name"] == "Ingrida Simonyte" and found["rows"][0]["flags"] == []
+    assert [r["flags"] for r in claim] == [[]]  # a claim has no speaker to resolve
+
+
 # --------------------------------------------------------------------------- in-process routes
 
 

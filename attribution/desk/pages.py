@@ -104,43 +104,45 @@ def flags(row: Mapping[str, Any], sure: float) -> list[str]:
     return found
 
 
-def _act_matches(row: Mapping[str, Any], act: str) -> bool:
-    if row["kind"] != "statement" or act == "all":
-        return True
-    return (row.get("act") or "speech") == act
-
-
 def queue(db: Database, filters: QueueFilters) -> dict[str, Any]:
-    """Statements and claims to review, newest articles first, with the filters' choices."""
+    """Statements and claims to review, newest articles first, with the filters' choices.
+
+    Every filter is SQL and at most ``QUEUE_LIMIT`` rows are read (one more tells that there
+    are more), so the queue does not read the whole database to show its first page.
+    """
     sure = threshold()
     with read_transaction(db):
         rows = statement_rows(
             db,
             include_claims=True,
             attributions="all",
+            act=None if filters.act == "all" else filters.act,
             status=filters.status or None,
             since=filters.since or None,
             until=filters.until or None,
             speaker_id=filters.speaker or None,
+            outlet=filters.outlet or None,
+            min_confidence=filters.min_confidence or 0.0,
+            max_confidence=filters.max_confidence,
+            newest_first=True,
+            limit=QUEUE_LIMIT + 1,
         )
         speakers = sorted(speaker_rows(db, attributions="all"), key=lambda s: (s["name"].lower(), s["kind"]))
-        chosen_speaker = next((s["name"] for s in speakers if s["id"] == filters.speaker), None)
-    rows = [r for r in rows if _act_matches(r, filters.act)]
-    outlets = sorted({outlet_of(r) for r in rows})
-    if filters.outlet:
-        rows = [r for r in rows if outlet_of(r) == filters.outlet]
-    if filters.min_confidence is not None:
-        rows = [r for r in rows if r["kind"] != "statement" or (r["confidence"] or 0.0) >= filters.min_confidence]
-    if filters.max_confidence is not None:
-        rows = [r for r in rows if r["kind"] != "statement" or (r["confidence"] or 0.0) <= filters.max_confidence]
-    rows.sort(key=lambda r: r["content_start"])  # within an article, in reading order
-    rows.sort(key=lambda r: (r["published"] or "", r["document_id"]), reverse=True)  # stable
+        outlets = [
+            str(row[0])
+            for row in db.execute(
+                "SELECT DISTINCT coalesce(publisher, source) FROM documents WHERE complete = 1 ORDER BY 1"
+            ).fetchall()
+        ]
+    chosen_speaker = next((s["name"] for s in speakers if s["id"] == filters.speaker), None)
+    more = len(rows) > QUEUE_LIMIT
+    rows = rows[:QUEUE_LIMIT]
     for row in rows:
         row["outlet"] = outlet_of(row)
         row["flags"] = flags(row, sure)
     return {
-        "rows": rows[:QUEUE_LIMIT],
-        "total": len(rows),
+        "rows": rows,
+        "more": more,
         "limit": QUEUE_LIMIT,
         "filters": filters,
         "statuses": REVIEW_STATUSES,
