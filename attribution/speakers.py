@@ -751,7 +751,7 @@ class SpeakerResolver:
                 # the last body named is the wider one ("at the Department ... at the University of York")
                 organisation = self._last_body_in(list(child.subtree)) or organisation
         if organisation is None:
-            organisation = self._organisation_of(before)
+            organisation = self._organisation_of(before) or self._role_owner(appos)
         words = [t for t in self.doc[before[0].i if before else appos.i : role_end.i + 1]]
         while words and (words[0].dep_ in {"det", "poss", "case", "punct"} or self._ent(words[0]) is not None):
             words = words[1:]
@@ -759,6 +759,20 @@ class SpeakerResolver:
         if not phrase or _title_phrase(phrase) is None:
             return None, organisation
         return _expand_title(phrase), organisation
+
+    def _role_owner(self, role: Token) -> str | None:
+        """The body that owns a role: "Edmunds' executive director" (a name the tagger left
+        unmarked) or "the company's chief operating officer" (the body the text named)."""
+        owner = next((c for c in role.children if c.dep_ == "poss"), None)
+        if owner is None:
+            return None
+        if owner.pos_ == "PROPN" and owner.text[:1].isupper() and self._ent(owner) is None:
+            run = [t for t in owner.subtree if t.i <= owner.i and t.dep_ == "compound"] + [owner]
+            if all(t.pos_ == "PROPN" for t in run):
+                return self._full_organisation(_strip_possessive(self._text_of(run)))
+        if owner.pos_ == "NOUN" and owner.lemma_.lower() in organisation_heads():
+            return self._described_body(owner)
+        return None
 
     def _last_body_in(self, tokens: list[Token]) -> str | None:
         """The last named body among ``tokens`` (the widest of nested "at X at Y"), else any place."""

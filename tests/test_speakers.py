@@ -334,6 +334,25 @@ ROWS = [
         "Associated Press",
         "organisation",
     ),
+    # the owner of an appositive role is the organisation: a name, or the body a description stands for
+    Row(
+        '"The end of the year is popular," Jessica Caldwell, Edmunds\' executive director of industry analysis,'
+        " said in a statement.",
+        '"The end of the year',
+        "Jessica Caldwell",
+        "person",
+        "executive director",
+        "Edmunds",
+    ),
+    Row(
+        "Tyvak Nano-Satellite Systems builds small satellites. Marco Villa, the company\u2019s chief operating"
+        " officer, said Tyvak would build landers.",
+        "Tyvak would build",
+        "Marco Villa",
+        "person",
+        "chief operating officer",
+        "Tyvak Nano-Satellite Systems",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
