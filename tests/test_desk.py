@@ -184,6 +184,30 @@ def test_queue_speaker_filter_and_flags(database: Path) -> None:
     assert [r["flags"] for r in claim] == [[]]  # a claim has no speaker to resolve
 
 
+def test_statement_page_lists_the_other_reports_of_the_remark(tmp_path: Path) -> None:
+    """The echoes panel: another outlet's report of Simonyte's remark, linked by the store."""
+    from attribution.desk.pages import statement
+    from attribution.models import Document, Extraction, QuoteType, Speaker, SpeakerKind
+    from attribution.store import connect, store_extraction
+
+    path = tmp_path / "attribution.db"
+    seed_database(path)
+    remark = "Belarus had been offering migrants flights to Minsk"
+    sid = statement_id(path, remark)
+    text = f"Lithuania asked for help on Tuesday.\n\nPrime Minister Ingrida Simonyte said {remark}.\n"
+    simonyte = Speaker("Ingrida Simonyte", SpeakerKind.PERSON, "Prime Minister", "Lithuania")
+    other = h.statement(text, remark, simonyte, type=QuoteType.INDIRECT)
+    doc = Document(id="other-outlet", text=text, source="other.txt", publisher="Other Times", published="2021-07-14")
+    db = connect(path)
+    try:
+        store_extraction(db, Extraction(doc, (other,), (), published="2021-07-14"), None)
+        page = statement(db, sid)
+    finally:
+        db.close()
+    assert page["echoes"] is not None, "attribution.echoes.echoes_of is missing"
+    assert [(e["outlet"], e["content"]) for e in page["echoes"]] == [("Other Times", remark)]
+
+
 # --------------------------------------------------------------------------- in-process routes
 
 
