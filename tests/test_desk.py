@@ -296,7 +296,11 @@ def test_desk_writes_need_origin_cookie_and_token(tmp_path: Path) -> None:
         assert (await client.get(verdict)).status_code == 405
         missing = await client.get(f"/-/review/statements/{'0' * 16}")
         assert missing.status_code == 404 and "Traceback" not in missing.text
-        for path in ("/-/review", f"/-/review/statements/{sid}"):
+        speakers = await client.get("/-/review/speakers")
+        assert speakers.status_code == 200
+        listed = re.findall(r'<tr data-speaker="[0-9a-f]{16}"><td class="who"><a [^>]+>([^<]+)</a>', speakers.text)
+        assert set(listed) == {"Gabrielius Landsbergis", "Ingrida Simonyte", "Fabrice Leggeri"}
+        for path in ("/-/review", f"/-/review/statements/{sid}", "/-/review/speakers"):
             response = await client.get(path)
             assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
             assert response.headers["x-content-type-options"] == "nosniff"

@@ -341,6 +341,13 @@ def speaker(db: Database, speaker_id: str) -> dict[str, Any]:
     }
 
 
+def speakers(db: Database) -> dict[str, Any]:
+    """Every speaker with statements, most quoted first, with counts and other names."""
+    with read_transaction(db):
+        rows = speaker_rows(db, attributions="all")
+    return {"speakers": rows}
+
+
 def document(db: Database, document_id: str) -> dict[str, Any]:
     """An article with every statement and claim marked, and the list of them beside it."""
     with read_transaction(db):
@@ -368,6 +375,7 @@ __all__ = [
     "document",
     "queue",
     "speaker",
+    "speakers",
     "statement",
     "weekly_chart",
 ]

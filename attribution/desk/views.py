@@ -88,6 +88,7 @@ def _urls(datasette: Any) -> dict[str, Callable[[str], str]]:
         "statement_url": lambda sid: datasette.urls.path(statement_path(sid)),
         "speaker_url": lambda sid: datasette.urls.path(speaker_path(sid)),
         "document_url": lambda did: datasette.urls.path(document_path(did)),
+        "speakers_url": lambda: datasette.urls.path(f"{QUEUE_PATH}/speakers"),
         "queue_url": lambda **args: (
             datasette.urls.path(QUEUE_PATH)
             + ("?" + urlencode({k: v for k, v in args.items() if v}) if any(args.values()) else "")
@@ -126,6 +127,13 @@ async def speaker_view(datasette: Any, request: Any) -> Response:
     sid = request.url_vars["id"]
     context = await _read(datasette, lambda db: pages.speaker(db, sid))
     return await _page(datasette, request, "desk_speaker.html", context)
+
+
+async def speakers_view(datasette: Any, request: Any) -> Response:
+    if request.method not in ("GET", "HEAD"):
+        return _method_not_allowed("GET, HEAD")
+    context = await _read(datasette, pages.speakers)
+    return await _page(datasette, request, "desk_speakers.html", context)
 
 
 async def document_view(datasette: Any, request: Any) -> Response:
@@ -193,6 +201,7 @@ ROUTES: list[tuple[str, Any]] = [
     (rf"^{QUEUE_PATH}/statements/(?P<id>{ID})$", statement_view),
     (rf"^{QUEUE_PATH}/statements/(?P<id>{ID})/verdict$", verdict_view),
     (rf"^{QUEUE_PATH}/statements/(?P<id>{ID})/correction$", correction_view),
+    (rf"^{QUEUE_PATH}/speakers/?$", speakers_view),
     (rf"^{QUEUE_PATH}/speakers/(?P<id>{ID})$", speaker_view),
     (rf"^{QUEUE_PATH}/documents/(?P<id>{DOCUMENT_ID})$", document_view),
 ]
