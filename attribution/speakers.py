@@ -492,6 +492,8 @@ class SpeakerResolver:
         Protection" for CBP)."""
         joiner = r"(?:\s+(?:and|of|for|the|&)\s+|\s+)"
         letters = [letter for letter in acronym if letter.isalpha()]  # "PG&E": Pacific Gas & Electric
+        if len(letters) < 3:
+            return None  # two capitals match too many phrases ("DH" is not "Department of Health")
         pattern = r"\b" + joiner.join(rf"{letter}[\w'\-]+" for letter in letters) + r"\b"
         match = re.search(pattern, self._text)
         return match.group(0) if match else None
@@ -808,6 +810,11 @@ class SpeakerResolver:
         ent = self._ent(pobj)
         if ent is not None and ent.label_ in ORG_LABELS and not sending:
             return of.head, self._full_organisation(_org_name(ent.text))
+        if ent is None and pobj.pos_ == "PROPN" and pobj.text[:1].isupper() and not sending:
+            run = [t for t in pobj.subtree if t.i <= pobj.i and t.dep_ == "compound"] + [pobj]
+            name = self._text_of(run)
+            if all(t.pos_ == "PROPN" for t in run) and place_to_country().get(name.lower()) is None:
+                return of.head, self._full_organisation(name)  # "the CEO of DH": a name the tagger left unmarked
         if pobj.lemma_.lower() in organisation_heads():
             described = self._described_body(pobj)
             if described is not None:
@@ -831,7 +838,11 @@ class SpeakerResolver:
         premodifiers = self._premodifiers(name_span) + list(name_span[: inner.start - name_span.start])
         if premodifiers:
             role, organisation = self._premodifier_fields(premodifiers)
-        appositives = [c for c in head.children if c.dep_ == "appos"] + self._conjunct_appositives(head)
+        appositives = (
+            [c for c in head.children if c.dep_ == "appos"]
+            + self._conjunct_appositives(head)
+            + self._copular_roles(head)
+        )
         if head.dep_ == "appos":
             appositives.append(head.head)
         for appos in appositives:
@@ -843,6 +854,17 @@ class SpeakerResolver:
                 role = appos_role
             organisation = organisation or appos_organisation
         return role, organisation or self._postmodifier_organisation(head)
+
+    def _copular_roles(self, head: Token) -> list[Token]:
+        """ "Hege is the CEO of DH": the role a sentence gives its subject, read as an apposition."""
+        verb = head.head
+        if head.dep_ != "nsubj" or verb.lemma_ != "be" or verb is head:
+            return []
+        found = []
+        for child in verb.children:
+            if child.dep_ == "attr" and child.pos_ in {"NOUN", "PROPN"} and _title_phrase(child.text) is not None:
+                found.append(child)
+        return found
 
     def _conjunct_appositives(self, head: Token) -> list[Token]:
         """ "Chris Early, senior vp partnerships at Ubisoft": an apposition the parser took for a

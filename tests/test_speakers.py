@@ -353,6 +353,16 @@ ROWS = [
         "chief operating officer",
         "Tyvak Nano-Satellite Systems",
     ),
+    # a role given by the sentence ("X is the CEO of Y"); two capitals are not spelled out from elsewhere
+    Row(
+        "The Department of Health launched a campaign. Hege is the CEO of DH, the branding firm behind it."
+        " Michelle Hege said the slogan worked.",
+        "the slogan worked",
+        "Michelle Hege",
+        "person",
+        "CEO",
+        "DH",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
