@@ -267,6 +267,11 @@ def _initials(name: str) -> str:
     return "".join(word[0] for word in words)
 
 
+def _likely_gender(person: _Entity) -> str | None:
+    """What the article taught us of a person's gender, else what their first name suggests."""
+    return person.gender or first_name_genders().get(person.name.split()[0].lower())
+
+
 def _gender_of_pronoun(lower: str) -> str | None:
     if lower in MALE_PRONOUNS:
         return "m"
@@ -412,7 +417,7 @@ class SpeakerResolver:
             if self._find_person(name) is None:
                 self.people.append(_Entity(name, SpeakerKind.PERSON))
         for ent in person_ents:
-            person = self._find_person(self._person_name(ent))
+            person = self._find_person(self._person_name(ent), ent.start)
             if person is None:
                 continue
             role, organisation = self._role_and_organisation(ent)
@@ -456,12 +461,21 @@ class SpeakerResolver:
                     person.add(*self._appositive_fields(appos, self.doc[token.i : token.i + 1]))
         return found
 
-    def _find_person(self, name: str) -> _Entity | None:
-        """The fullest registered person a (possibly partial) name refers to."""
+    def _find_person(self, name: str, at: int | None = None) -> _Entity | None:
+        """The fullest registered person a (possibly partial) name refers to. When several
+        share a surname ("Trump": Donald and Ivanka), an honorific before the mention at token
+        ``at`` picks by gender ("Ms. Trump"), then the one the article names in full most often
+        (the family member is usually the one called by first name)."""
         words = name.split()
         if not words:
             return None
         longer = [p for p in self.people if len(p.name.split()) > len(words) and p.name.split()[-len(words) :] == words]
+        if len(longer) > 1:
+            before = self.doc[at - 1].lower_ if at else ""
+            gender = "f" if before in FEMALE_HONORIFICS else "m" if before in MALE_HONORIFICS else None
+            agreeing = [p for p in longer if gender is None or _likely_gender(p) in {gender, None}]
+            longer = agreeing or longer
+            return max(longer, key=lambda p: self._text.count(p.name))
         if longer:
             return longer[0]
         return next((p for p in self.people if p.name == name), None)
@@ -584,7 +598,28 @@ class SpeakerResolver:
             return f"{before.text} {name}"
         if self._hyphenated_start(ent) < ent.start:
             return f"{self._text_of(list(self.doc[self._hyphenated_start(ent) : ent.start]))}{name}"
+        if self._given_name_before(ent):
+            return f"{self.doc[ent.start - 1].text} {name}"
         return name
+
+    def _given_name_before(self, ent: SpacySpan) -> bool:
+        """ "Ivanka Trump" tagged as "Trump" alone: a capitalised word compounded onto a one-word
+        name, that is no title, role, honorific or entity of its own, is its given name."""
+        if len(ent) != 1 or ent.start == 0:
+            return False
+        before = self.doc[ent.start - 1]
+        return (
+            before.dep_ == "compound"
+            and before.head.i == ent.start
+            and before.pos_ == "PROPN"
+            and before.text[:1].isupper()
+            and before.text.isalpha()
+            and not before.text.isupper()
+            and self._ent(before) is None
+            and before.lower_ not in honorifics()
+            and not _is_title_word(before.text)
+            and not _is_role_word(before.text)
+        )
 
     def _hyphenated_start(self, ent: SpacySpan) -> int:
         """Where a name begins when the tagger cut a hyphenated given name ("Rose-" + "Lynn Harlan")."""
@@ -664,6 +699,8 @@ class SpeakerResolver:
         """Words before a name that modify it: "Lithuanian Foreign Minister", "NASA's"."""
         doc = self.doc
         name_start = self._hyphenated_start(name_span)
+        if self._given_name_before(name_span):
+            name_start -= 1
         start = name_start
         while start > 0:
             token = doc[start - 1]
@@ -1065,7 +1102,7 @@ class SpeakerResolver:
         ent = self._ent(head)
         if ent is not None and self._is_person_ent(ent):
             name = self._person_name(ent)
-            person = self._find_person(name)
+            person = self._find_person(name, ent.start)
             if person is None:
                 person = _Entity(name, SpeakerKind.PERSON)
                 self.people.append(person)
@@ -1078,7 +1115,7 @@ class SpeakerResolver:
         if not head.text[:1].isupper():
             return None
         name = _clean_name(ent.text if ent is not None else self.doc[start:end].text)
-        person = self._find_person(name) if name else None
+        person = self._find_person(name, start) if name else None
         if person is None and head.text[:1].isupper() and head.text != name:
             person = self._find_person(head.text)  # "NPR's Feng" tagged as one body
         if person is not None and name[:1].isupper():

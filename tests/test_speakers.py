@@ -363,6 +363,27 @@ ROWS = [
         "CEO",
         "DH",
     ),
+    # several people share a surname: a given name the tagger left out is kept, an honorific
+    # picks by gender, and a bare surname is the one named in full most often
+    Row(
+        "Donald Trump spoke first. Donald Trump thanked the crowd. Ivanka Trump said she was proud of her father.",
+        "she was proud",
+        "Ivanka Trump",
+        "person",
+    ),
+    Row(
+        "Donald Trump spoke first. Donald Trump thanked the crowd. Ivanka Trump introduced him."
+        " Trump said the crowd was huge.",
+        "the crowd was huge",
+        "Donald Trump",
+        "person",
+    ),
+    Row(
+        "Donald Trump spoke first. Ivanka Trump introduced him. Ms. Trump said she loved the city.",
+        "she loved the city",
+        "Ivanka Trump",
+        "person",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
