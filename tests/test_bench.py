@@ -26,6 +26,7 @@ SCRIPTS = {
     "queries": ["quotes --speaker", "search quokkalign", "ratio 5,000 vs 500"],
     "startup": ["attribution --help"],
     "long-article": ["0.2 MB: stored / statements", "0.2 MB: peak RSS"],
+    "cluster": ["throughput 2 vs 1 workers", "batch + load vs ingest --workers 2", "identical database contents"],
 }
 
 
