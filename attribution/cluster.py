@@ -144,6 +144,9 @@ def connect_cluster(scheduler: str | None = None, local: int | None = None) -> I
     # frees and allocates so much per document that this costs about 15% more CPU, and the
     # extraction's own process, which holds that memory, exits after every shard anyway
     dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+    # the statistical profiler samples each worker's threads 100 times a second for a
+    # dashboard nobody looks at here; the task thread only waits for the extraction's process
+    dask.config.set({"distributed.worker.profile.enabled": False})
     cluster = LocalCluster(
         n_workers=local or 1,
         threads_per_worker=1,
