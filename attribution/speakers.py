@@ -416,6 +416,7 @@ class SpeakerResolver:
             name = self._person_name(ent)
             if self._find_person(name) is None:
                 self.people.append(_Entity(name, SpeakerKind.PERSON))
+        self._register_untagged_relatives()
         for ent in person_ents:
             person = self._find_person(self._person_name(ent), ent.start)
             if person is None:
@@ -445,6 +446,31 @@ class SpeakerResolver:
             person.organisation = self.main_body  # "CEO Tim Cook" in a story about Apple
         person.country = person.country or self._country_for(person)
 
+    def _untagged_given_name(self, token: Token) -> str | None:
+        """ "Ivanka Trump" with neither word tagged: a known first name compounded onto a
+        surname the article already gave a person; the full name, else None."""
+        if token.i == 0 or token.pos_ != "PROPN":
+            return None
+        before = self.doc[token.i - 1]
+        if (
+            before.dep_ == "compound"
+            and before.head.i == token.i
+            and before.text[:1].isupper()
+            and before.lower_ in first_name_genders()
+            and self._ent(before) is None
+        ):
+            return f"{before.text} {token.text}"
+        return None
+
+    def _register_untagged_relatives(self) -> None:
+        """A second bearer of a known surname whom the tagger missed is a person of their own."""
+        surnames = {p.name.split()[-1] for p in self.people if len(p.name.split()) > 1}
+        for token in self.doc:
+            if token.text in surnames and self._ent(token) is None:
+                name = self._untagged_given_name(token)
+                if name and not any(p.name == name for p in self.people):
+                    self.people.append(_Entity(name, SpeakerKind.PERSON))
+
     def _surname_mentions(self) -> list[tuple[int, _Entity]]:
         """Surnames the tagger did not mark ("Marsh disagreed"): mentions all the same."""
         surnames = {p.name.split()[-1]: p for p in self.people if len(p.name.split()) > 1}
@@ -453,7 +479,8 @@ class SpeakerResolver:
             ent = self._ent_of.get(token.i)
             if (ent is not None and self._is_person_ent(ent)) or not token.text[:1].isupper():
                 continue
-            person = surnames.get(token.text)
+            full = self._untagged_given_name(token) if token.text in surnames else None
+            person = next((p for p in self.people if p.name == full), None) or surnames.get(token.text)
             if person is not None and token.pos_ == "PROPN":
                 found.append((token.i, person))
                 # "Moor, the chairman of ...": a surname's appositive describes the person too
