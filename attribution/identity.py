@@ -202,6 +202,9 @@ def resolve(name: str, kind: str, table: AliasTable | None = None) -> Identity:
         owned = _owned_body(cleaned)
         if owned is not None:
             return Identity(fold(owned), owned, kind, "body named after its owner")
+        agency = _agencies().get(key)
+        if agency is not None:
+            return Identity(fold(agency), cleaned, kind, f"news agency {agency}")
         return Identity(key, cleaned, kind, "name")
     spelled = _surname_spelling(key, table.surnames)
     canonical = table.names.get(spelled)
@@ -212,6 +215,17 @@ def resolve(name: str, kind: str, table: AliasTable | None = None) -> Identity:
         words[-1] = table.surnames[key.split()[-1]]
         return Identity(spelled, " ".join(words), kind, _reason(table, words[-1], cleaned.split()[-1]))
     return Identity(key, cleaned, kind, "name")
+
+
+@lru_cache(maxsize=1)
+def _agencies() -> dict[str, str]:
+    """News agencies by any of their names ("Associated Press" and "AP" are one speaker). A
+    two-letter short form counts only as the agency's own name ("FP" may be a magazine)."""
+    return {
+        fold(alias): canonical
+        for alias, canonical in lexicons.agency_aliases().items()
+        if len(alias) > 2 or alias == canonical
+    }
 
 
 def _owned_body(name: str) -> str | None:
@@ -355,6 +369,6 @@ def preferred_name(current: str, candidate: str) -> str:
 def registry_digest() -> str:
     """Changes when the rules or their data change: stored identities must then be rebuilt."""
     h = hashlib.sha256(IDENTITY_VERSION.encode())
-    for name in (ALIAS_FILE, "titles.json", "countries.tsv", "cues.json", "sources.json"):
+    for name in (ALIAS_FILE, "titles.json", "countries.tsv", "cues.json", "sources.json", "agencies.json"):
         h.update(resources.files("attribution").joinpath("data", name).read_bytes())
     return h.hexdigest()[:16]

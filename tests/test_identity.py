@@ -346,3 +346,10 @@ def test_a_name_with_a_middle_name_joins_the_person_known_without_it(order):
     for name in order:
         store.store_extraction(db, articles[name], run_id)
     assert [(r["name"], r["n_statements"]) for r in speaker_rows(db)] == [("Hillary Clinton", 2)]
+
+
+def test_a_news_agency_is_one_speaker_by_any_of_its_names() -> None:
+    keys = {identity.identity_key(n, "organisation") for n in ("AP", "Associated Press", "the Associated Press")}
+    assert keys == {"ap"}
+    assert identity.identity_key("Agence France-Presse", "organisation") == identity.identity_key("AFP", "organisation")
+    assert identity.identity_key("FP", "organisation") != "afp"  # two letters only as the agency's own name
