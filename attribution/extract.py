@@ -25,7 +25,7 @@ from .layout import Layout, read_layout
 from .learned import learned_candidates
 from .lexicons import cue_stances
 from .models import Claim, Document, Extraction, QuoteType, Span, Speaker, Stance, Statement
-from .nlp import doc_text, load_pipeline
+from .nlp import doc_text, load_pipeline, prepare_pipeline
 from .quotes import QuotedSpan, classify, find_quoted_spans, quoted_mask
 from .reported import Candidate, cue_span, find_reported, noun_just_before, rule_words, subject_of
 from .scoring import score_statements
@@ -684,24 +684,48 @@ def extract_document(document: Document, nlp: Language) -> Extraction:
     return _assemble(document, parts)
 
 
+def extract_text(
+    text: str,
+    *,
+    nlp: Language | None = None,
+    model: str | None = None,
+    document_id: str = "text",
+    published: str | None = None,
+    title: str | None = None,
+) -> Extraction:
+    """The statements of one text, in one call: the way in for a Python user. The text is
+    normalised as ``ingest`` stores it, so every offset slices ``extraction.document.text``.
+    ``nlp`` is an already loaded spaCy pipeline (the paragraph component is added to it), else
+    ``model`` names an installed one (default: the shipped English pipeline)."""
+    from .ingest import normalise_text
+
+    document = Document(id=document_id, text=normalise_text(text)[0], published=published, title=title)
+    return next(extract_documents([document], nlp=nlp, model=model))
+
+
 def extract_documents(
     documents: Iterable[Document],
     *,
     model: str | None = None,
+    nlp: Language | None = None,
     batch_size: int = 32,
     n_process: int = 1,
     timeout: float | None = None,
 ) -> Iterator[Extraction]:
     """Extract many documents lazily, in input order, parsing in batches; long documents
-    are parsed in paragraph-aligned chunks and put back together. With ``n_process`` > 1 or
-    a ``timeout`` (seconds per document), whole extractions run in worker processes and an
-    overrunning document raises ``parallel.DocumentTimeout`` (see ``attribution.parallel``)."""
+    are parsed in paragraph-aligned chunks and put back together. ``nlp`` is a loaded
+    pipeline to use as it is (in this process), ``model`` the name of one to load. With
+    ``n_process`` > 1 or a ``timeout`` (seconds per document), whole extractions run in worker
+    processes, which load ``model`` themselves, and an overrunning document raises
+    ``parallel.DocumentTimeout`` (see ``attribution.parallel``)."""
     if n_process > 1 or timeout is not None:
+        if nlp is not None:
+            raise ValueError("worker processes load their own pipeline: with n_process or timeout, pass model=")
         from .parallel import extract_in_workers
 
         yield from extract_in_workers(documents, model=model, workers=n_process, batch_size=batch_size, timeout=timeout)
         return
-    nlp = load_pipeline(model)
+    nlp = prepare_pipeline(nlp) if nlp is not None else load_pipeline(model)
     pieces = (piece for document in documents for piece in _pieces(document))
     parts: list[tuple[int, Extraction]] = []
     for batch in parse_batches(pieces, batch_size):

@@ -66,6 +66,12 @@ def _load_resolved(resolved: str) -> Language:
         if "E050" in str(error) or "E053" in str(error) or "Can't find model" in str(error):
             raise PipelineNotFound(resolved) from None
         raise
+    return prepare_pipeline(nlp)
+
+
+def prepare_pipeline(nlp: Language) -> Language:
+    """Make a loaded pipeline, the shipped one or a user's own, ready for extraction: the
+    paragraph component goes in once, before the parser, so no sentence crosses a paragraph."""
     _register_component()
     if PARAGRAPH_COMPONENT not in nlp.pipe_names:
         before = "parser" if "parser" in nlp.pipe_names else None
