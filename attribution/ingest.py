@@ -5,7 +5,7 @@ decoded and normalised once, here, before anything measures it; and one bad inpu
 cost the rest of a batch, so every problem becomes an ``InputProblem`` that names the file
 (and line) and the batch goes on.
 
-Outcomes (R4): a readable document becomes a ``Document``; an empty file or JSONL dump is
+Outcomes: a readable document becomes a ``Document``; an empty file or JSONL dump is
 ``skipped: empty``; binary files, undecodable bytes, inputs or JSONL lines over ``max_bytes``,
 malformed JSONL lines and HTML pages without article text are ``rejected`` with a one-line
 reason; an I/O error or an unexpected crash while reading one input is ``failed``. A missing
@@ -17,7 +17,7 @@ waits for a writer), a symlinked folder is ``skipped`` unfollowed, and the rest 
 JSONL id that an earlier line of the same file gave another text is renamed ``id (line N)``
 with a warning, so the two never become versions of one article.
 
-Decoding order (R4.2), recorded in ``Document.normalisation`` and, where it is a guess, in
+Decoding order, recorded in ``Document.normalisation`` and, where it is a guess, in
 ``Document.warnings``: byte-order mark (UTF-8/16/32) -> strict UTF-8 -> (HTML) the page's
 declared charset -> UTF-8 with stray cp1252 bytes -> cp1252 unless charset-normalizer sees a
 non-Latin script -> ``errors="replace"`` as the recorded last resort.
@@ -82,7 +82,7 @@ CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f]")
 SURROGATES = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
-# Elements whose text a reader never sees as the article; removed before extraction (R4.5).
+# Elements whose text a reader never sees as the article; removed before extraction.
 INVISIBLE = "//script|//style|//noscript|//template|//svg|//math|//iframe|//object|//embed|//*[@hidden]"
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
@@ -271,7 +271,7 @@ def _decode(data: bytes, declared: str | None = None) -> tuple[str, str, tuple[s
 
 
 def decode_bytes(data: bytes) -> tuple[str, str, tuple[str, ...]]:
-    """(text, encoding, steps) under the R4.2 policy; raises ``InputRejected`` for binary data.
+    """(text, encoding, steps) in the decoding order above; raises ``InputRejected`` for binary data.
 
     Why a policy and not one codec: newsroom files arrive as UTF-8, UTF-16 from Word, and
     cp1252 with curly quotes at 0x93/0x94; each must give the same text, or claims found in
@@ -284,7 +284,7 @@ def normalise_text(text: str) -> tuple[str, tuple[str, ...]]:
     """Newlines to ``\\n``, NUL to U+FFFD, surrogates fixed; returns the steps applied.
 
     Why: offsets are measured in this text, SQLite's ``length()``/``substr()`` stop at NUL, and
-    lone surrogates cannot be encoded as UTF-8 (R4.3).
+    lone surrogates cannot be encoded as UTF-8.
     """
     steps = []
     if "\r" in text:
@@ -451,7 +451,7 @@ def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:
     """Main text of a page (paragraphs joined by blank lines) and its title, date, author, ...
 
     Why the pre-cleaning: trafilatura alone keeps ``<template>`` and ``hidden`` text, and lxml
-    without ``huge_tree`` silently drops text nested 255+ deep (R4.5), so the tree is parsed
+    without ``huge_tree`` silently drops text nested 255+ deep, so the tree is parsed
     here, invisible elements removed, and pathological depth fails loudly instead of yielding
     an empty "document". Raises ``InputRejected`` when no article text comes out.
     """
@@ -522,7 +522,7 @@ def _html_document(path: Path, source: str, doc_id: str, max_bytes: int) -> Docu
 
 
 class _JSONObject(dict):
-    """A JSON object that remembers which keys it saw twice (R4.6)."""
+    """A JSON object that remembers which keys it saw twice (a record with two texts is refused, not guessed)."""
 
     duplicates: frozenset[str] = frozenset()
 

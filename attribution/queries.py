@@ -1,7 +1,7 @@
 """Read models over the store: statement rows, speakers, search, unattributed claims.
 
 Every user-supplied value is a bound parameter; SQL identifiers only ever come from the
-constants in this module (RELIABILITY R8.1). Each function runs in one read transaction.
+constants in this module, so no value can change a query's shape. Each function runs in one read transaction.
 """
 
 from __future__ import annotations

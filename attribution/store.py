@@ -1,6 +1,6 @@
 """The SQLite store: connections, transactions, the run ledger, and writing extractions.
 
-Rules this module keeps (RELIABILITY R1-R3, R6):
+Rules this module keeps:
 
 * every connection sets ``busy_timeout`` before any other statement, then WAL,
   ``foreign_keys=ON`` and an explicit ``synchronous``; the driver never opens implicit
@@ -373,7 +373,7 @@ def record_input_problem(db: Database, run_id: str | None, source: str, status: 
 
 
 def statement_id(doc_key: str, extractor_version: str, start: int, end: int, kind: str) -> str:
-    """Deterministic statement id (R2.2)."""
+    """Deterministic statement id: the same statement of the same text always gets the same id."""
     return short_hash(doc_key, extractor_version, start, end, kind)
 
 
@@ -1491,7 +1491,7 @@ def _store_one(db: Database, extraction: Extraction, run_id: str) -> Outcome:
         if _is_fatal(error):
             raise StoreError(f"database {getattr(db, 'path', '')}: {error}; nothing was written for {source}") from None
         return Outcome(source, "failed", f"not stored: {error}")
-    except Exception as error:  # one document's failure never aborts the batch (R2.4)
+    except Exception as error:  # one document's failure never aborts the batch
         return Outcome(source, "failed", f"not stored: {type(error).__name__}: {error}")
     if status == "unchanged":
         return Outcome(source, "unchanged", "already stored", doc.sha256)
@@ -1529,7 +1529,7 @@ def backup(db: Database, target: str | Path) -> int:
 
 
 def verify(db: Database, *, full: bool = True) -> list[str]:
-    """Every problem found: integrity check, document hashes, span slices, counts (R6, R1.7)."""
+    """Every problem found: integrity check, document hashes, span slices, counts."""
     problems: list[str] = []
     pragma = "integrity_check" if full else "quick_check"
     with read_transaction(db):

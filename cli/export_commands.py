@@ -1,6 +1,6 @@
 """`export`, `import-reviews` and `serve`: review sheets out, verdicts back in, a review UI.
 
-Exit codes (RELIABILITY R9.1): 0 ok; 2 usage; 65 some sheet rows rejected (the rest are
+Exit codes (the README's table): 0 ok; 2 usage; 65 some sheet rows rejected (the rest are
 recorded); 66 input sheet or database missing/unreadable; 69 Datasette not installed;
 73 export target refused (exists without --force, symlink, outside the working directory);
 74 I/O error; 75 database busy.

@@ -1,7 +1,7 @@
 """Commands over the SQLite store: ingest, quotes, speakers, search, review, history,
 reextract, verify, unattributed, orphans. Thin: parse options, call one library function, render.
 
-Exit codes (RELIABILITY R9.1): 0 ok; 2 usage; 65 some inputs rejected or failed; 66 input
+Exit codes (the README's table): 0 ok; 2 usage; 65 some inputs rejected or failed; 66 input
 path or database missing; 70 internal error; 74 I/O error; 75 database busy; 130 Ctrl-C.
 """
 

@@ -103,7 +103,7 @@ def _noting_held_back(rows: Iterable[Mapping[str, Any]], held: list[str]) -> Ite
 
 
 def document_texts(db: Any, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Stored text and hash of each document, so a JSON export can be re-sliced (T48)."""
+    """Stored text and hash of each document, so a JSON export can be re-sliced and checked against its source."""
     wanted = sorted(set(ids))
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit

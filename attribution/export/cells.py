@@ -4,9 +4,9 @@ Reviewers open exports in Excel, LibreOffice and Google Sheets, all of which tre
 starting with ``= + - @`` (and, after trimming, tab, CR or NUL) as a formula. Quoted
 evidence routinely starts with "-" or "@", so every text cell gets the documented leading
 ``'`` when it starts with one of those characters, and nothing else about it is changed
-(R7.1, R7.2). XLSX additionally cannot hold some control characters or more than 32,767
-characters per cell; both are replaced or cut with a visible marker and a warning, never
-silently (R7.2).
+(the README documents it, so a reader knows the ``'`` is ours). XLSX additionally cannot
+hold some control characters or more than 32,767 characters per cell; both are replaced or
+cut with a visible marker and a warning, never silently.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ COLUMNS: tuple[str, ...] = (
     "extracted_type",
     "corrected",
 )
-# Written as numbers, so they are exempt from the leading-quote rule (R7.1).
+# Written as numbers, so they are exempt from the leading-quote rule.
 NUMERIC_COLUMNS: frozenset[str] = frozenset(
     {"content_start", "content_end", "sentence_start", "sentence_end", "score", "review_id", "confidence"}
 )
@@ -197,7 +197,7 @@ class CellNote:
 
 
 def csv_row(row: Mapping[str, Any], columns: Sequence[str] = COLUMNS) -> list[str | int | float]:
-    """One CSV record: text cells neutralised, numeric cells as numbers (exempt, R7.1)."""
+    """One CSV record: text cells neutralised, numeric cells as numbers (a number is never a formula)."""
     out: list[str | int | float] = []
     for column in columns:
         if column in NUMERIC_COLUMNS:

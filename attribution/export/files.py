@@ -1,6 +1,6 @@
 """Writing export files so that nothing is clobbered, half-written, or written elsewhere.
 
-R7.4: an existing file is only replaced when the caller says ``force``; the data goes to a
+An existing file is only replaced when the caller says ``force``; the data goes to a
 temporary file in the target directory and is moved into place with ``os.replace`` (so a
 reader or a crash never sees half an export); a symlink at the target is never followed;
 and a relative path may not climb out of the directory it is relative to.
@@ -100,7 +100,7 @@ _WINDOWS_RESERVED = {
 
 
 def slugify(name: str, *, max_length: int = 80, fallback: str = "unnamed") -> str:
-    """A file-name-safe slug for data-derived names (speakers, document ids), R7.4."""
+    """A file-name-safe slug for data-derived names (speakers, document ids): no path separators, no dot files."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = _UNSAFE_NAME.sub("-", ascii_name).strip(".-_")[:max_length].strip(".-_")
     if not slug:

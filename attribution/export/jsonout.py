@@ -1,4 +1,4 @@
-"""JSON and JSON Lines exports: every row field, with offsets documented (T48).
+"""JSON and JSON Lines exports: every row field, with offsets documented and re-sliceable.
 
 Offsets are Python code-point offsets into the stored document text (``offset_unit:
 "codepoint"``), so ``text[content_start:content_end] == content``. Strings are written as
@@ -43,7 +43,7 @@ def json_row(row: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
     record = dict(row)
     record["offset_unit"] = OFFSET_UNIT
     if record.get("document_sha256") and "source_sha256" not in record:
-        record["source_sha256"] = record["document_sha256"]  # the name T48 checks for
+        record["source_sha256"] = record["document_sha256"]  # the name a consumer re-slicing spans looks for
     return clean_json(record, f"id {row.get('id')}", warnings)
 
 

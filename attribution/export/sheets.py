@@ -56,7 +56,7 @@ def write_csv(
 
 
 def _string_cell(ws: Any, value: str | int | float | None) -> Cell:
-    """A cell whose text is stored as a string even if it looks like a formula (R7.2)."""
+    """A cell whose text is stored as a string even if it looks like a formula."""
     cell = Cell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
