@@ -444,12 +444,25 @@ def build_datasette(db_path: Path, *, host: str = "127.0.0.1", extra_hosts: Iter
     return ds
 
 
+def label_aborted_runs(db_path: Path) -> list[str]:
+    """Runs left 'running' by a process that is gone are shown as 'aborted', not as running
+    for ever (ingest and reextract label them too when they start)."""
+    from .store import connect, mark_aborted_runs
+
+    db = connect(db_path)
+    try:
+        return mark_aborted_runs(db)
+    finally:
+        db.close()
+
+
 def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> None:
     """Run Datasette on ``db_path`` until interrupted (blocking)."""
     import asyncio
 
     import uvicorn
 
+    label_aborted_runs(db_path)
     ds = build_datasette(db_path, host=host)
     asyncio.run(ds.invoke_startup())
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

@@ -318,3 +318,18 @@ def test_pages_load_under_the_content_security_policy(server: Any, tmp_path: Pat
         )  # fmt: skip
         assert done.returncode == 0 and "</html>" in done.stdout, done.stderr[-2000:]
         assert "Content Security Policy" not in done.stderr, (path, done.stderr[-2000:])
+
+
+def test_serving_labels_a_run_whose_process_is_gone_as_aborted(tmp_path: Path) -> None:
+    """A run row left 'running' by a killed ingest reads 'aborted' on the served pages."""
+    from attribution import store
+    from attribution.serve import label_aborted_runs
+
+    db_path = tmp_path / "runs.db"
+    db = connect(db_path, create=True)
+    dead = store.start_run(db, "ingest")
+    db.execute("UPDATE runs SET pid = 999999999 WHERE id = ?", [dead])
+    db.close()
+    assert label_aborted_runs(db_path) == [dead]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT status FROM runs WHERE id = ?", [dead]).fetchone() == ("aborted",)
