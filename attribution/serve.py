@@ -129,6 +129,9 @@ TABLES: dict[str, dict[str, Any]] = {
     "runs": {"label_column": "command", "sort_desc": "started_at"},
     "_sqlite_migrations": {"hidden": True},
     "registry": {"hidden": True},
+    # the echo index (word shingles); echo_links, the links themselves, stays visible
+    "echo_shingles": {"hidden": True},
+    "echo_statements": {"hidden": True},
 }
 
 
