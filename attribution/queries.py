@@ -147,7 +147,9 @@ LEFT JOIN (
 """
 )
 _ORDER = " ORDER BY coalesce(d.published, ''), d.source, d.id, s.content_start, s.content_end, s.id"
-_NEWEST = " ORDER BY coalesce(d.published, '') DESC, d.id DESC, s.content_start, s.content_end, s.id"
+# NULL sorts below every date, so undated articles still come last, and the plain column lets
+# SQLite walk the documents_published index instead of sorting every row before the LIMIT
+_NEWEST = " ORDER BY d.published DESC, d.id DESC, s.content_start, s.content_end, s.id"
 # Rows a reviewer has not marked "not a statement".
 NOT_DISMISSED = "coalesce(cc.not_statement, 'no') != 'yes'"
 
