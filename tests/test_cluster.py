@@ -53,10 +53,11 @@ def test_batch_on_two_local_workers_then_load_gives_the_database_ingest_gives(in
 
 def busy_worker(driver: psutil.Process) -> psutil.Process | None:
     """A dask worker process of the driver's local cluster that is extracting a shard right
-    now: it has the extraction's own worker process as a child only while a shard runs."""
+    now: it has the extraction's own worker process as a child only while a shard runs (the
+    driver's other child, multiprocessing's resource tracker, has none)."""
     try:
         for child in driver.children():
-            if "spawn_main" in " ".join(child.cmdline()) and child.children():
+            if child.children():
                 return child
     except psutil.NoSuchProcess:
         pass
