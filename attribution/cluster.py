@@ -5,7 +5,9 @@ the same ids, sources and problems, cuts the stream into shards and submits one 
 shard; at most a few shards per worker are in flight, so the driver's memory does not grow
 with the corpus. A task writes its shard's Parquet folder and returns its path, never the
 records. Workers are processes with one thread each; the spaCy pipeline is loaded once per
-worker (a worker plugin loads it at start, the pipeline cache keeps it) and never pickled.
+worker and never pickled: a local cluster's workers are forked from the driver once it has
+loaded the pipeline (they share it, as ingest's workers do), and on an existing cluster a
+worker plugin loads it when a worker starts (the pipeline cache keeps it).
 A task whose worker dies is run again elsewhere (the scheduler does that), and a task that
 raises is retried ``retries`` times; either way the shard folder appears whole or not at all.
 
