@@ -1392,6 +1392,15 @@ class SpeakerResolver:
         Clark Productions," is Dick Clark Productions."""
         if head.lemma_.lower() not in organisation_heads():
             return None
+        # the parser may hang the name on the relative clause's last noun ("The company that
+        # runs the AMAs, Dick Clark Productions, denies"): a body named there, right before the
+        # comma that closes the subject, is set beside the head too
+        relative = [t for c in head.children if c.dep_ == "relcl" for t in c.subtree if t.dep_ == "appos"]
+        for token in relative[-1:]:
+            ent = self._ent(token)
+            after = max(token.subtree, key=lambda t: t.i).i + 1
+            if ent is not None and self._is_body_ent(ent) and after < len(self.doc) and self.doc[after].text == ",":
+                return self._full_organisation(_org_name(ent.text))
         for child in head.children:
             if child.dep_ != "appos":
                 continue

@@ -294,6 +294,14 @@ ROWS = [
         "Dick Clark Productions",
         "organisation",
     ),
+    # the parser hangs the name on the relative clause's noun ("the AMAs, Dick Clark Productions,")
+    Row(
+        "Braun owns a label. The company that runs the AMAs, Dick Clark Productions, denies that anything"
+        " has been definitely sorted.",
+        "anything has been",
+        "Dick Clark Productions",
+        "organisation",
+    ),
     # "they" is the body named again just before, not a name inside the quotation or a person's company
     Row(
         "The label said the singer could perform. Critics attacked Scooter Braun's company over the row."
