@@ -380,6 +380,8 @@ class SpeakerResolver:
             return True
         if len(words) in {2, 3} and words[0].lower() in first_name_genders():
             return True
+        if len(ent) in {3, 4} and self._name_tokens(ent).start > ent.start:
+            return True  # "Ukraine Kurt Volker" tagged as one body: a given name and surname at its end
         after = self.doc[ent.end : ent.end + 2]
         return len(after) == 2 and after[0].text == "," and after[1].lower_ == "who"
 
@@ -917,6 +919,8 @@ class SpeakerResolver:
             if appos_role and (role is None or len(appos_role) > len(role)):
                 role = appos_role
             organisation = organisation or appos_organisation
+        if organisation and inner.text in organisation:
+            organisation = None  # "Ukraine Kurt Volker" tagged as one body: the person is not their own body
         return role, organisation or self._postmodifier_organisation(head)
 
     def _copular_roles(self, head: Token) -> list[Token]:

@@ -392,6 +392,14 @@ ROWS = [
         "Ivanka Trump",
         "person",
     ),
+    # a person the tagger fused with the word before into one body ("Ukraine Kurt Volker")
+    Row(
+        "Another diplomat, former special envoy to Ukraine Kurt Volker, shifted his account to say Sondland"
+        " did discuss investigations.",
+        "Sondland did discuss",
+        "Kurt Volker",
+        "person",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
