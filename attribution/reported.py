@@ -198,9 +198,12 @@ def subject_of(verb: Token) -> Token | None:
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
                         return grandchild
-        if passive:
+        if passive and current is verb:
             return None  # "he was asked ...": the subject of a passive cue did not speak
-        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS and _is_speaker_like(c)]
+        # a passive verb the cue hangs on has the actor as its subject: "The commission is
+        # frustrated with the companies, saying ..." is the commission saying it
+        deps = SUBJECT_DEPS | {"nsubjpass"} if passive else SUBJECT_DEPS
+        subjects = [c for c in current.children if c.dep_ in deps and _is_speaker_like(c)]
         if not subjects:
             # "WASHINGTON -- President Obama, ..., said": the dateline took the subject's place
             subjects = [

@@ -400,6 +400,14 @@ ROWS = [
         "Kurt Volker",
         "person",
     ),
+    # a participle on a passive main verb is its subject's act ("is frustrated ..., saying")
+    Row(
+        "The California Public Utilities Commission met on Monday. The utilities commission is frustrated with"
+        " the phone companies, saying they failed to share information in real time.",
+        "they failed to share",
+        "California Public Utilities Commission",
+        "organisation",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
