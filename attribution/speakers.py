@@ -1189,8 +1189,15 @@ class SpeakerResolver:
         # "the Associated Press" keeps "Press": a known name is never cut at a role word
         name = _clean_name(ent.text) if is_media or is_known else self._full_organisation(_org_name(ent.text))
         country = self.country if _is_public_body(name) else None
-        # "US Embassy", "Chinese Foreign Ministry": the state named at the front
-        country = _country_of_body(name) or _country_of_place(name.split()[0]) or country
+        # "US Embassy", "Chinese Foreign Ministry": the state named at the front, inside the name
+        # or just before it ("the Chinese CDC"), before what the name alone suggests
+        before = self.doc[ent.start - 1] if ent.start > 0 else None
+        named_state = (
+            _country_of_place(before.text)
+            if before is not None and before.dep_ in {"amod", "compound"} and before.text[:1].isupper()
+            else None
+        )
+        country = named_state or _country_of_body(name) or _country_of_place(name.split()[0]) or country
         why = "news outlet named" if is_media else "organisation named"
         return Resolution(self._body_speaker(name, country), mention, why)
 
@@ -1576,8 +1583,8 @@ class SpeakerResolver:
                 if best is None or position > best[0]:
                     best = (position, speaker)
         entity = self._nearest_entity(head, kinds)
-        if entity is not None and (best is None or entity[0] > best[0]):
-            best = entity
+        if entity is not None and (best is None or (entity[0] > best[0] and not self._same_sentence(best[0], head))):
+            best = entity  # a body that spoke earlier in this very sentence outranks a nearer mere mention
         if best is None:
             return Resolution(None, mention, "pronoun without antecedent")
         return Resolution(best[1], mention, "pronoun: nearest compatible speaker")
@@ -1643,6 +1650,10 @@ class SpeakerResolver:
                 return None
             return person
         return None
+
+    def _same_sentence(self, position: int, head: Token) -> bool:
+        """Whether the character ``position`` lies in ``head``'s sentence."""
+        return head.sent.start_char <= position < head.idx
 
     def _last_named(self, name: str, before: int) -> int:
         """Where ``name`` was last written before ``before`` outside a quotation (-1 if not):

@@ -408,6 +408,17 @@ ROWS = [
         "California Public Utilities Commission",
         "organisation",
     ),
+    # "it" is the body that spoke earlier in the same sentence, not a nearer place; a demonym
+    # before a body's name is its state ("the Chinese CDC" is China's, whatever "CDC" alone means)
+    Row(
+        'Though the Chinese CDC has said there is "no need" for Beijing residents to worry, it has also'
+        " acknowledged that remote regions face more risk.",
+        "remote regions face",
+        "CDC",
+        "organisation",
+        None,
+        "China",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
