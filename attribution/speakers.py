@@ -267,6 +267,12 @@ def _initials(name: str) -> str:
     return "".join(word[0] for word in words)
 
 
+def _proper_run(head: Token) -> list[Token]:
+    """A name's words the tagger left unmarked: the compounds before ``head``, then ``head``
+    ("Big" + "Machine"); the callers check that every word is a proper noun."""
+    return [t for t in head.subtree if t.i <= head.i and t.dep_ == "compound"] + [head]
+
+
 def _likely_gender(person: _Entity) -> str | None:
     """What the article taught us of a person's gender, else what their first name suggests."""
     return person.gender or first_name_genders().get(person.name.split()[0].lower())
@@ -835,7 +841,7 @@ class SpeakerResolver:
         if owner is None:
             return None
         if owner.pos_ == "PROPN" and owner.text[:1].isupper() and self._ent(owner) is None:
-            run = [t for t in owner.subtree if t.i <= owner.i and t.dep_ == "compound"] + [owner]
+            run = _proper_run(owner)
             if all(t.pos_ == "PROPN" for t in run):
                 return self._full_organisation(_strip_possessive(self._text_of(run)))
         if owner.pos_ == "NOUN" and owner.lemma_.lower() in organisation_heads():
@@ -877,7 +883,7 @@ class SpeakerResolver:
         if ent is not None and ent.label_ in ORG_LABELS and not sending:
             return of.head, self._full_organisation(_org_name(ent.text))
         if ent is None and pobj.pos_ == "PROPN" and pobj.text[:1].isupper() and not sending:
-            run = [t for t in pobj.subtree if t.i <= pobj.i and t.dep_ == "compound"] + [pobj]
+            run = _proper_run(pobj)
             name = self._text_of(run)
             if all(t.pos_ == "PROPN" for t in run) and place_to_country().get(name.lower()) is None:
                 return of.head, self._full_organisation(name)  # "the CEO of DH": a name the tagger left unmarked
@@ -1420,7 +1426,7 @@ class SpeakerResolver:
                 return self._full_organisation(_org_name(ent.text))
             if ent is None and child.pos_ == "PROPN" and child.text[:1].isupper():
                 # a name the tagger left unmarked ("Big Machine"): the proper-noun run it heads
-                run = [t for t in child.subtree if t.i <= child.i and t.dep_ == "compound"] + [child]
+                run = _proper_run(child)
                 if all(t.pos_ == "PROPN" for t in run) and run[-1].i - run[0].i == len(run) - 1:
                     return self._full_organisation(self._text_of(run))
         return None

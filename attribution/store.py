@@ -644,8 +644,9 @@ def speaker_rows(statements: Sequence[Statement]) -> dict[str, _SpeakerRow]:
 
 
 def _store_speakers(db: Database, statements: Sequence[Statement]) -> set[str]:
-    """Write the speakers of ``statements``; the surnames they touch, whose attachments must be
-    recomputed again once the statements are stored (attachment counts statements)."""
+    """Write the speakers of ``statements``; the surnames they touch, whose attachments the
+    caller recomputes (``attach_surnames``) once the statements are stored, since attachment
+    counts statements."""
     rows = speaker_rows(statements)
     if "registry" not in db.table_names():  # a database before its migration: the old columns only
         for row in rows.values():
@@ -653,9 +654,7 @@ def _store_speakers(db: Database, statements: Sequence[Statement]) -> set[str]:
         return set()
     for row in rows.values():
         _write_speaker(db, row)
-    surnames = {row.surname or row.key for row in rows.values() if row.kind in identity.PERSON_KINDS}
-    attach_surnames(db, surnames)
-    return surnames
+    return {row.surname or row.key for row in rows.values() if row.kind in identity.PERSON_KINDS}
 
 
 def _write_old_speaker(db: Database, row: _SpeakerRow) -> None:
@@ -1096,6 +1095,7 @@ def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None)
             raise StoreError(f"document {key} is not stored with this text")
         old_rows = {row["id"]: row for row in _rows(db, "SELECT * FROM statements WHERE document_id = ?", [key])}
         surnames = _store_speakers(db, extraction.statements)
+        attach_surnames(db, surnames)  # as they stand before the new version, for the decisions below
         _reapply_decisions(db)
         from .speaker_decisions import redirect_records
 
