@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import secrets
 import socket
 import sqlite3
@@ -33,14 +32,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import EXTRACTOR_VERSION, __version__, echoes, identity
+from .anchoring import anchor, best_match, version_key
 from .errors import DatabaseBusy, StoreError
 from .models import Claim, Document, Extraction, Span, Statement, sha256_text
 from .schema import SCHEMA_VERSION, migrations
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 DEFAULT_TIMEOUT = 60.0  # seconds one document's extraction may take before its worker is killed
-ANCHOR_CONTEXT = 32
-MIN_ANCHOR_OVERLAP = 0.5
 CLAIM_KINDS = ("unattributed", "unresolved")
 PRONOUNS = {
     "he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "me",
@@ -384,10 +382,6 @@ def _check_span(text: str, span: Span | None, what: str, source: str) -> None:
         raise StoreError(f"{source}: {what} span [{span.start}:{span.end}] does not slice the document text")
 
 
-def _anchor(text: str, start: int, end: int) -> tuple[str, str]:
-    return text[max(0, start - ANCHOR_CONTEXT) : start], text[end : end + ANCHOR_CONTEXT]
-
-
 def _statement_record(
     doc: Document, version: str, statement: Statement, run_id: str | None, now: str
 ) -> dict[str, Any]:
@@ -403,7 +397,7 @@ def _statement_record(
     content, cue, mention, speaker = (
         statement.content, statement.cue, statement.speaker_mention, statement.speaker
     )  # fmt: skip
-    prefix, suffix = _anchor(text, content.start, content.end)
+    prefix, suffix = anchor(text, content.start, content.end)
     kind_token = f"statement/{statement.type}"
     return {
         "id": statement_id(doc.sha256, version, content.start, content.end, kind_token),
@@ -464,7 +458,7 @@ def _time_columns(statement: Statement) -> dict[str, Any]:
 def _claim_record(doc: Document, version: str, claim: Claim, run_id: str | None, now: str) -> dict[str, Any]:
     span = claim.span
     _check_span(doc.text, span, "claim", doc.source or doc.id)
-    prefix, suffix = _anchor(doc.text, span.start, span.end)
+    prefix, suffix = anchor(doc.text, span.start, span.end)
     kind = str(claim.kind)
     return {
         "id": statement_id(doc.sha256, version, span.start, span.end, kind),
@@ -778,82 +772,6 @@ def _insert_statement(db: Database, record: dict[str, Any]) -> None:
     columns = ", ".join(names)
     marks = ", ".join(f":{c}" for c in names)
     db.execute(f"INSERT INTO statements ({columns}) VALUES ({marks})", record)
-
-
-JSONL_LINE = re.compile(r"\A(?P<path>.+\.(?:jsonl|ndjson)):\d+\Z", re.IGNORECASE)
-
-
-def version_key(doc: Document) -> str:
-    """What makes two texts versions of one article: its URL, else its file (for a JSONL
-    line: the file and the record id, not the line number)."""
-    if doc.url:
-        return doc.url
-    source = doc.source or doc.id
-    match = JSONL_LINE.match(source)
-    if match:
-        return f"{os.path.abspath(match['path'])}#id={doc.id}"
-    return os.path.abspath(source) if source else doc.id
-
-
-# --------------------------------------------------------------------------- re-anchoring
-
-
-def _locate(old: dict[str, Any], text: str) -> tuple[int, int] | None:
-    """Find an old statement's text in (possibly changed) document text, W3C-quote style."""
-    exact, start, end = old["content"], old["content_start"], old["content_end"]
-    if text[start:end] == exact:
-        return start, end
-    if not exact:
-        return None
-    best: tuple[int, int, int] | None = None
-    position = text.find(exact)
-    while position >= 0:
-        before = text[max(0, position - ANCHOR_CONTEXT) : position]
-        after = text[position + len(exact) : position + len(exact) + ANCHOR_CONTEXT]
-        score = _common_suffix(old["anchor_prefix"], before) + _common_prefix(old["anchor_suffix"], after)
-        key = (score, -abs(position - start), position)
-        if best is None or key[:2] > best[:2]:
-            best = key
-        position = text.find(exact, position + 1)
-    if best is None:
-        return None
-    return best[2], best[2] + len(exact)
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
-def _common_suffix(a: str, b: str) -> int:
-    return _common_prefix(a[::-1], b[::-1])
-
-
-def best_match(
-    old: dict[str, Any], text: str, candidates: Sequence[dict[str, Any]]
-) -> tuple[dict[str, Any], float] | None:
-    """The candidate statement the old one's anchor lands on, with its overlap ratio."""
-    located = _locate(old, text)
-    if located is None:
-        return None
-    start, end = located
-    best: tuple[tuple[float, int, int], dict[str, Any], float] | None = None
-    for candidate in candidates:
-        c_start, c_end = candidate["content_start"], candidate["content_end"]
-        overlap = min(end, c_end) - max(start, c_start)
-        if overlap <= 0:
-            continue
-        ratio = overlap / (max(end, c_end) - min(start, c_start))
-        if ratio < MIN_ANCHOR_OVERLAP:
-            continue
-        key = (ratio, int(candidate["kind"] == old["kind"]), -abs(c_start - start))
-        if best is None or key > best[0]:
-            best = (key, candidate, ratio)
-    return (best[1], best[2]) if best else None
 
 
 def _reviewed_ids(db: Database, statement_ids: Sequence[str]) -> set[str]:

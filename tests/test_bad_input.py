@@ -22,7 +22,7 @@ import pytest
 from attribution_cli.main import app
 from typer.testing import CliRunner
 
-from attribution import store
+from attribution import anchoring, store
 from attribution.ingest import InputProblem, read_documents
 from attribution.models import Document, Extraction
 
@@ -418,7 +418,7 @@ def test_duplicate_jsonl_id_with_another_text_is_reported_and_kept_apart(tmp_pat
     assert (first.id, other.id, second.id) == ("a", "b", "a (line 3)")
     assert first.warnings == () and other.warnings == ()
     assert second.warnings == ("duplicate id 'a' (line 1 has another text under it); kept apart as 'a (line 3)'",)
-    assert store.version_key(first) != store.version_key(second)
+    assert anchoring.version_key(first) != anchoring.version_key(second)
 
 
 def test_the_same_record_twice_is_not_renamed(tmp_path: Path) -> None:

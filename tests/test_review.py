@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import store_helpers as h
 
-from attribution import store
+from attribution import anchoring, store
 from attribution.models import Document, Extraction, Span
 from attribution.queries import UnknownStatement, orphaned_reviews, statement_rows
 from attribution.review import history, record_review, reextract
@@ -277,5 +277,5 @@ def test_locate_prefers_matching_context():
         {"id": "a", "content_start": 19, "content_end": 22, "kind": "statement"},
         {"id": "b", "content_start": 52, "content_end": 55, "kind": "statement"},
     ]
-    match = store.best_match(old, text, candidates)
+    match = anchoring.best_match(old, text, candidates)
     assert match is not None and match[0]["id"] == "b" and match[1] == 1.0
