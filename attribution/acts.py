@@ -14,6 +14,8 @@ around the cue, one named rule each, checked in order:
   relative-clause "the witness testifying who listened in"         -> other
   idiom          "Which is not to say that", "worth noting"        -> other
   withheld       "declined to say", "would not disclose"          -> other
+  aim            "surrounded the Statehouse to call for", "struggled to contend" -> other
+  comparison     "smaller than what McKinley said, but ..."       -> other
   negated        "did not say when", "never mentioned"             -> other
   hypothetical   "might argue", "could have shown", "should note"  -> other
   agentless      "is charged with", "is widely believed to"        -> other
@@ -68,6 +70,7 @@ class ActLexicon:
     prep_speech: frozenset[str]
     request_verbs: frozenset[str]
     naming_participles: frozenset[str]
+    speech_vehicles: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -174,6 +177,34 @@ def withheld(ctx: ActContext) -> Act | None:
     if verb is not None and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ctx.lexicon.refusals:
         return Act.OTHER
     return None
+
+
+def aim(ctx: ActContext) -> Act | None:
+    """'surrounded the Statehouse to call for better pay', 'struggled to contend with', 'allows
+    him to maintain a tough stance': an infinitive cue is a purpose, a task or an ability, not
+    something said, unless it hangs on a verb that carries speech on ('went on to say', 'took
+    to Twitter to accuse'). With a clause of its own it reports one ('the only entity to confirm
+    it has bid', 'went so far as to claim that')."""
+    verb = ctx.cue
+    if ctx.rule.endswith("ccomp"):
+        return None
+    if verb is None or verb.tag_ != "VB" or not any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+        return None
+    if verb.dep_ not in {"xcomp", "advcl", "ccomp", "acl", "relcl"}:
+        return None
+    return None if verb.head.lemma_.lower() in ctx.lexicon.speech_vehicles else Act.OTHER
+
+
+def comparison(ctx: ActContext) -> Act | None:
+    """'smaller than what McKinley said', 'more complicated than McKinley suggests': a cue in a
+    comparison measures something against a statement; what follows is the writer's."""
+    verb = ctx.cue
+    if verb is None:
+        return None
+    if any(c.dep_ == "mark" and c.lower_ == "than" for c in verb.children):
+        return Act.OTHER
+    head = verb.head
+    return Act.OTHER if verb.dep_ == "pcomp" and head.lower_ == "than" else None
 
 
 def negated(ctx: ActContext) -> Act | None:
@@ -328,6 +359,8 @@ ACT_RULES: tuple[Callable[[ActContext], Act | None], ...] = (
     relative_clause,
     idiom,
     withheld,
+    aim,
+    comparison,
     negated,
     hypothetical,
     agentless,

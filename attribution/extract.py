@@ -24,7 +24,7 @@ from .claims import flag_claims
 from .layout import Layout, read_layout
 from .learned import learned_candidates
 from .lexicons import cue_stances
-from .models import Claim, Document, Extraction, QuoteType, Span, Speaker, Stance, Statement
+from .models import Act, Claim, Document, Extraction, QuoteType, Span, Speaker, Stance, Statement
 from .nlp import doc_text, load_pipeline, prepare_pipeline
 from .quotes import QuotedSpan, classify, find_quoted_spans, quoted_mask
 from .reported import Candidate, cue_span, find_reported, noun_just_before, rule_words, subject_of
@@ -317,7 +317,7 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     statements: list[Statement] = []
     for draft in drafts:
         statements.append(_finish(draft, doc, text, mask, sentences, resolver, statements, published))
-    statements = score_statements(_drop_restatements(statements))
+    statements = score_statements(_drop_restatements(_quoted_headings(statements, layout.headings)))
     return Extraction(
         document=document,
         statements=tuple(statements),
@@ -327,6 +327,20 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
         excluded=layout.not_claims,
         extractor_version=EXTRACTOR_VERSION,
     )
+
+
+def _quoted_headings(statements: list[Statement], headings: tuple[Span, ...]) -> list[Statement]:
+    """A quotation standing alone as a heading ('3. "Not some irregular channel"', '"We write
+    with urgency"' above the letter it heads) labels what follows; with no cue of its own it is
+    not a statement a desk reviews (the broad listing keeps it)."""
+    if not headings:
+        return statements
+    return [
+        replace(s, act=Act.OTHER)
+        if s.rule == "quote-continuation" and _inside_any((s.content.start, s.content.end), headings)
+        else s
+        for s in statements
+    ]
 
 
 def rule_drafts(doc: Doc, layout: Layout, sentences: _Sentences) -> tuple[list[QuotedSpan], bytearray, list[Candidate]]:

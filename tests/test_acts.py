@@ -49,6 +49,13 @@ ROWS = [
     Row("The senator has spoken out about the dangers of online betting.", "has spoken out", Act.OTHER),
     Row("Gallinari added 25 points in his former home arena.", "added", Act.OTHER),
     Row("As we have noted, the figures are hard to check for anyone outside the agency.", "have noted", Act.OTHER),
+    # an infinitive cue is an aim or a task unless it carries speech on; a comparison is the writer's
+    Row("Several thousand teachers surrounded the Statehouse on Tuesday to call for better pay.", "to call", Act.OTHER),
+    Row("The new rules allow the mayor to maintain a tough stance toward the unions.", "to maintain", Act.OTHER),
+    Row("On Thursday the singer took to Twitter to accuse the label of bullying her.", "to accuse", Act.SPEECH),
+    Row("The only other company to confirm it has bid on the contract is Boeing.", "to confirm", Act.SPEECH),
+    Row("The sum is smaller than what the senator said, but it is a fair estimate.", "said", Act.OTHER),
+    Row("It is more complicated than the governor suggests, but he is in the ballpark.", "suggests", Act.OTHER),
 ]
 
 
@@ -62,6 +69,23 @@ def test_quotations_that_are_titles_or_names_are_not_speech(nlp):
         statements = extract_document(Document(id="title", text=text), nlp).statements
         assert statements, "the quotation is still found (the broad listing shows it)"
         assert all(s.act == Act.OTHER for s in statements), [(s.rule, s.act, s.content.text) for s in statements]
+
+
+def test_a_quotation_standing_alone_as_a_heading_is_not_speech(nlp):
+    """A quoted line that heads the passage below it labels the passage; the desk does not see
+    it, the broad listing does. The same words closing a sentence of quotation stay speech."""
+    text = (
+        "The envoy spoke for nine hours behind closed doors on Tuesday.\n\n"
+        '"Not some irregular channel"\n\n'
+        "He disputed the notion that he had run a shadow policy, saying he had kept the State Department informed."
+    )
+    extraction = extract_document(Document(id="heading", text=text), nlp)
+    heading = [s for s in extraction.statements if s.content.text.startswith('"Not some')]
+    assert heading and all(s.act == Act.OTHER for s in heading)
+    assert not any(s.content.text.startswith('"Not some') for s in select_attributions(extraction, "speech").statements)
+    prose = 'The envoy spoke on Tuesday.\n\n"Not some irregular channel, but the normal one."\n\nHe left.'
+    kept = extract_document(Document(id="prose", text=prose), nlp).statements
+    assert any(s.content.text.startswith('"Not some') and s.act == Act.SPEECH for s in kept)
 
 
 @pytest.fixture(scope="module")
