@@ -18,6 +18,7 @@ import re
 from bisect import insort
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -26,6 +27,8 @@ from .lexicons import (
     capitals,
     corporate_roles,
     countries,
+    data_json,
+    demonyms,
     document_heads,
     first_name_genders,
     government_seats,
@@ -271,6 +274,12 @@ def _proper_run(head: Token) -> list[Token]:
     """A name's words the tagger left unmarked: the compounds before ``head``, then ``head``
     ("Big" + "Machine"); the callers check that every word is a proper noun."""
     return [t for t in head.subtree if t.i <= head.i and t.dep_ == "compound"] + [head]
+
+
+@lru_cache(maxsize=1)
+def _leading_verbs() -> frozenset[str]:
+    """Verbs of leading a body ("heads", "runs", "founded"), from titles.json."""
+    return frozenset(data_json("titles.json")["leading_verbs"])
 
 
 def _likely_gender(person: _Entity) -> str | None:
@@ -870,15 +879,16 @@ class SpeakerResolver:
         the body, "local president of the prison workers' union" too, "professor of physics"
         only extends the role (up to an inner "at X", which names the body)."""
         pobj = next((t for t in of.children if t.dep_ == "pobj"), None)
-        if pobj is None:
-            return of.head, None
         phrase = sorted(of.subtree, key=lambda t: t.i)
         for token in phrase[1:]:
-            # "head of fundamental research at Kotak Securities": the "at" body is the affiliation
+            # "head of fundamental research at Kotak Securities", "research director of gaming
+            # at tech market research firm IDC": the "at" body is the affiliation
             if token.dep_ == "prep" and token.lower_ in AFFILIATION_PREPS:
-                found = self._organisation_of(list(token.subtree))
+                found = self._last_body_in(list(token.subtree))
                 if found:
                     return self.doc[token.i - 1], found
+        if pobj is None:
+            return of.head, None
         ent = self._ent(pobj)
         if ent is not None and ent.label_ in ORG_LABELS and not sending:
             return of.head, self._full_organisation(_org_name(ent.text))
@@ -910,6 +920,9 @@ class SpeakerResolver:
         premodifiers = self._premodifiers(name_span) + list(name_span[: inner.start - name_span.start])
         if premodifiers:
             role, organisation = self._premodifier_fields(premodifiers)
+        if organisation is None:
+            chain_role, organisation = self._body_before_role(name_span)
+            role = role or chain_role
         appositives = (
             [c for c in head.children if c.dep_ == "appos"]
             + self._conjunct_appositives(head)
@@ -925,9 +938,92 @@ class SpeakerResolver:
             if appos_role and (role is None or len(appos_role) > len(role)):
                 role = appos_role
             organisation = organisation or appos_organisation
+        organisation = organisation or self._led_body(head)
         if organisation and inner.text in organisation:
             organisation = None  # "Ukraine Kurt Volker" tagged as one body: the person is not their own body
         return role, organisation or self._postmodifier_organisation(head)
+
+    def _body_before_role(self, name_span: SpacySpan) -> tuple[str | None, str | None]:
+        """ "Sabres captain Jack Eichel", "Salesforce founder and co-CEO Marc Benioff": a name
+        written right before the role words that precede a person is the body they work for,
+        however the parser attached it. The role words hold a known role; the body's words are
+        capitalised names (a sentence's first word only when tagged as a body or capitalised
+        elsewhere too), never a place, demonym, party, honorific or another person's surname."""
+        start = self._hyphenated_start(name_span) - int(self._given_name_before(name_span))
+        position = start - 1
+        chain: list[Token] = []
+        while position >= 0 and self._is_role_chain_word(self.doc[position]):
+            chain.insert(0, self.doc[position])
+            position -= 1
+        while chain and (chain[0].lower_ in {"and", "&", "-"} or not chain[0].text[:1].isalnum()):
+            chain = chain[1:]
+        if not chain or _title_phrase(self._text_of(chain)) is None:
+            return None, None
+        body: list[Token] = []
+        while position >= 0 and len(body) < 4 and self._is_body_word(self.doc[position]):
+            body.insert(0, self.doc[position])
+            position -= 1
+        if not body or (position >= 0 and self.doc[position].text in {"'s", "\u2019s"}):
+            return None, None
+        name = self._text_of(body)
+        if _country_of_place(name) is not None or name.lower() in party_words():
+            return None, None
+        return self._text_of(chain), self._full_organisation(name)
+
+    def _is_role_chain_word(self, token: Token) -> bool:
+        """A word of a role written before a name: a role word, a word in lower case, or the
+        joints of "founder and co-CEO"."""
+        if token.text in {"-", "&"} or token.lower_ in {"and", "co"}:
+            return True
+        if token.lower_ in honorifics() or self._ent(token) is not None and self._ent(token).label_ not in {"PERSON"}:
+            return False
+        return _is_role_word(token.text) or (token.text.islower() and token.pos_ in {"NOUN", "ADJ"})
+
+    def _is_body_word(self, token: Token) -> bool:
+        """A capitalised word of a body's name before a role (see ``_body_before_role``)."""
+        text = token.text
+        if not text[:1].isupper() or not text.replace(".", "").replace("&", "").isalnum():
+            return False
+        lowered = text.lower()
+        if _is_role_word(text) or lowered in honorifics() or lowered in party_words() or lowered in demonyms():
+            return False
+        ent = self._ent(token)
+        if ent is not None and ent.label_ in PLACE_LABELS | {"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"}:
+            return False
+        if ent is not None and ent.label_ == "PERSON" and self._find_person(_clean_name(ent.text)) is not None:
+            person = self._find_person(_clean_name(ent.text))
+            if person is not None and len(person.name.split()) > 1:
+                return False  # "Trump campaign manager": the owner is a person, not a body
+        if token.is_sent_start:
+            return (ent is not None and ent.label_ in ORG_LABELS) or self._capitalised_elsewhere(text)
+        return True
+
+    def _capitalised_elsewhere(self, word: str) -> bool:
+        """Whether the text writes ``word`` capitalised inside a sentence too, as a name of its
+        own ("The Wild could"), not as a word of a longer name ("Fox News")."""
+        return any(t.text == word and not t.is_sent_start and self._stands_alone(t) for t in self.doc)
+
+    def _stands_alone(self, token: Token) -> bool:
+        """No capitalised neighbour but a sentence's opening article ("The Wild could")."""
+        doc = self.doc
+        before = doc[token.i - 1] if token.i > 0 else None
+        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        before_ok = before is None or not before.text[:1].isupper() or (before.is_sent_start and before.lower_ == "the")
+        return before_ok and (after is None or not after.text[:1].isupper())
+
+    def _led_body(self, head: Token) -> str | None:
+        """ "Scott Paul, who heads the Alliance for American Manufacturing": the body a relative
+        clause says the person leads, runs or founded is the one they speak for."""
+        for clause in head.children:
+            if clause.dep_ != "relcl" or clause.lemma_.lower() not in _leading_verbs():
+                continue
+            if not any(c.dep_ == "nsubj" and c.lower_ == "who" for c in clause.children):
+                continue
+            for obj in (c for c in clause.children if c.dep_ == "dobj"):
+                ent = self._ent(obj)
+                if ent is not None and ent.label_ in ORG_LABELS:
+                    return self._full_organisation(_org_name(ent.text))
+        return None
 
     def _copular_roles(self, head: Token) -> list[Token]:
         """ "Hege is the CEO of DH": the role a sentence gives its subject, read as an apposition."""

@@ -419,6 +419,50 @@ ROWS = [
         None,
         "China",
     ),
+    # a capitalised name right before the role words is the body the person works for, even
+    # when it opens the sentence, if the text writes it as a name elsewhere ("The Wild ...")
+    Row(
+        "Wild defenseman Ryan Suter said the team had played its best game. The Wild won 4-1.",
+        "the team had played",
+        "Ryan Suter",
+        "person",
+        "defenseman",
+        "Wild",
+    ),
+    Row(
+        "In the second period, Sabres captain Jack Eichel said the referees had missed the trip.",
+        "the referees had missed",
+        "Jack Eichel",
+        "person",
+        "captain",
+        "Sabres",
+    ),
+    Row(
+        "On Tuesday, Salesforce founder and co-CEO Marc Benioff said the deal would close next year.",
+        "the deal would close",
+        "Marc Benioff",
+        "person",
+        "CEO",
+        "Salesforce",
+    ),
+    # the body after "at" inside a role's "of" phrase, a name the tagger left unmarked
+    Row(
+        "Lewis Ward, research director of gaming at tech market research firm IDC, said the lineup was thin.",
+        "the lineup was thin",
+        "Lewis Ward",
+        "person",
+        "research director",
+        "IDC",
+    ),
+    # the body a relative clause says the person heads
+    Row(
+        "Tariffs have helped factories, said Scott Paul, who heads the Alliance for American Manufacturing.",
+        "Tariffs have helped",
+        "Scott Paul",
+        "person",
+        None,
+        "Alliance for American Manufacturing",
+    ),
     # a document nobody is named for stays unnamed
     Row(
         "The officers slept through the night, according to court records.",
@@ -487,3 +531,13 @@ def test_first_person_outside_a_quotation_is_left_unresolved(nlp) -> None:
     resolver = SpeakerResolver(doc)
     resolution = resolver.resolve(next(t for t in doc if t.text == "I"))
     assert resolution.speaker is None and "writer" in resolution.why
+
+
+def test_a_word_of_a_longer_name_is_no_body_before_a_role(nlp) -> None:
+    """ "News industry analyst" opening a sentence: "News" is capitalised elsewhere only inside
+    "Fox News", so it is the role's first word, not an employer."""
+    text = "Fox News carried the story on Monday.\n\nNews industry analyst Ken Doctor said the chain would shrink."
+    statements = extract_document(Document(id="row", text=text), nlp).statements
+    speaker = next(s.speaker for s in statements if s.content.text.startswith("the chain would shrink"))
+    assert speaker is not None and speaker.name == "Ken Doctor"
+    assert speaker.organisation is None
