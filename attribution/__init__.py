@@ -25,7 +25,7 @@ _FUNCTIONS = {
     "extract_documents": "extract",
     "read_documents": "ingest",
     "connect": "store",
-    "ingest_paths": "store",
+    "ingest_paths": "jobs",
     "statement_rows": "queries",
     "speaker_rows": "queries",
     "speaker_profile": "queries",

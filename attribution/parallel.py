@@ -12,7 +12,7 @@ A worker process is also the only safe place for a per-document time budget: a p
 runs away cannot be interrupted inside the interpreter, but its process can be killed. When
 a batch overruns, its documents are retried one at a time in a fresh worker, each with the
 whole budget; the first to overrun is reported (``DocumentTimeout``) at its turn in the
-input, and the caller resumes after it (``store.resilient_extract``).
+input, and the caller resumes after it (``jobs.resilient_extract``).
 
 Workers never outlive the process that started them. On Linux the kernel kills a worker
 whose parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread in the worker watches

@@ -1,4 +1,4 @@
-"""Review verdicts (append-only history) and re-extraction that never loses them.
+"""Review verdicts: an append-only history that re-extraction (``jobs.reextract``) never loses.
 
 A review is one row in ``reviews``; nothing ever updates or deletes it (triggers refuse).
 The current status of a statement is the latest review made on it or on a statement it
@@ -8,33 +8,14 @@ was re-anchored from (``statement_links``). Re-extraction writes only derived ro
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
 
-from . import EXTRACTOR_VERSION
 from .errors import AttributionError
-from .models import Document, Extraction
 from .queries import UnknownStatement
 from .schema import REVIEW_STATUSES
-from .store import (
-    ExtractionFailure,
-    Outcome,
-    ReextractOutcome,
-    apply_reextraction,
-    finish_run,
-    mark_aborted_runs,
-    record_input_problem,
-    resilient_extract,
-    start_run,
-    stored_document,
-    utc_now,
-    write_transaction,
-)
-
-Extractor = Callable[[Iterable[Document]], Iterator[Extraction]]
+from .store import utc_now, write_transaction
 
 
 class RetiredStatement(UnknownStatement):
@@ -185,127 +166,3 @@ def needs_rereview(db: Database) -> int:
     if "attribution_changes" not in db.table_names():
         return 0
     return int(db.execute("SELECT count(*) FROM needs_rereview").fetchone()[0])
-
-
-@dataclass
-class ReextractReport:
-    """Totals of one re-extraction run."""
-
-    run_id: str = ""
-    documents: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    failed: list[Outcome] = field(default_factory=list)
-    added: int = 0
-    updated: int = 0
-    retired: int = 0
-    relinked: int = 0
-    unmatched: int = 0
-    orphaned_reviews: int = 0
-    needs_rereview: int = 0  # current statements whose verdict predates an attribution change
-
-    def add(self, outcome: ReextractOutcome) -> None:
-        self.documents += 1
-        if outcome.changed:
-            self.changed += 1
-        else:
-            self.unchanged += 1
-        self.added += outcome.added
-        self.updated += outcome.updated
-        self.retired += outcome.retired
-        self.relinked += outcome.linked
-        self.unmatched += outcome.unmatched
-
-    def as_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "failed"}
-        data["failed"] = [{"source": o.source, "reason": o.reason} for o in self.failed]
-        return data
-
-
-def reextract(
-    db: Database,
-    model: str | None = None,
-    all: bool = False,  # noqa: A002  (mirrors the --all option)
-    *,
-    extractor: Extractor | None = None,
-    extractor_version: str | None = None,
-    progress: Callable[[str, ReextractOutcome | Outcome], None] | None = None,
-) -> ReextractReport:
-    """Run the current extractor over stored documents and re-anchor their reviews.
-
-    Without ``all`` only documents extracted by another extractor version are redone.
-    ``extractor`` (a function from Documents to Extractions, in order) replaces the spaCy
-    extractor; ``extractor_version`` is the version it produces. Reviews are never written;
-    a reviewed statement that disappears is linked to the statement its anchor lands on, or
-    left as an orphaned review. A reviewed statement whose speaker, type or content changes
-    keeps its verdict but needs re-review (``report.needs_rereview`` counts them).
-    """
-    model_version = None
-    if extractor is None:
-        from .extract import extract_documents
-        from .nlp import load_pipeline, model_name
-
-        nlp = load_pipeline(model)
-        model = model_name(model)
-        model_version = str(nlp.meta.get("version", "")) or None
-        extractor_version = EXTRACTOR_VERSION
-
-        def extractor(docs: Iterable[Document]) -> Iterator[Extraction]:
-            return extract_documents(docs, model=model)
-
-    target = extractor_version or EXTRACTOR_VERSION
-    mark_aborted_runs(db)
-    report = ReextractReport()
-    report.run_id = run_id = start_run(
-        db, "reextract", model=model, model_version=model_version, extractor_version=target
-    )
-    ids = [
-        row[0]
-        for row in db.execute(
-            "SELECT id FROM documents WHERE complete = 1 AND (? OR extractor_version != ?) ORDER BY ingested_at, id",
-            [1 if all else 0, target],
-        ).fetchall()
-    ]
-
-    def documents() -> Iterator[Document]:
-        for doc_id in ids:
-            cursor = db.execute("SELECT * FROM documents WHERE id = ?", [doc_id])
-            names = [d[0] for d in cursor.description]
-            row = cursor.fetchone()
-            if row is not None:
-                yield stored_document(dict(zip(names, row, strict=True)))
-
-    status = "aborted"
-    try:
-        for item in resilient_extract(documents(), extractor):
-            if isinstance(item, ExtractionFailure):
-                failed = Outcome(item.document.source or item.document.id, "failed", item.reason)
-                report.failed.append(failed)
-                record_input_problem(db, run_id, failed.source, "failed", failed.reason)
-                if progress:
-                    progress(failed.source, failed)
-                continue
-            outcome = apply_reextraction(db, item, run_id)
-            report.add(outcome)
-            if progress:
-                progress(item.document.source or item.document.id, outcome)
-        status = "completed_with_errors" if report.failed else "completed"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        report.orphaned_reviews = int(db.execute("SELECT count(*) FROM orphaned_reviews").fetchone()[0])
-        report.needs_rereview = needs_rereview(db)
-        finish_run(
-            db,
-            run_id,
-            status,
-            {
-                "n_inputs": len(ids),
-                "n_stored": report.changed,
-                "n_unchanged": report.unchanged,
-                "n_failed": len(report.failed),
-                "n_statements": report.added + report.updated,
-            },
-        )
-    return report

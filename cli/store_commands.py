@@ -267,8 +267,8 @@ def ingest(
     143 on SIGTERM (finished documents are kept; re-run to continue).
     """
     from attribution.ingest import check_paths, printable, read_documents
+    from attribution.jobs import IngestReport, Outcome, Terminated, ingest_paths, sigterm_interrupts
     from attribution.models import Document
-    from attribution.store import IngestReport, Outcome, Terminated, ingest_paths, sigterm_interrupts
 
     with _errors():
         check_paths(paths)  # before the pipeline loads or the database opens
@@ -914,7 +914,7 @@ def reextract(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Re-run the current extractor over stored documents; reviews are re-anchored, never lost."""
-    from attribution.review import reextract as run_reextract
+    from attribution.jobs import reextract as run_reextract
 
     with _errors():
         database = _open(db, busy_timeout=busy_timeout)

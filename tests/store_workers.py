@@ -1,6 +1,6 @@
 """Worker processes for the reliability tests (run as ``python tests/store_workers.py ...``).
 
-replay DB PICKLE [START END]   ingest pre-extracted documents through store.ingest_paths
+replay DB PICKLE [START END]   ingest pre-extracted documents through jobs.ingest_paths
 reviewer DB COUNT SEED         record COUNT reviews on random current statements
 reader DB STOP_FILE            check snapshot invariants in read transactions until STOP_FILE
 migrate DB                     open the database, which applies pending migrations
@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 
-from attribution import store
+from attribution import jobs, store
 from attribution.models import Document, Extraction
 
 
@@ -36,7 +36,7 @@ def replay(db_path: str, pickle_path: str, start: int = 0, end: int | None = Non
             yield by_key[document.sha256]
 
     ready()
-    report = store.ingest_paths(
+    report = jobs.ingest_paths(
         db_path,
         [],
         documents=[e.document for e in extractions],

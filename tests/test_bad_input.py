@@ -22,7 +22,7 @@ import pytest
 from attribution_cli.main import app
 from typer.testing import CliRunner
 
-from attribution import anchoring, store
+from attribution import anchoring, jobs, store
 from attribution.ingest import InputProblem, read_documents
 from attribution.models import Document, Extraction
 
@@ -42,7 +42,7 @@ def stub_extractor(documents: Iterable[Document]) -> Iterator[Extraction]:
 @pytest.fixture
 def stub_ingest(monkeypatch: pytest.MonkeyPatch) -> None:
     """`attribution ingest` without loading spaCy: the CLI looks ingest_paths up at call time."""
-    monkeypatch.setattr(store, "ingest_paths", functools.partial(store.ingest_paths, extractor=stub_extractor))
+    monkeypatch.setattr(jobs, "ingest_paths", functools.partial(jobs.ingest_paths, extractor=stub_extractor))
 
 
 def good_files(folder: Path, names: Iterable[str] = ("a.txt", "b.txt", "c.txt")) -> list[Path]:

@@ -284,7 +284,7 @@ def test_ingest_missing_path_exits_66(tmp_path):
 def test_orphans_and_history_of_a_replaced_statement(db_path):
     from dataclasses import replace
 
-    from attribution.review import reextract
+    from attribution.jobs import reextract
 
     sid = json_rows(invoke("quotes", "--db", db_path, "--speaker", "Leggeri", "--format", "json"))[0]["id"]
     assert invoke("review", sid, "--status", "false", "--note", "n", "--db", db_path).exit_code == 0

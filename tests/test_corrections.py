@@ -17,9 +17,10 @@ from typer.testing import CliRunner
 from attribution import store
 from attribution.corrections import InvalidCorrection, corrections_for, record_correction
 from attribution.export import claim_reviews, export_rows
+from attribution.jobs import reextract
 from attribution.models import Document, Extraction, Span
 from attribution.queries import speaker_profile, speaker_rows, statement_rows
-from attribution.review import RetiredStatement, record_review, reextract
+from attribution.review import RetiredStatement, record_review
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from attribution import echoes, store
 from attribution.extract import extract_documents
+from attribution.jobs import reextract
 from attribution.models import Document, Extraction, Speaker, SpeakerKind
-from attribution.review import reextract
 from attribution.schema import migrations
 
 runner = CliRunner()

@@ -8,9 +8,9 @@ import pytest
 
 from attribution import parallel
 from attribution.extract import extract_documents
+from attribution.jobs import ExtractionFailure, resilient_extract
 from attribution.models import Document
 from attribution.records import extraction_record
-from attribution.store import ExtractionFailure, resilient_extract
 
 TEXTS = [
     "\u201cWe will not back down,\u201d Mayor Anne Hidalgo said on Tuesday.",

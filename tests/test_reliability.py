@@ -2,7 +2,7 @@
 
 Documents are short variants of the seed article's paragraphs. They are extracted once with the
 real spaCy extractor (module fixture); the SIGKILL and concurrency trials then replay those
-extractions through ``store.ingest_paths`` in worker processes (tests/store_workers.py), so a
+extractions through ``jobs.ingest_paths`` in worker processes (tests/store_workers.py), so a
 trial costs a Python start rather than a spaCy load. The CLI trials run ``attribution ingest``
 itself, end to end.
 """
@@ -24,10 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from attribution import EXTRACTOR_VERSION, store
+from attribution import EXTRACTOR_VERSION, jobs, store
+from attribution.jobs import reextract
 from attribution.models import Document, Extraction, Span
 from attribution.queries import statement_rows
-from attribution.review import record_review, reextract
+from attribution.review import record_review
 from attribution.schema import SCHEMA_VERSION, migrations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -248,7 +249,7 @@ def test_reviews_survive_reextraction_with_moved_boundaries(corpus, tmp_path):
 
     documents = corpus.documents[:100]
     db_path = tmp_path / "t14.db"
-    store.ingest_paths(db_path, [], documents=documents)  # the real extractor
+    jobs.ingest_paths(db_path, [], documents=documents)  # the real extractor
     db = store.connect(db_path)
     rows = statement_rows(db)
     assert len(rows) >= 120

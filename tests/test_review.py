@@ -11,9 +11,10 @@ import pytest
 import store_helpers as h
 
 from attribution import anchoring, store
+from attribution.jobs import reextract
 from attribution.models import Document, Extraction, Span
 from attribution.queries import UnknownStatement, orphaned_reviews, statement_rows
-from attribution.review import history, record_review, reextract
+from attribution.review import history, record_review
 
 
 @pytest.fixture

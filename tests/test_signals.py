@@ -203,7 +203,7 @@ def test_an_interrupt_during_a_commit_waits_until_it_is_counted():
     so an interrupted run's n_stored matches its stored documents."""
     import os
 
-    from attribution.store import interrupts_held
+    from attribution.jobs import interrupts_held
 
     done = []
     with pytest.raises(KeyboardInterrupt):

@@ -14,7 +14,7 @@ import store_helpers as h
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attribution import store
+from attribution import jobs, store
 from attribution.errors import DatabaseBusy, StoreError
 from attribution.models import Document, Extraction, QuoteType, Span, Statement
 from attribution.queries import (
@@ -576,17 +576,17 @@ def test_disk_full_stops_the_run_and_keeps_committed_documents(tmp_path, monkeyp
         for document in documents:
             yield by_key[document.sha256]
 
-    monkeypatch.setattr(store, "connect", small_connect)
+    monkeypatch.setattr(jobs, "connect", small_connect)
     with pytest.raises(StoreError, match="full.*nothing was written for article-"):
-        store.ingest_paths(path, [], documents=[e.document for e in extractions], extractor=replay)
-    monkeypatch.setattr(store, "connect", real_connect)
+        jobs.ingest_paths(path, [], documents=[e.document for e in extractions], extractor=replay)
+    monkeypatch.setattr(jobs, "connect", real_connect)
     database = store.connect(path)
     stored = database.execute("SELECT count(*) FROM documents").fetchone()[0]
     assert 0 < stored < 60
     assert store.verify(database) == []
     assert database.execute("SELECT status FROM runs").fetchall() == [("aborted",)]
     database.close()
-    report = store.ingest_paths(path, [], documents=[e.document for e in extractions], extractor=replay)
+    report = jobs.ingest_paths(path, [], documents=[e.document for e in extractions], extractor=replay)
     counts = report.counts()
     assert counts["n_stored"] == 60 - stored and counts["n_unchanged"] == stored
 
@@ -608,7 +608,7 @@ def test_extractor_failure_on_one_document_keeps_the_batch_in_order(tmp_path):
 
     items = [e.document for e in extractions[:3]] + [Problem()] + [e.document for e in extractions[3:]]
     path = tmp_path / "t09.db"
-    report = store.ingest_paths(path, [], documents=items, extractor=extractor)
+    report = jobs.ingest_paths(path, [], documents=items, extractor=extractor)
     assert [o.status for o in report.outcomes] == ["stored"] * 3 + ["rejected"] + ["stored"] * 3 + ["failed"] + [
         "stored"
     ] * 3

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from attribution import store
 from attribution.extract import extract_documents
+from attribution.jobs import reextract
 from attribution.models import Document, Extraction
 from attribution.queries import statement_rows
-from attribution.review import reextract
 from attribution.schema import SCHEMA_VERSION, migrations
 
 ROOT = Path(__file__).resolve().parents[1]

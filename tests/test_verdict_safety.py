@@ -19,9 +19,10 @@ from attribution_cli.main import app
 from typer.testing import CliRunner
 
 from attribution import store
+from attribution.jobs import reextract
 from attribution.models import Document, Extraction, Span
 from attribution.queries import UnknownStatement, resolve_statement_id, statement_rows
-from attribution.review import InvalidNote, RetiredStatement, attribution_changes, record_review, reextract
+from attribution.review import InvalidNote, RetiredStatement, attribution_changes, record_review
 
 runner = CliRunner()
 
