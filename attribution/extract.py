@@ -512,23 +512,57 @@ def what_was_said(doc: Doc, draft: Candidate, verb: Token | None, start: int, en
     objects = [] if verb is None else [c for c in verb.children if c.dep_ == "dobj" and start <= c.idx < end]
     target = objects[0] if objects else None
     if target is None:
-        return start, end
+        return _after_adjuncts(doc, verb, start, end)
     if draft.lemma == "accuse":
         of = next((c for c in [*verb.children, *target.children] if c.dep_ == "prep" and c.lower_ == "of"), None)
         return (of.idx, end) if of is not None and start < of.idx < end else (start, end)
+    linked = _after_the_addressee(doc, verb, target, target.i + 1, end)
+    if linked is not None and start < linked:
+        return linked, end
     after = []
     for token in doc[target.right_edge.i + 1 : target.right_edge.i + 4]:  # the next word is enough
         if token.idx >= end:
             break
         if token.is_quote or not token.is_punct:
             after.append(token)
-    if after and after[0].lower_ == "as" and after[0].head is verb:
+    if after and after[0].lower_ == "as" and after[0].head == verb:
         after = after[1:]
     elif draft.lemma not in NAMING_VERBS:
         return start, end
     if not after or after[0].idx >= end:
         return start, end
     return after[0].idx, end
+
+
+def _after_adjuncts(doc: Doc, verb: Token | None, start: int, end: int) -> tuple[int, int]:
+    """'told reporters at a news conference that C': content that opens with the verb's own
+    prepositional phrase (the object already left out) says only what follows its 'that'."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if verb is None or span is None or not len(span):
+        return start, end
+    first = span[0]
+    if first.dep_ != "prep" or first.head != verb:
+        return start, end
+    linked = _after_the_addressee(doc, verb, first, first.i, end)
+    return (linked, end) if linked is not None and start < linked else (start, end)
+
+
+def _after_the_addressee(doc: Doc, verb: Token | None, target: Token, scan_from: int, end: int) -> int | None:
+    """Where the proposition starts when the object and the verb's adjuncts come first: after
+    the 'that' of 'told reporters at a news conference that C', 'voiced concerns that C',
+    'disputed the notion that C', or the 'as' of 'touted the plan as C', 'introduced Cook to
+    the audience as C'. Only when no verb stands between the object and that word, so that a
+    relative clause ('cited a report that showed C') keeps its noun."""
+    for token in doc[scan_from:]:
+        if token.idx >= end or token.pos_ in {"VERB", "AUX"}:
+            return None
+        opens = (token.lower_ == "that" and token.dep_ == "mark") or (
+            token.lower_ == "as" and token.dep_ == "prep" and token.head in {verb, target}
+        )
+        if opens:
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            return following.idx if following is not None and following.idx < end else None
+    return None
 
 
 # lower case only: a sentence-initial 'That movie flopped' is the claim's own demonstrative
@@ -737,7 +771,9 @@ def extract_documents(
             raise ValueError("worker processes load their own pipeline: with n_process or timeout, pass model=")
         from .parallel import extract_in_workers
 
-        yield from extract_in_workers(documents, model=model, workers=n_process, batch_size=batch_size, timeout=timeout)
+        yield from extract_in_workers(
+            documents, extract_batch, model=model, workers=n_process, batch_size=batch_size, timeout=timeout
+        )
         return
     nlp = prepare_pipeline(nlp) if nlp is not None else load_pipeline(model)
     pieces = (piece for document in documents for piece in _pieces(document))
@@ -748,6 +784,22 @@ def extract_documents(
             if index == count - 1:
                 yield _assemble(document, parts)
                 parts = []
+
+
+def extract_batch(batch: list[Document], model: str | None, batch_size: int) -> list[Extraction | str]:
+    """Every document of the batch, or for one that raised, the error as a string: what a
+    worker process does with each batch it is sent (see ``parallel.extract_in_workers``)."""
+    try:
+        return list(extract_documents(batch, model=model, batch_size=batch_size))
+    except Exception:  # find the document at fault, keep the others
+        nlp = load_pipeline(model)
+        results: list[Extraction | str] = []
+        for document in batch:
+            try:
+                results.append(extract_document(document, nlp))
+            except Exception as error:
+                results.append(f"{type(error).__name__}: {error}")
+        return results
 
 
 def parse_batches(

@@ -322,7 +322,7 @@ CASES = [
         "Chuck Schumer",
         "person",
         "assailed",
-        "the budget plan as reckless and cruel",
+        "reckless and cruel",
         "indirect",
     ),
     # a date right after the cue is when it was said, not what
@@ -668,6 +668,16 @@ DESK_BOUNDARIES = [
      "Delhi is not doomed to follow this curve", "But Delhi is not doomed to follow this curve"),
     ("That movie flopped at the box office, according to the studio.", "That movie flopped at the box office", None),
     ("The senator said the bill passed in the U.S.", "the bill passed in the U.S.", None),
+    # the addressee, the object and the verb's adjuncts before 'that' or 'as' are not what was said
+    ("The chief told reporters at a news conference that officers boarded the train.",
+     "officers boarded the train", "at a news conference that officers boarded the train"),
+    ("Residents have voiced concerns that officials are hiding information about the cases.",
+     "officials are hiding information about the cases",
+     "concerns that officials are hiding information about the cases"),
+    ("The envoy disputed the notion that he had run a shadow policy.", "he had run a shadow policy",
+     "the notion that he had run a shadow policy"),
+    ("The governor touted the plan as a big step toward higher teacher pay.", "a big step toward higher teacher pay",
+     "the plan as a big step toward higher teacher pay"),
 ]  # fmt: skip
 
 
