@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from multiprocessing.pool import AsyncResult, Pool
 
@@ -50,7 +50,10 @@ class DocumentTimeout(WorkerExtractionError):
     """A document's extraction overran its time budget; its worker was killed."""
 
 
-_model: str | None = None
+# What a worker does with a batch: (documents, model, batch size) -> each document's
+# Extraction, or the error it raised as a string. The caller passes it in (a module-level
+# function, so it pickles by name), which keeps this module below the extractor it runs.
+BatchWork = Callable[[list[Document], str | None, int], list[Extraction | str]]
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -78,9 +81,7 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _start_worker(model: str | None, parent: int) -> None:
-    global _model
-    _model = model
+def _start_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # a forked worker inherits the parent's SIGTERM handler, which would raise here
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -90,32 +91,14 @@ def _start_worker(model: str | None, parent: int) -> None:
     _die_with_parent(parent)
 
 
-def _extract_batch(batch: list[Document], batch_size: int) -> list[Extraction | str]:
-    """Every document of the batch, or for one that raised, the error as a string."""
-    from .extract import extract_document, extract_documents
-    from .nlp import load_pipeline
-
-    try:
-        return list(extract_documents(batch, model=_model, batch_size=batch_size))
-    except Exception:  # find the document at fault, keep the others
-        nlp = load_pipeline(_model)
-        results: list[Extraction | str] = []
-        for document in batch:
-            try:
-                results.append(extract_document(document, nlp))
-            except Exception as error:
-                results.append(f"{type(error).__name__}: {error}")
-        return results
-
-
 def _context() -> multiprocessing.context.BaseContext:
     """fork where there is one: workers inherit the loaded pipeline instead of reloading it."""
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _pool(workers: int, model: str | None) -> Pool:
-    return _context().Pool(workers, initializer=_start_worker, initargs=(model, os.getpid()))
+def _pool(workers: int) -> Pool:
+    return _context().Pool(workers, initializer=_start_worker, initargs=(os.getpid(),))
 
 
 def _unpack(results: list[Extraction | str]) -> Iterator[Extraction]:
@@ -140,12 +123,12 @@ def _batch_limit(batch: list[Document], timeout: float) -> float:
     return timeout + extra + BATCH_ALLOWANCE * len(batch)
 
 
-def _one_at_a_time(batch: list[Document], model: str | None, timeout: float) -> Iterator[Extraction]:
+def _one_at_a_time(batch: list[Document], work: BatchWork, model: str | None, timeout: float) -> Iterator[Extraction]:
     """Retry an overrunning batch document by document, each in a fresh worker's hands."""
-    solo = _pool(1, model)
+    solo = _pool(1)
     try:
         for document in batch:
-            pending = solo.apply_async(_extract_batch, ([document], 1))
+            pending = solo.apply_async(work, ([document], model, 1))
             budget = document_budget(document, timeout)
             try:
                 results = pending.get(budget)
@@ -159,26 +142,27 @@ def _one_at_a_time(batch: list[Document], model: str | None, timeout: float) -> 
 
 def extract_in_workers(
     documents: Iterable[Document],
+    work: BatchWork,
     *,
     model: str | None,
     workers: int,
     batch_size: int,
     timeout: float | None = None,
 ) -> Iterator[Extraction]:
-    """Extract ``documents`` in ``workers`` processes, yielding in input order; with
+    """Extract ``documents`` in ``workers`` processes, each batch by ``work``, yielding in input order; with
     ``timeout``, a document taking longer than its budget (``document_budget``) raises
     DocumentTimeout."""
     from .nlp import load_pipeline
 
     load_pipeline(model)  # loaded once here, inherited by forked workers; errors surface now
     source = iter(documents)
-    pool = _pool(workers, model)
+    pool = _pool(workers)
     in_flight: deque[tuple[list[Document], AsyncResult]] = deque()
     try:
         while True:
             batch = list(islice(source, batch_size))
             if batch:
-                in_flight.append((batch, pool.apply_async(_extract_batch, (batch, batch_size))))
+                in_flight.append((batch, pool.apply_async(work, (batch, model, batch_size))))
             if in_flight and (not batch or len(in_flight) >= WINDOW_PER_WORKER * workers):
                 done, pending = in_flight.popleft()
                 limit = None if timeout is None else _batch_limit(done, timeout)
@@ -188,10 +172,10 @@ def extract_in_workers(
                     # kill the stuck worker, find the slow document, then resubmit what was queued
                     pool.terminate()
                     pool.join()
-                    yield from _one_at_a_time(done, model, timeout or 0.0)
-                    pool = _pool(workers, model)
+                    yield from _one_at_a_time(done, work, model, timeout or 0.0)
+                    pool = _pool(workers)
                     in_flight = deque(
-                        (queued, pool.apply_async(_extract_batch, (queued, batch_size))) for queued, _ in in_flight
+                        (queued, pool.apply_async(work, (queued, model, batch_size))) for queued, _ in in_flight
                     )
                     continue
                 yield from _unpack(results)
