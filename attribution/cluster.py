@@ -31,6 +31,8 @@ from .errors import AttributionError, PipelineNotFound
 from .shards import (
     BATCH_FILE,
     DEFAULT_SHARD_SIZE,
+    LoadReport,
+    OrderedLoad,
     ShardInput,
     ShardManifest,
     extract_shard,
@@ -69,6 +71,7 @@ class BatchReport:
     out_dir: str
     workers: int = 0
     shards: list[ShardDone] = field(default_factory=list)
+    load: LoadReport | None = None  # with ``db``: what storing the shards during the batch did
 
     def counts(self) -> dict[str, int]:
         done = [s for s in self.shards if not s.error]
@@ -211,10 +214,19 @@ def run_batch(
     timeout: float | None = 60.0,
     retries: int = DEFAULT_RETRIES,
     progress: Callable[[ShardDone], None] | None = None,
+    db: str | Path | None = None,
+    busy_timeout: int | None = None,
+    loaded: Callable[[str, list[Any]], None] | None = None,
 ) -> BatchReport:
     """Extract ``items`` (what ``read_documents`` yields) as shards on a dask cluster into
     ``out_dir``; shards already finished from the same input are skipped. ``batch.json`` is
-    written last, once every shard is there."""
+    written last, once every shard is there.
+
+    With ``db``, this process also stores the shards in that database while the workers
+    extract: each shard as soon as it and every shard before it are done (so documents go in
+    in input order, as ``load`` stores them), one transaction per shard, as one run; a shard
+    whose job failed has its inputs recorded as failed and does not hold up the ones after it.
+    """
     from distributed import as_completed
 
     from .nlp import model_name
@@ -228,14 +240,20 @@ def run_batch(
     report = BatchReport(str(out))
     count = 0
 
-    def finish(shard_done: ShardDone) -> None:
-        report.shards.append(shard_done)
-        if progress:
-            progress(shard_done)
-
     with ExitStack() as stack:
         state: dict[str, Any] = {}
         pending: dict[str, ShardInput] = {}
+        storing = None
+        if db is not None:
+            load = OrderedLoad(out, db, model=resolved, busy_timeout=busy_timeout, progress=loaded)
+            storing = stack.enter_context(load)
+
+        def finish(shard_done: ShardDone) -> None:
+            report.shards.append(shard_done)
+            if progress:
+                progress(shard_done)
+            if storing is not None:
+                storing.ready(shard_done.name, error=shard_done.error, sources=shard_done.sources)
 
         def client() -> Any:
             """The cluster, started at the first shard that needs work (a rerun may need none)."""
@@ -244,6 +262,8 @@ def run_batch(
                 started.register_plugin(_preload_plugin(resolved))
                 report.workers = max(1, len(started.scheduler_info().get("workers", {})))
                 state["running"] = as_completed()  # needs the client first
+                if storing is not None:
+                    storing.start()  # the workers are forked: the database may be opened now
             return state["client"]
 
         def collect(future: Any) -> None:
@@ -252,13 +272,14 @@ def run_batch(
                 manifest = read_manifest(future.result())
                 if manifest is None:
                     raise ClusterError(f"{out / shard.name}: the task finished but left no manifest")
-                finish(_done(manifest, skipped=False))
+                done = _done(manifest, skipped=False)
             except Exception as error:  # the whole shard failed: its inputs are listed as failed
                 sources = tuple(getattr(item, "source", "") or getattr(item, "id", "") for item in shard.items)
                 reason = " ".join(f"{type(error).__name__}: {error}".split())
-                finish(ShardDone(shard.name, 0, 0, 0, (), (), error=reason, sources=sources))
+                done = ShardDone(shard.name, 0, 0, 0, (), (), error=reason, sources=sources)
             finally:
                 future.release()
+            finish(done)
 
         for shard in plan_shards(items, shard_size):
             count += 1
@@ -282,6 +303,8 @@ def run_batch(
                 collect(next(state["running"]))
         for future in state.get("running", ()):
             collect(future)
+        if storing is not None:
+            report.load = storing.finish()
     report.shards.sort(key=lambda s: s.name)
     if not any(s.error for s in report.shards):
         write_batch_file(out, count, shard_size, resolved)

@@ -14,7 +14,8 @@ complete or absent; a rerun whose manifest matches the input, extractor and mode
 ``ingest`` stores with, one transaction per shard: a load killed halfway leaves whole shards
 only, and loading again changes nothing. The corpus-level steps (speaker identity across
 articles, reviewers' speaker decisions, the full-text index) run as each document is stored,
-as they do in ``ingest``.
+as they do in ``ingest``. :class:`OrderedLoad` does the same inside a running batch
+(``batch --db``), storing each shard as soon as it and every shard before it are done.
 """
 
 from __future__ import annotations
@@ -221,8 +222,8 @@ def extract_shard(
     document's budget in seconds, as in ``ingest`` (None: no budget and no worker process);
     a document that overruns or raises is listed in the manifest's failures.
     """
+    from .jobs import resilient_extract
     from .nlp import model_name
-    from .store import resilient_extract
 
     out = Path(out_dir)
     final = out / shard.name
@@ -267,7 +268,8 @@ def extract_shard(
 
 def _shard_rows(shard: ShardInput, results: Sequence[Any]) -> tuple[dict[str, list[dict[str, Any]]], tuple]:
     """Parquet rows of every table, and the failures, for the extraction results of a shard."""
-    from .store import ExtractionFailure, speaker_rows
+    from .jobs import ExtractionFailure
+    from .store import speaker_rows
 
     positions = iter(position for position, item in enumerate(shard.items) if isinstance(item, Document))
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
@@ -599,7 +601,7 @@ class LoadReport:
     finished_batch: bool = False  # the batch wrote its batch.json: every shard is there
 
     def counts(self) -> dict[str, int]:
-        from .store import IngestReport
+        from .jobs import IngestReport
 
         return IngestReport(outcomes=self.outcomes).counts()
 
@@ -624,6 +626,175 @@ def write_batch_file(out_dir: str | Path, shards: int, shard_size: int, model: s
     os.replace(temporary, out / BATCH_FILE)
 
 
+class ShardLoad:
+    """One run that stores shards into one database, each shard in one transaction.
+
+    ``load`` opens one over a finished batch folder; ``batch --db`` opens one in the driver and
+    stores each shard as soon as it and every shard before it are done, while the workers
+    extract the rest. Used as a context manager: a run that ends in an exception is labelled
+    ``interrupted`` or ``aborted`` in the ledger, and the connection is closed.
+    """
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        command: str = "load",
+        first: ShardManifest | None = None,
+        model: str | None = None,
+        busy_timeout: int | None = None,
+        report: LoadReport | None = None,
+    ) -> None:
+        from .store import DEFAULT_BUSY_TIMEOUT_MS, connect, mark_aborted_runs, start_run
+
+        self.report = report if report is not None else LoadReport()
+        self.db = connect(db_path, busy_timeout=busy_timeout or DEFAULT_BUSY_TIMEOUT_MS)
+        try:
+            mark_aborted_runs(self.db)
+            self.report.run_id = start_run(
+                self.db,
+                command,
+                model=first.model if first else model,
+                model_version=first.model_version if first else None,
+                spacy_version=first.spacy_version if first else None,
+                extractor_version=first.extractor_version if first else EXTRACTOR_VERSION,
+            )
+        except BaseException:
+            self.db.close()
+            raise
+
+    def __enter__(self) -> ShardLoad:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        try:
+            if error is not None:
+                status = "interrupted" if isinstance(error, KeyboardInterrupt) else "aborted"
+                self.report.status = status
+                self._finish_run(status)
+        finally:
+            self.db.close()
+
+    def store(self, name: str, items: Sequence[Any]) -> list[Any]:
+        """Store one shard's items (what :func:`read_shard` gives) in one transaction."""
+        from .jobs import interrupts_held
+        from .store import write_transaction
+
+        with interrupts_held():  # a committed shard is always counted
+            with write_transaction(self.db, what=name):
+                outcomes = [_load_item(self.db, item, self.report.run_id) for item in items]
+            self.report.outcomes += outcomes
+            self.report.loaded.append(name)
+        return outcomes
+
+    def fail(self, sources: Sequence[str], reason: str) -> list[Any]:
+        """Record inputs that never became a shard (its job failed) as failed, as ingest records them."""
+        from .jobs import Outcome, interrupts_held
+        from .store import record_input_problem
+
+        outcomes = [Outcome(source, "failed", reason) for source in sources]
+        with interrupts_held():
+            for outcome in outcomes:
+                record_input_problem(self.db, self.report.run_id, outcome.source, "failed", reason)
+            self.report.outcomes += outcomes
+        return outcomes
+
+    def finish(self) -> None:
+        """Label the run completed (with errors when an input failed or the load stopped early)."""
+        counts = self.report.counts()
+        bad = counts["n_rejected"] or counts["n_failed"] or self.report.stopped
+        self.report.status = "completed_with_errors" if bad else "completed"
+        self._finish_run(self.report.status)
+
+    def _finish_run(self, status: str) -> None:
+        from .store import finish_run
+
+        try:
+            finish_run(self.db, self.report.run_id, status, self.report.counts())  # type: ignore[arg-type]
+        except Exception:  # the run stays 'running' and is labelled aborted next time
+            if status in {"completed", "completed_with_errors"}:
+                raise
+
+
+class OrderedLoad:
+    """The shards of a running batch stored in shard order as they become ready (``batch --db``).
+
+    A shard finished before one ahead of it waits here (its name, not its rows), so documents go
+    in in input order, as ``load`` stores them. A shard whose job failed has its inputs recorded
+    as failed, as ``ingest`` records a document it could not extract, and the shards after it
+    go on; a rerun of the batch stores it. Nothing is stored before :meth:`start`: a local
+    cluster's workers are forked from this process, and no database connection may cross a
+    fork, so the database is opened only once the cluster is up.
+    """
+
+    def __init__(
+        self,
+        out_dir: str | Path,
+        db_path: str | Path,
+        *,
+        model: str | None = None,
+        busy_timeout: int | None = None,
+        progress: Callable[[str, list[Any]], None] | None = None,
+    ) -> None:
+        self.out, self.db_path, self.model, self.busy_timeout = Path(out_dir), db_path, model, busy_timeout
+        self.progress = progress
+        self.waiting: dict[str, tuple[str, tuple[str, ...]]] = {}  # shard name -> (job error, its sources)
+        self.next = 0
+        self.started = False
+        self.loading: ShardLoad | None = None
+
+    def __enter__(self) -> OrderedLoad:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if self.loading is not None:
+            self.loading.__exit__(kind, error, trace)
+
+    def ready(self, name: str, *, error: str = "", sources: Sequence[str] = ()) -> None:
+        """Shard ``name`` is finished (or, with ``error``, failed for good with these inputs)."""
+        self.waiting[name] = (error, tuple(sources))
+        self._drain()
+
+    def start(self) -> None:
+        """From now on shards are stored as they become ready."""
+        self.started = True
+        self._drain()
+
+    def finish(self) -> LoadReport:
+        """Store what still waits (every shard is finished by now) and finish the run."""
+        self.start()
+        loading = self._open(None)
+        loading.finish()
+        return loading.report
+
+    def _open(self, first: ShardManifest | None) -> ShardLoad:
+        if self.loading is None:
+            self.loading = ShardLoad(
+                self.db_path, command="batch", first=first, model=self.model, busy_timeout=self.busy_timeout
+            )
+        return self.loading
+
+    def _drain(self) -> None:
+        while self.started and (name := f"shard-{self.next:06d}") in self.waiting:
+            error, sources = self.waiting.pop(name)
+            self._store(name, error, sources)
+            self.next += 1
+
+    def _store(self, name: str, error: str, sources: tuple[str, ...]) -> None:
+        if error:
+            self._open(None).fail(sources, f"shard job failed: {error}")
+            return
+        folder = self.out / name
+        try:
+            manifest, items = read_shard(folder)
+        except ShardError as damaged:  # not stored; a rerun of batch or load stores it once rewritten
+            self._open(None).fail([str(folder)], f"not stored: {damaged}")
+            return
+        outcomes = self._open(manifest).store(name, items)
+        if self.progress:
+            self.progress(name, outcomes)
+
+
 def load_shards(
     db_path: str | Path,
     out_dir: str | Path,
@@ -638,16 +809,6 @@ def load_shards(
     again changes nothing. The load stops at the first missing or unreadable shard (later ones
     stay unloaded, so documents are always stored in input order, as ``ingest`` stores them).
     """
-    from .store import (
-        DEFAULT_BUSY_TIMEOUT_MS,
-        connect,
-        finish_run,
-        interrupts_held,
-        mark_aborted_runs,
-        start_run,
-        write_transaction,
-    )
-
     out = Path(out_dir)
     if not out.is_dir():
         raise ShardError(f"{out}: no such shard folder (run `attribution batch ... --out {out}` first)")
@@ -656,63 +817,30 @@ def load_shards(
     expected = batch_size_of(out)
     report.finished_batch = expected is not None
     first = read_manifest(folders[0]) if folders else None
-    db = connect(db_path, busy_timeout=busy_timeout or DEFAULT_BUSY_TIMEOUT_MS)
-    try:
-        mark_aborted_runs(db)
-        report.run_id = run_id = start_run(
-            db,
-            "load",
-            model=first.model if first else None,
-            model_version=first.model_version if first else None,
-            spacy_version=first.spacy_version if first else None,
-            extractor_version=first.extractor_version if first else EXTRACTOR_VERSION,
-        )
-        try:
-            names = {folder.name: folder for folder in folders}
-            total = expected if expected is not None else (int(folders[-1].name[6:]) + 1 if folders else 0)
-            for index in range(total):
-                name = f"shard-{index:06d}"
-                if name not in names:
-                    report.stopped = f"{out / name} is missing (its batch job has not finished); run batch again"
-                    break
-                try:
-                    _manifest, items = read_shard(names[name])
-                except ShardError as error:
-                    report.stopped = str(error)
-                    break
-                with interrupts_held():  # a committed shard is always counted
-                    with write_transaction(db, what=name):
-                        outcomes = [_load_item(db, item, run_id) for item in items]
-                    report.outcomes += outcomes
-                    report.loaded.append(name)
-                if progress:
-                    progress(name, outcomes)
-            counts = report.counts()
-            bad = counts["n_rejected"] or counts["n_failed"] or report.stopped
-            report.status = "completed_with_errors" if bad else "completed"
-            finish_run(db, run_id, report.status, counts)
-        except KeyboardInterrupt:
-            report.status = "interrupted"
+    with ShardLoad(db_path, first=first, busy_timeout=busy_timeout, report=report) as loading:
+        names = {folder.name: folder for folder in folders}
+        total = expected if expected is not None else (int(folders[-1].name[6:]) + 1 if folders else 0)
+        for index in range(total):
+            name = f"shard-{index:06d}"
+            if name not in names:
+                report.stopped = f"{out / name} is missing (its batch job has not finished); run batch again"
+                break
             try:
-                finish_run(db, run_id, "interrupted", report.counts())
-            except Exception:  # the run stays 'running' and is labelled aborted next time
-                pass
-            raise
-        except Exception:
-            report.status = "aborted"
-            try:
-                finish_run(db, run_id, "aborted", report.counts())
-            except Exception:  # the run stays 'running' and is labelled aborted next time
-                pass
-            raise
-    finally:
-        db.close()
+                _manifest, items = read_shard(names[name])
+            except ShardError as error:
+                report.stopped = str(error)
+                break
+            outcomes = loading.store(name, items)
+            if progress:
+                progress(name, outcomes)
+        loading.finish()
     return report
 
 
 def _load_item(db: Any, item: Any, run_id: str) -> Any:
     """Store one input of a shard the way ``ingest`` does (inside the shard's transaction)."""
-    from .store import Outcome, _add_source, _store_one, record_input_problem, utc_now
+    from .jobs import Outcome, _store_one
+    from .store import _add_source, record_input_problem, utc_now
 
     if isinstance(item, InputProblem):
         record_input_problem(db, run_id, item.source, item.status, item.reason)

@@ -45,7 +45,7 @@ def _cluster_errors():
 
 
 def _interrupted(stop: KeyboardInterrupt, what: str) -> typer.Exit:
-    from attribution.store import Terminated
+    from attribution.jobs import Terminated
 
     cause, code = ("terminated", Terminated.exit_code) if isinstance(stop, Terminated) else ("interrupted", 130)
     return _fail(f"{cause}: {what}; re-run to continue", code)
@@ -96,6 +96,16 @@ def batch(
         ),
     ] = 60.0,
     retries: Annotated[int, typer.Option("--retries", min=0, help="Times a shard whose task raised is run again.")] = 2,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Also store the shards in this SQLite database while the workers extract (what `load` does,"
+            " shard by shard in input order, overlapped with the extraction).",
+            dir_okay=False,
+        ),
+    ] = None,
+    busy_timeout: BusyOption = 5000,
     json_summary: Annotated[
         bool, typer.Option("--json-summary", help="Print a JSON summary instead of the table.")
     ] = False,
@@ -104,12 +114,15 @@ def batch(
     """Extract PATHS as shard jobs on a dask cluster and write each shard as Parquet under --out.
 
     Shards already written from the same input, extractor and model are skipped, so a rerun
-    finishes what an interrupted one left. Store the result with `attribution load DIR`.
-    Exit 0 when every input was extracted; 65 when some failed or were rejected; 66 when a
-    path does not exist; 69 when the scheduler cannot be reached.
+    finishes what an interrupted one left. Store the result with `attribution load DIR`, or
+    give --db to store each shard as soon as it and the shards before it are done (one
+    transaction per shard, the database `load` makes; a shard whose job failed does not hold
+    up the others, and a rerun stores it). Exit 0 when every input was extracted (and stored);
+    65 when some failed or were rejected; 66 when a path does not exist; 69 when the scheduler
+    cannot be reached; 75 when the database stays busy.
     """  # fmt: skip
     from attribution.ingest import check_paths, printable, read_documents
-    from attribution.store import sigterm_interrupts
+    from attribution.jobs import sigterm_interrupts
 
     if scheduler and local:
         raise _fail("give --scheduler or --local, not both", 2)
@@ -130,6 +143,12 @@ def batch(
         typer.echo(printable(f"[{totals['shards']} shards, {totals['documents']} documents] {done.name}: {detail}"),
                    err=True)  # fmt: skip
 
+    def loaded(name: str, outcomes: list[Any]) -> None:
+        totals["stored"] += 1
+        if not quiet:
+            typer.echo(f"[{totals['stored']} shards stored] {name}: {_stored_counts(outcomes)}", err=True)
+
+    totals["stored"] = 0
     try:
         with _cluster_errors(), sigterm_interrupts():
             from attribution.cluster import run_batch
@@ -144,22 +163,32 @@ def batch(
                 timeout=timeout or None,
                 retries=retries,
                 progress=progress,
+                db=db,
+                busy_timeout=busy_timeout,
+                loaded=loaded,
             )
     except KeyboardInterrupt as stop:
-        raise _interrupted(stop, f"{totals['shards']} shards are finished in {out}") from None
+        stored = f", {totals['stored']} stored in {db}" if db is not None else ""
+        raise _interrupted(stop, f"{totals['shards']} shards are finished in {out}{stored}") from None
     counts = report.counts()
     if json_summary:
-        summary = {
+        summary: dict[str, Any] = {
             "out": str(out),
             "workers": report.workers,
             "counts": counts,
             "problems": [{"status": s, "source": src, "reason": r} for s, src, r in report.problems],
         }
+        if report.load is not None:
+            summary["load"] = _load_summary(report.load)
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        if report.problems:
+        problems = report.problems
+        if report.load is not None:  # what could not be stored, beyond what could not be extracted
+            listed = {source for _, source, _ in problems}
+            problems += [(o.status, o.source, o.reason) for o in report.load.problems if o.source not in listed]
+        if problems:
             rows = [("status", "source", "detail")]
-            rows += [(s, printable(src), printable(_one_line(r))) for s, src, r in report.problems]
+            rows += [(s, printable(src), printable(_one_line(r))) for s, src, r in problems]
             for line in _columns(rows):
                 typer.echo(line)
         typer.echo(
@@ -167,8 +196,37 @@ def batch(
             f" {counts['documents']} documents, {counts['statements']} statements, {counts['claims']} claims,"
             f" {counts['failed']} failed, {counts['problems']} rejected or skipped; written to {out}"
         )
-    if report.problems:
+        if report.load is not None:
+            typer.echo(f"stored in {db}: {_run_line(report.load)}")
+    if report.problems or (report.load is not None and report.load.problems):
         raise typer.Exit(65)
+
+
+def _stored_counts(outcomes: list[Any]) -> str:
+    stored = sum(o.status == "stored" for o in outcomes)
+    unchanged = sum(o.status == "unchanged" for o in outcomes)
+    failed = sum(o.status in {"failed", "rejected"} for o in outcomes)
+    return f"{stored} stored, {unchanged} unchanged, {failed} failed"
+
+
+def _run_line(report: Any) -> str:
+    counts = report.counts()
+    return (
+        f"{len(report.loaded)} shards: {counts['n_stored']} stored, {counts['n_unchanged']} unchanged,"
+        f" {counts['n_skipped']} skipped, {counts['n_rejected']} rejected, {counts['n_failed']} failed"
+        f" (run {report.run_id})"
+    )
+
+
+def _load_summary(report: Any) -> dict[str, Any]:
+    return {
+        "run_id": report.run_id,
+        "status": report.status,
+        "shards": report.loaded,
+        "stopped": report.stopped,
+        "counts": {k[2:]: v for k, v in report.counts().items()},
+        "inputs": [o.__dict__ for o in report.outcomes if o.status != "stored"],
+    }
 
 
 @app.command()
@@ -188,17 +246,12 @@ def load(
     is missing or corrupt (it is named; the shards before it are stored); 66 when OUT is missing.
     """
     from attribution.ingest import printable
+    from attribution.jobs import sigterm_interrupts
     from attribution.shards import LoadReport, load_shards
-    from attribution.store import sigterm_interrupts
 
     def progress(name: str, outcomes: list[Any]) -> None:
-        if quiet:
-            return
-        stored = sum(o.status == "stored" for o in outcomes)
-        unchanged = sum(o.status == "unchanged" for o in outcomes)
-        failed = sum(o.status in {"failed", "rejected"} for o in outcomes)
-        typer.echo(f"[{len(report.loaded)} shards] {name}: {stored} stored, {unchanged} unchanged, {failed} failed",
-                   err=True)  # fmt: skip
+        if not quiet:
+            typer.echo(f"[{len(report.loaded)} shards] {name}: {_stored_counts(outcomes)}", err=True)
 
     report = LoadReport()
     try:
@@ -206,28 +259,15 @@ def load(
             load_shards(db, out, busy_timeout=busy_timeout, progress=progress, report=report)
     except KeyboardInterrupt as stop:
         raise _interrupted(stop, f"{len(report.loaded)} shards committed, the one in progress was not") from None
-    counts = report.counts()
     if json_summary:
-        summary = {
-            "run_id": report.run_id,
-            "status": report.status,
-            "shards": report.loaded,
-            "stopped": report.stopped,
-            "counts": {k[2:]: v for k, v in counts.items()},
-            "inputs": [o.__dict__ for o in report.outcomes if o.status != "stored"],
-        }
-        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(_load_summary(report), ensure_ascii=False, indent=2))
     else:
         if report.problems:
             rows = [("status", "source", "detail")]
             rows += [(o.status, printable(o.source), printable(_one_line(o.reason))) for o in report.problems]
             for line in _columns(rows):
                 typer.echo(line)
-        typer.echo(
-            f"{len(report.loaded)} shards: {counts['n_stored']} stored, {counts['n_unchanged']} unchanged,"
-            f" {counts['n_skipped']} skipped, {counts['n_rejected']} rejected, {counts['n_failed']} failed"
-            f" (run {report.run_id})"
-        )
+        typer.echo(_run_line(report))
     if not report.finished_batch and not report.stopped:
         typer.echo(f"note: {out} has no batch.json: its batch has not finished; the shards there so far are loaded",
                    err=True)  # fmt: skip

@@ -1,5 +1,6 @@
-"""Shard jobs on a local dask cluster: `batch` then `load` gives the database `ingest` gives,
-also when a worker is SIGKILLed in the middle of a shard."""
+"""Shard jobs on a local dask cluster: `batch` then `load`, or `batch --db` storing the shards
+as they come, gives the database `ingest` gives, also when a worker is SIGKILLed in the middle
+of a shard."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ pytest.importorskip("pyarrow", reason="the cluster extra (pyarrow) is not instal
 
 import psutil  # noqa: E402  (installed with distributed)
 
-from attribution import shards, store  # noqa: E402
+from attribution import jobs, shards  # noqa: E402
 from attribution.cluster import run_batch  # noqa: E402
 from attribution.ingest import read_documents  # noqa: E402
 
@@ -32,23 +33,26 @@ def inputs(tmp_path_factory) -> list[Path]:
 
 
 def ingest(inputs: list[Path], db: Path, workers: int) -> Path:
-    report = store.ingest_paths(db, inputs, workers=workers)
+    report = jobs.ingest_paths(db, inputs, workers=workers)
     assert report.status == "completed"
     return db
 
 
 def test_batch_on_two_local_workers_then_load_gives_the_database_ingest_gives(inputs, tmp_path) -> None:
-    """Scenario: seed plus 50 PolNeAR dev texts, `batch --local 2` then `load`, against `ingest`."""
+    """Scenario: seed plus 50 PolNeAR dev texts, `batch --local 2` then `load`, against `ingest`;
+    and the database the batch stored itself as the shards came (`batch --db`)."""
     out = tmp_path / "shards"
-    report = run_batch(read_documents(inputs), out, local=2, shard_size=10)
+    report = run_batch(read_documents(inputs), out, local=2, shard_size=10, db=tmp_path / "batch.db")
     assert report.workers == 2
     assert [s.name for s in report.shards] == [f"shard-{i:06d}" for i in range(6)]
     assert report.counts()["documents"] == 51 and report.problems == []
+    assert report.load.loaded == [s.name for s in report.shards] and report.load.counts()["n_stored"] == 51
     loaded = shards.load_shards(tmp_path / "load.db", out)
     assert loaded.finished_batch and not loaded.stopped and loaded.counts()["n_stored"] == 51
     reference = ingest(inputs, tmp_path / "ingest.db", workers=2)
-    assert content_dump(tmp_path / "load.db") == content_dump(reference)
-    assert fts_rows(tmp_path / "load.db") == fts_rows(reference)
+    for db in (tmp_path / "load.db", tmp_path / "batch.db"):
+        assert content_dump(db) == content_dump(reference)
+        assert fts_rows(db) == fts_rows(reference)
 
 
 def busy_worker(driver: psutil.Process) -> psutil.Process | None:
@@ -79,7 +83,7 @@ def test_a_worker_killed_in_the_middle_of_a_shard_costs_a_retry_not_a_row(inputs
     few = first_dev_texts(tmp_path / "dev8.jsonl", 8)
     out = tmp_path / "shards"
     command = [sys.executable, "-m", "attribution_cli.main", "batch", str(SEED), str(few), "--out", str(out),
-               "--local", "2", "--shard-size", "3", "--quiet"]  # fmt: skip
+               "--local", "2", "--shard-size", "3", "--db", str(tmp_path / "batch.db"), "--quiet"]  # fmt: skip
     batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         victim = wait_for(lambda: busy_worker(psutil.Process(batch.pid)), 90)
@@ -92,10 +96,12 @@ def test_a_worker_killed_in_the_middle_of_a_shard_costs_a_retry_not_a_row(inputs
     assert not victim.is_running()
     assert batch.returncode == 0, stderr
     assert "3 shards (0 already done) on 2 workers: 9 documents" in stdout
+    assert "batch.db: 3 shards: 9 stored, 0 unchanged" in stdout  # stored by the batch as the shards came
     assert sorted(p.name for p in out.iterdir()) == ["batch.json", "shard-000000", "shard-000001", "shard-000002"]
     shards.load_shards(tmp_path / "load.db", out)
     reference = ingest([SEED, few], tmp_path / "ingest.db", workers=1)
     assert content_dump(tmp_path / "load.db") == content_dump(reference)
+    assert content_dump(tmp_path / "batch.db") == content_dump(reference)
 
 
 def test_a_rerun_skips_the_shards_already_made_from_the_same_input(inputs, tmp_path) -> None:

@@ -19,7 +19,7 @@ from shard_helpers import SEED, content_dump, fts_rows
 
 pytest.importorskip("pyarrow", reason="the cluster extra (pyarrow) is not installed")
 
-from attribution import shards, store  # noqa: E402
+from attribution import jobs, shards, store  # noqa: E402
 from attribution.extract import extract_document  # noqa: E402
 from attribution.ingest import InputProblem, read_documents  # noqa: E402
 
@@ -58,7 +58,7 @@ def shard_dir(corpus, tmp_path_factory, nlp) -> Path:
 @pytest.fixture(scope="module")
 def ingested(corpus, tmp_path_factory, nlp) -> Path:
     db = tmp_path_factory.mktemp("ingest") / "ingest.db"
-    store.ingest_paths(db, corpus)
+    jobs.ingest_paths(db, corpus)
     return db
 
 
@@ -140,6 +140,57 @@ def test_a_shard_made_from_the_same_input_is_kept_not_rewritten(shard_dir, corpu
 
     assert shards.extract_shard(first, out, extractor=must_not_run) == shards.read_manifest(out / first.name)
     assert (out / first.name / "statements.parquet").stat().st_ino == before
+
+
+def shard_sources(corpus: list[Path], index: int) -> list[str]:
+    planned = list(shards.plan_shards(read_documents(corpus), SHARD_SIZE))
+    return [item.source for item in planned[index].items]
+
+
+def test_a_batch_stores_shards_in_input_order_as_they_come_and_a_failed_one_waits_for_a_rerun(
+    shard_dir, corpus, ingested, tmp_path
+) -> None:
+    """`batch --db`: shards finish in any order; each is stored once it and those before it
+    are done; shard 1's job failed for good, so its inputs are recorded failed and 2, 3, 4 go on."""
+    db = tmp_path / "batch.db"
+    stored: list[str] = []
+    with shards.OrderedLoad(shard_dir, db, progress=lambda name, outcomes: stored.append(name)) as loading:
+        loading.ready("shard-000002")
+        loading.ready("shard-000000")
+        assert not db.exists()  # nothing is opened before the cluster is up (its workers are forks)
+        loading.start()
+        assert stored == ["shard-000000"]  # shard 2 waits for shard 1
+        loading.ready("shard-000001", error="KilledWorker: lost 3 workers", sources=shard_sources(corpus, 1))
+        loading.ready("shard-000004")
+        loading.ready("shard-000003")
+        report = loading.finish()
+    assert stored == ["shard-000000", "shard-000002", "shard-000003", "shard-000004"]
+    assert report.counts()["n_stored"] == 31 and report.status == "completed_with_errors"
+    failed = [o for o in report.problems if o.status == "failed"]
+    assert [o.source for o in failed] == shard_sources(corpus, 1)
+    assert {o.reason for o in failed} == {"shard job failed: KilledWorker: lost 3 workers"}
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT command, status, n_stored, n_failed FROM runs").fetchall() == [
+        ("batch", "completed_with_errors", 31, 10)
+    ]
+    conn.close()
+    with shards.OrderedLoad(shard_dir, db) as again:  # the rerun: every shard is there now
+        again.start()
+        for index in range(5):
+            again.ready(f"shard-{index:06d}")
+        rerun = again.finish()
+    assert rerun.counts()["n_stored"] == 10 and rerun.counts()["n_unchanged"] == 31
+    # every document and statement ingest stores (the echo index numbers its rows in storing order)
+    for query in ("SELECT id FROM documents", "SELECT id, speaker_id FROM statements"):
+        assert rows_of(db, query) == rows_of(ingested, query)
+
+
+def rows_of(db: Path, query: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return sorted(conn.execute(query).fetchall())
+    finally:
+        conn.close()
 
 
 def truncate(path: Path) -> None:
