@@ -19,7 +19,7 @@ from .errors import AttributionError
 from .queries import QUOTE_TYPES, SPEAKER_KINDS, UnknownSpeaker, UnknownStatement, find_speaker
 from .review import RetiredStatement, note_problem, retired_message
 from .schema import CORRECTION_FIELDS
-from .store import utc_now, write_transaction
+from .transactions import utc_now, write_transaction
 
 NOT_STATEMENT_VALUES = ("yes", "no")
 MAX_NAME = 200

@@ -23,7 +23,6 @@ from .errors import DatabaseBusy
 from .models import Document, Extraction
 from .review import needs_rereview
 from .store import (
-    DEFAULT_BUSY_TIMEOUT_MS,
     RUN_COUNTERS,
     ReextractOutcome,
     add_source_row,
@@ -37,6 +36,7 @@ from .store import (
     stored_document,
     write_failure,
 )
+from .transactions import DEFAULT_BUSY_TIMEOUT_MS
 
 DEFAULT_TIMEOUT = 60.0  # seconds one document's extraction may take before its worker is killed
 Extractor = Callable[[Iterable[Document]], Iterator[Extraction]]

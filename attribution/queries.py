@@ -14,8 +14,8 @@ from sqlite_utils import Database
 
 from . import identity
 from .errors import AttributionError
-from .schema import ACTS, REVIEW_STATUSES, STATEMENT_KINDS
-from .store import CLAIM_KINDS, fold, read_transaction
+from .schema import ACTS, CLAIM_KINDS, REVIEW_STATUSES, STATEMENT_KINDS
+from .transactions import fold, read_transaction
 
 QUOTE_TYPES = ("direct", "indirect", "mixed")
 SPEAKER_KINDS = ("person", "organisation", "government", "media", "unnamed", "unknown")
@@ -486,8 +486,6 @@ def speaker_profile(db: Database, name: str, *, attributions: str = "speech") ->
         speaker = next((r for r in speaker_rows(db, attributions="all") if r["id"] == sid), None)
         if speaker is None:  # known, but nothing current is attributed to it
             raise UnknownSpeaker(f"{name!r} has no current statements")
-        from .speaker_decisions import decisions_for  # it imports this module
-
         decisions = decisions_for(db, sid) if "speaker_decisions" in db.table_names() else []
         where, params = _acts_clause(attributions)
         sql = _SELECT + f" WHERE s.current = 1 AND s.kind = 'statement' AND sp.id = ? AND {where}"
@@ -641,3 +639,47 @@ def valid_status(status: str) -> bool:
 
 def valid_date(value: str) -> bool:
     return bool(DATE.match(value))
+
+
+# --------------------------------------------------------------------------- speaker decisions, as read
+
+DECISION_ID_FIELDS = ("speaker", "into", "member", "new_speaker")  # the subjects that name a speaker row
+
+
+def identity_members(db: Database, sid: str) -> list[str]:
+    """The rows that make up an identity: itself and those linked to it."""
+    return [r[0] for r in db.execute("SELECT id FROM speakers WHERE id = ? OR same_as = ? ORDER BY id", [sid, sid])]
+
+
+def decision_row(
+    did: int | None, action: str, subjects: str, reviewer: str | None, note: str | None, at: str
+) -> dict[str, Any]:
+    parsed = json.loads(subjects)
+    return {"id": did, "action": action, "subjects": parsed, "summary": decision_summary(action, parsed),
+            "reviewer": reviewer, "note": note, "decided_at": at}  # fmt: skip
+
+
+def decision_summary(action: str, s: dict[str, Any]) -> str:
+    """One line for a decision, from the names it was made on (so it never changes)."""
+    if action == "merge":
+        return f"merged {s['speaker_name']} into {s['into_name']}"
+    if action == "rename":
+        return f"renamed {s['old_name']} to {s['name']}"
+    if action == "alias_add":
+        return f"added alias {s['alias']} to {s['speaker_name']}"
+    if action == "alias_remove":
+        return f"removed alias {s['alias']} from {s['speaker_name']}"
+    return f"split {s['alias']} from {s['speaker_name']}"
+
+
+def decisions_for(db: Database, sid: str) -> list[dict[str, Any]]:
+    """Every decision about this identity or any row that is part of it, oldest first."""
+    ids = set(identity_members(db, sid)) | {sid}
+    found = []
+    for did, action, subjects, reviewer, note, at in db.execute(
+        "SELECT id, action, subjects, reviewer, note, decided_at FROM speaker_decisions ORDER BY id"
+    ).fetchall():
+        parsed = json.loads(subjects)
+        if ids & {parsed.get(f) for f in DECISION_ID_FIELDS}:
+            found.append(decision_row(did, action, subjects, reviewer, note, at))
+    return found

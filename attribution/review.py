@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from .errors import AttributionError
 from .queries import UnknownStatement
 from .schema import REVIEW_STATUSES
-from .store import utc_now, write_transaction
+from .transactions import utc_now, write_transaction
 
 
 class RetiredStatement(UnknownStatement):

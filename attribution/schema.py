@@ -48,7 +48,8 @@ REVIEW_STATUSES: tuple[str, ...] = (
     "unverifiable",
     "dismissed",
 )
-STATEMENT_KINDS: tuple[str, ...] = ("statement", "unattributed", "unresolved")
+CLAIM_KINDS: tuple[str, ...] = ("unattributed", "unresolved")
+STATEMENT_KINDS: tuple[str, ...] = ("statement", *CLAIM_KINDS)
 ACTS: tuple[str, ...] = ("speech", "thought", "intention", "perception", "other")
 RUN_STATUSES: tuple[str, ...] = (
     "running",

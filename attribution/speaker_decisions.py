@@ -18,12 +18,11 @@ from sqlite_utils import Database
 
 from . import identity
 from .errors import AttributionError
-from .queries import UnknownSpeaker, find_speaker, lookup_keys
-from .store import short_hash, utc_now, write_transaction
+from .queries import UnknownSpeaker, decision_row, find_speaker, identity_members, lookup_keys
+from .transactions import short_hash, utc_now, write_transaction
 
 _HEX = re.compile(r"\A[0-9a-f]{4,}\Z")
 # Keys of ``subjects`` that hold speaker ids (used to find the decisions about a speaker).
-_ID_FIELDS = ("speaker", "into", "member", "new_speaker")
 
 
 class SpeakerDecisionError(AttributionError):
@@ -70,11 +69,6 @@ def _kind(db: Database, sid: str) -> str:
     return str(row[0]) if row else "unknown"
 
 
-def _members(db: Database, sid: str) -> list[str]:
-    """The rows that make up an identity: itself and those linked to it."""
-    return [r[0] for r in db.execute("SELECT id FROM speakers WHERE id = ? OR same_as = ? ORDER BY id", [sid, sid])]
-
-
 def _spelling(text: str, kind: str) -> str:
     """How a spelling is compared: cleaned of titles but with its initials, then folded."""
     return identity.fold(identity.clean_name(text, kind, keep_initials=True))
@@ -99,7 +93,7 @@ def _record(
         [action, text, reviewer, note, now],
     )
     reapply(db)
-    return _row(cursor.lastrowid, action, text, reviewer, note, now)
+    return decision_row(cursor.lastrowid, action, text, reviewer, note, now)
 
 
 def _decide(db: Database, make: Any, reviewer: str | None, note: str | None) -> dict[str, Any]:
@@ -197,7 +191,7 @@ def split(
         kind = _kind(db, sid)
         base = {"speaker": sid, "speaker_name": _name(db, sid), "alias": name}
         keys = set(lookup_keys(name))
-        for member in _members(db, sid):
+        for member in identity_members(db, sid):
             row = db.execute("SELECT name, key FROM speakers WHERE id = ?", [member]).fetchone()
             if member != sid and (identity.fold(row[0]) == identity.fold(name) or row[1] in keys):
                 return "split", {**base, "member": member}
@@ -215,7 +209,7 @@ def split(
 
 
 def _aliases_of(db: Database, sid: str) -> list[str]:
-    members = _members(db, sid)
+    members = identity_members(db, sid)
     marks = ", ".join("?" for _ in members)
     return [r[0] for r in db.execute(f"SELECT alias FROM speaker_aliases WHERE speaker_id IN ({marks})", members)]
 
@@ -227,7 +221,7 @@ def _name_holder(db: Database, name: str, kind: str, sid: str) -> str | None:
 
 def _spelled(db: Database, sid: str, spelling: str, kind: str) -> list[str]:
     """Statements of the identity whose extracted name or mention has this spelling."""
-    members = _members(db, sid)
+    members = identity_members(db, sid)
     marks = ", ".join("?" for _ in members)
     found = []
     for statement, name, mention in db.execute(
@@ -309,7 +303,7 @@ def _apply_alias_add(db: Database, s: dict[str, Any]) -> None:
 
 
 def _remove_alias(db: Database, sid: str, alias: str) -> None:
-    members = _members(db, sid)
+    members = identity_members(db, sid)
     marks = ", ".join("?" for _ in members)
     for member, name in db.execute(
         f"SELECT speaker_id, alias FROM speaker_aliases WHERE speaker_id IN ({marks})", members
@@ -360,47 +354,10 @@ def redirect_records(db: Database, records: list[dict[str, Any]]) -> None:
         s = json.loads(subjects)
         if "member" in s or not _exists(db, s["new_speaker"]):
             continue
-        members = set(_members(db, s["speaker"]))
+        members = set(identity_members(db, s["speaker"]))
         for record in records:
             if record.get("speaker_id") in members and s["spelling"] in {
                 _spelling(record.get("speaker_name") or "", s["kind"]),
                 _spelling(record.get("speaker_mention") or "", s["kind"]),
             }:
                 record["speaker_id"] = s["new_speaker"]
-
-
-# --------------------------------------------------------------------------- history
-
-
-def _row(
-    did: int | None, action: str, subjects: str, reviewer: str | None, note: str | None, at: str
-) -> dict[str, Any]:
-    parsed = json.loads(subjects)
-    return {"id": did, "action": action, "subjects": parsed, "summary": summary(action, parsed),
-            "reviewer": reviewer, "note": note, "decided_at": at}  # fmt: skip
-
-
-def summary(action: str, s: dict[str, Any]) -> str:
-    """One line for a decision, from the names it was made on (so it never changes)."""
-    if action == "merge":
-        return f"merged {s['speaker_name']} into {s['into_name']}"
-    if action == "rename":
-        return f"renamed {s['old_name']} to {s['name']}"
-    if action == "alias_add":
-        return f"added alias {s['alias']} to {s['speaker_name']}"
-    if action == "alias_remove":
-        return f"removed alias {s['alias']} from {s['speaker_name']}"
-    return f"split {s['alias']} from {s['speaker_name']}"
-
-
-def decisions_for(db: Database, sid: str) -> list[dict[str, Any]]:
-    """Every decision about this identity or any row that is part of it, oldest first."""
-    ids = set(_members(db, sid)) | {sid}
-    found = []
-    for did, action, subjects, reviewer, note, at in db.execute(
-        "SELECT id, action, subjects, reviewer, note, decided_at FROM speaker_decisions ORDER BY id"
-    ).fetchall():
-        parsed = json.loads(subjects)
-        if ids & {parsed.get(f) for f in _ID_FIELDS}:
-            found.append(_row(did, action, subjects, reviewer, note, at))
-    return found

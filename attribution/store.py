@@ -1,4 +1,6 @@
-"""The SQLite store: connections, transactions, the run ledger, and writing extractions.
+"""The SQLite store: connections, migrations, the run ledger, writing extractions, verify and
+backup. The transaction primitives it uses (and every reader and writer above it) are in
+``transactions.py``; the jobs that drive it (ingest, reextract) are in ``jobs.py``.
 
 Rules this module keeps:
 
@@ -17,73 +19,37 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import socket
 import sqlite3
-import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from . import EXTRACTOR_VERSION, __version__, echoes, identity
+from . import EXTRACTOR_VERSION, __version__, echoes, identity, speaker_decisions
 from .anchoring import anchor, best_match, version_key
-from .errors import DatabaseBusy, StoreError
+from .errors import StoreError
 from .models import Claim, Document, Extraction, Span, Statement, sha256_text
 from .schema import SCHEMA_VERSION, migrations
+from .transactions import (
+    DEFAULT_BUSY_TIMEOUT_MS,
+    busy_error,
+    fold,
+    is_busy,
+    is_fatal,
+    read_transaction,
+    short_hash,
+    utc_now,
+    write_transaction,
+)
 
-DEFAULT_BUSY_TIMEOUT_MS = 5000
-CLAIM_KINDS = ("unattributed", "unresolved")
 PRONOUNS = {
     "he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "me",
     "his", "its", "their", "our", "the", "a", "an", "this", "that", "these", "those",
 }  # fmt: skip
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def utc_now() -> str:
-    """Current time as ISO-8601 UTC with offset and microseconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
-
-
-def fold(text: str) -> str:
-    """Lookup key: accents stripped, case-folded, whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
-
-
-def short_hash(*parts: object, length: int = 16) -> str:
-    """Deterministic id from parts joined by a unit separator."""
-    joined = "\x1f".join(str(part) for part in parts)
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:length]
-
-
-def _is_busy(error: BaseException) -> bool:
-    message = str(error).lower()
-    return isinstance(error, sqlite3.OperationalError) and ("locked" in message or "busy" in message)
-
-
-def _is_fatal(error: BaseException) -> bool:
-    """Errors no later document can escape: disk full, I/O, read-only database."""
-    message = str(error).lower()
-    return any(part in message for part in ("full", "disk i/o", "readonly", "read-only"))
-
-
-def _busy(db: Database | None, error: BaseException, what: str = "") -> DatabaseBusy:
-    timeout = getattr(db, "busy_timeout_ms", DEFAULT_BUSY_TIMEOUT_MS) if db else 0
-    where = f" {db.path}" if db is not None and getattr(db, "path", None) else ""
-    detail = f"; nothing was written for {what}" if what else "; nothing was written"
-    return DatabaseBusy(
-        f"database{where} is busy (held by another process for > {timeout / 1000:g} s){detail}; re-run to continue"
-    )
 
 
 # --------------------------------------------------------------------------- connection
@@ -124,8 +90,8 @@ def connect(
         if migrate_schema:
             migrate(db)
     except sqlite3.OperationalError as error:
-        if _is_busy(error):
-            raise _busy(None, error) from None
+        if is_busy(error):
+            raise busy_error(None, error) from None
         raise StoreError(f"database {name}: {error}") from None
     except sqlite3.DatabaseError as error:
         raise StoreError(f"database {name}: {error}") from None
@@ -218,71 +184,12 @@ def _backup(db: Database, target: str) -> None:
         db.execute("VACUUM INTO ?", [temporary])
         os.replace(temporary, target)
     except sqlite3.OperationalError as error:
-        if _is_busy(error):
+        if is_busy(error):
             raise
         raise StoreError(f"cannot back up {db.path} before migrating: {error}") from None  # type: ignore[attr-defined]
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
-
-
-@contextmanager
-def write_transaction(db: Database, *, what: str = "") -> Iterator[Database]:
-    """One write unit: ``BEGIN IMMEDIATE`` ... ``COMMIT`` (a savepoint when nested).
-
-    A lock not obtained within busy_timeout raises DatabaseBusy; any exception rolls the
-    whole unit back.
-    """
-    conn = db.conn
-    if conn.in_transaction:
-        savepoint = f"attribution_{secrets.token_hex(6)}"
-        conn.execute(f"SAVEPOINT {savepoint}")
-        try:
-            yield db
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
-                conn.execute(f"RELEASE SAVEPOINT {savepoint}")
-            raise
-        conn.execute(f"RELEASE SAVEPOINT {savepoint}")
-        return
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        if _is_busy(error):
-            raise _busy(db, error, what) from None
-        raise
-    try:
-        yield db
-    except BaseException as error:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        if _is_busy(error):
-            raise _busy(db, error, what) from None
-        raise
-    try:
-        conn.execute("COMMIT")
-    except sqlite3.OperationalError as error:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        if _is_busy(error):
-            raise _busy(db, error, what) from None
-        raise
-
-
-@contextmanager
-def read_transaction(db: Database) -> Iterator[Database]:
-    """One consistent snapshot for several SELECTs (never write inside it)."""
-    conn = db.conn
-    if conn.in_transaction:
-        yield db
-        return
-    conn.execute("BEGIN")
-    try:
-        yield db
-    finally:
-        if conn.in_transaction:
-            conn.execute("COMMIT")
 
 
 # --------------------------------------------------------------------------- run ledger
@@ -737,8 +644,6 @@ def rebuild_speakers(db: Database) -> int:
 
 def _reapply_decisions(db: Database) -> None:
     """Reviewers' speaker decisions on top of the rows just written (speaker_decisions.py)."""
-    from . import speaker_decisions  # it imports this module
-
     speaker_decisions.reapply(db)
 
 
@@ -945,9 +850,7 @@ def store_extraction(db: Database, extraction: Extraction, run_id: str | None) -
         attach_surnames(db, surnames)  # with this document's statements counted
         _reapply_decisions(db)
         if previous:
-            from .speaker_decisions import redirect_records
-
-            redirect_records(db, records)  # a reviewer's split is not a change in the new version
+            speaker_decisions.redirect_records(db, records)  # a reviewer's split is not a change in the new version
             old_rows = _rows(db, "SELECT * FROM statements WHERE document_id = ? AND current = 1", [previous[0]])
             link_reviews(db, old_rows, doc.text, records, run_id, "new-version")
         echoes.link_document(db, key)
@@ -1013,9 +916,7 @@ def apply_reextraction(db: Database, extraction: Extraction, run_id: str | None)
         surnames = _store_speakers(db, extraction.statements)
         attach_surnames(db, surnames)  # as they stand before the new version, for the decisions below
         _reapply_decisions(db)
-        from .speaker_decisions import redirect_records
-
-        redirect_records(db, records)  # a reviewer's split is not a change made by extraction
+        speaker_decisions.redirect_records(db, records)  # a reviewer's split is not a change made by extraction
         reviewed = _reviewed_ids(db, list(old_rows))
         now = utc_now()
         new_ids = set()
@@ -1092,9 +993,9 @@ def write_failure(db: Database, error: sqlite3.OperationalError, what: str) -> S
     """The error a failed write of ``what`` must stop the whole run with (a lock held past the
     timeout, a full or broken disk, a read-only file: no later document can escape them), or
     None when only this document failed."""
-    if _is_busy(error):
-        return _busy(db, error, what)
-    if _is_fatal(error):
+    if is_busy(error):
+        return busy_error(db, error, what)
+    if is_fatal(error):
         return StoreError(f"database {getattr(db, 'path', '')}: {error}; nothing was written for {what}")
     return None
 

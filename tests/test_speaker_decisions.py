@@ -62,9 +62,9 @@ def survive(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     a new extractor version (new statement ids), a registry rebuild on connect, a new article."""
     ok("reextract", "--all", "--db", db)
     import attribution.extract
-    import attribution.review
+    import attribution.jobs
 
-    for module in (attribution.extract, attribution.review, store):
+    for module in (attribution.extract, attribution.jobs, store):
         monkeypatch.setattr(module, "EXTRACTOR_VERSION", "test-bump")
     report = json.loads(ok("reextract", "--db", db, "--json"))
     assert report["added"] >= 3 and report["retired"] >= 3
@@ -205,9 +205,9 @@ def test_a_reviewers_decision_is_not_a_change_that_needs_rereview(db: Path, monk
     ok("speakers", "merge", "Ann Lee", "A. Lee", "--db", db)
     ok("speakers", "split", "Ann Lee", "--alias", "Ann M. Lee", "--db", db)
     import attribution.extract
-    import attribution.review
+    import attribution.jobs
 
-    for module in (attribution.extract, attribution.review, store):
+    for module in (attribution.extract, attribution.jobs, store):
         monkeypatch.setattr(module, "EXTRACTOR_VERSION", "test-bump")
     report = json.loads(ok("reextract", "--db", db, "--json"))
     assert report["relinked"] == len(rows) == 3 and report["needs_rereview"] == 0

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from ..queries import QUOTE_TYPES, SPEAKER_KINDS, speaker_rows, statement_rows
 from ..review import attribution_changes, history
 from ..schema import ACTS, REVIEW_STATUSES
-from ..store import read_transaction
+from ..transactions import read_transaction
 from .marks import Highlighted, Piece, Span, highlight, pieces
 
 # How many rows the queue shows before asking for narrower filters.
