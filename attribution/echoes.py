@@ -312,10 +312,12 @@ def indexed(db: Database) -> bool:
     return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'echo_links'").fetchone() is not None
 
 
-def _postings(db: Database, keys: Sequence[int]) -> dict[int, list[int]]:
-    """The statements stored under each shingle, the earliest ``POSTING_CAP`` of them (one
-    indexed range read per shingle, so the cost does not grow with the corpus)."""
-    postings: dict[int, list[int]] = {}
+def _candidates(db: Database, keys: Sequence[int], number: int) -> list[int]:
+    """Statements sharing the most shingles with this one (two, for a statement of more than
+    ``FEW_SHINGLES``: one shared phrase of a long remark is as likely a stock one). At most
+    ``POSTING_CAP`` rows are read per shingle and ``CANDIDATE_CAP`` returned: the cost does not
+    grow with the corpus."""
+    counts: Counter[int] = Counter()
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
         sql = " UNION ALL ".join(
@@ -324,27 +326,11 @@ def _postings(db: Database, keys: Sequence[int]) -> dict[int, list[int]]:
         params: list[Any] = []
         for key in chunk:
             params += [key, POSTING_CAP]
-        for key, other in db.execute(sql, params):
-            postings.setdefault(key, []).append(other)
-    return postings
-
-
-def _candidates(postings: dict[int, list[int]], keys: Sequence[int]) -> list[int]:
-    """Statements sharing the most shingles with this one (two, for a statement of more than
-    ``FEW_SHINGLES``: one shared phrase of a long remark is as likely a stock one), at most
-    ``CANDIDATE_CAP`` of them."""
-    counts: Counter[int] = Counter(other for found in postings.values() for other in found)
+        counts.update(other for _, other in db.execute(sql, params))
+    counts.pop(number, None)
     needed = 1 if len(keys) <= FEW_SHINGLES else 2
     ranked = sorted((item for item in counts.items() if item[1] >= needed), key=lambda item: (-item[1], item[0]))
     return [other for other, _ in ranked[:CANDIDATE_CAP]]
-
-
-def stop_shingle(postings: dict[int, list[int]], key: int) -> bool:
-    """A shingle already stored for ``POSTING_CAP`` statements is a stop-shingle: a stock phrase
-    ("going to be"), or a remark quoted so widely that its first reports are already there. A
-    further posting would never be read (the earliest are), so none is written: index writes,
-    one page each once the index is large, stop growing with the phrase's frequency."""
-    return len(postings.get(key, ())) >= POSTING_CAP
 
 
 def _link_one(db: Database, row: dict[str, Any]) -> int:
@@ -360,12 +346,11 @@ def _link_one(db: Database, row: dict[str, Any]) -> int:
         " VALUES (?, ?, ?, ?, ?, ?)",
         [row["id"], row["document_id"], row["article"], " ".join(tokens), said[0], said[1]],
     ).lastrowid
-    postings = _postings(db, keys)
     db.conn.executemany(
         "INSERT INTO echo_shingles (shingle, n) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        [(key, number) for key in sorted(indexed_shingles(tokens)) if not stop_shingle(postings, key)],
+        [(key, number) for key in sorted(indexed_shingles(tokens))],
     )
-    candidates = _candidates(postings, keys)
+    candidates = _candidates(db, keys, number)
     if not candidates:
         return 0
     marks = ", ".join("?" for _ in candidates)
