@@ -1120,19 +1120,3 @@ def review_digest(db: Database) -> str:
     for row in db.execute("SELECT id, statement_id, status, note, reviewer, created_at FROM reviews ORDER BY id"):
         h.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
-
-
-# The ingest job moved to jobs.py; these names are looked up there until the last callers
-# (the shard and cluster modules) import them from it. Not part of the store.
-_MOVED_TO_JOBS = frozenset(
-    {"ExtractionFailure", "IngestReport", "Outcome", "Terminated", "ingest_paths", "resilient_extract",
-     "sigterm_interrupts", "_store_one"}
-)  # fmt: skip
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED_TO_JOBS:
-        from . import jobs
-
-        return getattr(jobs, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
