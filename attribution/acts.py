@@ -8,7 +8,10 @@ show speech by default and the broad set on request without extracting again.
 The act is decided from the cue's lemma (``data/acts.json``) and then from the construction
 around the cue, one named rule each, checked in order:
   list-item      "Elizabeth A. Burton: Possession of ..."           -> other
-  naming         'a script called "Wild Rose"'                     -> other
+  list-entry     "Christopher D. Battin: Dealing in cocaine, maintaining ..." -> other
+  pronoun-only   "... and accused him"                             -> other
+  naming         'a script called "Wild Rose"', 'a simulation they call TNG50' -> other
+  noun-aim       "NASA's announcement to expand the pool"         -> other
   title          '"War & Peace" ... had just found his next project' -> other
   who-subject    "learned who had written it, and found ..."       -> other
   relative-clause "the witness testifying who listened in"         -> other
@@ -16,6 +19,8 @@ around the cue, one named rule each, checked in order:
   withheld       "declined to say", "would not disclose"          -> other
   aim            "surrounded the Statehouse to call for", "struggled to contend" -> other
   comparison     "smaller than what McKinley said, but ..."       -> other
+  embedded-question "asked whether C", "noted if and how often C"  -> other
+  circumstance   "claimed victory as the House concluded ..."      -> other
   negated        "did not say when", "never mentioned"             -> other
   hypothetical   "might argue", "could have shown", "should note"  -> other
   agentless      "is charged with", "is widely believed to"        -> other
@@ -31,6 +36,7 @@ around the cue, one named rule each, checked in order:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,6 +77,10 @@ class ActLexicon:
     request_verbs: frozenset[str]
     naming_participles: frozenset[str]
     speech_vehicles: frozenset[str]
+    content_preps: dict[str, frozenset[str]]
+
+
+SHAPED_FIELDS = {"lemmas", "content_preps"}  # the lexicon's fields that are not plain word sets
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +91,12 @@ def act_lexicon() -> ActLexicon:
         lemmas.update(dict.fromkeys(raw[act.value], act))
     return ActLexicon(
         lemmas=lemmas,
-        **{name: frozenset(raw[name]) for name in ActLexicon.__dataclass_fields__ if name != "lemmas"},
+        content_preps={lemma: frozenset(preps) for lemma, preps in raw["content_preps"].items()},
+        **{
+            name: frozenset(raw[name])
+            for name in ActLexicon.__dataclass_fields__
+            if name not in {"lemmas", "content_preps"}
+        },
     )
 
 
@@ -121,15 +136,54 @@ def list_item(ctx: ActContext) -> Act | None:
     return None if any(t.tag_ in FINITE_TAGS for t in ctx.content) else Act.OTHER
 
 
+LIST_LABEL = re.compile(r"\s*[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,5}:\s")
+
+
+def list_entry(ctx: ActContext) -> Act | None:
+    """'Christopher D. Battin: Dealing in cocaine ..., maintaining a common nuisance, held in
+    jail ...': any cue inside a labelled list entry with no finite verb is part of the entry
+    (a charge, an item), not a statement."""
+    content = ctx.content
+    if content is None or not len(content):
+        return None
+    if not (LIST_LABEL.match(content.text) or LIST_LABEL.match(content.sent.text)):
+        return None
+    return None if any(t.tag_ in FINITE_TAGS for t in content) else Act.OTHER
+
+
+def pronoun_only(ctx: ActContext) -> Act | None:
+    """'... and accused him': a content that is one pronoun says nothing; what was said, if
+    anything, lies outside it."""
+    content = ctx.content
+    if content is None or len(content) != 1:
+        return None
+    return Act.OTHER if content[0].pos_ == "PRON" else None
+
+
 def naming(ctx: ActContext) -> Act | None:
-    """'a script called "Wild Rose"', 'a sample came in called "Glasgow"': a participle
-    that names a thing, not somebody calling it something."""
+    """'a script called "Wild Rose"', 'a sample came in called "Glasgow"', 'the level deemed
+    safe': a participle that names a thing, not somebody calling it something. So does a
+    naming verb in a relative or an 'as' clause when no words are quoted ('a simulation they
+    call TNG50', 'the new Gannett, as Reed dubbed the combination'); 'what he called
+    "outrageous"' quotes a judgement and stays."""
     verb = ctx.cue
     if verb is None or verb.lemma_.lower() not in ctx.lexicon.naming_participles:
         return None
-    if verb.dep_ in {"acl", "advcl"} and verb.tag_ == "VBN":
+    if verb.dep_ == "acl" or (verb.dep_ == "advcl" and verb.tag_ == "VBN"):
+        return Act.OTHER
+    in_clause = verb.dep_ == "relcl" or any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    if in_clause and ctx.content is not None and not any(t.is_quote for t in ctx.content):
         return Act.OTHER
     return None
+
+
+def noun_aim(ctx: ActContext) -> Act | None:
+    """'NASA's announcement to expand the pool', 'McKinley's comment to refer to': a speech
+    noun followed by an infinitive names a plan or a reading of it, not what was said."""
+    content = ctx.content
+    if ctx.rule != "cue-noun" or content is None or len(content) < 2:
+        return None
+    return Act.OTHER if content[0].lower_ == "to" and content[1].tag_ == "VB" else None
 
 
 def title_near_quote(ctx: ActContext) -> Act | None:
@@ -205,6 +259,40 @@ def comparison(ctx: ActContext) -> Act | None:
         return Act.OTHER
     head = verb.head
     return Act.OTHER if verb.dep_ == "pcomp" and head.lower_ == "than" else None
+
+
+QUESTION_WORDS = {"whether", "if", "how", "why", "when", "where"}
+
+
+def embedded_question(ctx: ActContext) -> Act | None:
+    """'noted if and how often respondents used ...', 'asked whether Morrison had raised
+    concerns', 'revealing how galaxies formed': a clause that opens with a question word names
+    what was asked or shown, not a claim. A conditional inside the claim ('said if Patrick can
+    get his message out, he is ...') hangs on its own clause and stays."""
+    verb, content = ctx.cue, ctx.content
+    if verb is None or content is None or not len(content):
+        return None
+    first = content[0]
+    clause = first.head
+    if first.lower_ not in QUESTION_WORDS or first.dep_ not in {"mark", "advmod"}:
+        return None
+    return Act.OTHER if clause.dep_ == "ccomp" and clause.head == verb else None
+
+
+CIRCUMSTANCE_MARKS = {"as", "after", "before", "while", "when", "since", "until", "because", "although", "though"}
+
+
+def circumstance(ctx: ActContext) -> Act | None:
+    """'has claimed victory as the House concluded its hearing', 'reported its third case
+    after two others were revealed': a content that is the cue's own adverbial clause tells
+    when or why something was said, not what."""
+    verb, content = ctx.cue, ctx.content
+    if verb is None or content is None or not len(content):
+        return None
+    first = content[0]
+    if first.dep_ != "mark" or first.lower_ not in CIRCUMSTANCE_MARKS:
+        return None
+    return Act.OTHER if first.head.dep_ == "advcl" and first.head.head == verb else None
 
 
 def negated(ctx: ActContext) -> Act | None:
@@ -319,6 +407,9 @@ def topic_only(ctx: ActContext) -> Act | None:
     if ctx.rule not in {"cue-prep", "learned-prep"} or ctx.cue is None:
         return None
     lemma = ctx.cue.lemma_.lower()
+    only = ctx.lexicon.content_preps.get(lemma)
+    if only is not None and not any(c.dep_ == "prep" and c.lower_ in only for c in ctx.cue.children):
+        return Act.OTHER  # 'testified about a meeting' names the topic; 'testified to' says it
     if lemma in ctx.lexicon.prep_speech:
         return None
     if lemma in ctx.lexicon.request_verbs and any(c.dep_ == "prep" and c.lower_ == "for" for c in ctx.cue.children):
@@ -354,6 +445,8 @@ def by_lemma(ctx: ActContext) -> Act | None:
 
 
 ACT_RULES: tuple[Callable[[ActContext], Act | None], ...] = (
+    list_entry,
+    pronoun_only,
     naming,
     relative_pronoun_subject,
     relative_clause,
@@ -361,6 +454,8 @@ ACT_RULES: tuple[Callable[[ActContext], Act | None], ...] = (
     withheld,
     aim,
     comparison,
+    embedded_question,
+    circumstance,
     negated,
     hypothetical,
     agentless,
@@ -385,7 +480,9 @@ def classify_act(
         named = naming(ctx) or title_near_quote(ctx)
         return (Act.OTHER, "naming") if named else (Act.SPEECH, "speech-construction")
     if rule in SPEECH_RULES or cue is None:
-        return (Act.OTHER, "list-item") if list_item(ctx) else (Act.SPEECH, "speech-construction")
+        if list_item(ctx):
+            return Act.OTHER, "list-item"
+        return (Act.OTHER, "noun-aim") if noun_aim(ctx) else (Act.SPEECH, "speech-construction")
     for act_rule in ACT_RULES:
         act = act_rule(ctx)
         if act is not None:

@@ -18,8 +18,9 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
+from .acts import act_lexicon
 from .lexicons import attitude_verbs, cue_nouns, cue_stances, data_json, not_topics, prepositional_verbs
-from .models import Stance
+from .models import Act, Stance
 from .nlp import doc_text
 
 
@@ -376,6 +377,7 @@ def _to_sentence_edge(verb: Token, first: int, last: int) -> tuple[int, int]:
         for child in verb.rights:
             if child.i > last and (
                 child.dep_ == "conj"
+                and not _the_speaker_goes_on(verb, child)
                 or child.dep_ in {"advcl", "prep", "parataxis"}
                 and (child.lemma_.lower() in cue_stances() or child.lower_ == "according")
             ):
@@ -384,6 +386,25 @@ def _to_sentence_edge(verb: Token, first: int, last: int) -> tuple[int, int]:
             end -= 1
         return first, _cut_at_new_clause(verb, first, max(last, end))
     return first, last
+
+
+PERSONAL_PRONOUNS = {"he", "she", "they", "we", "i"}
+
+
+def _the_speaker_goes_on(verb: Token, conj: Token) -> bool:
+    """'He said C1, but he did worry C2', 'Cook said C1, and he sees "C2"': a clause joined to
+    the cue whose subject is a pronoun for the speaker and whose verb reports a thought or a
+    perception carries the same report on, as a desk reads it ('and he left' does not)."""
+    lemma = conj.lemma_.lower()
+    if act_lexicon().lemmas.get(lemma) not in {Act.THOUGHT, Act.PERCEPTION}:
+        return False
+    pronoun = next((c for c in conj.children if c.dep_ in SUBJECT_DEPS and c.pos_ == "PRON"), None)
+    speaker = subject_of(verb)
+    if pronoun is None or speaker is None or pronoun.lower_ not in PERSONAL_PRONOUNS:
+        return False
+    if speaker.pos_ == "PRON":
+        return speaker.lower_ == pronoun.lower_
+    return pronoun.lower_ in {"he", "she", "they"}
 
 
 def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:

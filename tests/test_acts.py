@@ -56,7 +56,20 @@ ROWS = [
     Row("The only other company to confirm it has bid on the contract is Boeing.", "to confirm", Act.SPEECH),
     Row("The sum is smaller than what the senator said, but it is a fair estimate.", "said", Act.OTHER),
     Row("It is more complicated than the governor suggests, but he is in the ballpark.", "suggests", Act.OTHER),
-]
+    # a question asked or shown, a circumstance, a topic, a name given: none is what was said
+    Row("The committee chairman asked whether the minister had raised any concerns.", "asked", Act.OTHER),
+    Row("The survey noted if and how often respondents used cannabis in the past month.", "noted", Act.OTHER),
+    Row("The senator said if the governor signs the bill, the state will lose millions.", "said", Act.SPEECH),
+    Row("The president has claimed victory as the House concluded its third public hearing.", "has claimed", Act.OTHER),
+    Row("The colonel testified about a July 10 meeting at the White House.", "testified", Act.OTHER),
+    Row("The researchers built a detailed simulation of the universe, which they call TNG50.", "call", Act.OTHER),
+    Row("The senator called the bill's passage \u201coutrageous\u201d on Tuesday.", "called", Act.SPEECH),
+    Row("The agency's announcement to expand the pool of bidders surprised the industry.", "announcement", Act.OTHER),
+    Row("These people were booked into the county jail this week.\n\nChristopher D. Battin: Dealing in cocaine or "
+        "a narcotic drug, possession of methamphetamine, maintaining a common nuisance, held in jail in lieu of "
+        "$72,500 bond.\n\nElizabeth A. Burton: Possession of methamphetamine, held in jail in lieu of $5,000 bond.",
+        "maintaining", Act.OTHER),
+]  # fmt: skip
 
 
 def test_quotations_that_are_titles_or_names_are_not_speech(nlp):

@@ -690,6 +690,23 @@ def test_desk_and_broad_content_boundaries(nlp, text: str, desk: str, broad: str
         assert statement.broad_content is not None and statement.broad_content.text == broad
 
 
+SPEAKER_GOES_ON = [
+    # a clause joined to the cue with the speaker's pronoun and a verb of thought or perception
+    # carries the same report on; any other clause joined to the cue is the reporter's again
+    ("He said he wasn't concerned about the call, but he did worry there would be consequences.",
+     "he wasn't concerned about the call, but he did worry there would be consequences"),
+    ("Cook said Apple employs about 450 Dreamers, and he sees their love of their country first hand.",
+     "Apple employs about 450 Dreamers, and he sees their love of their country first hand"),
+    ("The mayor said the bridge would reopen in May, and she left the room without questions.",
+     "the bridge would reopen in May"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "content"), SPEAKER_GOES_ON, ids=[r[0][:40] for r in SPEAKER_GOES_ON])
+def test_a_coordinated_clause_of_the_speaker_stays_in_the_statement(nlp, text: str, content: str) -> None:
+    _statement_for(extract_document(Document(id="t", text=text), nlp).statements, content)
+
+
 def test_a_parenthetical_credit_splits_the_statement_in_two_pieces(nlp) -> None:
     text = "Many of the prisons, she said, are aging and need to be repaired."
     (statement,) = extract_document(Document(id="t", text=text), nlp).statements
