@@ -492,7 +492,6 @@ def m008_corrections(db: Database) -> None:
             db.execute(statement)
 
 
-
 ECHOES_SQL = """
 CREATE TABLE echo_statements (
     n INTEGER PRIMARY KEY,
