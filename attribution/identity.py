@@ -30,7 +30,7 @@ from unidecode import unidecode
 from . import lexicons
 
 # Bump when the rules below change, so stored speaker ids are recomputed on next connect.
-IDENTITY_VERSION = "5"
+IDENTITY_VERSION = "6"
 ALIAS_FILE = "aliases.tsv"
 # Kinds whose names are personal names: titles, initials and surnames apply to them.
 PERSON_KINDS = frozenset({"person", "unknown"})
@@ -94,6 +94,17 @@ def _headline_verbs() -> frozenset[str]:
     return frozenset(forms)
 
 
+def _before_headline_verb(words: list[str]) -> list[str]:
+    """ "Trump Says He Never", "Ted Cruz Refuses": a headline's capitalised reporting verb
+    ends the name before it, whatever words of the headline follow."""
+    if fold(" ".join(words)) in lexicons.place_to_country():
+        return words  # "United States" is no headline
+    for index, word in enumerate(words[1:], 1):
+        if word[:1].isupper() and fold(word) in _headline_verbs():
+            return words[:index]
+    return words
+
+
 def _strip_possessive(word: str) -> str:
     stripped = _POSSESSIVE.sub("", word)
     return stripped if stripped and stripped != word and word[-1] in "sS'\u2019" else word
@@ -111,6 +122,8 @@ def clean_name(name: str, kind: str, *, keep_initials: bool = False) -> str:
         words[-1] = _strip_possessive(words[-1])
     while len(words) > 1 and fold(words[0]).strip(",") in EPITHETS:
         words = words[1:]
+    if kind in PERSON_KINDS:
+        words = _before_headline_verb(words)
     while (
         len(words) > 1
         and fold(words[-1]) in _headline_verbs()

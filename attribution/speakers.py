@@ -395,10 +395,19 @@ class SpeakerResolver:
             return True
         if len(words) in {2, 3} and words[0].lower() in first_name_genders():
             return True
+        if len(words) in {2, 3} and all(w[:1].isupper() for w in words) and self._surname_with_honorific(words[-1]):
+            return True  # "Barack Obama" tagged as a body where the text also writes "Mr. Obama"
         if len(ent) in {3, 4} and self._name_tokens(ent).start > ent.start:
             return True  # "Ukraine Kurt Volker" tagged as one body: a given name and surname at its end
         after = self.doc[ent.end : ent.end + 2]
         return len(after) == 2 and after[0].text == "," and after[1].lower_ == "who"
+
+    def _surname_with_honorific(self, word: str) -> bool:
+        """Whether the text writes ``word`` after Mr/Mrs/Ms somewhere: a person's surname."""
+        return any(
+            t.text == word and t.i > 0 and self.doc[t.i - 1].lower_ in MALE_HONORIFICS | FEMALE_HONORIFICS
+            for t in self.doc
+        )
 
     def _is_person_ent(self, ent: SpacySpan) -> bool:
         """Whether an entity names a person (asked for every entity many times per document,
@@ -416,8 +425,8 @@ class SpeakerResolver:
             words = ent.text.split()
             if len(words) == 1 and _clean_name(ent.text).lower() in place_to_country():
                 return False  # "Vilnius said": the tagger's person is a capital
-            if _clean_name(ent.text).lower() in known_bodies():
-                return False  # "Twitter said": a company the tagger took for a person
+            if _clean_name(ent.text).lower() in known_bodies() | media_names():
+                return False  # "Twitter said", "Politico reported": a body the tagger took for a person
             if len(words) == 1 and ent.start > 0 and self.doc[ent.start - 1].lower_ == "the":
                 return False  # "the Intelligencer": a person's name takes no article
             if len(words) == 1 and self._body_named_in_part(ent.text) is not None:
@@ -497,7 +506,9 @@ class SpeakerResolver:
             if (ent is not None and self._is_person_ent(ent)) or not token.text[:1].isupper():
                 continue
             full = self._untagged_given_name(token) if token.text in surnames else None
-            person = next((p for p in self.people if p.name == full), None) or surnames.get(token.text)
+            person = next((p for p in self.people if p.name == full), None)
+            if person is None and token.text in surnames:
+                person = self._find_person(token.text, token.i)  # several bearers: by honorific, then first named
             if person is not None and token.pos_ == "PROPN":
                 found.append((token.i, person))
                 # "Moor, the chairman of ...": a surname's appositive describes the person too
@@ -507,22 +518,42 @@ class SpeakerResolver:
 
     def _find_person(self, name: str, at: int | None = None) -> _Entity | None:
         """The fullest registered person a (possibly partial) name refers to. When several
-        share a surname ("Trump": Donald and Ivanka), an honorific before the mention at token
-        ``at`` picks by gender ("Ms. Trump"), then the one the article names in full most often
-        (the family member is usually the one called by first name)."""
+        share a surname ("Clinton": Hillary, Bill and Chelsea), an honorific at or before the
+        mention at token ``at`` picks by gender ("Mr. Clinton"), then the one the article names
+        first: the story's subject is introduced before the relatives who come into it, and
+        relatives are named in full each time they return."""
         words = name.split()
         if not words:
             return None
         longer = [p for p in self.people if len(p.name.split()) > len(words) and p.name.split()[-len(words) :] == words]
         if len(longer) > 1:
-            before = self.doc[at - 1].lower_ if at else ""
-            gender = "f" if before in FEMALE_HONORIFICS else "m" if before in MALE_HONORIFICS else None
+            gender = self._honorific_gender(at)
             agreeing = [p for p in longer if gender is None or _likely_gender(p) in {gender, None}]
             longer = agreeing or longer
-            return max(longer, key=lambda p: self._text.count(p.name))
+            # a known gender that agrees beats an unknown one ("Mr. Clinton": Bill, not Chelsea)
+            return min(longer, key=lambda p: (gender is not None and _likely_gender(p) is None, self._first_named(p)))
         if longer:
             return longer[0]
         return next((p for p in self.people if p.name == name), None)
+
+    def _honorific_gender(self, at: int | None) -> str | None:
+        """The gender an honorific at token ``at`` or just before it gives ("Mrs. Clinton")."""
+        if at is None:
+            return None
+        for index in (at, at - 1):
+            if 0 <= index < len(self.doc):
+                word = self.doc[index].lower_
+                if word in FEMALE_HONORIFICS:
+                    return "f"
+                if word in MALE_HONORIFICS:
+                    return "m"
+        return None
+
+    def _first_named(self, person: _Entity) -> tuple[int, int]:
+        """Where the text first writes a person's full name (never written: last), then the
+        most often named first, for a stable order."""
+        found = self._text.find(person.name)
+        return (found if found >= 0 else len(self._text), -self._text.count(person.name))
 
     def _register_organisations(self) -> None:
         """Named bodies, so that an acronym ("CBP") finds the name written out."""
@@ -833,6 +864,12 @@ class SpeakerResolver:
             elif child.lower_ in AFFILIATION_PREPS:
                 # the last body named is the wider one ("at the Department ... at the University of York")
                 organisation = self._last_body_in(list(child.subtree)) or organisation
+            elif child.lower_ == "on" and organisation is None:
+                # "a Ukraine specialist on the National Security Council": a named body only
+                # ("an expert on China" is the subject)
+                bodies = [self._ent(t) for t in child.subtree if self._ent(t) is not None]
+                named = [ent for ent in bodies if ent.label_ in ORG_LABELS]
+                organisation = self._full_organisation(self._org_with_tail(named[-1])) if named else None
         if organisation is None:
             organisation = self._organisation_of(before) or self._role_owner(appos)
         words = [t for t in self.doc[before[0].i if before else appos.i : role_end.i + 1]]
@@ -1211,7 +1248,7 @@ class SpeakerResolver:
             ent = self._ent(token)
             if token.text in surnames and token.text[:1].isupper() and ent is None:
                 # "says Early.": a surname the tagger read as another word
-                speaker = self._person_speaker(surnames[token.text])
+                speaker = self._person_speaker(self._find_person(token.text, token.i) or surnames[token.text])
                 mention = Span.of(self._text, token.idx, token.idx + len(token.text))
                 return self._remember(token, Resolution(speaker, mention, "named after the cue: surname"))
             if token.i in people or (ent is not None and self._is_person_ent(ent)):

@@ -372,7 +372,7 @@ ROWS = [
         "DH",
     ),
     # several people share a surname: a given name the tagger left out is kept, an honorific
-    # picks by gender, and a bare surname is the one named in full most often
+    # picks by gender, and a bare surname is the one the article names first (its subject)
     Row(
         "Donald Trump spoke first. Donald Trump thanked the crowd. Ivanka Trump said she was proud of her father.",
         "she was proud",
@@ -390,6 +390,20 @@ ROWS = [
         "Donald Trump spoke first. Ivanka Trump introduced him. Ms. Trump said she loved the city.",
         "she loved the city",
         "Ivanka Trump",
+        "person",
+    ),
+    Row(
+        "Hillary Clinton spoke in Iowa on Monday. Her daughter, Chelsea Clinton, joined her, and Chelsea Clinton"
+        " spoke too. Later Chelsea Clinton left. Clinton said the race was tightening.",
+        "the race was tightening",
+        "Hillary Clinton",
+        "person",
+    ),
+    Row(
+        "Hillary Clinton spoke in Iowa on Monday. Chelsea Clinton and Bill Clinton joined her on stage."
+        " Mr. Clinton said the foundation would stop taking foreign money.",
+        "the foundation would stop",
+        "Bill Clinton",
         "person",
     ),
     # a person the tagger fused with the word before into one body ("Ukraine Kurt Volker")
@@ -453,6 +467,24 @@ ROWS = [
         "person",
         "research director",
         "IDC",
+    ),
+    # a military rank is a state's office: the officer speaks for the story's country
+    Row(
+        "WASHINGTON (AP) \u2014 Lt. Col. Alex Varga told lawmakers the call had been improper.",
+        "the call had been improper",
+        "Alex Varga",
+        "person",
+        "Lt. Col.",
+        "United States",
+    ),
+    # "a specialist on" a named body works for it; the country before "specialist" is the subject
+    Row(
+        "Mark Dunn, a Russia specialist on the National Security Council, said the aid had been frozen.",
+        "the aid had been frozen",
+        "Mark Dunn",
+        "person",
+        "specialist",
+        "National Security Council",
     ),
     # the body a relative clause says the person heads
     Row(
