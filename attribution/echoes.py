@@ -4,8 +4,9 @@ Two outlets rarely print a quote identically: one prints curly apostrophes and t
 straight ones, one quotes a sentence and the other half of it, one drops or changes a word.
 A statement is reduced to its normalised words (``echo_words``) and stored under a winnowed
 sample of its word shingles (``indexed_shingles``); candidates are the stored statements
-sharing one of its shingles (one indexed lookup per shingle, each capped, so linking one
-statement costs the same however large the corpus is); each candidate is checked by alignment
+sharing one of its shingles (one indexed lookup per shingle, each capped, and a shingle already
+stored for as many statements as the cap, a stop-shingle, gets no more: linking one statement costs
+about the same however large the corpus is); each candidate is checked by alignment
 (``link_kind``) and within a window of days (``within_window``), and a link counts only
 between compatible speakers (``compatible_speakers``):
 
@@ -47,8 +48,9 @@ VARIANT_COVERAGE = 0.7  # and, for a variant, at least this share (a stock phras
 GAP_WORDS = 4  # more unmatched words in a row than this end an aligned stretch
 WINDOW_DAYS = 180  # two reports of one remark: outlets re-quote a remark months later (bench/echoes)
 WINNOW = 2  # shingles per winnowing window (see indexed_shingles)
-POSTING_CAP = 32  # statements read per shingle, the earliest first: a stock phrase ("going to be") or a
-# remark quoted everywhere costs no more than this, and a late report still meets the first ones
+POSTING_CAP = 8  # statements stored and read per shingle, the earliest: a stock phrase ("going to be") or a
+# remark quoted everywhere costs no more than this, and a late report still meets the first ones (bench/echoes:
+# 32 linked 0.3% more of the synthetic echoes at 100,000 statements, for a quarter more index writes and reads)
 CANDIDATE_CAP = 20  # candidates verified per statement, those sharing most shingles first
 LINK_CAP = 8  # links made per statement: a group needs one path, not every pair of its reports
 FEW_SHINGLES = 10  # a statement with more shingles than this needs two shared ones for a candidate
@@ -312,12 +314,10 @@ def indexed(db: Database) -> bool:
     return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'echo_links'").fetchone() is not None
 
 
-def _candidates(db: Database, keys: Sequence[int], number: int) -> list[int]:
-    """Statements sharing the most shingles with this one (two, for a statement of more than
-    ``FEW_SHINGLES``: one shared phrase of a long remark is as likely a stock one). At most
-    ``POSTING_CAP`` rows are read per shingle and ``CANDIDATE_CAP`` returned: the cost does not
-    grow with the corpus."""
-    counts: Counter[int] = Counter()
+def _postings(db: Database, keys: Sequence[int]) -> dict[int, list[int]]:
+    """The statements stored under each shingle, the earliest ``POSTING_CAP`` of them (one
+    indexed range read per shingle, so the cost does not grow with the corpus)."""
+    postings: dict[int, list[int]] = {}
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
         sql = " UNION ALL ".join(
@@ -326,11 +326,27 @@ def _candidates(db: Database, keys: Sequence[int], number: int) -> list[int]:
         params: list[Any] = []
         for key in chunk:
             params += [key, POSTING_CAP]
-        counts.update(other for _, other in db.execute(sql, params))
-    counts.pop(number, None)
+        for key, other in db.execute(sql, params):
+            postings.setdefault(key, []).append(other)
+    return postings
+
+
+def _candidates(postings: dict[int, list[int]], keys: Sequence[int]) -> list[int]:
+    """Statements sharing the most shingles with this one (two, for a statement of more than
+    ``FEW_SHINGLES``: one shared phrase of a long remark is as likely a stock one), at most
+    ``CANDIDATE_CAP`` of them."""
+    counts: Counter[int] = Counter(other for found in postings.values() for other in found)
     needed = 1 if len(keys) <= FEW_SHINGLES else 2
     ranked = sorted((item for item in counts.items() if item[1] >= needed), key=lambda item: (-item[1], item[0]))
     return [other for other, _ in ranked[:CANDIDATE_CAP]]
+
+
+def stop_shingle(postings: dict[int, list[int]], key: int) -> bool:
+    """A shingle already stored for ``POSTING_CAP`` statements is a stop-shingle: a stock phrase
+    ("going to be"), or a remark quoted so widely that its first reports are already there. A
+    further posting would never be read (the earliest are), so none is written: index writes,
+    one page each once the index is large, stop growing with the phrase's frequency."""
+    return len(postings.get(key, ())) >= POSTING_CAP
 
 
 def _link_one(db: Database, row: dict[str, Any]) -> int:
@@ -346,11 +362,12 @@ def _link_one(db: Database, row: dict[str, Any]) -> int:
         " VALUES (?, ?, ?, ?, ?, ?)",
         [row["id"], row["document_id"], row["article"], " ".join(tokens), said[0], said[1]],
     ).lastrowid
+    postings = _postings(db, keys)
     db.conn.executemany(
         "INSERT INTO echo_shingles (shingle, n) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        [(key, number) for key in sorted(indexed_shingles(tokens))],
+        [(key, number) for key in sorted(indexed_shingles(tokens)) if not stop_shingle(postings, key)],
     )
-    candidates = _candidates(db, keys, number)
+    candidates = _candidates(postings, keys)
     if not candidates:
         return 0
     marks = ", ".join("?" for _ in candidates)

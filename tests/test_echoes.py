@@ -386,6 +386,18 @@ def test_reports_far_apart_in_time_are_not_linked(tmp_path: Path) -> None:
     db.close()
 
 
+def test_a_stop_shingle_gets_no_more_postings_and_late_reports_still_link(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(echoes, "POSTING_CAP", 2)  # four reports of one remark: each shingle is a stop-shingle at two
+    db = store.connect(tmp_path / "stop.db")
+    for day, name in enumerate(("one", "two", "three", "four"), start=12):
+        store.store_extraction(db, _article(name, f"2021-07-{day}", QUOTE, h.LANDSBERGIS), None)
+    postings = db.execute("SELECT max(c) FROM (SELECT count(*) AS c FROM echo_shingles GROUP BY shingle)").fetchone()
+    assert postings[0] == 2  # the first two reports hold every shingle of the remark
+    (group,) = echoes.echo_groups(db)
+    assert group["n_statements"] == 4  # the later reports met the first ones
+    db.close()
+
+
 def test_speaker_filter_and_variants_only(database) -> None:
     assert len(echoes.echo_groups(database, speaker="Landsbergis")) == 1
     assert echoes.echo_groups(database, speaker="Leggeri") == []
