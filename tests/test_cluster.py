@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -102,6 +103,38 @@ def test_a_worker_killed_in_the_middle_of_a_shard_costs_a_retry_not_a_row(inputs
     reference = ingest([SEED, few], tmp_path / "ingest.db", workers=1)
     assert content_dump(tmp_path / "load.db") == content_dump(reference)
     assert content_dump(tmp_path / "batch.db") == content_dump(reference)
+
+
+def test_a_batch_terminated_while_storing_keeps_whole_shards_and_a_rerun_gives_the_database_ingest_gives(
+    tmp_path,
+) -> None:
+    """Scenario: `batch --db` gets SIGTERM once its first shard is stored; the database holds
+    whole shards only, the run is labelled interrupted, and running the batch again finishes it."""
+    few = first_dev_texts(tmp_path / "dev8.jsonl", 8)
+    out, db = tmp_path / "shards", tmp_path / "batch.db"
+    command = [sys.executable, "-m", "attribution_cli.main", "batch", str(SEED), str(few), "--out", str(out),
+               "--local", "2", "--shard-size", "3", "--db", str(db)]  # fmt: skip
+    batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = batch.stderr.readline()
+        while line and "shards stored]" not in line:
+            line = batch.stderr.readline()
+        assert line.startswith("[1 shards stored] shard-000000: 3 stored"), line
+        batch.send_signal(signal.SIGTERM)
+        _, stderr = batch.communicate(timeout=120)
+    finally:
+        if batch.poll() is None:
+            batch.kill()
+    assert batch.returncode == 143, stderr
+    conn = sqlite3.connect(db)
+    stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    runs = conn.execute("SELECT command, status FROM runs").fetchall()
+    conn.close()
+    assert stored in {3, 6} and runs == [("batch", "interrupted")]  # whole shards of 3 only
+    again = subprocess.run(command, capture_output=True, text=True, timeout=150)
+    assert again.returncode == 0, again.stderr
+    reference = ingest([SEED, few], tmp_path / "ingest.db", workers=1)
+    assert content_dump(db) == content_dump(reference)
 
 
 def test_a_rerun_skips_the_shards_already_made_from_the_same_input(inputs, tmp_path) -> None:
