@@ -36,78 +36,12 @@ def _rule_lists() -> dict[str, list[str]]:
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 COMPLEMENT_DEPS = {"ccomp"}
-CLAUSE_PREPS = {"of", "for", "against", "about", "on", "over"}
+CLAUSE_PREPS = rule_words("clause_preps")
 PREP_CUES = rule_words("prep_cues")
-XCOMP_CUES = {
-    "vow",
-    "promise",
-    "pledge",
-    "threaten",
-    "urge",
-    "ask",
-    "call",
-    "order",
-    "tell",
-    "decide",
-    "agree",
-    "propose",
-    "advise",
-    "instruct",
-    "demand",
-    "refuse",
-    "decline",
-    "appear",
-    "seem",
-    "want",
-    "hope",
-    "expect",
-}
-# weak cues are ordinary verbs too often; they need a clausal complement to count
-WEAK_CUES = {
-    "show",
-    "find",
-    "learn",
-    "hear",
-    "read",
-    "see",
-    "point",
-    "continue",
-    "call",
-    "ask",
-    "order",
-    "decide",
-    "agree",
-    "feel",
-    "consider",
-    "figure",
-    "imagine",
-    "appear",
-    "seem",
-    "want",
-    "wish",
-    "hope",
-    "expect",
-    "reason",
-    "calculate",
-    "speak",
-    "talk",
-    "discuss",
-    "describe",
-    "cite",
-    "quote",
-    "post",
-    "brief",
-    "sing",
-    "chant",
-    "mention",
-    "answer",
-    "counter",
-    "repeat",
-    "welcome",
-    "ensure",
-    "question",
-    "charge",
-}
+XCOMP_CUES = rule_words("xcomp_cues")
+WEAK_CUES = rule_words("weak_cues")
+BARE_CUES = rule_words("bare_cues")
+TARGET_FIRST_CUES = rule_words("target_first_cues")
 TRIM = " \t\n,;:\u2014\u2013-"
 OPENING_MARKS = {'"', "'", "\u2018", "\u201c", "\u00ab", "''"}
 
@@ -348,7 +282,7 @@ def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | No
                 if is_topic(child):  # not "speaking on Monday"
                     first = child.i + 1
                     direct_objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
-                    if direct_objects and lemma in {"accuse", "charge", "blame", "criticize", "criticise", "praise"}:
+                    if direct_objects and lemma in TARGET_FIRST_CUES:
                         first = direct_objects[0].left_edge.i
                     return "cue-prep", first, extend_right(verb, child.right_edge.i)
     if lemma in XCOMP_CUES:
@@ -494,35 +428,6 @@ def _bare_rest(verb: Token) -> tuple[int, int] | None:
     if verb.doc[first].lower_ in {"that", "if", "whether"} or any(t.dep_ in SUBJECT_DEPS for t in words):
         return first, last
     return None
-
-
-BARE_CUES = {
-    "say",
-    "tell",
-    "add",
-    "write",
-    "note",
-    "explain",
-    "announce",
-    "declare",
-    "insist",
-    "claim",
-    "argue",
-    "warn",
-    "predict",
-    "acknowledge",
-    "admit",
-    "confirm",
-    "believe",
-    "think",
-    "suggest",
-    "report",
-    "allege",
-    "contend",
-    "maintain",
-    "deny",
-    "assert",
-}
 
 
 def _prep_content(verb: Token, preps: Collection[str] | None = CLAUSE_PREPS) -> tuple[int, int] | None:
