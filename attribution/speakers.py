@@ -276,6 +276,17 @@ def _proper_run(head: Token) -> list[Token]:
     return [t for t in head.subtree if t.i <= head.i and t.dep_ == "compound"] + [head]
 
 
+GENERATIONS = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def _bare(name: str) -> list[str]:
+    """A name's words without a generational suffix ("Donald Trump Jr." is a Trump too)."""
+    words = name.split()
+    while len(words) > 1 and words[-1].lower().rstrip(".,") in GENERATIONS:
+        words = words[:-1]
+    return words
+
+
 @lru_cache(maxsize=1)
 def _leading_verbs() -> frozenset[str]:
     """Verbs of leading a body ("heads", "runs", "founded"), from titles.json."""
@@ -525,11 +536,12 @@ class SpeakerResolver:
         words = name.split()
         if not words:
             return None
-        longer = [p for p in self.people if len(p.name.split()) > len(words) and p.name.split()[-len(words) :] == words]
+        longer = [p for p in self.people if len(_bare(p.name)) > len(words) and _bare(p.name)[-len(words) :] == words]
         if len(longer) > 1:
             gender = self._honorific_gender(at)
             agreeing = [p for p in longer if gender is None or _likely_gender(p) in {gender, None}]
             longer = agreeing or longer
+            longer = self._by_generation(longer, at) or longer
             # a known gender that agrees beats an unknown one ("Mr. Clinton": Bill, not Chelsea)
             return min(longer, key=lambda p: (gender is not None and _likely_gender(p) is None, self._first_named(p)))
         if longer:
@@ -548,6 +560,19 @@ class SpeakerResolver:
                 if word in MALE_HONORIFICS:
                     return "m"
         return None
+
+    def _by_generation(self, people: list[_Entity], at: int | None) -> list[_Entity]:
+        """ "The younger Mr. Trump" is the bearer with a generational suffix (Jr., II), "the
+        elder Mr. Trump" one without; any other mention keeps everyone."""
+        if at is None:
+            return people
+        words = {self.doc[i].lower_ for i in (at - 2, at - 1) if 0 <= i < len(self.doc)}
+        junior = [p for p in people if len(_bare(p.name)) < len(p.name.split())]
+        if "younger" in words:
+            return junior
+        if words & {"elder", "older"}:
+            return [p for p in people if p not in junior]
+        return people
 
     def _first_named(self, person: _Entity) -> tuple[int, int]:
         """Where the text first writes a person's full name (never written: last), then the

@@ -406,6 +406,13 @@ ROWS = [
         "Bill Clinton",
         "person",
     ),
+    Row(
+        "Donald Trump spoke first. His son Donald Trump Jr. spoke on Tuesday. The younger Mr. Trump said the"
+        " convention had gone well.",
+        "the convention had gone well",
+        "Donald Trump Jr.",
+        "person",
+    ),
     # a person the tagger fused with the word before into one body ("Ukraine Kurt Volker")
     Row(
         "Another diplomat, former special envoy to Ukraine Kurt Volker, shifted his account to say Sondland"
