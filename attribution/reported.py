@@ -1,18 +1,23 @@
 """Reported speech from the dependency parse: a reporting verb, its speaker, its content.
 
-Patterns (each a named rule, recorded on the statement):
-  cue-ccomp        "X said (that) C", "C, X said", "X told reporters C", "X says it will C"
-  cue-xcomp        "X vowed to C", "X urged Y to C"
-  cue-prep         "X accused Y of C", "X is calling for C", "X warned against C"
+Each pattern is one rule: a function named after the rule id it records on the statement, tried
+on every word in the order of ``TOKEN_RULES`` (the first that applies takes the word):
+  according-to      "C, according to X" / "according to X, C"
+  cue-noun          "X's claim that C", "his call to C"
+  passive-quoted    "X was quoted (by Y) as saying C", "Y quoted X as saying C"
+  cue-ccomp         "X said (that) C", "C, X said", "X told reporters C", "X says it will C"
+  cue-prep          "X accused Y of C", "X is calling for C", "X warned against C", "X referred to C"
+  cue-xcomp         "X vowed to C", "X urged Y to C"
+  cue-bare          "X said C" where the parser gave the cue no complement
+  cue-object        "X slammed Y as Z", "X praised Y"
   cue-parenthetical "C1, X said, C2" where the parser hangs the cue under the content
-  passive-quoted   "X was quoted (by Y) as saying C", "Y quoted X as saying C", "it was reported that C"
-  according-to     "according to X, C" / "C, according to X"
-The lexicon of cue lemmas and their stance is data (``data/cues.json``).
+The cue lemmas and their stance are data (``data/cues.json``), and so are the lists saying which
+cue takes which kind of content (``data/rules.json``). The quotation rules are in extract.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -232,70 +237,6 @@ def cue_span(verb: Token) -> tuple[int, int]:
     return start, end
 
 
-def _according_to(doc: Doc, token: Token) -> Candidate | None:
-    if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
-        return None
-    to = doc[token.i + 1]
-    objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
-    speaker = objects[0] if objects else None
-    phrase_first = token.i
-    phrase_last = max(token.right_edge.i, to.right_edge.i)
-    sentence = token.sent
-    if phrase_first - sentence.start <= 1:
-        first, last = phrase_last + 1, sentence.end - 1
-    elif sentence.end - 1 - phrase_last <= 1:
-        first, last = sentence.start, phrase_first - 1
-    else:
-        # mid-sentence: the larger side carries the content
-        if phrase_first - sentence.start >= sentence.end - phrase_last:
-            first, last = sentence.start, phrase_first - 1
-        else:
-            first, last = phrase_last + 1, sentence.end - 1
-    if last < first:
-        return None
-    start, end = char_span(doc, first, last)
-    if end <= start:
-        return None
-    cue_end = to.idx + len(to.text)
-    return Candidate("according-to", (start, end), (token.idx, cue_end), "according to", Stance.NEUTRAL, speaker)
-
-
-def _content_from_children(verb: Token, lemma: str) -> tuple[str, int, int] | None:
-    """(rule, first token, last token) of a cue verb's content, if it has one."""
-    for child in verb.children:
-        if child.dep_ in COMPLEMENT_DEPS:
-            first, last = _subtree_range(child)
-            # ", citing documents ..." describes the speaker's act, not what was said
-            for grandchild in child.rights:
-                if (
-                    grandchild.dep_ == "advcl"
-                    and grandchild.tag_ == "VBG"
-                    and grandchild.lemma_.lower() in cue_stances()
-                    and grandchild.i > child.i
-                    and grandchild.right_edge.i == last
-                ):
-                    last = grandchild.left_edge.i - 1
-            return "cue-ccomp", first, last
-    if lemma in PREP_CUES:
-        for child in verb.children:
-            if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS and child.i > verb.i:
-                if is_topic(child):  # not "speaking on Monday"
-                    first = child.i + 1
-                    direct_objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
-                    if direct_objects and lemma in TARGET_FIRST_CUES:
-                        first = direct_objects[0].left_edge.i
-                    return "cue-prep", first, extend_right(verb, child.right_edge.i)
-    if lemma in XCOMP_CUES:
-        for child in verb.children:
-            if child.dep_ == "xcomp" and child.i > verb.i:
-                first = child.left_edge.i
-                objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
-                if objects:
-                    first = objects[0].left_edge.i
-                return "cue-xcomp", first, child.right_edge.i
-    return None
-
-
 MAX_STRETCH = 150  # tokens a content may be stretched past what the parser gave; keeps run-on text linear
 
 
@@ -469,9 +410,139 @@ def extend_right(verb: Token, last: int) -> int:
     return last
 
 
-def _nominal(token: Token) -> Candidate | None:
-    """'her remark that C', 'his call to C', 'Trump's claim that C': a speech noun whose
-    possessor is the speaker and whose clause is the content."""
+# Where the verb rules find their content: token ranges [first, last], before trimming.
+
+
+def _complement(verb: Token) -> tuple[int, int] | None:
+    """A cue verb's clausal complement ("said (that) C"), stretched to the sentence edge."""
+    if verb.lemma_.lower() not in cue_stances():
+        return None
+    for child in verb.children:
+        if child.dep_ in COMPLEMENT_DEPS:
+            first, last = _subtree_range(child)
+            # ", citing documents ..." describes the speaker's act, not what was said
+            for grandchild in child.rights:
+                if (
+                    grandchild.dep_ == "advcl"
+                    and grandchild.tag_ == "VBG"
+                    and grandchild.lemma_.lower() in cue_stances()
+                    and grandchild.i > child.i
+                    and grandchild.right_edge.i == last
+                ):
+                    last = grandchild.left_edge.i - 1
+            return _to_sentence_edge(verb, first, last)
+    return None
+
+
+def _prep_clause(verb: Token) -> tuple[int, int] | None:
+    """A prepositional cue's phrase ("called for C"), from the target for the cues that name it
+    first ("accused X of C")."""
+    lemma = verb.lemma_.lower()
+    if lemma not in cue_stances() or lemma not in PREP_CUES:
+        return None
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS and child.i > verb.i and is_topic(child):
+            first = child.i + 1
+            direct_objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
+            if direct_objects and lemma in TARGET_FIRST_CUES:
+                first = direct_objects[0].left_edge.i
+            return first, extend_right(verb, child.right_edge.i)
+    return None
+
+
+def _infinitive(verb: Token) -> tuple[int, int] | None:
+    """An infinitive cue's clause ("vowed to C"), with the one addressed ("urged Y to C")."""
+    lemma = verb.lemma_.lower()
+    if lemma not in cue_stances() or lemma not in XCOMP_CUES:
+        return None
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.i > verb.i:
+            first = child.left_edge.i
+            objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
+            if objects:
+                first = objects[0].left_edge.i
+            return first, child.right_edge.i
+    return None
+
+
+def _bare_clause(verb: Token) -> tuple[int, int] | None:
+    """The rest of the sentence after a strong cue the parser gave no complement."""
+    if verb.lemma_.lower() not in BARE_CUES:
+        return None
+    rest = _bare_rest(verb)
+    return None if rest is None else _to_sentence_edge(verb, *rest)
+
+
+def _cue_lemma(token: Token) -> str | None:
+    """The lemma of a verb in the cue or the attitude lexicon: the only words the verb rules read."""
+    if token.pos_ not in {"VERB", "AUX"}:
+        return None
+    lemma = token.lemma_.lower()
+    return lemma if lemma in cue_stances() or lemma in attitude_verbs() else None
+
+
+def _stance(lemma: str) -> Stance:
+    return cue_stances().get(lemma) or attitude_verbs()[lemma]
+
+
+def _verb_statement(verb: Token, rule: str, content: tuple[int, int], speaker: Token | None) -> tuple[Candidate, ...]:
+    """The statement of a cue verb's content: past the cue when the speaker stands inside the
+    range ("which he said C"), without a date or a linking word at its start, and none at all
+    when nothing is left or the speaker is in it."""
+    doc = verb.doc
+    first, last = content
+    if speaker is not None and first <= speaker.i <= last and speaker.i < verb.i < last:
+        first = verb.i + 1
+    first, last = _trim_content(doc, verb, first, last)
+    first = skip_connective(doc, first, last)
+    start, end = char_span(doc, first, last)
+    if end <= start or (speaker is not None and start <= speaker.idx < end):
+        return ()
+    lemma = verb.lemma_.lower()
+    return (Candidate(rule, (start, end), cue_span(verb), lemma, _stance(lemma), speaker),)
+
+
+# The rules. Each takes one word of the parse and returns None when its pattern does not start
+# at that word (the next rule is tried), else the statements it makes there: an empty tuple when
+# the pattern matched but left no content, and then no later rule takes the word.
+
+
+def according_to(token: Token) -> tuple[Candidate, ...] | None:
+    """'The economy grew 2.1 percent in the third quarter, according to the Commerce
+    Department.': the object of "according to" is the speaker, the larger side of the
+    sentence (or the side the phrase does not open or close) the content."""
+    doc = token.doc
+    if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+        return None
+    to = doc[token.i + 1]
+    objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
+    speaker = objects[0] if objects else None
+    phrase_first = token.i
+    phrase_last = max(token.right_edge.i, to.right_edge.i)
+    sentence = token.sent
+    if phrase_first - sentence.start <= 1:
+        first, last = phrase_last + 1, sentence.end - 1
+    elif sentence.end - 1 - phrase_last <= 1:
+        first, last = sentence.start, phrase_first - 1
+    else:
+        # mid-sentence: the larger side carries the content
+        if phrase_first - sentence.start >= sentence.end - phrase_last:
+            first, last = sentence.start, phrase_first - 1
+        else:
+            first, last = phrase_last + 1, sentence.end - 1
+    if last < first:
+        return None
+    start, end = char_span(doc, first, last)
+    if end <= start:
+        return None
+    cue = (token.idx, to.idx + len(to.text))
+    return (Candidate("according-to", (start, end), cue, "according to", Stance.NEUTRAL, speaker),)
+
+
+def cue_noun(token: Token) -> tuple[Candidate, ...] | None:
+    """ "The senator's claim that the bill would cut taxes for the middle class was disputed.":
+    a speech noun (data/cues.json "nouns") whose possessor is the speaker and whose "that" or
+    "to" clause is the content."""
     if token.pos_ != "NOUN" or token.lemma_.lower() not in cue_nouns():
         return None
     clauses = [c for c in token.children if c.dep_ in {"acl", "ccomp", "relcl"} and c.i > token.i]
@@ -488,92 +559,156 @@ def _nominal(token: Token) -> Candidate | None:
     start, end = char_span(token.doc, first, last)
     if end <= start:
         return None
-    owner = owners[0]
     cue = (token.idx, token.idx + len(token.text))
-    return Candidate("cue-noun", (start, end), cue, token.lemma_.lower(), Stance.NEUTRAL, owner)
+    return (Candidate("cue-noun", (start, end), cue, token.lemma_.lower(), Stance.NEUTRAL, owners[0]),)
+
+
+def passive_quoted(token: Token) -> tuple[Candidate, ...] | None:
+    """'Putin was quoted by the Interfax news agency as saying that Russia would respond.':
+    the "saying" of "X was quoted (by Y) as saying C" / "Y quoted X as saying C" credits X, the
+    one quoted, never the agency; the content is what the verb rules below would take."""
+    if _cue_lemma(token) is None:
+        return None
+    quoting = _quoting_verb(token)
+    if quoting is None:
+        return None
+    content = _complement(token) or _prep_clause(token) or _infinitive(token) or _bare_clause(token)
+    if content is None:
+        return None
+    return _verb_statement(token, "passive-quoted", content, _quoted_person(quoting))
+
+
+def cue_ccomp(token: Token) -> tuple[Candidate, ...] | None:
+    """'The minister said that the talks would resume next week.', '"C," he told reporters':
+    a cue verb (data/cues.json) and its clausal complement, which runs to the end of the
+    sentence unless the reporter takes over ("..., and he left")."""
+    if _cue_lemma(token) is None:
+        return None
+    content = _complement(token)
+    return None if content is None else _verb_statement(token, "cue-ccomp", content, subject_of(token))
+
+
+def cue_prep(token: Token) -> tuple[Candidate, ...] | None:
+    """'The opposition accused the government of hiding the cost of the project.': a cue whose
+    statement is its prepositional phrase (data/rules.json "prep_cues"; "accused X of C" keeps
+    the target X); also a verb that reports through a fixed preposition only ('The spokesman
+    referred to the report published in March', data/cues.json "prepositional") and an
+    attitude verb's phrase ('The minister stressed on the need for reform') where the
+    infinitive and bare-rest rules do not take the verb first ("vowed to C" is theirs)."""
+    if token.pos_ not in {"VERB", "AUX"}:
+        return None
+    lemma = token.lemma_.lower()
+    if _cue_lemma(token) is None:
+        fixed = _prep_content(token, prepositional_verbs().get(lemma))
+        if fixed is None:
+            return None
+        start, end = char_span(token.doc, *fixed)
+        if end <= start:
+            return ()
+        return (Candidate("cue-prep", (start, end), cue_span(token), lemma, Stance.NEUTRAL, subject_of(token)),)
+    content = _prep_clause(token)
+    if content is not None:
+        return _verb_statement(token, "cue-prep", content, subject_of(token))
+    if lemma not in attitude_verbs() or _infinitive(token) is not None or _bare_clause(token) is not None:
+        return None
+    phrase = _prep_content(token)
+    if phrase is None:
+        return None
+    start, end = char_span(token.doc, *phrase)
+    if end <= start:
+        return ()
+    return (Candidate("cue-prep", (start, end), cue_span(token), lemma, _stance(lemma), subject_of(token)),)
+
+
+def cue_xcomp(token: Token) -> tuple[Candidate, ...] | None:
+    """'The governor vowed to veto the bill.', 'Doctors urged residents to stay indoors.': an
+    infinitive cue (data/rules.json "xcomp_cues") and its clause, with the one urged."""
+    if _cue_lemma(token) is None:
+        return None
+    content = _infinitive(token)
+    return None if content is None else _verb_statement(token, "cue-xcomp", content, subject_of(token))
+
+
+def cue_bare(token: Token) -> tuple[Candidate, ...] | None:
+    """'The ministry warned residents in a statement that the river would flood.', where the
+    parser hangs the "that" clause on nothing: a strong cue (data/rules.json "bare_cues") with no
+    complement takes the rest of its sentence past its objects, when that holds a verb and a
+    subject (or opens with "that", "if", "whether")."""
+    if _cue_lemma(token) is None:
+        return None
+    content = _bare_clause(token)
+    return None if content is None else _verb_statement(token, "cue-bare", content, subject_of(token))
+
+
+def cue_object(token: Token) -> tuple[Candidate, ...] | None:
+    """'Republicans slammed the proposal as a giveaway to insurers.': an attitude verb
+    (data/cues.json "attitude") and its judged object with what is said of it."""
+    lemma = _cue_lemma(token)
+    if lemma is None or lemma not in attitude_verbs():
+        return None
+    content = _object_content(token)
+    if content is None:
+        return None
+    start, end = char_span(token.doc, *content)
+    if end <= start:
+        return ()
+    return (Candidate("cue-object", (start, end), cue_span(token), lemma, attitude_verbs()[lemma], subject_of(token)),)
+
+
+def cue_parenthetical(token: Token) -> tuple[Candidate, ...] | None:
+    """'Climate change, the president often says, is the greatest threat facing the world.'
+    parsed with the cue under the content's verb: the content is that verb's clause. Weak cues
+    (data/rules.json "weak_cues": 'show', 'find', 'call' ...) are ordinary verbs too often to
+    count this way."""
+    lemma = _cue_lemma(token)
+    if lemma is None or lemma in WEAK_CUES:
+        return None
+    head = token.head
+    if (
+        token.dep_ not in {"parataxis", "ccomp", "advcl"}
+        or head is token
+        or head.pos_ not in {"VERB", "AUX"}
+        or head.lemma_.lower() in cue_stances()  # "X said it would tell": the complement, not an aside
+    ):
+        return None
+    speaker = subject_of(token)
+    if speaker is None or speaker.i <= min(t.i for t in head.subtree):
+        return None
+    first, last = _subtree_range(head, exclude=token)
+    first = skip_connective(token.doc, first, last)
+    start, end = char_span(token.doc, first, last)
+    if end <= start:
+        return ()
+    return (Candidate("cue-parenthetical", (start, end), cue_span(token), lemma, _stance(lemma), speaker),)
+
+
+TokenRule = Callable[[Token], "tuple[Candidate, ...] | None"]
+
+# The rules of the parse, in the order they are tried on each word; the first that applies
+# takes it. "passive-quoted" comes before the verb rules whose content it reuses, "cue-ccomp"
+# before "cue-prep" before "cue-xcomp" before "cue-bare" (a clause first, then the phrase, then
+# the infinitive, then the rest of the sentence), and the parenthetical aside last.
+TOKEN_RULES: tuple[tuple[str, TokenRule], ...] = (
+    ("according-to", according_to),
+    ("cue-noun", cue_noun),
+    ("passive-quoted", passive_quoted),
+    ("cue-ccomp", cue_ccomp),
+    ("cue-prep", cue_prep),
+    ("cue-xcomp", cue_xcomp),
+    ("cue-bare", cue_bare),
+    ("cue-object", cue_object),
+    ("cue-parenthetical", cue_parenthetical),
+)
 
 
 def find_reported(doc: Doc) -> list[Candidate]:
-    """Every reported statement the parse shows, in document order."""
-    stances = cue_stances()
-    attitudes = attitude_verbs()
+    """Every reported statement the parse shows, in document order: for each word, the
+    statements of the first rule of ``TOKEN_RULES`` that applies to it."""
     found: list[Candidate] = []
     for token in doc:
-        according = _according_to(doc, token)
-        if according is not None:
-            found.append(according)
-            continue
-        nominal = _nominal(token)
-        if nominal is not None:
-            found.append(nominal)
-            continue
-        if token.pos_ not in {"VERB", "AUX"}:
-            continue
-        lemma = token.lemma_.lower()
-        if lemma not in stances and lemma not in attitudes:
-            fixed = _prep_content(token, prepositional_verbs().get(lemma))
-            if fixed is not None:
-                start, end = char_span(doc, *fixed)
-                if end > start:
-                    cue_start, cue_end = cue_span(token)
-                    speaker = subject_of(token)
-                    cue = (cue_start, cue_end)
-                    found.append(Candidate("cue-prep", (start, end), cue, lemma, Stance.NEUTRAL, speaker))
-            continue
-        stance = stances.get(lemma) or attitudes[lemma]
-        cue_start, cue_end = cue_span(token)
-        speaker = subject_of(token)
-        content = _content_from_children(token, lemma) if lemma in stances else None
-        if content is None and lemma in BARE_CUES:
-            rest = _bare_rest(token)
-            if rest is not None:
-                content = ("cue-bare", *rest)
-        if content is not None:
-            rule, first, last = content
-            if rule in {"cue-ccomp", "cue-bare"}:
-                first, last = _to_sentence_edge(token, first, last)
-            quoting = _quoting_verb(token)
-            if quoting is not None:
-                rule = "passive-quoted"
-                speaker = _quoted_person(quoting)
-            if speaker is not None and first <= speaker.i <= last and speaker.i < token.i < last:
-                first = token.i + 1  # "which he said C": keep what follows the cue
-            first, last = _trim_content(doc, token, first, last)
-            first = skip_connective(doc, first, last)
-            start, end = char_span(doc, first, last)
-            if end > start and (speaker is None or not (start <= speaker.idx < end)):
-                found.append(Candidate(rule, (start, end), (cue_start, cue_end), lemma, stance, speaker))
-            continue
-        if content is None and lemma in attitudes:
-            prep = _prep_content(token)
-            if prep is not None:
-                start, end = char_span(doc, *prep)
-                if end > start:
-                    found.append(Candidate("cue-prep", (start, end), (cue_start, cue_end), lemma, stance, speaker))
-                continue
-        obj = _object_content(token)
-        if obj is not None and lemma in attitudes:
-            start, end = char_span(doc, *obj)
-            if end > start:
-                cue = (cue_start, cue_end)
-                found.append(Candidate("cue-object", (start, end), cue, lemma, attitudes[lemma], speaker))
-            continue
-        if lemma in WEAK_CUES:
-            continue
-        # parenthetical cue: "The plan, he said, is ..." / "C, he said." parsed with the cue
-        # under the content verb
-        head = token.head
-        if (
-            token.dep_ in {"parataxis", "ccomp", "advcl"}
-            and head is not token
-            and head.pos_ in {"VERB", "AUX"}
-            and head.lemma_.lower() not in stances  # "X said it would tell": the complement, not an aside
-            and speaker is not None
-            and speaker.i > min(t.i for t in head.subtree)
-        ):
-            first, last = _subtree_range(head, exclude=token)
-            first = skip_connective(doc, first, last)
-            start, end = char_span(doc, first, last)
-            if end > start:
-                found.append(Candidate("cue-parenthetical", (start, end), (cue_start, cue_end), lemma, stance, speaker))
+        for _, rule in TOKEN_RULES:
+            made = rule(token)
+            if made is not None:
+                found.extend(made)
+                break
     return found
