@@ -13,53 +13,118 @@ Who credits a sentence. Only statements of the rules (not the learned pass's gue
 ``crediting_confidence`` (a statement the desk would not count credits nobody).
 
 Attributed or not. A piece that overlaps a statement's content or cue is attributed when its
-main clause is: the piece's syntactic root is a statement's cue ("X said ..."), lies inside a
-statement's content ("..., according to X", a quotation), or is a reporting verb of the cue
-lexicon (``data/cues.json``). When the statement only fills a subordinate clause ("Hundreds
-have crossed since X said in May that ...", "X has been the staunchest critic, calling for
-..."), the main clause is the reporter's own claim and only it is flagged: the statement's
-content and its cue's clause are cut off where they open or close the piece (one in the
+main clause is: the piece's syntactic root is a statement's cue ("X said ...") or lies inside
+a statement's content ("..., according to X", a quotation); a root that is an active
+reporting verb of the cue lexicon (``data/cues.json``), most often a frame the extractor did
+not tie to the statement, is the feature "reporting verb" (without the scorer, not a claim;
+a passive one, "were charged Tuesday with ...", is no frame). When the statement only fills
+a subordinate clause ("Hundreds have crossed since X said in May that ...", "X has been the
+staunchest critic, calling for ..."), the main clause is the reporter's own claim and only
+it is flagged: the statement's content and its cue's clause are cut off where they open or close the piece (one in the
 middle leaves the piece whole), the reasons come only from what is left, and the reason
 "partly attributed" says so. A statement's ``sentence`` span alone never suppresses a
 piece, because that span is the whole sentence even when the statement is only a clause of
 it; a piece whose own words number fewer than ``min_words`` is never flagged.
 
-Score. Each reason has the weight of its kind (``weights`` in claims.json); the n-th reason of
-one kind counts ``weight * repeat_decay ** (n - 1)``; the evidence is the noisy-OR
-``1 - prod(1 - w)``, each weight readable as "how likely this cue alone makes the sentence
-worth checking". Signs against (``against``: first person, a modal of possibility, a hedge
-or judgement word, quotation marks, a colon, a short sentence) are listed as reasons too,
-and each kind found multiplies the score by ``1 - w`` once: colour, opinion and speculation
-rank below facts with the same numbers and names. The score stays in [0, 1]. Pieces below
-``min_words`` words or ``min_score``, questions and pieces with no evidence are not claims.
-An unresolved statement scores the noisy-OR of the ``unresolved`` weight and the reasons
-found in its content.
+Candidates. Every piece that may be the reporter's is a ``ClaimCandidate``: at least
+``min_words`` words, not a question, a clause (a verb, and no colon at its end: list items,
+labels and a list's lead-in are not claims), and not a named subject's view or forecast. Its
+reasons (what a desk is shown) are the checkable cues found in it (number, money, date,
+entity, causal link, comparison, legal status, ...) and the signs against (first person, a
+modal of possibility, a hedge, quotation marks, a colon, a short sentence); its features add
+the shape of its main clause (subject: a named person or body, a count, a pronoun, the
+reporter; verb form: past, present, perfect, passive, future, modal, copula; the act of the
+verb; negation; feeling or opinion words; an opening "But"), its length, where it stands (the
+lead, a paragraph holding a statement) and the statements that credit nobody but overlap it.
+
+Score. A logistic model over the named features (weights and threshold in
+``data/claim-scorer.json``, made by ``bench/train-claims`` on the speech-convention train
+split) gives the probability that an annotator marks the piece as a check-worthy sentence;
+a piece at or above the file's threshold is flagged with that probability as its score.
+Without the file, the noisy-OR of the reasons scores instead: each reason has the weight of
+its kind (``weights`` in claims.json), the n-th reason of one kind counts ``weight *
+repeat_decay ** (n - 1)``, each kind of sign against multiplies the score by ``1 - w``
+once, and a piece with no checkable reason or below ``min_score`` is not a claim. An
+unresolved statement scores the noisy-OR of the ``unresolved`` weight and the reasons found
+in its content.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING
 
+from .acts import act_lexicon
 from .layout import read_layout
-from .lexicons import cue_stances, data_json
+from .lexicons import cue_nouns, cue_stances, data_json
 from .models import Claim, ClaimKind, Span, Stance, Statement
 from .nlp import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["ClaimRules", "claim_rules", "flag_claims", "score_reasons"]
+__all__ = [
+    "ClaimCandidate",
+    "ClaimRules",
+    "ClaimScorer",
+    "claim_candidates",
+    "claim_features",
+    "claim_rules",
+    "flag_claims",
+    "load_claim_scorer",
+    "score_reasons",
+]
 
 UNRESOLVED_REASON = "speaker unresolved"
 PARTLY_ATTRIBUTED = "partly attributed"
 LEARNED_RULE = "learned-"  # the learned pass's rules; only the other rules credit a sentence
 _CLOSERS = "\"'\u201d\u2019)]\u00bb \t\r\n"
+
+
+REPORTING_ROOT = "reporting verb"
+NO_EVIDENCE = "no evidence"
+SCORER_FILE = "claim-scorer.json"
+
+
+@dataclass(frozen=True)
+class ClaimCandidate:
+    """One piece of a sentence that may be the reporter's claim, before it is scored: its
+    span, the reasons a desk is shown, and the named features the claim scorer weighs."""
+
+    span: Span
+    reasons: tuple[str, ...]
+    features: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClaimScorer:
+    """The weights of ``data/claim-scorer.json`` (made by ``bench/train-claims``): a logistic
+    model over a candidate's features, and the probability a claim needs to be flagged."""
+
+    weights: dict[str, float]
+    threshold: float
+
+    def probability(self, features: Iterable[str]) -> float:
+        score = sum(self.weights.get(name, 0.0) for name in features)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+
+@lru_cache(maxsize=1)
+def load_claim_scorer() -> ClaimScorer | None:
+    """The shipped claim scorer, or None without its file (the reasons' noisy-OR then scores)."""
+    path = resources.files("attribution").joinpath("data", SCORER_FILE)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return ClaimScorer(weights={k: float(v) for k, v in data["weights"].items()}, threshold=float(data["threshold"]))
 
 
 @dataclass(frozen=True)
@@ -87,6 +152,12 @@ class ClaimRules:
     crediting_confidence: float
     view_verbs: frozenset[str]
     object_report_verbs: frozenset[str]
+    opening_conjunctions: frozenset[str]
+    contractions: frozenset[str]
+    figure_kinds: frozenset[str]
+    feeling_words: frozenset[str]
+    opinion_words: frozenset[str]
+    caption_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +187,12 @@ def claim_rules() -> ClaimRules:
         crediting_confidence=float(data["crediting_confidence"]),
         view_verbs=frozenset(data["view_verbs"]),
         object_report_verbs=frozenset(data["object_report_verbs"]),
+        opening_conjunctions=frozenset(data["opening_conjunctions"]),
+        contractions=frozenset(data["contractions"]),
+        figure_kinds=frozenset(data["figure_kinds"]),
+        feeling_words=frozenset(data["feeling_words"]),
+        opinion_words=frozenset(data["opinion_words"]),
+        caption_words=frozenset(data["caption_words"]),
     )
 
 
@@ -124,30 +201,66 @@ def flag_claims(doc: Doc, statements: Sequence[Statement], excluded: Sequence[Sp
     ordered by position. ``doc.text`` is the document text all spans point into; ``excluded``
     is its furniture (read from the text when not given)."""
     rules = claim_rules()
-    text = doc_text(doc)
-    if excluded is None:
-        excluded = read_layout(text).not_claims
-    # a guess of the learned pass ("Lithuania granted X status") does not take a sentence
-    # out of the reporter's voice: it stays a claim to check
-    # (told apart by rule, not by confidence alone: a calibrated confidence is below 1 for
-    # every statement, the rules' included); and a rule's statement the desk would not count
-    # ("the addition was announced | over the weekend") credits nobody either
-    statements = [
-        s for s in statements if not s.rule.startswith(LEARNED_RULE) and s.confidence >= rules.crediting_confidence
-    ]
-    blocked = [(s.start, s.end) for s in excluded]
-    words = _Words.of(doc)
+    scorer = load_claim_scorer()
     claims: list[Claim] = []
-    for sentence in doc.sents:
-        for start, end in _pieces(text, sentence.start_char, sentence.end_char, blocked):
-            tokens = [t for t in sentence if start <= t.idx and t.idx + len(t) <= end]
-            claim = _unattributed(words, tokens, start, end, statements, rules)
-            if claim is not None:
-                claims.append(claim)
-    for statement in statements:
+    for candidate in claim_candidates(doc, statements, excluded):
+        claim = _scored(candidate, scorer, rules)
+        if claim is not None:
+            claims.append(claim)
+    words = _Words.of(doc)
+    for statement in _crediting(statements, rules):
         if statement.speaker is None:
             claims.append(_unresolved(words, statement, rules))
     return tuple(sorted(claims, key=lambda c: (c.span.start, c.span.end, str(c.kind))))
+
+
+def claim_candidates(
+    doc: Doc, statements: Sequence[Statement], excluded: Sequence[Span] | None = None
+) -> tuple[ClaimCandidate, ...]:
+    """Every piece of a sentence that may be the reporter's own claim, with its reasons and
+    features, before any score: what ``flag_claims`` scores and ``bench/train-claims`` learns on."""
+    rules = claim_rules()
+    text = doc_text(doc)
+    if excluded is None:
+        excluded = read_layout(text).not_claims
+    crediting = _crediting(statements, rules)
+    blocked = [(s.start, s.end) for s in excluded]
+    words = _Words.of(doc)
+    setting = _Setting.of(text, blocked, crediting, [s for s in statements if s not in crediting])
+    candidates: list[ClaimCandidate] = []
+    for sentence in doc.sents:
+        for start, end in _pieces(text, sentence.start_char, sentence.end_char, blocked):
+            tokens = [t for t in sentence if start <= t.idx and t.idx + len(t) <= end]
+            candidate = _candidate(words, tokens, start, end, crediting, setting, rules)
+            if candidate is not None:
+                candidates.append(candidate)
+    return tuple(candidates)
+
+
+def _crediting(statements: Sequence[Statement], rules: ClaimRules) -> list[Statement]:
+    """The statements that take words out of the reporter's voice. A guess of the learned pass
+    ("Lithuania granted X status") does not: it stays a claim to check (told apart by rule, not
+    by confidence alone: a calibrated confidence is below 1 for every statement, the rules'
+    included); nor does a rule's statement the desk would not count ("the addition was
+    announced | over the weekend")."""
+    return [s for s in statements if not s.rule.startswith(LEARNED_RULE) and s.confidence >= rules.crediting_confidence]
+
+
+def _scored(candidate: ClaimCandidate, scorer: ClaimScorer | None, rules: ClaimRules) -> Claim | None:
+    """The claim a candidate makes, if it scores high enough: the model's probability and
+    threshold, or without the weights file the noisy-OR of its reasons and ``min_score``
+    (and then a piece with no checkable reason or a reporting frame is never one)."""
+    if scorer is not None:
+        score = round(scorer.probability(candidate.features), 3)
+        return (
+            Claim(ClaimKind.UNATTRIBUTED, candidate.span, score, candidate.reasons)
+            if score >= scorer.threshold
+            else None
+        )
+    if {NO_EVIDENCE, REPORTING_ROOT} & set(candidate.features):
+        return None
+    score = score_reasons(candidate.reasons, rules)
+    return Claim(ClaimKind.UNATTRIBUTED, candidate.span, score, candidate.reasons) if score >= rules.min_score else None
 
 
 def score_reasons(reasons: Iterable[str], rules: ClaimRules | None = None) -> float:
@@ -309,22 +422,33 @@ def _someones_view(tokens: Sequence[Token], rules: ClaimRules) -> bool:
     return has_subject and any(c.dep_ in complements for c in children)
 
 
+def _is_clause(tokens: Sequence[Token], piece: str) -> bool:
+    """A piece with a verb (or a subject, when the tagger took the verb for a noun: "The
+    program cost taxpayers ...") that does not end on a colon: a list item ("Tyvak
+    Nano-Satellite Systems Inc., Irvine, California"), a label in capitals or a list's lead-in
+    ("The newly selected five are:") is no claim."""
+    verb = any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("nsubj", "nsubjpass") for t in tokens)
+    return verb and not piece.rstrip().endswith(":")
+
+
 def _is_question(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith("?")
 
 
-def _unattributed(
+def _candidate(
     words_of: _Words,
     tokens: Sequence[Token],
     start: int,
     end: int,
     statements: Sequence[Statement],
+    setting: _Setting,
     rules: ClaimRules,
-) -> Claim | None:
-    """The claim for one piece ``[start, end)`` whose tokens are ``tokens``, if it is one."""
+) -> ClaimCandidate | None:
+    """The candidate for one piece ``[start, end)`` whose tokens are ``tokens``, if it may be
+    the reporter's claim at all: long enough, not a question, its main clause nobody's statement."""
     text = doc_text(words_of.doc)
     words = [t for t in tokens if not (t.is_punct or t.is_space)]
-    if len(words) < rules.min_words or _is_question(text[start:end]):
+    if len(words) < rules.min_words or _is_question(text[start:end]) or not _is_clause(tokens, text[start:end]):
         return None
     sentence_words = len(words)
     involved = [
@@ -337,12 +461,15 @@ def _unattributed(
     cues = [(s.cue.start, s.cue.end) for s in involved if s.cue is not None]
     if _someones_view(tokens, rules):
         return None
+    signs: list[str] = []
     if involved:
         root = _main_root(tokens)
-        if _inside(root, contents) or _touches(root, cues) or root.lemma_ in cue_stances():
+        if _inside(root, contents) or _touches(root, cues):
             return None  # the main clause is somebody's statement or its reporting frame
         if _frames_content(root, tokens, contents):
             return None
+        if _reporting_root(root):
+            signs.append(REPORTING_ROOT)
         tokens = _reporters_part(tokens, contents, cues)
         words = [t for t in tokens if not (t.is_punct or t.is_space)]
         if len(words) < rules.min_words or not any(t.pos_ in ("VERB", "AUX") for t in words):
@@ -350,14 +477,23 @@ def _unattributed(
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     reasons = _reasons(words_of, tokens, rules)
     if not reasons:
-        return None
+        signs.append(NO_EVIDENCE)
     reasons = (*reasons, *_signs_against(tokens, text[start:end], sentence_words, rules))
-    score = score_reasons(reasons, rules)
-    if score < rules.min_score:
-        return None
     if involved:
         reasons = (*reasons, PARTLY_ATTRIBUTED)
-    return Claim(ClaimKind.UNATTRIBUTED, Span.of(text, start, end), score, reasons)
+    subject = _subject(_main_root(tokens), tokens)
+    if subject is not None and any(t.lower_ in setting.speakers for t in subject.subtree):
+        signs.append("subject quoted elsewhere")  # what a speaker of the article does or feels
+    signs.append("words=" + _length_bucket(sentence_words))  # the sentence's, before any part was cut off
+    features = claim_features(tokens, text[start:end], reasons, (*signs, *setting.features(start, end)), rules)
+    return ClaimCandidate(Span.of(text, start, end), reasons, features)
+
+
+def _reporting_root(root: Token) -> bool:
+    """A main verb of the cue lexicon in a sentence that holds a statement ("X, who ..., said
+    last week ...") is most often a reporting frame the extractor did not tie to the statement;
+    not when it is passive ("were charged Tuesday with ..."): then nobody is speaking."""
+    return root.lemma_ in cue_stances() and not any(c.dep_ in ("auxpass", "nsubjpass") for c in root.children)
 
 
 def _unresolved(words: _Words, statement: Statement, rules: ClaimRules) -> Claim:
@@ -366,6 +502,171 @@ def _unresolved(words: _Words, statement: Statement, rules: ClaimRules) -> Claim
     found = _reasons(words, list(inner) if inner is not None else [], rules)
     score = score_reasons((f"unresolved: {UNRESOLVED_REASON}", *found), rules)
     return Claim(ClaimKind.UNRESOLVED, span, score, (UNRESOLVED_REASON,))
+
+
+# --- features of a candidate ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """What the document around a piece holds: where each paragraph lies, which one opens the
+    body (the lead: the first with any text outside the furniture), which hold a crediting
+    statement, who speaks in the article, and the statements that credit nobody (the learned
+    pass's guesses and those the desk would not count), which still say something of a piece."""
+
+    bounds: list[tuple[int, int]]
+    lead: int
+    with_statement: frozenset[int]
+    speakers: frozenset[str]
+    uncredited: tuple[tuple[int, int, str], ...]
+
+    @classmethod
+    def of(
+        cls, text: str, blocked: Sequence[tuple[int, int]], crediting: Sequence[Statement], others: Sequence[Statement]
+    ) -> _Setting:
+        bounds = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+        lead = next((i for i, (s, e) in enumerate(bounds) if any(p[1] > p[0] for p in _subtract(s, e, blocked))), 0)
+        held = {i for i, (s, e) in enumerate(bounds) for st in crediting if st.content.start < e and s < st.content.end}
+        speakers = frozenset(
+            s.speaker.name.split()[-1].lower() for s in crediting if s.speaker is not None and s.speaker.name.split()
+        )
+        kinds = tuple(
+            (
+                s.content.start,
+                s.content.end,
+                "learned statement" if s.rule.startswith(LEARNED_RULE) else "weak statement",
+            )
+            for s in others
+        )
+        return cls(bounds, lead, frozenset(held), speakers, kinds)
+
+    def features(self, start: int, end: int) -> tuple[str, ...]:
+        """The features of where the piece ``[start, end)`` stands in the text."""
+        index = max(0, bisect.bisect_right([s for s, _ in self.bounds], start) - 1)
+        names = ["lead"] if index == self.lead else []
+        if index < len(self.bounds) and not self.bounds[index][0] < start:
+            names.append("opens its paragraph")
+        if index in self.with_statement:
+            names.append("beside a statement")
+        names += sorted({kind for s, e, kind in self.uncredited if s < end and start < e})
+        return tuple(names)
+
+
+def claim_features(
+    tokens: Sequence[Token], piece: str, reasons: Sequence[str], context: Sequence[str], rules: ClaimRules
+) -> tuple[str, ...]:
+    """The names of a candidate's features, which the claim scorer weighs: the kinds of its
+    reasons (and whether one recurs), ``context`` (signs found while cutting it out, where it
+    stands), and the shape of its main clause: its length, subject, verb form, negation,
+    an opening conjunction, brackets or dashes, contractions."""
+    names = ["bias", *context]
+    kinds = Counter(reason.split(":", 1)[0] for reason in reasons)
+    for kind, count in sorted(kinds.items()):
+        names.append("reason=" + kind)
+        if count > 1 and kind in rules.weights:
+            names.append("reason=" + kind + " x2")
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    if kinds.keys() & rules.figure_kinds:
+        names.append("a figure")
+    if kinds.keys() & rules.weights.keys() == {"entity"}:
+        names.append("names only")
+    if words:
+        root = _main_root(tokens)
+        names.append("subject=" + _subject_kind(root, tokens, rules))
+        names.append("verb=" + _verb_form(root, tokens))
+        names.append("act=" + _verb_act(root))
+        if any(c.dep_ == "neg" for c in root.children):
+            names.append("negated")
+        if words[0].lower_ in rules.opening_conjunctions:
+            names.append("opens with a conjunction")
+        if any(t.lemma_.lower() in rules.feeling_words or t.lower_ in rules.feeling_words for t in words):
+            names.append("feeling")
+        if any(t.lemma_.lower() in rules.opinion_words or t.lower_ in rules.opinion_words for t in words):
+            names.append("opinion")
+        if any(t.pos_ == "NOUN" and t.lemma_.lower() in cue_nouns() for t in words):
+            names.append("speech noun")
+        if any(c.dep_ == "acomp" for c in root.children) or root.pos_ == "ADJ":
+            names.append("predicate adjective")
+        names.append("adjectives=" + _count_bucket(sum(t.pos_ == "ADJ" and not t.ent_type_ for t in words)))
+        names.append("adverbs=" + _count_bucket(sum(t.pos_ == "ADV" and t.dep_ != "neg" for t in words)))
+    if "(" in piece or "\u2014" in piece or " - " in piece:
+        names.append("aside")
+    if any(t.lower_ in rules.contractions and t.tag_ != "POS" for t in tokens):
+        names.append("contraction")
+    if not piece.rstrip(_CLOSERS).endswith((".", "!")) and PARTLY_ATTRIBUTED not in reasons:
+        names.append("no full stop")  # a whole line with no sentence end: a title or a label
+    if any(t.lemma_.lower() in rules.caption_words for t in words):
+        names.append("picture")
+    return tuple(names)
+
+
+def _count_bucket(n: int) -> str:
+    return "0" if n == 0 else "1" if n == 1 else "2" if n == 2 else "3+"
+
+
+def _verb_act(root: Token) -> str:
+    """What the main verb does by the act lexicon: speaking ("asked them about the effect"),
+    thinking, intending, perceiving, refusing ("declined to comment"); else "other"."""
+    lexicon = act_lexicon()
+    if root.lemma_ in lexicon.refusals:
+        return "refusal"
+    act = lexicon.lemmas.get(root.lemma_)
+    return str(act) if act is not None else "other"
+
+
+def _length_bucket(n: int) -> str:
+    return "5-8" if n <= 8 else "9-15" if n <= 15 else "16-25" if n <= 25 else "26-40" if n <= 40 else "41+"
+
+
+def _subject_kind(root: Token, tokens: Sequence[Token], rules: ClaimRules) -> str:
+    """Who the main clause is about: a named person or body doing something checkable, a
+    count ("14 people"), a pronoun, the reporter ("I", "we"), an empty "it" or "there"."""
+    indices = {t.i for t in tokens}
+    subject = _subject(root, tokens)
+    if subject is None:
+        return "none"
+    if subject.lower_ in rules.person_words:
+        return "first person"
+    if subject.dep_ == "expl" or subject.lower_ in ("it", "there"):
+        return "it or there"
+    if subject.lower_ in ("this", "that", "these", "those"):
+        return "demonstrative"
+    if subject.pos_ == "PRON":
+        return "pronoun"
+    labels = {t.ent_type_ for t in subject.subtree if t.i in indices}
+    if "PERSON" in labels:
+        return "person"
+    if labels & {"ORG", "GPE", "NORP", "FAC", "PRODUCT"}:
+        return "named body"
+    if any(t.like_num or t.ent_type_ in rules.numeric_labels for t in subject.subtree if t.i in indices):
+        return "counted"
+    return "noun"
+
+
+def _subject(root: Token, tokens: Sequence[Token]) -> Token | None:
+    """The main clause's subject within the piece, if any."""
+    indices = {t.i for t in tokens}
+    return next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i in indices), None)
+
+
+def _verb_form(root: Token, tokens: Sequence[Token]) -> str:
+    """The main verb's form: past events and present states read as facts, a future as a plan."""
+    if root.pos_ not in ("VERB", "AUX"):
+        return "none"
+    aux = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.lower_ in ("will", "wo", "'ll", "\u2019ll") for c in aux):
+        return "future"
+    if any(c.tag_ == "MD" for c in aux):
+        return "modal"
+    if any(c.dep_ == "auxpass" for c in aux) or any(c.dep_ == "nsubjpass" for c in root.children):
+        return "passive"
+    if root.lemma_ == "be":
+        return "copula"
+    if root.tag_ == "VBD" or any(c.tag_ == "VBD" for c in aux):
+        return "past"
+    if any(c.lemma_ == "have" for c in aux):
+        return "perfect"
+    return "present"
 
 
 # --- signs against -------------------------------------------------------------------------

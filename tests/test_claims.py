@@ -12,7 +12,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from attribution.claims import claim_rules, flag_claims, score_reasons
+import attribution.claims as claims_module
+from attribution.claims import claim_candidates, claim_rules, flag_claims, load_claim_scorer, score_reasons
 from attribution.models import (
     Claim,
     ClaimKind,
@@ -125,7 +126,11 @@ def test_flags_checkable_sentence(nlp: Language, sentence: str, expected: set[st
     assert claim.span == Span.of(sentence, 0, len(sentence))
     assert expected <= kinds(claim), claim.reasons
     assert 0.0 < claim.score <= 1.0
-    assert claim.score == score_reasons(claim.reasons)
+    # the score is the claim scorer's probability of the candidate's features
+    (candidate,) = claim_candidates(nlp(sentence), [])
+    scorer = load_claim_scorer()
+    assert scorer is not None
+    assert claim.score == round(scorer.probability(candidate.features), 3) >= scorer.threshold
 
 
 @pytest.mark.parametrize(("sentence", "why"), NOT_FLAGGED)
@@ -133,7 +138,9 @@ def test_does_not_flag(nlp: Language, sentence: str, why: str) -> None:
     assert flag_claims(nlp(sentence), []) == (), why
 
 
-# (a plain factual sentence, the same facts told as colour, opinion or speculation, the sign)
+# (a plain factual sentence, the same facts told as colour, opinion or speculation, the sign);
+# quotation marks and a colon are shown as reasons too, but the trained scorer finds they do
+# not make the reporter's sentence less worth checking
 RANKED_LOWER = [
     (
         "The factory cut 400 jobs in Detroit in 2022.",
@@ -151,16 +158,6 @@ RANKED_LOWER = [
         "hedge",
     ),
     (
-        "The program cost taxpayers $40 million over three years.",
-        'The program cost taxpayers $40 million over three years, a "bargain" by Ottawa\'s standards.',
-        "quotation",
-    ),
-    (
-        "The council spent $3 million on the stadium roof in 2021.",
-        "There was one problem: the council spent $3 million on the stadium roof in 2021.",
-        "colon",
-    ),
-    (
         "Prices in Lagos rose 30% in 2023 after the naira was devalued.",
         "Prices in Lagos rose 30%.",
         "short",
@@ -175,7 +172,6 @@ def test_signs_against_rank_a_sentence_lower(nlp: Language, plain: str, coloured
     assert sign not in kinds(fact)
     assert sign in kinds(colour), colour.reasons
     assert colour.score < fact.score
-    assert colour.score == score_reasons(colour.reasons)
 
 
 # legal status is what a desk checks first: it scores above a bare mention of the same names
@@ -191,7 +187,11 @@ LEGAL = [
 def test_legal_status_is_a_reason(nlp: Language, sentence: str) -> None:
     (claim,) = flag_claims(nlp(sentence), [])
     assert "legal" in kinds(claim), claim.reasons
-    assert claim.score > score_reasons([r for r in claim.reasons if not r.startswith("legal")])
+    (candidate,) = claim_candidates(nlp(sentence), [])
+    scorer = load_claim_scorer()
+    assert scorer is not None
+    without = [f for f in candidate.features if f != "reason=legal"]
+    assert claim.score > round(scorer.probability(without), 3)
 
 
 # (sentence, flagged?): a named subject's view or forecast is not the reporter's own claim
@@ -596,3 +596,66 @@ def test_seed_end_to_end_with_extractor(nlp: Language, seed_text: str, seed_doc:
 def test_empty_and_blank_documents(nlp: Language) -> None:
     assert flag_claims(nlp(""), []) == ()
     assert flag_claims(nlp("\n\n   \n"), []) == ()
+
+
+# --- candidates and the claim scorer --------------------------------------------------------
+
+# pieces that are never candidates: a list item, a heading in capitals, a list's lead-in
+NOT_CANDIDATES = [
+    "Tyvak Nano-Satellite Systems Inc., Irvine, California",
+    "VOLKSWAGEN ID. SPACE VIZZION CONCEPT",
+    "The five companies selected on Monday are:",
+    "Here are some of the highlights of the 2024 show:",
+]
+
+
+@pytest.mark.parametrize("piece", NOT_CANDIDATES)
+def test_labels_and_lead_ins_are_not_candidates(nlp: Language, piece: str) -> None:
+    assert claim_candidates(nlp(piece), []) == ()
+
+
+def test_a_passive_cue_verb_is_the_reporters_claim(nlp: Language) -> None:
+    # "were charged" is a cue lemma but nobody speaks in it: the statement ("stating ...")
+    # is cut off and the charge stays the reporter's claim
+    text = "Two prison officers were charged Tuesday with falsifying records, stating they had checked the cells."
+    doc = nlp(text)
+    st = statement(doc, "they had checked the cells", "stating", "officers")
+    (claim,) = flag_claims(doc, [st])
+    assert claim.span.text == "Two prison officers were charged Tuesday with falsifying records"
+    assert {"legal", "partly attributed"} <= kinds(claim)
+
+
+# (sentence, features it must have): the shape of the main clause the scorer weighs
+FEATURES = [
+    ("Police in Nairobi arrested 14 people on Sunday.", {"subject=named body", "verb=past", "a figure"}),
+    ("We changed the profile of the Leeds office in 2013.", {"subject=first person", "reason=first person"}),
+    ("The bridge was finished in 2017 at a cost of $2 billion.", {"verb=passive", "reason=money"}),
+    ("The bridge will be finished in 2027 at a cost of $2 billion.", {"verb=future", "reason=money"}),
+    ("Mr. Hall was pleased when the bill passed in Ohio in May.", {"subject=person", "verb=copula", "feeling"}),
+    ("But the drought in Spain has not ended this year.", {"opens with a conjunction", "negated"}),
+    ("It is the largest port in Europe, handling 14 million containers.", {"subject=it or there", "verb=copula"}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), FEATURES)
+def test_candidate_features(nlp: Language, sentence: str, expected: set[str]) -> None:
+    (candidate,) = claim_candidates(nlp(sentence), [])
+    assert expected <= set(candidate.features), candidate.features
+    assert candidate.features[0] == "bias"
+
+
+def test_shipped_scorer_is_a_trained_model() -> None:
+    scorer = load_claim_scorer()
+    assert scorer is not None
+    assert 0.0 < scorer.threshold < 1.0
+    # what a desk checks first weighs for a claim, the reporter's own voice and speculation against
+    assert scorer.weights["a figure"] > 0 > scorer.weights["reason=modal"]
+    assert scorer.weights["reason=first person"] < 0
+
+
+def test_without_the_scorer_the_reasons_noisy_or_scores(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(claims_module, "load_claim_scorer", lambda: None)
+    (claim,) = flag_claims(nlp("The storm killed at least 14 people across three states on Sunday."), [])
+    assert claim.score == score_reasons(claim.reasons)
+    # with no checkable reason the noisy-OR has nothing to go on
+    assert flag_claims(nlp("She smiled and walked away from the window without a word at all."), []) == ()
