@@ -1,18 +1,21 @@
 """Extraction of one document: a pure function from a Document (and its parse) to records.
 
-Order of work: the page layout (date line, credit line, promo boxes) is read first; reported
-speech comes from the parse; quotation marks are paired per paragraph; a reported statement
-that overlaps a quotation is widened to hold it whole and typed mixed or direct; a quotation
-nobody's cue covers is attributed by its own sentence's cue, a colon introduction, a trailing
-dash credit, or as the continuation of the quote before it.
+Order of work: the page layout (date line, credit line, promo boxes) is read first; then the
+rules run in the order of ``RULES``: the rules of the parse on every word
+(``reported.TOKEN_RULES``), a reported statement that overlaps a quotation widened to hold it
+whole and typed mixed or direct; the colon speakers of transcript lines and headlines; for each
+quotation no statement holds, the first of ``QUOTE_RULES`` that credits it (its own sentence's
+cue, a trailing dash credit, a colon introduction, else the continuation of the quote before
+it); and last the learned pass over the verbs and nouns the rules left, which never overrides
+a rule's statement.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from spacy.language import Language
@@ -22,12 +25,12 @@ from . import EXTRACTOR_VERSION
 from .acts import classify_act, cue_token
 from .claims import flag_claims
 from .layout import Layout, read_layout
-from .learned import learned_candidates
+from .learned import LEARNED_RULES, learned_candidates
 from .lexicons import cue_stances
 from .models import Act, Claim, Document, Extraction, QuoteType, Span, Speaker, Stance, Statement
 from .nlp import doc_text, load_pipeline, prepare_pipeline
 from .quotes import QuotedSpan, classify, find_quoted_spans, quoted_mask
-from .reported import Candidate, cue_span, find_reported, noun_just_before, rule_words, subject_of
+from .reported import TOKEN_RULES, Candidate, cue_span, find_reported, noun_just_before, rule_words, subject_of
 from .scoring import score_statements
 from .speakers import SpeakerResolver
 from .timing import statement_time
@@ -161,102 +164,27 @@ def _widen_to_quotes(
     return start, end
 
 
-def _cue_near_quote(
-    doc: Doc, quote: QuotedSpan, sentences: _Sentences, mask: bytearray, used_cues: set[tuple[int, int]]
-) -> Candidate | None:
-    """A reporting verb in the quote's own sentence(s), outside every quotation."""
-    stances = cue_stances()
-    sent_start, sent_end = sentences.covering(quote.start, quote.end)
-    # "He says, “...”": the cue may stand in a "sentence" of its own just before the quote
-    before = sentences.index(quote.start)
-    if before > 0 and text_before_is_intro(doc_text(doc), sentences.bounds[before - 1][1], quote.start):
-        sent_start = sentences.bounds[before - 1][0]
-    # a cue right after the quote may sit in the next "sentence" when the parser split there
-    after = sentences.index(quote.end)
-    if after + 1 < len(sentences.bounds) and sentences.bounds[after][1] <= quote.end + 2:
-        sent_end = max(sent_end, sentences.bounds[after + 1][1])
-    paragraph = _paragraph(doc_text(doc), quote.start)
-    sent_start, sent_end = max(sent_start, paragraph[0]), min(sent_end, max(paragraph[1], quote.end))
-    # only cues near the quotation can credit it; bounding the window keeps dense text linear
-    sent_start = max(sent_start, quote.start - 4 * MAX_CUE_DISTANCE)
-    sent_end = min(sent_end, quote.end + 4 * MAX_CUE_DISTANCE)
-    best = None
-    for token in doc.char_span(sent_start, sent_end, alignment_mode="expand") or []:
-        if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in stances:
-            continue
-        if mask[token.idx] or cue_span(token) in used_cues:
-            continue
-        subject = subject_of(token)
-        if subject is None or mask[subject.idx]:
-            # '“...,” Tulsa police Chief Chuck Jordan said' misparsed: the name right before the cue
-            subject = noun_just_before(token)
-            if subject is not None and mask[subject.idx]:
-                subject = None
-        distance = min(abs(token.idx - quote.end), abs(token.idx - quote.start))
-        if best is None or distance < best[0]:
-            best = (distance, token, subject)
-    if best is None or best[0] > MAX_CUE_DISTANCE:
-        return None
-    _, token, subject = best
-    if subject is None:
-        return None
-    lemma = token.lemma_.lower()
-    return Candidate("quote-cue", (quote.start, quote.end), cue_span(token), lemma, stances[lemma], subject)
-
-
 def text_before_is_intro(text: str, previous_end: int, quote_start: int) -> bool:
     """The previous sentence ends with a comma or colon right before the quotation."""
     head = text[:quote_start].rstrip()
     return len(head) >= previous_end - 2 and head.endswith((",", ":")) and "\n" not in text[previous_end:quote_start]
 
 
-def _dash_credit(doc: Doc, text: str, quote: QuotedSpan) -> Candidate | None:
-    """'"..." -Commissioner X' : a name after a dash closing the quote's paragraph."""
-    line_end = text.find("\n", quote.end)
-    line_end = len(text) if line_end < 0 else line_end
-    match = DASH_CREDIT.match(text, quote.end, line_end)
-    if not match:
-        return None
-    span = doc.char_span(match.end(), line_end, alignment_mode="expand")
-    if span is None or not len(span):
-        return None
-    heads = [t for t in span if t.ent_type_ in {"PERSON", "ORG"}] or [span.root]
-    head = heads[-1] if heads[-1].ent_type_ else span.root
-    return Candidate("quote-dash-credit", (quote.start, quote.end), None, None, Stance.NEUTRAL, head)
+def _starts_sentence(text: str, sentences: _Sentences, offset: int) -> bool:
+    sentence_start = sentences.bounds[sentences.index(offset)][0]
+    paragraph_start = _paragraph(text, offset)[0]
+    return not text[max(sentence_start, paragraph_start) : offset].strip(" \t(\u2014\u2013-")
 
 
-def _colon_intro(doc: Doc, text: str, quote: QuotedSpan) -> Candidate | None:
-    """'X said:' followed by the quote, in the same or the previous paragraph."""
-    before = text[: quote.start].rstrip()
-    if not before.endswith(":"):
-        return None
-    colon = len(before) - 1
-    token_span = doc.char_span(colon, colon + 1, alignment_mode="expand")
-    if token_span is None:
-        return None
-    sentence = token_span[0].sent
-    stances = cue_stances()
-    for token in reversed(list(sentence)):
-        if token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in stances:
-            subject = subject_of(token)
-            if subject is not None:
-                lemma = token.lemma_.lower()
-                span = (quote.start, quote.end)
-                return Candidate("quote-colon", span, cue_span(token), lemma, stances[lemma], subject)
-    # no reporting verb: "... doesn't surprise pollster Daron Shaw: “...”", "Here's Clinton:"
-    people = [e for e in sentence.ents if e.label_ in {"PERSON", "ORG"} and e.end_char <= colon]
-    if people:
-        return Candidate(
-            "quote-colon", (quote.start, quote.end), (colon, colon + 1), None, Stance.NEUTRAL, people[-1].root
-        )
-    subjects = [t for t in sentence if t.dep_ in {"nsubj", "nsubjpass"} and t.idx < colon]
-    if subjects:
-        return Candidate("quote-colon", (quote.start, quote.end), (colon, colon + 1), None, Stance.NEUTRAL, subjects[0])
-    return None
+def _word_count(text: str) -> int:
+    return len(WORD.findall(text))
 
 
-def _colon_speakers(doc: Doc, text: str, blocked: tuple[Span, ...]) -> list[Candidate]:
-    """'Lynch: No outside influence on FBI probe' and transcript lines 'TAPPER: ...'."""
+def colon_speaker(doc: Doc, text: str, blocked: tuple[Span, ...]) -> list[Candidate]:
+    """'Lynch: No outside influence on FBI probe' and the transcript line 'TAPPER: Do you think
+    the election was rigged against you?': a name before a colon opening a line (or after a
+    dash) speaks the rest of the line, unless the name labels a part of the page
+    (data/rules.json "not_speakers": 'Photo:', 'Note:', 'Q:') or the line is under three words."""
     drafts = []
     for match in COLON_SPEAKER.finditer(text):
         name = match.group("name")
@@ -290,14 +218,175 @@ def _colon_speakers(doc: Doc, text: str, blocked: tuple[Span, ...]) -> list[Cand
     return drafts
 
 
-def _starts_sentence(text: str, sentences: _Sentences, offset: int) -> bool:
-    sentence_start = sentences.bounds[sentences.index(offset)][0]
-    paragraph_start = _paragraph(text, offset)[0]
-    return not text[max(sentence_start, paragraph_start) : offset].strip(" \t(\u2014\u2013-")
+@dataclass(frozen=True)
+class Quotations:
+    """What the quotation rules read: the parse, its quotations (sorted, disjoint) and their
+    mask, the sentences, and the cues the statements found before them already use."""
+
+    doc: Doc
+    text: str
+    quotes: tuple[QuotedSpan, ...]
+    mask: bytearray
+    sentences: _Sentences
+    used_cues: frozenset[tuple[int, int]]
 
 
-def _word_count(text: str) -> int:
-    return len(WORD.findall(text))
+def _resumes(page: Quotations, index: int) -> bool:
+    """News style: a quotation left open at the end of its paragraph resumes in the next
+    quotation, at most two line breaks on, whatever cue stands near the next one."""
+    if not index:
+        return False
+    previous, quote = page.quotes[index - 1], page.quotes[index]
+    return previous.open_end and page.text.count("\n", previous.end, quote.start) <= 2
+
+
+# The quotation rules. Each takes a quotation no statement holds yet (by its index) and returns
+# None when it does not credit it (the next rule is tried), else its statements: an empty tuple
+# when the rule takes the quotation but makes no statement of it.
+
+
+def quote_cue(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
+    """'“How many more storms do we have to see?” Hochul said.', where the parser does not make
+    the quotation the verb's complement: the reporting verb nearest the quotation in its own
+    sentence (or the one just before or after, within 60 characters), outside every quotation
+    and not yet used, whose subject is the speaker. A one-word quotation ('“Absurd,” he said')
+    is a word quoted, not a statement."""
+    if _resumes(page, index):
+        return None
+    doc, quote, sentences, mask = page.doc, page.quotes[index], page.sentences, page.mask
+    stances = cue_stances()
+    sent_start, sent_end = sentences.covering(quote.start, quote.end)
+    # "He says, “...”": the cue may stand in a "sentence" of its own just before the quote
+    before = sentences.index(quote.start)
+    if before > 0 and text_before_is_intro(page.text, sentences.bounds[before - 1][1], quote.start):
+        sent_start = sentences.bounds[before - 1][0]
+    # a cue right after the quote may sit in the next "sentence" when the parser split there
+    after = sentences.index(quote.end)
+    if after + 1 < len(sentences.bounds) and sentences.bounds[after][1] <= quote.end + 2:
+        sent_end = max(sent_end, sentences.bounds[after + 1][1])
+    paragraph = _paragraph(page.text, quote.start)
+    sent_start, sent_end = max(sent_start, paragraph[0]), min(sent_end, max(paragraph[1], quote.end))
+    # only cues near the quotation can credit it; bounding the window keeps dense text linear
+    sent_start = max(sent_start, quote.start - 4 * MAX_CUE_DISTANCE)
+    sent_end = min(sent_end, quote.end + 4 * MAX_CUE_DISTANCE)
+    best = None
+    for token in doc.char_span(sent_start, sent_end, alignment_mode="expand") or []:
+        if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in stances:
+            continue
+        if mask[token.idx] or cue_span(token) in page.used_cues:
+            continue
+        subject = subject_of(token)
+        if subject is None or mask[subject.idx]:
+            # '“...,” Tulsa police Chief Chuck Jordan said' misparsed: the name right before the cue
+            subject = noun_just_before(token)
+            if subject is not None and mask[subject.idx]:
+                subject = None
+        distance = min(abs(token.idx - quote.end), abs(token.idx - quote.start))
+        if best is None or distance < best[0]:
+            best = (distance, token, subject)
+    if best is None or best[0] > MAX_CUE_DISTANCE:
+        return None
+    _, token, subject = best
+    if subject is None:
+        return None
+    if _word_count(page.text[quote.start : quote.end]) < 2:
+        return ()
+    lemma = token.lemma_.lower()
+    return (Candidate("quote-cue", (quote.start, quote.end), cue_span(token), lemma, stances[lemma], subject),)
+
+
+def quote_dash_credit(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
+    """'“We have to act now to protect the coast.” -Commissioner Frans Timmermans': a name after
+    a dash closing the quotation's line is its speaker."""
+    if _resumes(page, index):
+        return None
+    doc, text, quote = page.doc, page.text, page.quotes[index]
+    line_end = text.find("\n", quote.end)
+    line_end = len(text) if line_end < 0 else line_end
+    match = DASH_CREDIT.match(text, quote.end, line_end)
+    if not match:
+        return None
+    span = doc.char_span(match.end(), line_end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    heads = [t for t in span if t.ent_type_ in {"PERSON", "ORG"}] or [span.root]
+    head = heads[-1] if heads[-1].ent_type_ else span.root
+    return (Candidate("quote-dash-credit", (quote.start, quote.end), None, None, Stance.NEUTRAL, head),)
+
+
+def quote_colon(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
+    """'The president was blunt: “We will not pay for this wall, not now, not ever.”': the
+    sentence ending in a colon right before the quotation introduces it; its last reporting
+    verb with a subject gives the speaker, else the last person or organisation named before
+    the colon ('Here's Clinton:'), else the sentence's first subject."""
+    if _resumes(page, index):
+        return None
+    doc, text, quote = page.doc, page.text, page.quotes[index]
+    before = text[: quote.start].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = len(before) - 1
+    token_span = doc.char_span(colon, colon + 1, alignment_mode="expand")
+    if token_span is None:
+        return None
+    sentence = token_span[0].sent
+    stances = cue_stances()
+    span = (quote.start, quote.end)
+    for token in reversed(list(sentence)):
+        if token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in stances:
+            subject = subject_of(token)
+            if subject is not None:
+                lemma = token.lemma_.lower()
+                return (Candidate("quote-colon", span, cue_span(token), lemma, stances[lemma], subject),)
+    # no reporting verb: "... doesn't surprise pollster Daron Shaw: “...”", "Here's Clinton:"
+    people = [e for e in sentence.ents if e.label_ in {"PERSON", "ORG"} and e.end_char <= colon]
+    if people:
+        return (Candidate("quote-colon", span, (colon, colon + 1), None, Stance.NEUTRAL, people[-1].root),)
+    subjects = [t for t in sentence if t.dep_ in {"nsubj", "nsubjpass"} and t.idx < colon]
+    if subjects:
+        return (Candidate("quote-colon", span, (colon, colon + 1), None, Stance.NEUTRAL, subjects[0]),)
+    return None
+
+
+def quote_continuation(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
+    """'“We are ready for the storm,” Governor Kathy Hochul said. / “Every shelter in the state
+    is open tonight, and the buses are running. / “Please stay home.”': a quotation that resumes
+    one left open at the end of the paragraph before, and a quotation of four words or more
+    opening a sentence that no other rule credits, go on from the quotation before (its speaker
+    is found when the statements are finished). A shorter quotation, or one inside the
+    reporter's sentence (a title, a scare quote), is no statement."""
+    quote = page.quotes[index]
+    span = (quote.start, quote.end)
+    if not _resumes(page, index):
+        if _word_count(page.text[quote.start : quote.end]) < MIN_QUOTE_WORDS:
+            return ()
+        if not _starts_sentence(page.text, page.sentences, quote.start):
+            return ()
+    return (Candidate("quote-continuation", span, None, None, Stance.NEUTRAL, None),)
+
+
+QuoteRule = Callable[[Quotations, int], "tuple[Candidate, ...] | None"]
+
+# The quotation rules in the order they are tried on each quotation no statement holds: its
+# own sentence's cue, a dash credit after it, a colon introduction before it, and last the
+# continuation, which takes every quotation the others leave (the credits yield to a quotation
+# that resumes an open one).
+QUOTE_RULES: tuple[tuple[str, QuoteRule], ...] = (
+    ("quote-cue", quote_cue),
+    ("quote-dash-credit", quote_dash_credit),
+    ("quote-colon", quote_colon),
+    ("quote-continuation", quote_continuation),
+)
+
+# Every rule a statement can record, by its id, in the order an extraction runs them: the rules
+# of the parse (reported.py), the colon speakers of transcript lines and headlines, the
+# quotation rules, and the learned pass over what the rules left (one id per relation).
+RULES: dict[str, Callable[..., object]] = {
+    **dict(TOKEN_RULES),
+    "colon-speaker": colon_speaker,
+    **dict(QUOTE_RULES),
+    **dict.fromkeys(LEARNED_RULES, learned_candidates),
+}
 
 
 def build_extraction(document: Document, doc: Doc, layout: Layout | None = None) -> Extraction:
@@ -351,35 +440,20 @@ def rule_drafts(doc: Doc, layout: Layout, sentences: _Sentences) -> tuple[list[Q
     quotes = [q for q in find_quoted_spans(text) if not _inside_any((q.start, q.end), blocked)]
     mask = quoted_mask(text, quotes)
     drafts = _candidate_drafts(text, find_reported(doc), blocked, mask, quotes)
-    drafts.extend(_colon_speakers(doc, text, blocked))
+    drafts.extend(colon_speaker(doc, text, blocked))
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
     drafts = _merge_split_quotes(text, drafts, quotes)
     covered = _Coverage(d.content for d in drafts)
-    used_cues = {d.cue for d in drafts if d.cue is not None}
+    used_cues = frozenset(d.cue for d in drafts if d.cue is not None)
+    page = Quotations(doc, text, tuple(quotes), mask, sentences, used_cues)
     for index, quote in enumerate(quotes):
-        span = (quote.start, quote.end)
-        if covered.contains(span):
-            continue
-        previous = quotes[index - 1] if index else None
-        if previous is not None and previous.open_end and text.count("\n", previous.end, quote.start) <= 2:
-            # news style: the quote left open at the end of the last paragraph resumes here
-            drafts.append(Candidate("quote-continuation", span, None, None, Stance.NEUTRAL, None))
-            continue
-        draft = (
-            _cue_near_quote(doc, quote, sentences, mask, used_cues)
-            or _dash_credit(doc, text, quote)
-            or _colon_intro(doc, text, quote)
-        )
-        if draft is None:
-            if _word_count(text[quote.start : quote.end]) < MIN_QUOTE_WORDS:
-                continue
-            if not _starts_sentence(text, sentences, quote.start):
-                continue  # a title or scare quote inside the reporter's sentence
-            draft = Candidate("quote-continuation", span, None, None, Stance.NEUTRAL, None)
-        elif draft.rule == "quote-cue" and _word_count(text[quote.start : quote.end]) < 2:
-            continue
-        drafts.append(draft)
-
+        if covered.contains((quote.start, quote.end)):
+            continue  # a statement holds it already
+        for _, rule in QUOTE_RULES:
+            made = rule(page, index)
+            if made is not None:
+                drafts.extend(made)
+                break
     drafts = [_clip_to_paragraph(text, draft) for draft in drafts]
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
     return quotes, mask, _merge_split_quotes(text, _dedupe(drafts), quotes)

@@ -42,11 +42,18 @@ MODEL_FILE = "learned-cues.json"
 # news to check, not something it said; the rules still credit "Lithuania says ..."
 PLACES = {"GPE", "LOC", "FAC"}
 NOUN_PREPS = CLAUSE_PREPS | {"to", "with", "in", "toward", "towards"}
+# the rule ids of the learned pass: "learned-" and the kind of complement (a preposition's or a
+# noun's whatever the word: "prep-of" and "prep-against" are both "learned-prep")
+LEARNED_RULES = ("learned-ccomp", "learned-xcomp", "learned-dobj", "learned-prep", "learned-noun")
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """A word that may report something, the complement it would report, and who."""
+    """A word that may report something, the complement it would report, and who: what the
+    model's features are read from, before it decides. Not a ``reported.Candidate``: the
+    features need the parse itself (the cue token, the complement as a token range, the
+    relation with its preposition, "prep-of"), and the proposals the model drops never become
+    statements; the ones it keeps are turned into Candidates by ``learned_candidates``."""
 
     cue: Token
     relation: str
@@ -235,7 +242,9 @@ def load_model() -> CueModel | None:
 def learned_candidates(
     doc: Doc, occupied: Collection[tuple[int, int]], occupied_cues: Collection[tuple[int, int]]
 ) -> list[Candidate]:
-    """Proposals the model keeps, as candidates like the rules' (rule ``learned-<relation>``)."""
+    """'Clinton laid out her proposals to increase national service.' (learned-dobj): the
+    proposals the model keeps, as candidates like the rules' (rule ``learned-<relation>``, one
+    of ``LEARNED_RULES``) with the model's probability as their confidence."""
     model = load_model()
     if model is None:
         return []
