@@ -349,12 +349,13 @@ def quote_colon(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
 
 
 def quote_continuation(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
-    """'“We are ready for the storm,” Governor Kathy Hochul said. / “Every shelter in the state
-    is open tonight, and the buses are running. / “Please stay home.”': a quotation that resumes
-    one left open at the end of the paragraph before, and a quotation of four words or more
-    opening a sentence that no other rule credits, go on from the quotation before (its speaker
-    is found when the statements are finished). A shorter quotation, or one inside the
-    reporter's sentence (a title, a scare quote), is no statement."""
+    """'“We are ready for the storm,” Governor Kathy Hochul said.  “Every shelter in the state is
+    open tonight, and the buses are running.  “Please stay home.”' (three paragraphs, the second
+    quotation left open): a quotation that resumes one left open at the end of the paragraph
+    before, and a quotation of four words or more opening a sentence that no other rule
+    credits, go on from the quotation before (its speaker is found when the statements are
+    finished). A shorter quotation, or one inside the reporter's sentence (a title, a scare
+    quote), is no statement."""
     quote = page.quotes[index]
     span = (quote.start, quote.end)
     if not _resumes(page, index):
