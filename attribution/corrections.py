@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import AttributionError
+from .errors import InvalidCorrection
 from .queries import QUOTE_TYPES, SPEAKER_KINDS, UnknownSpeaker, UnknownStatement, find_speaker
 from .review import RetiredStatement, note_problem, retired_message
 from .schema import CORRECTION_FIELDS
@@ -24,10 +24,6 @@ from .transactions import utc_now, write_transaction
 NOT_STATEMENT_VALUES = ("yes", "no")
 MAX_NAME = 200
 _NAME_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-class InvalidCorrection(AttributionError, ValueError):
-    """A correction that cannot be recorded (unknown field or value, unusable name)."""
 
 
 def _speaker_row(db: Database, speaker_id: str) -> dict[str, Any] | None:

@@ -35,19 +35,12 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from multiprocessing.pool import AsyncResult, Pool
 
+from .errors import DocumentTimeout, WorkerExtractionError
 from .models import Document, Extraction
 
 WINDOW_PER_WORKER = 2  # batches in flight per worker: enough to keep each one busy
 BATCH_ALLOWANCE = 5.0  # seconds per document a batch may take on top of one document's budget
 BUDGET_CHARS = 500_000  # the time budget covers this many characters; a longer text gets it pro rata
-
-
-class WorkerExtractionError(RuntimeError):
-    """A document failed inside a worker; raised in the parent at that document's turn."""
-
-
-class DocumentTimeout(WorkerExtractionError):
-    """A document's extraction overran its time budget; its worker was killed."""
 
 
 # What a worker does with a batch: (documents, model, batch size) -> each document's

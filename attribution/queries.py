@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import identity
-from .errors import AttributionError
+from .errors import AttributionError, UnknownSpeaker, UnknownStatement
 from .schema import ACTS, CLAIM_KINDS, REVIEW_STATUSES, STATEMENT_KINDS
 from .transactions import fold, read_transaction
 
@@ -434,14 +434,6 @@ def speaker_rows(db: Database, *, attributions: str = "speech") -> list[dict[str
     return [row for row in rows if row["n_statements"] or row["n_documents"]]
 
 
-class UnknownSpeaker(AttributionError):
-    """No speaker has this name, or several do (``candidates``: their ids)."""
-
-    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.candidates = candidates or []
-
-
 def find_speaker(db: Database, name: str) -> str:
     """The identity id a name means: any alias or listed spelling. A name several identities
     answer to (a surname shared by a family) must be given in full."""
@@ -571,10 +563,6 @@ def orphaned_reviews(db: Database) -> list[dict[str, Any]]:
         cursor = db.execute(sql)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-class UnknownStatement(AttributionError):
-    """No statement has this id (or the prefix is ambiguous)."""
 
 
 # How many candidates an ambiguous id prefix lists before counting the rest.

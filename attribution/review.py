@@ -12,23 +12,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import AttributionError
-from .queries import UnknownStatement
+from .errors import InvalidNote, RetiredStatement, UnknownStatement
 from .schema import REVIEW_STATUSES
 from .transactions import utc_now, write_transaction
-
-
-class RetiredStatement(UnknownStatement):
-    """A review aimed at a statement a re-extraction replaced.
-
-    Refused rather than followed: the reviewer judged the old text and attribution, and the
-    successor may differ in either, so they should look at it and review it by its own id.
-    """
-
-
-class InvalidNote(AttributionError, ValueError):
-    """A note holding characters a reviewer cannot have meant (NUL, other control codes)."""
-
 
 # C0 controls except tab, newline and carriage return; DEL; C1 controls. None of them is
 # visible, NUL cuts text short in SQLite's string functions, and several break exports.

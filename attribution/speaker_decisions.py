@@ -17,16 +17,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import identity
-from .errors import AttributionError
+from .errors import SpeakerDecisionError
 from .queries import UnknownSpeaker, decision_row, find_speaker, identity_members, lookup_keys
 from .transactions import short_hash, utc_now, write_transaction
 
 _HEX = re.compile(r"\A[0-9a-f]{4,}\Z")
 # Keys of ``subjects`` that hold speaker ids (used to find the decisions about a speaker).
-
-
-class SpeakerDecisionError(AttributionError):
-    """A decision that cannot be made: the speakers are already one, a name is taken, ..."""
 
 
 # --------------------------------------------------------------------------- naming speakers

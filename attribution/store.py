@@ -31,7 +31,7 @@ from sqlite_utils import Database
 
 from . import EXTRACTOR_VERSION, __version__, echoes, identity, speaker_decisions
 from .anchoring import anchor, best_match, version_key
-from .errors import StoreError
+from .errors import BackupRefused, StoreError
 from .models import Claim, Document, Extraction, Span, Statement, sha256_text
 from .schema import SCHEMA_VERSION, migrations
 from .transactions import (
@@ -1010,9 +1010,9 @@ def backup(db: Database, target: str | Path) -> int:
     target appears whole or not at all. Returns the number of documents copied."""
     target = Path(target)
     if target.exists() or target.is_symlink():
-        raise StoreError(f"{target} already exists; choose a new file for the backup")
+        raise BackupRefused(f"{target} already exists; choose a new file for the backup")
     if not target.parent.exists():
-        raise StoreError(f"{target}: directory {target.parent} does not exist")
+        raise BackupRefused(f"{target}: directory {target.parent} does not exist")
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     copy = sqlite3.connect(partial)

@@ -16,16 +16,9 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from attribution.errors import AttributionError
+from attribution.errors import ExportRefused
 
-
-class ExportRefused(AttributionError):
-    """The export target is unsafe or already exists; nothing was written (exit 73)."""
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}; nothing written")
-        self.path = str(path)
-        self.reason = reason
+__all__ = ["ExportRefused", "atomic_output", "check_target", "sheet_title", "slugify"]
 
 
 def check_target(path: Path, *, force: bool = False, base: Path | None = None) -> Path:
