@@ -40,7 +40,7 @@ def extract(
     attributions: AttributionsOption = Attributions.speech,
 ) -> None:
     """Find who said what in PATHS and print it; nothing is stored."""
-    from attribution.errors import AttributionError, InputError, MissingDependency
+    from attribution.errors import AttributionError, InputError, MissingDependency, PipelineNotFound
     from attribution.extract import extract_documents
     from attribution.ingest import InputProblem, printable, read_documents
     from attribution.records import extraction_record
@@ -70,6 +70,8 @@ def extract(
         raise fail(printable(str(error)), 66) from None
     except MissingDependency as error:
         raise fail(printable(str(error)), 70) from None
+    except PipelineNotFound as error:
+        raise fail(printable(str(error)), 69) from None
     except AttributionError as error:
         raise fail(printable(str(error)), 1) from None
     except KeyboardInterrupt:  # typer would exit 130 without a word
@@ -112,11 +114,13 @@ def evaluate(
     attributions: AttributionsOption = Attributions.speech,
 ) -> None:
     """Score extraction against gold annotations: lenient, exact, end-to-end, speaker, by type."""
-    from attribution.errors import AttributionError
+    from attribution.errors import AttributionError, PipelineNotFound
     from attribution.evaluate import evaluate_file, render
 
     try:
         result = evaluate_file(gold, pred, model=model, attributions=attributions.value)
+    except PipelineNotFound as error:
+        raise fail(str(error), 69) from None
     except AttributionError as error:
         raise fail(str(error)) from None
     typer.echo(json.dumps(result, indent=2) if as_json else render(result))

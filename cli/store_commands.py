@@ -85,8 +85,8 @@ def _errors(committed: str = "") -> Iterator[None]:
         raise
     except DatabaseBusy as error:
         raise _fail(str(error), 75) from None
-    except PipelineNotFound as error:
-        raise _fail(str(error), 1) from None
+    except PipelineNotFound as error:  # a service the command needs is not there
+        raise _fail(str(error), 69) from None
     except MissingDependency as error:  # a broken installation: nothing was stored
         raise _fail(str(error), 70) from None
     except InputError as error:

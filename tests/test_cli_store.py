@@ -265,12 +265,16 @@ def test_verify_ok_and_tampered(db_path):
 
 
 def test_missing_pipeline_is_one_line(db_path, tmp_path):
+    """Exit 69 (a service the command needs is unavailable), as for Datasette or a dask
+    scheduler; it was 1, a code the README's table never had."""
+    (tmp_path / "a.txt").write_text("Somebody said so.", encoding="utf-8")
     for args in (
         ["reextract", "--db", db_path, "--model", "no_such_pipeline_xx"],
         ["ingest", tmp_path, "--db", db_path, "--model", "no_such_pipeline_xx"],
+        ["extract", tmp_path / "a.txt", "--model", "no_such_pipeline_xx"],
     ):
         result = invoke(*args)
-        assert result.exit_code not in (0, 2), result.output
+        assert result.exit_code == 69, result.output
         assert "no_such_pipeline_xx" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
 

@@ -289,7 +289,7 @@ def test_load_of_a_folder_that_is_not_there_exits_66(tmp_path) -> None:
     [
         (["--local", "2", "--scheduler", "tcp://127.0.0.1:9"], 2, "give --scheduler or --local, not both"),
         (["--scheduler", "tcp://127.0.0.1:9"], 69, "cannot reach the dask scheduler at tcp://127.0.0.1:9"),
-        (["--model", "no_such_pipeline"], 1, "spaCy pipeline 'no_such_pipeline' is not installed"),
+        (["--model", "no_such_pipeline"], 69, "spaCy pipeline 'no_such_pipeline' is not installed"),
     ],
 )
 def test_batch_refuses_bad_options_with_one_line_and_its_exit_code(tmp_path, monkeypatch, args, code, message) -> None:
