@@ -974,7 +974,7 @@ def verify(
     db: DbOption = DEFAULT_DB,
     quick: Annotated[bool, typer.Option("--quick", help="PRAGMA quick_check instead of integrity_check.")] = False,
 ) -> None:
-    """Check every stored span, every document hash and the SQLite integrity; exit 1 on failure."""
+    """Check every stored span, every document hash and the SQLite integrity; exit 65 when a check fails."""
     from attribution.store import verify as verify_store
 
     with _errors():
@@ -986,5 +986,5 @@ def verify(
     if problems:
         for problem in problems:
             typer.echo(problem)
-        raise fail(f"{len(problems)} problems found in {db}", 1)
+        raise fail(f"{len(problems)} problems found in {db}", 65)
     typer.echo(f"{db}: ok")
