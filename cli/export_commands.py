@@ -65,7 +65,7 @@ def _errors() -> Iterator[None]:
     """Map library errors to one-line messages and exit codes (never a traceback)."""
     import sqlite3
 
-    from attribution.errors import AttributionError, DatabaseBusy, InputError, StoreError
+    from attribution.errors import AttributionError, DatabaseBusy, InputError, Refused, StoreError, UnknownName
     from attribution.export import ExportRefused
 
     try:
@@ -78,6 +78,8 @@ def _errors() -> Iterator[None]:
         raise fail(str(error), 75) from None
     except InputError as error:
         raise fail(f"{error}; nothing was recorded", 66) from None
+    except (UnknownName, Refused) as error:
+        raise fail(str(error), 65) from None
     except StoreError as error:
         raise fail(str(error), 66 if "does not exist" in str(error) else 74) from None
     except AttributionError as error:

@@ -76,7 +76,9 @@ def _errors(committed: str = "") -> Iterator[None]:
         InputError,
         MissingDependency,
         PipelineNotFound,
+        Refused,
         StoreError,
+        UnknownName,
     )
 
     try:
@@ -91,6 +93,8 @@ def _errors(committed: str = "") -> Iterator[None]:
         raise _fail(str(error), 70) from None
     except InputError as error:
         raise _fail(f"{error}; nothing was ingested", 66) from None
+    except (UnknownName, Refused) as error:  # the data does not hold what was named, or refuses it
+        raise _fail(str(error), 65) from None
     except StoreError as error:
         raise _fail(str(error), 74 if _is_io(error) else 1) from None
     except AttributionError as error:

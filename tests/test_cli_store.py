@@ -225,7 +225,7 @@ def test_review_and_history(db_path):
 
 def test_review_errors(db_path):
     result = invoke("review", "ffffffffffffffff", "--status", "verified", "--db", db_path)
-    assert result.exit_code == 1 and "no statement" in result.stderr
+    assert result.exit_code == 65 and "no statement" in result.stderr  # data error (was 1)
     sid = json_rows(invoke("quotes", "--db", db_path, "--format", "json"))[0]["id"]
     result = invoke("review", sid, "--status", "maybe", "--db", db_path)
     assert result.exit_code == 2

@@ -218,7 +218,7 @@ def test_seed_and_fixture_are_one_speaker(tmp_path: Path) -> None:
     assert len(profile["outlets"]) == 2 and len(profile["statements"]) == profile["n_statements"] >= 2
     table = runner.invoke(app, ["speakers", "show", "Alexander Lukashenko", "--db", str(db)])
     assert table.exit_code == 0 and "would close the border" in table.stdout
-    assert runner.invoke(app, ["speakers", "show", "Nobody Atall", "--db", str(db)]).exit_code == 1
+    assert runner.invoke(app, ["speakers", "show", "Nobody Atall", "--db", str(db)]).exit_code == 65
 
 
 def test_speakers_show_refuses_a_shared_surname(tmp_path: Path) -> None:
@@ -232,7 +232,7 @@ def test_speakers_show_refuses_a_shared_surname(tmp_path: Path) -> None:
     )
     database.close()
     result = runner.invoke(app, ["speakers", "show", "Biden", "--db", str(db)])
-    assert result.exit_code == 1 and "give the full name" in result.output
+    assert result.exit_code == 65 and "give the full name" in result.output
     assert runner.invoke(app, ["speakers", "show", "Hunter Biden", "--db", str(db)]).exit_code == 0
 
 

@@ -110,7 +110,7 @@ def test_rename_shows_the_new_name_and_survives(db: Path, tmp_path: Path, monkey
 
 def test_rename_to_a_name_taken_is_refused(db: Path) -> None:
     result = invoke("speakers", "rename", "Ann Lee", "A. Lee", "--db", db)
-    assert result.exit_code == 1 and "merge them instead" in result.output
+    assert result.exit_code == 65 and "merge them instead" in result.output
 
 
 def test_alias_add_and_remove(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,7 +128,7 @@ def test_alias_add_and_remove(db: Path, tmp_path: Path, monkeypatch: pytest.Monk
         "removed alias Senator Lee from A. Lee",
     ]
     result = invoke("speakers", "alias", "remove", "Ann Lee", "Nobody", "--db", db)
-    assert result.exit_code == 1 and "not an alias" in result.output
+    assert result.exit_code == 65 and "not an alias" in result.output
 
 
 def test_split_a_merged_speaker_back_out(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,7 +155,7 @@ def test_split_one_spelling_into_its_own_speaker(db: Path, tmp_path: Path, monke
 
 def test_split_of_the_speakers_own_name_is_refused(db: Path) -> None:
     result = invoke("speakers", "split", "Ann Lee", "--alias", "Ann Lee", "--db", db)
-    assert result.exit_code == 1 and "own name" in result.output
+    assert result.exit_code == 65 and "own name" in result.output
 
 
 def test_speakers_named_by_id_prefix_and_ambiguity(db: Path) -> None:
@@ -166,8 +166,8 @@ def test_speakers_named_by_id_prefix_and_ambiguity(db: Path) -> None:
     (db.parent / "e.txt").write_text("Costs\n\nRepresentative Bo Lee said the plan was far too costly.\n")
     ok("ingest", db.parent / "e.txt", "--db", db)
     result = invoke("speakers", "rename", "Lee", "X", "--db", db)  # a surname two people share
-    assert result.exit_code == 1 and "2 speakers" in result.output
-    assert invoke("speakers", "rename", "nosuch", "X", "--db", db).exit_code == 1
+    assert result.exit_code == 65 and "2 speakers" in result.output
+    assert invoke("speakers", "rename", "nosuch", "X", "--db", db).exit_code == 65  # data error (was 1)
     assert invoke("speakers", "merge", "Ann Lee", "--db", db).exit_code == 2  # usage
 
 

@@ -98,12 +98,12 @@ def test_review_of_a_replaced_statement_is_refused_and_names_its_successor(db_pa
     with pytest.raises(RetiredStatement, match=successor):
         record_review(db, old, "verified")
     result = invoke("review", old, "--status", "verified", "--db", db_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 65  # data error (was 1)
     assert "replaced by a re-extraction" in result.stderr and successor in result.stderr
     assert "nothing was recorded" in result.stderr
     # a replaced statement nothing took the place of: its reviews are orphaned, say so
     result = invoke("review", dropped, "--status", "false", "--db", db_path)
-    assert result.exit_code == 1 and "orphan" in result.stderr
+    assert result.exit_code == 65 and "orphan" in result.stderr
     assert store.review_digest(db) == before
     # the successor itself is reviewed as usual
     assert invoke("review", successor, "--status", "verified", "--db", db_path).exit_code == 0
@@ -131,7 +131,7 @@ def test_ambiguous_prefix_lists_the_candidates(db_path, db):
     with pytest.raises(UnknownStatement, match="ambiguous"):
         resolve_statement_id(db, prefix)
     result = invoke("review", prefix, "--status", "verified", "--db", db_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 65  # data error (was 1)
     assert "ambiguous" in result.stderr and "no statement with id" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1  # one readable line, candidates included
     for sid in matching[:10]:
