@@ -65,14 +65,21 @@ def _errors() -> Iterator[None]:
     """Map library errors to one-line messages and exit codes (never a traceback)."""
     import sqlite3
 
-    from attribution.errors import AttributionError, DatabaseBusy, InputError, Refused, StoreError, UnknownName
-    from attribution.export import ExportRefused
+    from attribution.errors import (
+        AttributionError,
+        DatabaseBusy,
+        InputError,
+        OutputRefused,
+        Refused,
+        StoreError,
+        UnknownName,
+    )
 
     try:
         yield
     except typer.Exit:
         raise
-    except ExportRefused as error:
+    except OutputRefused as error:
         raise fail(str(error), 73) from None
     except DatabaseBusy as error:
         raise fail(str(error), 75) from None

@@ -75,6 +75,7 @@ def _errors(committed: str = "") -> Iterator[None]:
         DatabaseBusy,
         InputError,
         MissingDependency,
+        OutputRefused,
         PipelineNotFound,
         Refused,
         StoreError,
@@ -87,6 +88,8 @@ def _errors(committed: str = "") -> Iterator[None]:
         raise
     except DatabaseBusy as error:
         raise _fail(str(error), 75) from None
+    except OutputRefused as error:  # before StoreError: a backup target that exists is the target's fault
+        raise _fail(str(error), 73) from None
     except PipelineNotFound as error:  # a service the command needs is not there
         raise _fail(str(error), 69) from None
     except MissingDependency as error:  # a broken installation: nothing was stored
@@ -950,7 +953,7 @@ def backup(
     busy_timeout: BusyOption = 5000,
 ) -> None:
     """Copy the database to TARGET while others may keep writing: a consistent snapshot in
-    which every document is complete (SQLite online backup). Exit 1 if TARGET exists, 74 if
+    which every document is complete (SQLite online backup). Exit 73 if TARGET exists, 74 if
     it cannot be written."""
     import sqlite3
 
