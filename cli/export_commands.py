@@ -88,7 +88,9 @@ def _errors() -> Iterator[None]:
     except (UnknownName, Refused) as error:
         raise fail(str(error), 65) from None
     except StoreError as error:
-        raise fail(str(error), 66 if "does not exist" in str(error) else 74) from None
+        from .store_commands import _is_io
+
+        raise fail(str(error), 74 if _is_io(error) else 66) from None
     except AttributionError as error:
         raise fail(str(error), 70) from None
     except sqlite3.Error as error:

@@ -98,8 +98,8 @@ def _errors(committed: str = "") -> Iterator[None]:
         raise _fail(f"{error}; nothing was ingested", 66) from None
     except (UnknownName, Refused) as error:  # the data does not hold what was named, or refuses it
         raise _fail(str(error), 65) from None
-    except StoreError as error:
-        raise _fail(str(error), 74 if _is_io(error) else 1) from None
+    except StoreError as error:  # not an I/O error: the database is missing or cannot be used as one
+        raise _fail(str(error), 74 if _is_io(error) else 66) from None
     except AttributionError as error:
         raise _fail(str(error), 1) from None
     except sqlite3.Error as error:

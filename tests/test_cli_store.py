@@ -326,7 +326,24 @@ def test_network_filesystem_is_refused(tmp_path, monkeypatch):
     store_path = tmp_path / "n.db"
     store_path.touch()
     result = invoke("quotes", "--db", store_path)
-    assert result.exit_code != 0 and "network filesystem (nfs4)" in result.stderr
+    assert result.exit_code == 74 and "network filesystem (nfs4)" in result.stderr  # the file system's fault: I/O
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["quotes"], ["verify"], ["review", "abcdef", "--status", "verified"], ["export", "--out", "x.csv"]],
+    ids=["quotes", "verify", "review", "export"],
+)
+def test_a_file_that_is_no_database_exits_66(tmp_path, monkeypatch, args):
+    """A --db that is not an SQLite file cannot be read as the input it should be: 66, the same
+    for every command (it was 1 for the store's commands and 74 for export's)."""
+    monkeypatch.chdir(tmp_path)
+    text = tmp_path / "notes.db"
+    text.write_text("Not a database, only a note that happens to end in .db\n" * 20, encoding="utf-8")
+    result = invoke(*args, "--db", text)
+    assert result.exit_code == 66, result.output
+    assert "file is not a database" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "x.csv").exists()
 
 
 # --------------------------------------------------------------------------- ingest (real extractor)
