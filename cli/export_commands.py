@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -94,9 +95,18 @@ def _errors() -> Iterator[None]:
     except AttributionError as error:
         raise fail(str(error), 70) from None
     except sqlite3.Error as error:
-        raise fail(f"database error: {error}", 74) from None
+        from .store_commands import _is_busy, _is_io
+
+        if os.environ.get("ATTRIBUTION_DEBUG"):
+            raise
+        code = 75 if _is_busy(error) else 74 if _is_io(error) else 70
+        raise fail(f"database error: {error}", code) from None
     except OSError as error:
         raise fail(f"{error}; nothing written", 74) from None
+    except Exception as error:
+        if os.environ.get("ATTRIBUTION_DEBUG"):
+            raise
+        raise fail(f"internal error: {type(error).__name__}: {error}", 70) from None
 
 
 def _open(db_path: Path) -> Any:

@@ -72,8 +72,8 @@ def extract(
         raise fail(printable(str(error)), 70) from None
     except PipelineNotFound as error:
         raise fail(printable(str(error)), 69) from None
-    except AttributionError as error:
-        raise fail(printable(str(error)), 1) from None
+    except AttributionError as error:  # a worker's failure, or another bug
+        raise fail(printable(str(error)), 70) from None
     except KeyboardInterrupt:  # typer would exit 130 without a word
         raise fail("interrupted: the documents printed so far are complete", 130) from None
     if any(p.status != "skipped" for p in problems):
@@ -114,13 +114,15 @@ def evaluate(
     attributions: AttributionsOption = Attributions.speech,
 ) -> None:
     """Score extraction against gold annotations: lenient, exact, end-to-end, speaker, by type."""
-    from attribution.errors import AttributionError, PipelineNotFound
+    from attribution.errors import AttributionError, InputError, PipelineNotFound
     from attribution.evaluate import evaluate_file, render
 
     try:
         result = evaluate_file(gold, pred, model=model, attributions=attributions.value)
     except PipelineNotFound as error:
         raise fail(str(error), 69) from None
+    except InputError as error:
+        raise fail(str(error), 66) from None
     except AttributionError as error:
-        raise fail(str(error)) from None
+        raise fail(str(error), 70) from None
     typer.echo(json.dumps(result, indent=2) if as_json else render(result))

@@ -100,12 +100,12 @@ def _errors(committed: str = "") -> Iterator[None]:
         raise _fail(str(error), 65) from None
     except StoreError as error:  # not an I/O error: the database is missing or cannot be used as one
         raise _fail(str(error), 74 if _is_io(error) else 66) from None
-    except AttributionError as error:
-        raise _fail(str(error), 1) from None
+    except AttributionError as error:  # a library error without a code of its own: a bug
+        raise _fail(str(error), 70) from None
     except sqlite3.Error as error:
         if os.environ.get("ATTRIBUTION_DEBUG"):
             raise
-        raise _fail(f"database error: {error}", 74 if _is_io(error) else 70) from None
+        raise _fail(f"database error: {error}", 75 if _is_busy(error) else 74 if _is_io(error) else 70) from None
     except OSError as error:
         raise _fail(f"{error}", 74) from None
     except Exception as error:

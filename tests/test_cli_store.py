@@ -279,6 +279,15 @@ def test_missing_pipeline_is_one_line(db_path, tmp_path):
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
 
 
+def test_evaluate_of_a_gold_file_that_is_not_jsonl_exits_66(tmp_path):
+    """Gold that cannot be read is input that cannot be read: 66 (it was 1)."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("this line is no JSON\n", encoding="utf-8")
+    result = invoke("evaluate", gold)
+    assert result.exit_code == 66, result.output
+    assert result.stderr.startswith(f"error: {gold}:1: not JSON")
+
+
 def test_ingest_missing_path_exits_66(tmp_path):
     result = invoke("ingest", tmp_path / "nope.txt", "--db", tmp_path / "x.db")
     assert result.exit_code == 66 and "nope.txt" in result.stderr

@@ -212,3 +212,18 @@ def test_real_subprocess_exit_code_and_no_traceback(workdir: Path) -> None:
     assert proc.returncode == 73
     assert "already exists" in proc.stderr and "Traceback" not in proc.stderr
     assert (workdir / "taken.xlsx").read_text() == "x"
+
+
+def test_an_internal_error_is_one_line_and_exit_70(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in an export is 'internal error' (70), as in every other command; it was a
+    traceback and exit 1."""
+    import attribution.export
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(attribution.export, "export_rows", broken)
+    monkeypatch.delenv("ATTRIBUTION_DEBUG", raising=False)
+    result = run("export", "--out", "x.csv")
+    assert result.exit_code == 70
+    assert result.stderr.strip() == "error: internal error: ZeroDivisionError: division by zero"
