@@ -565,6 +565,19 @@ def orphaned_reviews(db: Database) -> list[dict[str, Any]]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def orphaned_review_count(db: Database) -> int:
+    """How many reviews are orphaned (``verify`` notes that they are kept)."""
+    with read_transaction(db):
+        return int(db.execute("SELECT count(*) FROM orphaned_reviews").fetchone()[0])
+
+
+def is_current(db: Database, statement_id: str) -> bool | None:
+    """Whether a re-extraction still produces this statement; None when no statement has the id."""
+    with read_transaction(db):
+        row = db.execute("SELECT current FROM statements WHERE id = ?", [statement_id]).fetchone()
+    return None if row is None else bool(row[0])
+
+
 # How many candidates an ambiguous id prefix lists before counting the rest.
 MAX_CANDIDATES = 10
 # Shorter prefixes never select a statement on their own: a mistyped digit would review the

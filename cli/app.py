@@ -1,8 +1,8 @@
-"""The typer application object and the options every command shares."""
+"""The typer application object and the options of the database and the pipeline (the
+filter options, exit codes and output helpers are in plumbing.py)."""
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -46,24 +46,3 @@ WorkersOption = Annotated[
         " output order and database contents do not depend on it.",
     ),
 ]
-
-
-class Attributions(str, Enum):
-    speech = "speech"
-    all = "all"
-
-
-AttributionsOption = Annotated[
-    Attributions,
-    typer.Option(
-        "--attributions",
-        help="speech: what somebody said or wrote (the default, what a desk reviews);"
-        " all: also beliefs, intentions, perceptions and other acts (PolNeAR's broad attribution).",
-    ),
-]
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print a one-line error to stderr and return the Exit to raise."""
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)

@@ -17,7 +17,11 @@ from typing import Annotated, Any
 import typer
 
 from .app import DEFAULT_DB, DbOption, ModelOption, app
-from .store_commands import BusyOption, _columns, _errors, _fail, _one_line
+from .plumbing import BusyOption
+from .plumbing import aligned as _columns
+from .plumbing import fail as _fail
+from .plumbing import ingest_errors as _errors
+from .plumbing import one_line as _one_line
 
 
 @contextmanager

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 import typer
 
 from .app import DEFAULT_DB, DbOption, app
-from .store_commands import _errors, _one_line, _open
+from .plumbing import errors as _errors
+from .plumbing import one_line as _one_line
+from .plumbing import open_db as _open
 
 
 class EchoFormat(str, Enum):

@@ -1,28 +1,44 @@
 """`export`, `import-reviews` and `serve`: review sheets out, verdicts back in, a review UI.
 
-Exit codes (the README's table): 0 ok; 2 usage; 65 some sheet rows rejected (the rest are
-recorded); 66 input sheet or database missing/unreadable; 69 Datasette not installed;
-73 export target refused (exists without --force, symlink, outside the working directory);
-74 I/O error; 75 database busy.
+Exit codes: the table in plumbing.py (and the README).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from .app import DEFAULT_DB, Attributions, AttributionsOption, DbOption, app, fail
+from .app import DEFAULT_DB, DbOption, app
+from .plumbing import (
+    DATA,
+    NO_INPUT,
+    UNAVAILABLE,
+    Attributions,
+    AttributionsOption,
+    DocumentOption,
+    KindOption,
+    OrganisationOption,
+    SinceOption,
+    SpeakerOption,
+    StatusOption,
+    UntilOption,
+    check_filters,
+    errors,
+    fail,
+    open_db,
+)
 
 MAX_WARNINGS_SHOWN = 20
+# Added to the message of an error that stopped the command before it wrote or recorded anything.
+NOTHING_RECORDED = "nothing was recorded"
+NOTHING_WRITTEN = "nothing written"
 
 
 class SheetFormat(str, Enum):
@@ -31,104 +47,6 @@ class SheetFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     claimreview = "claimreview"
-
-
-SpeakerOption = Annotated[str | None, typer.Option("--speaker", help="Full name, surname or alias (case-insensitive).")]
-OrganisationOption = Annotated[
-    str | None,
-    typer.Option("--organisation", help="Speakers' organisation, or the organisation itself."),
-]
-KindOption = Annotated[
-    str | None,
-    typer.Option(
-        "--kind",
-        help="direct, indirect or mixed; statement, unattributed or unresolved; "
-        "or a speaker kind (person, organisation, government, media, unnamed, unknown).",
-    ),
-]
-StatusOption = Annotated[
-    str | None,
-    typer.Option(
-        "--status",
-        help="Review status: new, in_review, verified, false, misleading, unverifiable, dismissed.",
-    ),
-]
-SinceOption = Annotated[str | None, typer.Option("--since", help="Published on or after (YYYY[-MM[-DD]]).")]
-UntilOption = Annotated[str | None, typer.Option("--until", help="Published on or before (YYYY[-MM[-DD]]).")]
-DocumentOption = Annotated[
-    str | None,
-    typer.Option("--document", help="Document id (or a prefix of 6+), external id or source."),
-]
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Map library errors to one-line messages and exit codes (never a traceback)."""
-    import sqlite3
-
-    from attribution.errors import (
-        AttributionError,
-        DatabaseBusy,
-        InputError,
-        OutputRefused,
-        Refused,
-        StoreError,
-        UnknownName,
-    )
-
-    try:
-        yield
-    except typer.Exit:
-        raise
-    except OutputRefused as error:
-        raise fail(str(error), 73) from None
-    except DatabaseBusy as error:
-        raise fail(str(error), 75) from None
-    except InputError as error:
-        raise fail(f"{error}; nothing was recorded", 66) from None
-    except (UnknownName, Refused) as error:
-        raise fail(str(error), 65) from None
-    except StoreError as error:
-        from .store_commands import _is_io
-
-        raise fail(str(error), 74 if _is_io(error) else 66) from None
-    except AttributionError as error:
-        raise fail(str(error), 70) from None
-    except sqlite3.Error as error:
-        from .store_commands import _is_busy, _is_io
-
-        if os.environ.get("ATTRIBUTION_DEBUG"):
-            raise
-        code = 75 if _is_busy(error) else 74 if _is_io(error) else 70
-        raise fail(f"database error: {error}", code) from None
-    except OSError as error:
-        raise fail(f"{error}; nothing written", 74) from None
-    except Exception as error:
-        if os.environ.get("ATTRIBUTION_DEBUG"):
-            raise
-        raise fail(f"internal error: {type(error).__name__}: {error}", 70) from None
-
-
-def _open(db_path: Path) -> Any:
-    from attribution.store import connect
-
-    if not db_path.exists():
-        raise fail(f"database {db_path} does not exist (run `attribution ingest` first)", 66)
-    return connect(db_path, create=False)
-
-
-def _check_filters(kind: str | None, status: str | None, since: str | None, until: str | None) -> None:
-    from attribution.queries import KIND_VALUES, valid_date, valid_status
-
-    if kind is not None and kind.strip().lower() not in KIND_VALUES:
-        raise typer.BadParameter(f"choose one of {', '.join(KIND_VALUES)}", param_hint="--kind")
-    if status is not None and not valid_status(status.strip().lower()):
-        from attribution.export import STATUSES
-
-        raise typer.BadParameter(f"choose one of {', '.join(STATUSES)}", param_hint="--status")
-    for name, value in (("--since", since), ("--until", until)):
-        if value is not None and not valid_date(value):
-            raise typer.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD", param_hint=name)
 
 
 def _show_warnings(warnings: Sequence[str], what: str) -> None:
@@ -187,7 +105,7 @@ def export(
     from attribution.export import ExportFormat, export_rows
     from attribution.queries import statement_rows
 
-    _check_filters(kind, status, since, until)
+    check_filters(kind, status, since, until)
     fmt = ExportFormat(output_format.value) if output_format else ExportFormat.for_path(out)
     fmt = fmt or ExportFormat.XLSX
     filters = {
@@ -200,11 +118,11 @@ def export(
         "document": document,
         "attributions": attributions.value,
     }
-    with _errors():
+    with errors(input_note=NOTHING_RECORDED, os_note=NOTHING_WRITTEN):
         from attribution.export import check_target
 
         check_target(out, force=force)  # refuse before reading the database
-        database = _open(db)
+        database = open_db(db)
         rows = statement_rows(database, include_claims=True, **filters)
         about = [
             ("exported", date.today().isoformat()),
@@ -264,10 +182,10 @@ def import_reviews_command(
     """
     from attribution.export import import_reviews, plan_import, read_sheet
 
-    with _errors():
+    with errors(input_note=NOTHING_RECORDED, os_note=NOTHING_WRITTEN):
         if not sheet.is_file():
-            raise fail(f"{sheet}: no such file; nothing was recorded", 66)
-        database = _open(db)
+            raise fail(f"{sheet}: no such file; nothing was recorded", NO_INPUT)
+        database = open_db(db)
         if dry_run:
             plan = plan_import(database, read_sheet(sheet), force=force)
             recorded, rejected, unchanged, conflicts = plan.changes, plan.rejected, plan.unchanged, plan.conflicts
@@ -290,7 +208,7 @@ def import_reviews_command(
         err=True,
     )
     if rejected or conflicts:
-        raise typer.Exit(65)
+        raise typer.Exit(DATA)
 
 
 def _is_loopback(host: str) -> bool:
@@ -318,11 +236,13 @@ def serve(
     try:
         import datasette  # noqa: F401
     except ImportError:
-        raise fail("Datasette is not installed; install it with `pip install 'attribution[serve]'`", 69) from None
+        raise fail(
+            "Datasette is not installed; install it with `pip install 'attribution[serve]'`", UNAVAILABLE
+        ) from None
     from attribution.serve import database_name, serve
 
-    with _errors():
-        _open(db).close()  # exists, is an attribution database, schema up to date
+    with errors(input_note=NOTHING_RECORDED, os_note=NOTHING_WRITTEN):
+        open_db(db).close()  # exists, is an attribution database, schema up to date
         if not _is_loopback(host):
             typer.echo(
                 f"warning: listening on {host}: anyone who can reach it can record reviews",

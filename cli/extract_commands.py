@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from .app import Attributions, AttributionsOption, ModelOption, WorkersOption, app, fail
+from .app import ModelOption, WorkersOption, app
+from .plumbing import DATA, INTERRUPTED, Attributions, AttributionsOption, errors, fail
 
 
 class ExtractFormat(str, Enum):
@@ -40,7 +41,6 @@ def extract(
     attributions: AttributionsOption = Attributions.speech,
 ) -> None:
     """Find who said what in PATHS and print it; nothing is stored."""
-    from attribution.errors import AttributionError, InputError, MissingDependency, PipelineNotFound
     from attribution.extract import extract_documents
     from attribution.ingest import InputProblem, printable, read_documents
     from attribution.records import extraction_record
@@ -58,26 +58,20 @@ def extract(
                 yield item
 
     try:
-        # Paths and the imports their file types need are checked here, before the pipeline loads.
-        items = read_documents(paths, max_bytes=max_bytes)
-        for extraction in extract_documents(documents(items), model=model, batch_size=batch_size, n_process=workers):
-            record = extraction_record(extraction, attributions.value)
-            if output_format is ExtractFormat.jsonl:
-                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-            else:
-                _print_table(record)
-    except InputError as error:
-        raise fail(printable(str(error)), 66) from None
-    except MissingDependency as error:
-        raise fail(printable(str(error)), 70) from None
-    except PipelineNotFound as error:
-        raise fail(printable(str(error)), 69) from None
-    except AttributionError as error:  # a worker's failure, or another bug
-        raise fail(printable(str(error)), 70) from None
+        with errors():
+            # Paths and the imports their file types need are checked here, before the pipeline loads.
+            items = read_documents(paths, max_bytes=max_bytes)
+            batches = extract_documents(documents(items), model=model, batch_size=batch_size, n_process=workers)
+            for extraction in batches:
+                record = extraction_record(extraction, attributions.value)
+                if output_format is ExtractFormat.jsonl:
+                    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                else:
+                    _print_table(record)
     except KeyboardInterrupt:  # typer would exit 130 without a word
-        raise fail("interrupted: the documents printed so far are complete", 130) from None
+        raise fail("interrupted: the documents printed so far are complete", INTERRUPTED) from None
     if any(p.status != "skipped" for p in problems):
-        raise typer.Exit(65)
+        raise typer.Exit(DATA)
 
 
 def _print_table(record: dict) -> None:
@@ -114,15 +108,8 @@ def evaluate(
     attributions: AttributionsOption = Attributions.speech,
 ) -> None:
     """Score extraction against gold annotations: lenient, exact, end-to-end, speaker, by type."""
-    from attribution.errors import AttributionError, InputError, PipelineNotFound
     from attribution.evaluate import evaluate_file, render
 
-    try:
+    with errors():
         result = evaluate_file(gold, pred, model=model, attributions=attributions.value)
-    except PipelineNotFound as error:
-        raise fail(str(error), 69) from None
-    except InputError as error:
-        raise fail(str(error), 66) from None
-    except AttributionError as error:
-        raise fail(str(error), 70) from None
     typer.echo(json.dumps(result, indent=2) if as_json else render(result))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+# The store's commands first: `attribution --help` lists commands in the order they register.
+from . import store_commands  # noqa: F401
+
+# isort: split
 from . import (
     cluster_commands,  # noqa: F401
     echo_commands,  # noqa: F401
     export_commands,  # noqa: F401
     extract_commands,  # noqa: F401  (registers commands)
-    store_commands,  # noqa: F401
 )
 from .app import app
 

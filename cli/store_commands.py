@@ -1,194 +1,51 @@
-"""Commands over the SQLite store: ingest, quotes, speakers, search, review, history,
-reextract, verify, unattributed, orphans. Thin: parse options, call one library function, render.
-
-Exit codes (the README's table): 0 ok; 2 usage; 65 some inputs rejected or failed; 66 input
-path or database missing; 70 internal error; 74 I/O error; 75 database busy; 130 Ctrl-C.
+"""Commands over the SQLite store: ingest, quotes, speakers, search, review, correct, history,
+reextract, backup, verify, unattributed, orphans. Thin: parse options, call one library
+function, render. Exit codes: the table in plumbing.py (and the README).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import os
-import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from .app import (
-    DEFAULT_DB,
+from .app import DEFAULT_DB, DbOption, ModelOption, WorkersOption, app
+from .plumbing import (
+    BUSY,
+    DATA,
+    INTERRUPTED,
+    IO,
     Attributions,
     AttributionsOption,
-    DbOption,
-    ModelOption,
-    WorkersOption,
-    app,
-    fail,
-)
-
-BusyOption = Annotated[
-    int,
-    typer.Option(
-        "--busy-timeout",
-        min=0,
-        help="Milliseconds to wait for another process's write lock before giving up (exit 75).",
-    ),
-]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-FormatOption = Annotated[
+    BusyOption,
+    ClaimsOption,
+    DocumentOption,
     Format,
-    typer.Option(
-        "--format",
-        help="table: readable text; json: a list of rows, each with its statement id; "
-        "csv: one row per statement (formula-safe).",
-    ),
-]
-
-
-# --------------------------------------------------------------------------- plumbing
-
-
-@contextmanager
-def _errors(committed: str = "") -> Iterator[None]:
-    """Map library errors to one-line messages and exit codes (never a traceback).
-
-    Messages are escaped for the terminal: they quote file names, which may hold newlines or
-    bidi controls.
-    """
-    import sqlite3
-
-    from attribution.errors import (
-        AttributionError,
-        DatabaseBusy,
-        InputError,
-        MissingDependency,
-        OutputRefused,
-        PipelineNotFound,
-        Refused,
-        StoreError,
-        UnknownName,
-    )
-
-    try:
-        yield
-    except typer.Exit:
-        raise
-    except DatabaseBusy as error:
-        raise _fail(str(error), 75) from None
-    except OutputRefused as error:  # before StoreError: a backup target that exists is the target's fault
-        raise _fail(str(error), 73) from None
-    except PipelineNotFound as error:  # a service the command needs is not there
-        raise _fail(str(error), 69) from None
-    except MissingDependency as error:  # a broken installation: nothing was stored
-        raise _fail(str(error), 70) from None
-    except InputError as error:
-        raise _fail(f"{error}; nothing was ingested", 66) from None
-    except (UnknownName, Refused) as error:  # the data does not hold what was named, or refuses it
-        raise _fail(str(error), 65) from None
-    except StoreError as error:  # not an I/O error: the database is missing or cannot be used as one
-        raise _fail(str(error), 74 if _is_io(error) else 66) from None
-    except AttributionError as error:  # a library error without a code of its own: a bug
-        raise _fail(str(error), 70) from None
-    except sqlite3.Error as error:
-        if os.environ.get("ATTRIBUTION_DEBUG"):
-            raise
-        raise _fail(f"database error: {error}", 75 if _is_busy(error) else 74 if _is_io(error) else 70) from None
-    except OSError as error:
-        raise _fail(f"{error}", 74) from None
-    except Exception as error:
-        if os.environ.get("ATTRIBUTION_DEBUG"):
-            raise
-        raise _fail(f"internal error: {type(error).__name__}: {error}", 70) from None
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    """``fail`` with the message made safe to print on one line."""
-    from attribution.ingest import printable
-
-    return fail(printable(message), code)
-
-
-def _is_io(error: BaseException) -> bool:
-    """An error of the disk or file system (exit 74); SQLite says "unable to open" for a file it cannot create."""
-    message = str(error).lower()
-    return any(word in message for word in ("disk", "i/o", "full", "readonly", "unable to open"))
-
-
-def _is_busy(error: BaseException) -> bool:
-    message = str(error).lower()
-    return "locked" in message or "busy" in message
-
-
-def _open(db_path: Path, *, create: bool = False, busy_timeout: int = 5000) -> Any:
-    from attribution.store import connect
-
-    if str(db_path) != ":memory:" and not create and not db_path.exists():
-        raise fail(f"database {db_path} does not exist (run `attribution ingest` first)", 66)
-    return connect(db_path, busy_timeout=busy_timeout, create=create)
-
-
-def _safe_cell(value: Any) -> Any:
-    """CSV cell: numbers as numbers; text starting like a formula gets a leading quote."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, list | tuple):
-        value = "; ".join(str(v) for v in value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_safe_cell(row.get(column)) for column in columns])
-    return buffer.getvalue()
-
-
-def _emit(rows: Sequence[dict[str, Any]], output: Format, columns: Sequence[str], table) -> None:
-    if output is Format.json:
-        typer.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
-    elif output is Format.csv:
-        sys.stdout.write(_csv(rows, columns))
-    else:
-        table(rows)
-
-
-def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
-    """Left-aligned text columns."""
-    if not rows:
-        return []
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            for row in rows]  # fmt: skip
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-def _statement_columns() -> list[str]:
-    from attribution.queries import EXTRA_KEYS, ROW_KEYS
-
-    return list(ROW_KEYS) + list(EXTRA_KEYS)
+    FormatOption,
+    KindOption,
+    MinConfidenceOption,
+    OrganisationOption,
+    SaidSinceOption,
+    SaidUntilOption,
+    SinceOption,
+    SpeakerOption,
+    StatusOption,
+    UntilOption,
+    aligned,
+    check_filters,
+    emit,
+    errors,
+    fail,
+    ingest_errors,
+    is_busy,
+    one_line,
+    open_db,
+    statement_columns,
+    write_csv,
+    write_json,
+)
 
 
 def _print_statements(rows: Sequence[dict[str, Any]], *, group: bool = True) -> None:
@@ -224,9 +81,9 @@ def _print_statements(rows: Sequence[dict[str, Any]], *, group: bool = True) -> 
             meta.append(row["published"] or "-")
             meta.append(row["document_title"] or row["source"] or row["document_id"][:12])
             typer.echo("  " + "  ".join(m for m in meta if m))
-            typer.echo(f"    {_one_line(row['content'])}")
+            typer.echo(f"    {one_line(row['content'])}")
             if row["note"]:
-                typer.echo(f"    note: {_one_line(row['note'])}")
+                typer.echo(f"    note: {one_line(row['note'])}")
 
 
 # --------------------------------------------------------------------------- ingest
@@ -277,7 +134,7 @@ def ingest(
     from attribution.jobs import IngestReport, Outcome, Terminated, ingest_paths, sigterm_interrupts
     from attribution.models import Document
 
-    with _errors():
+    with ingest_errors():
         check_paths(paths)  # before the pipeline loads or the database opens
     done = {"n": 0}
     warnings: dict[str, tuple[str, ...]] = {}  # source -> the document's warnings, for the table
@@ -296,11 +153,11 @@ def ingest(
         if outcome.status == "stored":
             detail = f"{outcome.n_statements} statements, {outcome.n_claims} claims"
         typer.echo(printable(f"[{done['n']}] {outcome.status}: {outcome.source}" +
-                             (f" ({_one_line(detail)})" if detail else "")), err=True)  # fmt: skip
+                             (f" ({one_line(detail)})" if detail else "")), err=True)  # fmt: skip
 
     report = IngestReport()
     try:
-        with _errors(), sigterm_interrupts():
+        with ingest_errors(), sigterm_interrupts():
             ingest_paths(
                 db,
                 paths,
@@ -316,7 +173,9 @@ def ingest(
             )
     except KeyboardInterrupt as stop:
         stored = sum(1 for o in report.outcomes if o.status == "stored")
-        cause, code = ("terminated", Terminated.exit_code) if isinstance(stop, Terminated) else ("interrupted", 130)
+        cause, code = (
+            ("terminated", Terminated.exit_code) if isinstance(stop, Terminated) else ("interrupted", INTERRUPTED)
+        )
         raise fail(
             f"{cause}: {stored} documents committed, the one in progress was not; re-run to continue",
             code,
@@ -334,7 +193,7 @@ def ingest(
                 for o in report.outcomes
             ],
         }
-        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        write_json(summary)
     else:
         lines = [("status", "source", "detail")]
         for outcome in report.outcomes:
@@ -343,8 +202,8 @@ def ingest(
                 detail = f"{outcome.n_statements} statements, {outcome.n_claims} claims"
             if outcome.status in {"stored", "unchanged"}:
                 detail = "; ".join((detail, *warnings.get(outcome.source, ())))
-            lines.append((outcome.status, printable(outcome.source), printable(_one_line(detail))))
-        for line in _columns(lines):
+            lines.append((outcome.status, printable(outcome.source), printable(one_line(detail))))
+        for line in aligned(lines):
             typer.echo(line)
         typer.echo(
             f"{counts['n_stored']} stored, {counts['n_unchanged']} unchanged,"
@@ -352,100 +211,35 @@ def ingest(
             f" {counts['n_failed']} failed (run {report.run_id})"
         )
     if report.problems:
-        raise typer.Exit(65)
+        raise typer.Exit(DATA)
 
 
 # --------------------------------------------------------------------------- listings
 
 
-def _check_filters(
-    kind: str | None,
-    status: str | None,
-    since: str | None,
-    until: str | None,
-    said_since: str | None = None,
-    said_until: str | None = None,
-):
-    from attribution.queries import KIND_VALUES, valid_date
-    from attribution.schema import REVIEW_STATUSES
-
-    if kind is not None and kind.strip().lower() not in KIND_VALUES:
-        raise typer.BadParameter(f"choose one of {', '.join(KIND_VALUES)}", param_hint="--kind")
-    if status is not None and status.strip().lower() not in REVIEW_STATUSES:
-        raise typer.BadParameter(f"choose one of {', '.join(REVIEW_STATUSES)}", param_hint="--status")
-    dates = (("--since", since), ("--until", until), ("--said-since", said_since), ("--said-until", said_until))
-    for name, value in dates:
-        if value is not None and not valid_date(value):
-            raise typer.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD", param_hint=name)
-
-
 @app.command()
 def quotes(
     db: DbOption = DEFAULT_DB,
-    speaker: Annotated[
-        str | None,
-        typer.Option("--speaker", help="Full name, surname or alias (case-insensitive)."),
-    ] = None,
-    organisation: Annotated[
-        str | None,
-        typer.Option("--organisation", help="Speakers' organisation, or the organisation itself."),
-    ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            help="direct, indirect or mixed; statement, unattributed or unresolved; "
-            "or a speaker kind (person, organisation, government, media, unnamed, unknown).",
-        ),
-    ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(
-            "--status",
-            help="Review status: new, in_review, verified, false, misleading, unverifiable, dismissed.",
-        ),
-    ] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Published on or after (YYYY[-MM[-DD]]).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Published on or before (YYYY[-MM[-DD]]).")] = None,
-    said_since: Annotated[
-        str | None,
-        typer.Option(
-            "--said-since",
-            help="Said on or after (YYYY[-MM[-DD]]): the time the text gives ('said last week', 'in May'),"
-            " a range that reaches the date counts; with no time in the text, the publication date.",
-        ),
-    ] = None,
-    said_until: Annotated[
-        str | None,
-        typer.Option(
-            "--said-until",
-            help="Said on or before (YYYY[-MM[-DD]]), read like --said-since.",
-        ),
-    ] = None,
-    document: Annotated[
-        str | None,
-        typer.Option("--document", help="Document id (or a prefix of 6+), external id or source."),
-    ] = None,
-    claims: Annotated[bool, typer.Option("--claims", help="Also list unattributed and unresolved claims.")] = False,
-    min_confidence: Annotated[
-        float,
-        typer.Option(
-            "--min-confidence",
-            min=0.0,
-            max=1.0,
-            help="Only statements at least this sure (confidence is the calibrated probability that a"
-            " desk counts it; the default listing already keeps speech at the scorer's threshold).",
-        ),
-    ] = 0.0,
+    speaker: SpeakerOption = None,
+    organisation: OrganisationOption = None,
+    kind: KindOption = None,
+    status: StatusOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    said_since: SaidSinceOption = None,
+    said_until: SaidUntilOption = None,
+    document: DocumentOption = None,
+    claims: ClaimsOption = False,
+    min_confidence: MinConfidenceOption = 0.0,
     attributions: AttributionsOption = Attributions.speech,
     output: FormatOption = Format.table,
 ) -> None:
     """List stored statements, grouped by speaker (speech acts unless --attributions all)."""
     from attribution.queries import statement_rows
 
-    _check_filters(kind, status, since, until, said_since, said_until)
-    with _errors():
-        database = _open(db)
+    check_filters(kind, status, since, until, said_since, said_until)
+    with errors():
+        database = open_db(db)
         rows = statement_rows(
             database,
             speaker=speaker,
@@ -465,7 +259,7 @@ def quotes(
             from attribution.echoes import with_echo_groups
 
             rows = with_echo_groups(database, rows)
-    _emit(rows, output, _statement_columns(), _print_statements)
+    emit(rows, output, statement_columns(), _print_statements)
 
 
 speakers_app = typer.Typer(no_args_is_help=False, add_completion=False, rich_markup_mode=None)
@@ -486,8 +280,8 @@ def speakers(
 
     if ctx.invoked_subcommand is not None:
         return
-    with _errors():
-        rows = speaker_rows(_open(db), attributions=attributions.value)
+    with errors():
+        rows = speaker_rows(open_db(db), attributions=attributions.value)
 
     def table(rows: Sequence[dict[str, Any]]) -> None:
         lines = [("speaker", "kind", "role", "organisation", "statements", "aliases")]
@@ -498,12 +292,12 @@ def speakers(
                     str(row["n_statements"]), ", ".join(row["aliases"]),
                 )
             )  # fmt: skip
-        for line in _columns(lines):
+        for line in aligned(lines):
             typer.echo(line)
 
     columns = ["id", "name", "kind", "role", "organisation", "n_statements", "n_documents",
                "aliases", "country"]  # fmt: skip
-    _emit(rows, output, columns, table)
+    emit(rows, output, columns, table)
 
 
 @speakers_app.command("show")
@@ -520,13 +314,13 @@ def speakers_show(
     publication date, and the roles and affiliations the articles gave."""
     from attribution.queries import speaker_profile
 
-    with _errors():
-        profile = speaker_profile(_open(db), name, attributions=attributions.value)
+    with errors():
+        profile = speaker_profile(open_db(db), name, attributions=attributions.value)
     if output is Format.json:
-        typer.echo(json.dumps(profile, ensure_ascii=False, indent=2))
+        write_json(profile)
         return
     if output is Format.csv:
-        sys.stdout.write(_csv(profile["statements"], _statement_columns()))
+        write_csv(profile["statements"], statement_columns())
         return
     seen = (profile["first_seen"] or "-") + (
         f" .. {profile['last_seen']}" if profile["last_seen"] != profile["first_seen"] else ""
@@ -540,7 +334,7 @@ def speakers_show(
         ("outlets", "; ".join(profile["outlets"])),
         ("seen", f"{seen} ({profile['n_documents']} documents)"),
     ]
-    for line in _columns([(label, value) for label, value in details if value]):
+    for line in aligned([(label, value) for label, value in details if value]):
         typer.echo(line)
     if profile["decisions"]:
         typer.echo("history")
@@ -552,7 +346,7 @@ def speakers_show(
 def _decision_line(decision: dict[str, Any]) -> str:
     """One reviewer decision: its number, date, what it did, who and why."""
     by = f" by {decision['reviewer']}" if decision["reviewer"] else ""
-    note = f": {_one_line(decision['note'])}" if decision["note"] else ""
+    note = f": {one_line(decision['note'])}" if decision["note"] else ""
     return f"#{decision['id']} {decision['decided_at']} {decision['summary']}{by}{note}"
 
 
@@ -576,11 +370,11 @@ def _decide(action: str, args: tuple[str, str], db: Path, reviewer: str | None, 
     problem = note_problem(note)
     if problem:
         raise typer.BadParameter(problem, param_hint="--note")
-    with _errors():
-        database = _open(db, busy_timeout=busy_timeout)
+    with errors():
+        database = open_db(db, busy_timeout=busy_timeout)
         row = getattr(speaker_decisions, action)(database, *args, reviewer=reviewer, note=note)
     if output is Format.json:
-        typer.echo(json.dumps(row, ensure_ascii=False, indent=2))
+        write_json(row)
     else:
         typer.echo(f"decision {_decision_line(row)}")
 
@@ -672,9 +466,9 @@ def search(
     """Full-text search over statement and claim text, best matches first."""
     from attribution.queries import search as search_rows
 
-    with _errors():
-        rows = search_rows(_open(db), query, limit=limit, attributions=attributions.value)
-    _emit(rows, output, _statement_columns(), lambda r: _print_statements(r, group=False))
+    with errors():
+        rows = search_rows(open_db(db), query, limit=limit, attributions=attributions.value)
+    emit(rows, output, statement_columns(), lambda r: _print_statements(r, group=False))
 
 
 @app.command()
@@ -686,9 +480,9 @@ def unattributed(
     """List check-worthy claims nobody is credited for, highest score first."""
     from attribution.queries import unattributed_rows
 
-    with _errors():
-        rows = unattributed_rows(_open(db), min_score)
-    _emit(rows, output, _statement_columns(), lambda r: _print_statements(r, group=False))
+    with errors():
+        rows = unattributed_rows(open_db(db), min_score)
+    emit(rows, output, statement_columns(), lambda r: _print_statements(r, group=False))
 
 
 # --------------------------------------------------------------------------- review
@@ -724,12 +518,12 @@ def review(
     from attribution.queries import resolve_statement_id
     from attribution.review import note_problem, record_review
 
-    _check_filters(None, status, None, None)
+    check_filters(status=status)
     problem = note_problem(note)
     if problem:
         raise typer.BadParameter(problem, param_hint="--note")
-    with _errors():
-        database = _open(db, busy_timeout=busy_timeout)
+    with errors():
+        database = open_db(db, busy_timeout=busy_timeout)
         full_id = resolve_statement_id(database, statement)
         row = record_review(database, full_id, status, note=note, reviewer=reviewer)
     typer.echo(f"{row['statement_id']}: {row['status']} (review {row['id']}, {row['created_at']})")
@@ -774,8 +568,8 @@ def correct(
     if not wanted:
         raise typer.BadParameter("give --speaker, --type or --not-statement", param_hint="STATEMENT")
     refused: tuple[str, str] | None = None
-    with _errors():
-        database = _open(db, busy_timeout=busy_timeout)
+    with errors():
+        database = open_db(db, busy_timeout=busy_timeout)
         full_id = resolve_statement_id(database, statement)
         for field, value in wanted:
             try:
@@ -801,12 +595,12 @@ def history(
     correction a reviewer made, and every change of its speaker, type or content a
     re-extraction made under a verdict."""
     from attribution.corrections import corrections_for
-    from attribution.queries import resolve_statement_id
+    from attribution.queries import is_current, resolve_statement_id
     from attribution.review import attribution_changes
     from attribution.review import history as review_history
 
-    with _errors():
-        database = _open(db)
+    with errors():
+        database = open_db(db)
         full_id = resolve_statement_id(database, statement)
         rows = [{**row, "event": "review"} for row in review_history(database, full_id)]
         for change in attribution_changes(database, full_id):
@@ -853,8 +647,7 @@ def history(
         if not rows:
             typer.echo(f"{full_id}: no reviews")
             return
-        current = database.execute("SELECT current FROM statements WHERE id = ?", [full_id]).fetchone()
-        if current and not current[0]:
+        if is_current(database, full_id) is False:
             typer.echo(f"{full_id} is no longer current (a re-extraction replaced it)")
         lines = [("when", "status", "reviewer", "note", "via")]
         for row in rows:
@@ -867,9 +660,9 @@ def history(
                 status = "changed, confirmed" if row["confirmed"] else "changed: needs re-review"
                 via = row["via"]
             lines.append(
-                (row["created_at"], status, row["reviewer"] or "", _one_line(row["note"]), via)
+                (row["created_at"], status, row["reviewer"] or "", one_line(row["note"]), via)
             )  # fmt: skip
-        for line in _columns(lines):
+        for line in aligned(lines):
             typer.echo(line)
         if pending:
             typer.echo(
@@ -879,7 +672,7 @@ def history(
 
     columns = ["id", "statement_id", "status", "note", "reviewer", "created_at", "via", "event",
                "field", "old_value", "new_value", "confirmed"]  # fmt: skip
-    _emit(rows, output, columns, table)
+    emit(rows, output, columns, table)
 
 
 @app.command()
@@ -888,8 +681,8 @@ def orphans(db: DbOption = DEFAULT_DB, output: FormatOption = Format.table) -> N
     deleted)."""
     from attribution.queries import orphaned_reviews
 
-    with _errors():
-        rows = orphaned_reviews(_open(db))
+    with errors():
+        rows = orphaned_reviews(open_db(db))
 
     def table(rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
@@ -899,14 +692,14 @@ def orphans(db: DbOption = DEFAULT_DB, output: FormatOption = Format.table) -> N
         for row in rows:
             lines.append(
                 (row["statement_id"], row["status"], row["reviewer"] or "", row["created_at"],
-                 row["source"] or "", _one_line(row["content"])[:80])
+                 row["source"] or "", one_line(row["content"])[:80])
             )  # fmt: skip
-        for line in _columns(lines):
+        for line in aligned(lines):
             typer.echo(line)
 
     columns = ["review_id", "statement_id", "status", "note", "reviewer", "created_at",
                "document_id", "source", "content"]  # fmt: skip
-    _emit(rows, output, columns, table)
+    emit(rows, output, columns, table)
 
 
 @app.command()
@@ -923,14 +716,14 @@ def reextract(
     """Re-run the current extractor over stored documents; reviews are re-anchored, never lost."""
     from attribution.jobs import reextract as run_reextract
 
-    with _errors():
-        database = _open(db, busy_timeout=busy_timeout)
+    with errors():
+        database = open_db(db, busy_timeout=busy_timeout)
         try:
             report = run_reextract(database, model=model, all=all_documents)
         except KeyboardInterrupt:
-            raise fail("interrupted: finished documents were kept; re-run to continue", 130) from None
+            raise fail("interrupted: finished documents were kept; re-run to continue", INTERRUPTED) from None
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        write_json(report.as_dict())
     else:
         typer.echo(
             f"{report.documents} documents re-extracted: {report.changed} changed,"
@@ -943,7 +736,7 @@ def reextract(
         for failed in report.failed:
             typer.echo(f"failed: {failed.source}: {failed.reason}", err=True)
     if report.failed:
-        raise typer.Exit(65)
+        raise typer.Exit(DATA)
 
 
 @app.command()
@@ -959,18 +752,18 @@ def backup(
 
     from attribution.store import backup as backup_store
 
-    with _errors():
-        database = _open(db, busy_timeout=busy_timeout)
+    with errors():
+        database = open_db(db, busy_timeout=busy_timeout)
         try:
             documents = backup_store(database, target)
         except KeyboardInterrupt:  # the partial copy is already removed
-            raise _fail(f"interrupted: no backup was written to {target}", 130) from None
+            raise fail(f"interrupted: no backup was written to {target}", INTERRUPTED) from None
         except (sqlite3.Error, OSError) as error:
-            if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
-                raise _fail(f"database {db} is busy ({error}); no backup was written; re-run", 75) from None
+            if isinstance(error, sqlite3.OperationalError) and is_busy(error):
+                raise fail(f"database {db} is busy ({error}); no backup was written; re-run", BUSY) from None
             # the copy is what failed (SQLite reports a file it cannot create as "unable to
             # open"): an I/O error, and the partial copy is already removed
-            raise _fail(f"{target}: cannot write the backup: {error}; no backup was written", 74) from None
+            raise fail(f"{target}: cannot write the backup: {error}; no backup was written", IO) from None
     from attribution.ingest import printable
 
     typer.echo(printable(f"{target}: {documents} documents copied from {db}"))
@@ -982,16 +775,17 @@ def verify(
     quick: Annotated[bool, typer.Option("--quick", help="PRAGMA quick_check instead of integrity_check.")] = False,
 ) -> None:
     """Check every stored span, every document hash and the SQLite integrity; exit 65 when a check fails."""
+    from attribution.queries import orphaned_review_count
     from attribution.store import verify as verify_store
 
-    with _errors():
-        database = _open(db)
+    with errors():
+        database = open_db(db)
         problems = verify_store(database, full=not quick)
-        orphaned = database.execute("SELECT count(*) FROM orphaned_reviews").fetchone()[0]
+        orphaned = orphaned_review_count(database)
     if orphaned:
         typer.echo(f"note: {orphaned} orphaned reviews are kept (see `attribution orphans`)")
     if problems:
         for problem in problems:
             typer.echo(problem)
-        raise fail(f"{len(problems)} problems found in {db}", 65)
+        raise fail(f"{len(problems)} problems found in {db}", DATA)
     typer.echo(f"{db}: ok")

@@ -11,9 +11,11 @@ cut with a visible marker and a warning, never silently.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -206,6 +208,32 @@ def csv_row(row: Mapping[str, Any], columns: Sequence[str] = COLUMNS) -> list[st
         else:
             out.append(neutralise(text_value(row.get(column))))
     return out
+
+
+def listing_cell(value: Any) -> str | int | float:
+    """One cell of a listing's CSV (``quotes --format csv`` and the other listings).
+
+    A listing's columns differ from command to command, so the value's type decides, not the
+    column: numbers stay numbers, a flag is 1 or 0, a list is joined, None is empty, and text
+    gets the same formula guard as the review sheet.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    return neutralise(text_value(value))
+
+
+def listing_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """A listing as CSV text: a header of ``columns``, then one record per row."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([listing_cell(row.get(column)) for column in columns])
+    return buffer.getvalue()
 
 
 def xlsx_row(
