@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from .app import DEFAULT_DB, DbOption, ModelOption, app
-from .plumbing import BusyOption
+from .plumbing import UNAVAILABLE, BusyOption
 from .plumbing import aligned as _columns
 from .plumbing import fail as _fail
 from .plumbing import ingest_errors as _errors
@@ -34,7 +34,7 @@ def _cluster_errors():
         raise _fail(
             f"batch and load need the cluster extra ({error.name} is not installed):"
             ' pip install -c requirements.lock -e ".[cluster]"',
-            70,
+            UNAVAILABLE,
         ) from None
     from attribution.cluster import ClusterError
     from attribution.shards import ShardError

@@ -10,7 +10,7 @@ the two, and ``EXIT_CODES`` below, the same):
 | 2 | usage: an unknown option, a bad option value or a missing argument; nothing was done |
 | 65 | data: some inputs were rejected or failed (the rest are stored), some sheet rows were rejected or in conflict (the rest are recorded), a statement id or speaker matches nothing or several, the data refuses a review or speaker decision, or `verify` found problems |
 | 66 | no input: an input path, sheet, shard folder or database is missing, or cannot be used as one (not an attribution database, a newer schema) |
-| 69 | unavailable: the spaCy pipeline `--model` names or Datasette is not installed, or the dask scheduler cannot be reached |
+| 69 | unavailable: the spaCy pipeline `--model` names, Datasette or the cluster extra is not installed, or the dask scheduler cannot be reached |
 | 70 | software: an internal error, or a broken installation (a package it should hold cannot be imported) |
 | 73 | cannot create: the export or backup target exists, is a symbolic link or leaves the working directory |
 | 74 | I/O: the disk or file system failed (full, read-only, cannot be created or locked) |
@@ -57,8 +57,8 @@ EXIT_CODES: dict[int, str] = {
     " review or speaker decision, or `verify` found problems",
     NO_INPUT: "no input: an input path, sheet, shard folder or database is missing, or cannot be used as one"
     " (not an attribution database, a newer schema)",
-    UNAVAILABLE: "unavailable: the spaCy pipeline `--model` names or Datasette is not installed, or the dask"
-    " scheduler cannot be reached",
+    UNAVAILABLE: "unavailable: the spaCy pipeline `--model` names, Datasette or the cluster extra is not installed,"
+    " or the dask scheduler cannot be reached",
     SOFTWARE: "software: an internal error, or a broken installation (a package it should hold cannot be imported)",
     CANNOT_CREATE: "cannot create: the export or backup target exists, is a symbolic link or leaves the working"
     " directory",

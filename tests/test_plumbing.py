@@ -155,3 +155,26 @@ def test_the_status_and_kind_help_name_every_value() -> None:
     kind_help = text.split("--kind", 1)[1].split("--status", 1)[0]
     assert all(status in status_help for status in REVIEW_STATUSES)
     assert all(re.search(rf"\b{value}\b", kind_help) for value in KIND_VALUES)
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [
+        (["batch", "x.jsonl", "--out", "shards"], "distributed"),
+        (["load", "shards"], "pyarrow"),
+        (["serve"], "datasette"),
+    ],
+    ids=["batch", "load", "serve"],
+)
+def test_an_extra_not_installed_exits_69(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], module: str
+) -> None:
+    """An optional extra that is not installed is a service the command needs and cannot have:
+    69, for the cluster extra as for Datasette (batch and load gave 70, 'internal error')."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.jsonl").write_text('{"id": "a", "text": "She said so."}\n', encoding="utf-8")
+    (tmp_path / "shards").mkdir()
+    monkeypatch.setitem(sys.modules, module, None)  # importing it now raises ImportError
+    result = CliRunner().invoke(app, [*args, "--db", str(tmp_path / "a.db")] if args[0] == "serve" else args)
+    assert result.exit_code == 69, result.output
+    assert "is not installed" in result.output and "Traceback" not in result.output
