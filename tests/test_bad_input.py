@@ -1,5 +1,5 @@
 """Bad input never costs the batch: loops, FIFOs, hostile file names, duplicate JSONL ids,
-and the documented exit codes (RELIABILITY T52, T69, T70, T73, T74; issue 18).
+and the documented exit codes.
 
 The CLI tests swap the spaCy extractor for a stub (ingest_paths' ``extractor`` argument), so
 they exercise reading, storing and reporting in well under a second each.
@@ -95,7 +95,7 @@ def _unprivileged() -> list[str] | None:
 
 
 def test_unreadable_path_argument_exits_66_not_usage_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """T52 / R9.1: an unreadable input path is 66 for ingest and extract (typer called it a usage error, 2)."""
+    """an unreadable input path is 66 for ingest and extract (typer called it a usage error, 2)."""
     secret = tmp_path / "secret.txt"
     secret.write_text(ARTICLE, encoding="utf-8")
     secret.chmod(0)
@@ -142,7 +142,7 @@ def seeded_db(tmp_path: Path) -> Path:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs /proc, where no file can be created")
 def test_backup_that_cannot_be_written_exits_74(tmp_path: Path) -> None:
-    """R9.1: a backup target SQLite cannot create is an I/O error, 74 (was 70, 'internal')."""
+    """a backup target SQLite cannot create is an I/O error, 74 (was 70, 'internal')."""
     db = seeded_db(tmp_path)
     result = invoke("backup", "/proc/attribution-backup.db", "--db", db)
     assert result.exit_code == 74, result.output
@@ -152,7 +152,7 @@ def test_backup_that_cannot_be_written_exits_74(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs /proc, where no file can be created")
 def test_database_that_cannot_be_created_exits_74(tmp_path: Path, stub_ingest: None) -> None:
-    """R9.1: SQLite's "unable to open database file" is an I/O error, 74 (was 1, undocumented)."""
+    """SQLite's "unable to open database file" is an I/O error, 74 (was 1, undocumented)."""
     (article,) = good_files(tmp_path / "in", ["a.txt"])
     result = invoke("ingest", article, "--db", "/proc/attribution-test.db", "--quiet")
     assert result.exit_code == 74, result.output
@@ -185,7 +185,7 @@ def test_backup_into_a_read_only_folder_exits_74(tmp_path: Path) -> None:
 
 
 def test_symlink_loop_is_one_rejected_entry_beside_good_files(tmp_path: Path) -> None:
-    """T69: `ln -sfn loopdir loop1/loopdir` beside three good files cost the whole folder."""
+    """`ln -sfn loopdir loop1/loopdir` beside three good files cost the whole folder."""
     folder = tmp_path / "loop1"
     good_files(folder)
     (folder / "loopdir").symlink_to("loopdir")  # a link to itself
@@ -195,7 +195,7 @@ def test_symlink_loop_is_one_rejected_entry_beside_good_files(tmp_path: Path) ->
 
 
 def test_file_loop_and_folder_self_loop_are_rejected_entries(tmp_path: Path) -> None:
-    """T69: a file loop (x -> y -> x) and a folder linked to its own ancestor; nothing else is lost."""
+    """a file loop (x -> y -> x) and a folder linked to its own ancestor; nothing else is lost."""
     folder = tmp_path / "news"
     good_files(folder, ["a.txt"])
     good_files(folder / "sub", ["b.txt"])
@@ -269,7 +269,7 @@ def read_in_a_child(*paths: Path) -> list[str]:
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_fifo_argument_is_rejected_without_opening_it(tmp_path: Path) -> None:
-    """T70: a FIFO argument blocked in open() for ever; now refused by its mode, never opened."""
+    """a FIFO argument blocked in open() for ever; now refused by its mode, never opened."""
     fifo = tmp_path / "feed.txt"
     os.mkfifo(fifo)
     assert read_in_a_child(fifo) == ["rejected|not a regular file (a FIFO)"]
@@ -277,7 +277,7 @@ def test_fifo_argument_is_rejected_without_opening_it(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo") or not hasattr(socket, "AF_UNIX"), reason="needs FIFOs and sockets")
 def test_fifo_socket_and_device_inside_a_folder_are_rejected_by_name(tmp_path: Path) -> None:
-    """T70: special files in a folder were silently omitted; each is now a named rejection."""
+    """special files in a folder were silently omitted; each is now a named rejection."""
     folder = tmp_path / "news"
     good_files(folder, ["a.txt", "z.txt"])
     os.mkfifo(folder / "pipe.txt")
@@ -327,7 +327,7 @@ def test_a_file_swapped_for_a_fifo_after_the_check_is_still_never_waited_on(tmp_
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_ingest_with_a_fifo_argument_finishes_its_run(tmp_path: Path, stub_ingest: None) -> None:
-    """T70: the run row was left 'running' behind a blocked open(); now the FIFO is one rejection."""
+    """the run row was left 'running' behind a blocked open(); now the FIFO is one rejection."""
     good = good_files(tmp_path / "in", ["a.txt"])
     fifo = tmp_path / "in" / "feed.txt"
     os.mkfifo(fifo)
@@ -359,7 +359,7 @@ REVERSED = "news-\u202etxt.exe"
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a filesystem that accepts newlines in names")
 def test_file_names_with_newlines_and_rtl_overrides_are_printed_escaped(tmp_path: Path, stub_ingest: None) -> None:
-    """T74: a newline in a name forged a line of the outcome table; U+202E reversed the rest of a line."""
+    """a newline in a name forged a line of the outcome table; U+202E reversed the rest of a line."""
     folder = tmp_path / "in"
     good_files(folder, [FORGED, REVERSED + ".txt", "binary\u2066.txt"])
     (folder / "binary\u2066.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
@@ -378,7 +378,7 @@ def test_file_names_with_newlines_and_rtl_overrides_are_printed_escaped(tmp_path
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a filesystem that accepts newlines in names")
 def test_error_lines_escape_file_names(tmp_path: Path) -> None:
-    """T74: the one-line error for a missing path, and extract's per-file problem lines."""
+    """the one-line error for a missing path, and extract's per-file problem lines."""
     missing = tmp_path / "gone\nerror: all good.txt"
     for args in (("ingest", missing, "--db", tmp_path / "x.db"), ("extract", missing)):
         result = invoke(*args)
@@ -412,7 +412,7 @@ def dump(path: Path, *records: tuple[str, str]) -> Path:
 
 
 def test_duplicate_jsonl_id_with_another_text_is_reported_and_kept_apart(tmp_path: Path) -> None:
-    """T73: the second text under one id became a new version of the first."""
+    """the second text under one id became a new version of the first."""
     feed = dump(tmp_path / "feed.jsonl", ("a", ARTICLE), ("b", ARTICLE + "More.\n"), ("a", "Another story.\n"))
     first, other, second = read_documents([feed])
     assert (first.id, other.id, second.id) == ("a", "b", "a (line 3)")
@@ -427,7 +427,7 @@ def test_the_same_record_twice_is_not_renamed(tmp_path: Path) -> None:
 
 
 def test_ingest_keeps_duplicate_id_documents_apart(tmp_path: Path, stub_ingest: None) -> None:
-    """T73: both articles stored, neither a version of the other, no 'source changed'; the table says why."""
+    """both articles stored, neither a version of the other, no 'source changed'; the table says why."""
     feed = dump(tmp_path / "feed.jsonl", ("a", ARTICLE), ("b", ARTICLE + "More.\n"), ("a", "Another story.\n"))
     db = tmp_path / "dup.db"
     result = invoke("ingest", feed, "--db", db, "--quiet")
@@ -455,7 +455,7 @@ def test_json_summary_carries_the_duplicate_id_warning(tmp_path: Path, stub_inge
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a filesystem that accepts newlines in names")
 def test_extract_reports_duplicate_ids_and_prints_names_escaped(tmp_path: Path) -> None:
-    """T73/T74 for `extract` (the real pipeline): ids kept apart, the warning on stderr, table lines escaped."""
+    """For `extract` (the real pipeline): ids kept apart, the warning on stderr, table lines escaped."""
     import json
 
     feed = dump(tmp_path / "feed.jsonl", ("a", ARTICLE), ("a", ARTICLE.replace("mayor", "governor")))
@@ -473,7 +473,7 @@ def test_extract_reports_duplicate_ids_and_prints_names_escaped(tmp_path: Path) 
 
 
 def test_ctrl_c_during_extract_and_backup_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """R9.1: Ctrl-C is 130 with a line saying what was kept (typer exits 130 silently)."""
+    """Ctrl-C is 130 with a line saying what was kept (typer exits 130 silently)."""
     import attribution.extract
 
     def interrupted(*args: object, **kwargs: object) -> Iterator[Extraction]:
@@ -496,7 +496,7 @@ def test_ctrl_c_during_extract_and_backup_exits_130(tmp_path: Path, monkeypatch:
 
 @pytest.mark.skipif(_unprivileged() is None, reason="needs a non-root user or util-linux setpriv")
 def test_unreadable_path_exits_66_as_a_real_process(tmp_path: Path) -> None:
-    """T52 as a subprocess: `chmod 000` on the argument gave typer's usage error, exit 2."""
+    """As a subprocess: `chmod 000` on the argument gave typer's usage error, exit 2."""
     prefix = _unprivileged() or []
     secret = tmp_path / "secret.txt"
     secret.write_text(ARTICLE, encoding="utf-8")
