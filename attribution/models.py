@@ -56,6 +56,24 @@ class ClaimKind(StrEnum):
     UNRESOLVED = "unresolved"
 
 
+class ReviewStatus(StrEnum):
+    """A reviewer's verdict on a statement; every statement starts as NEW."""
+
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    VERIFIED = "verified"
+    FALSE = "false"
+    MISLEADING = "misleading"
+    UNVERIFIABLE = "unverifiable"
+    DISMISSED = "dismissed"
+
+
+def values(vocabulary: type[StrEnum]) -> tuple[str, ...]:
+    """The values of a vocabulary in declaration order: what the schema's CHECK lists, the
+    query filters and the export sheet's drop-down are made from, so none can miss a value."""
+    return tuple(member.value for member in vocabulary)
+
+
 @dataclass(frozen=True)
 class Span:
     start: int

@@ -14,11 +14,12 @@ from sqlite_utils import Database
 
 from . import identity
 from .errors import AttributionError, UnknownSpeaker, UnknownStatement
+from .models import QuoteType, SpeakerKind, values
 from .schema import ACTS, CLAIM_KINDS, REVIEW_STATUSES, STATEMENT_KINDS
 from .transactions import fold, read_transaction
 
-QUOTE_TYPES = ("direct", "indirect", "mixed")
-SPEAKER_KINDS = ("person", "organisation", "government", "media", "unnamed", "unknown")
+QUOTE_TYPES = values(QuoteType)
+SPEAKER_KINDS = values(SpeakerKind)
 KIND_VALUES = QUOTE_TYPES + STATEMENT_KINDS + SPEAKER_KINDS
 # What --attributions chooses between: the speech a desk reviews, or every act stored.
 ATTRIBUTIONS = ("speech", "all")

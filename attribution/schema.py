@@ -39,18 +39,14 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-REVIEW_STATUSES: tuple[str, ...] = (
-    "new",
-    "in_review",
-    "verified",
-    "false",
-    "misleading",
-    "unverifiable",
-    "dismissed",
-)
-CLAIM_KINDS: tuple[str, ...] = ("unattributed", "unresolved")
+from .models import Act, ClaimKind, ReviewStatus, values
+
+# The vocabularies of the CHECK constraints below come from the enums of models.py. A value
+# added to an enum reaches a new database's CHECK list; an existing database needs a migration.
+REVIEW_STATUSES: tuple[str, ...] = values(ReviewStatus)
+CLAIM_KINDS: tuple[str, ...] = values(ClaimKind)
 STATEMENT_KINDS: tuple[str, ...] = ("statement", *CLAIM_KINDS)
-ACTS: tuple[str, ...] = ("speech", "thought", "intention", "perception", "other")
+ACTS: tuple[str, ...] = values(Act)
 RUN_STATUSES: tuple[str, ...] = (
     "running",
     "completed",

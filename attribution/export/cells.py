@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from attribution.models import ReviewStatus, values
+
 # Column order of the review sheet: what a reviewer reads first comes first, and the verdict
 # columns sit right after the evidence so nobody scrolls to fill them in.
 COLUMNS: tuple[str, ...] = (
@@ -68,15 +70,8 @@ REVIEW_STATE_COLUMN = "review_id"
 # An empty note cell keeps the note (a blank cell is too easy to make by accident); this
 # text, alone in the cell, clears it.
 CLEAR_NOTE = "[clear]"
-STATUSES: tuple[str, ...] = (
-    "new",
-    "in_review",
-    "verified",
-    "false",
-    "misleading",
-    "unverifiable",
-    "dismissed",
-)
+# The verdicts a sheet may hold (its status drop-down): the review statuses of the schema.
+STATUSES: tuple[str, ...] = values(ReviewStatus)
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\0")
 QUOTE_PREFIX = "'"

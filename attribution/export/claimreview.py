@@ -14,16 +14,22 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from attribution.models import ReviewStatus
+
 from .jsonout import clean_json
 
 SCHEMA_CONTEXT = "https://schema.org"
 # status -> (ratingValue, alternateName); worst 1, best 5.
 RATINGS: dict[str, tuple[int, str]] = {
-    "verified": (5, "True"),
-    "misleading": (2, "Misleading"),
-    "unverifiable": (3, "Unverifiable"),
-    "false": (1, "False"),
+    ReviewStatus.VERIFIED.value: (5, "True"),
+    ReviewStatus.MISLEADING.value: (2, "Misleading"),
+    ReviewStatus.UNVERIFIABLE.value: (3, "Unverifiable"),
+    ReviewStatus.FALSE.value: (1, "False"),
 }
+# The statuses that are no verdict to publish; with RATINGS, every review status is placed.
+UNRATED: frozenset[str] = frozenset(
+    {ReviewStatus.NEW.value, ReviewStatus.IN_REVIEW.value, ReviewStatus.DISMISSED.value}
+)
 # Speaker kinds published as schema.org Person; everything else named is an Organization.
 _PERSON_KINDS = {"person"}
 # "unnamed" speakers ("officials said") are not authors anyone could be credited as.
