@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from sqlite_utils import Database
 
@@ -25,22 +25,79 @@ KIND_VALUES = QUOTE_TYPES + STATEMENT_KINDS + SPEAKER_KINDS
 ATTRIBUTIONS = ("speech", "all")
 DATE = re.compile(r"\A\d{4}(-\d{2}(-\d{2})?)?\Z")
 
-# The row every listing and export is made from: keep these keys stable.
-ROW_KEYS = (
-    "id", "document_id", "document_title", "source", "published", "kind", "type", "speaker",
-    "speaker_kind", "role", "organisation", "cue", "stance", "content", "content_start",
-    "content_end", "sentence", "sentence_start", "sentence_end", "rule", "score", "reasons",
-    "status", "note",
-)  # fmt: skip
-# Extra provenance carried after the stable keys.
-EXTRA_KEYS = (
-    "speaker_mention", "speaker_start", "speaker_end", "cue_start", "cue_end", "resolution",
-    "extractor_version", "document_sha256", "reviewer", "reviewed_at", "source_changed",
-    "confidence", "act", "country", "speaker_id", "said_from", "said_to", "said_precision",
-    "said_expression", "said_start", "said_end", "time_rule", "review_id", "needs_rereview",
-    "url", "publisher", "extracted_speaker", "extracted_speaker_kind", "extracted_role",
-    "extracted_organisation", "extracted_type", "corrected", "not_statement", "correction_id",
-)  # fmt: skip
+
+class StableRow(TypedDict):
+    """The keys of a statement row that every listing and export is made from: kept stable."""
+
+    id: str
+    document_id: str
+    document_title: str | None
+    source: str
+    published: str | None  # YYYY[-MM[-DD]] as the article gives it
+    kind: str  # statement, unattributed or unresolved
+    type: str | None  # direct, indirect, mixed (a reviewer's correction first)
+    speaker: str | None
+    speaker_kind: str | None
+    role: str | None
+    organisation: str | None
+    cue: str | None
+    stance: str | None
+    content: str
+    content_start: int  # code-point offsets into the document text, end exclusive
+    content_end: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    rule: str
+    score: float | None
+    reasons: list[str]
+    status: str  # the current review status (new when never reviewed)
+    note: str | None
+
+
+class StatementRow(StableRow):
+    """One statement or claim as ``statement_rows`` gives it to the CLI, the exports and the
+    review desk: the stable keys, then the extra provenance carried after them."""
+
+    speaker_mention: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    cue_start: int | None
+    cue_end: int | None
+    resolution: str | None
+    extractor_version: str
+    document_sha256: str
+    reviewer: str | None
+    reviewed_at: str | None
+    source_changed: bool  # a later version of the article was stored
+    confidence: float | None
+    act: str | None
+    country: str | None
+    speaker_id: str | None
+    said_from: str | None
+    said_to: str | None
+    said_precision: str | None
+    said_expression: str | None
+    said_start: int | None
+    said_end: int | None
+    time_rule: str | None
+    review_id: int | None
+    needs_rereview: bool  # the verdict predates a change of who said it, or what
+    url: str | None
+    publisher: str | None
+    extracted_speaker: str | None  # the extractor's own values, beside a reviewer's corrections
+    extracted_speaker_kind: str | None
+    extracted_role: str | None
+    extracted_organisation: str | None
+    extracted_type: str | None
+    corrected: str  # the corrected fields, space-separated
+    not_statement: bool
+    correction_id: int | None
+
+
+# The row's keys in the order CSV listings write them: the stable keys, then the extras.
+ROW_KEYS: tuple[str, ...] = tuple(StableRow.__annotations__)
+EXTRA_KEYS: tuple[str, ...] = tuple(key for key in StatementRow.__annotations__ if key not in ROW_KEYS)
 
 # A reviewer's current corrections, one row per corrected statement (``cc``): corrections
 # are few, so they are gathered (and a corrected speaker's row found) once per query rather
@@ -155,7 +212,7 @@ _NEWEST = " ORDER BY d.published DESC, d.id DESC, s.content_start, s.content_end
 NOT_DISMISSED = "coalesce(cc.not_statement, 'no') != 'yes'"
 
 
-def _finish(row: dict[str, Any]) -> dict[str, Any]:
+def _finish(row: dict[str, Any]) -> StatementRow:
     row["reasons"] = json.loads(row["reasons"] or "[]")
     row["source_changed"] = bool(row["source_changed"])
     # a reviewer's corrections (space-separated field names) and "not a statement"
@@ -163,10 +220,10 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
     row["correction_id"] = row["correction_id"] or None
     # the verdict was given before a re-extraction changed who said it, or what
     row["needs_rereview"] = bool(row["needs_rereview"])
-    return row
+    return cast(StatementRow, row)
 
 
-def _fetch(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+def _fetch(db: Database, sql: str, params: list[Any]) -> list[StatementRow]:
     cursor = db.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [_finish(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
@@ -265,7 +322,7 @@ def statement_rows(
     max_confidence: float | None = None,
     newest_first: bool = False,
     limit: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[StatementRow]:
     """Current statements (and optionally claims) matching every given filter.
 
     ``speaker`` matches a canonical name, surname or alias, case- and accent-insensitive;
@@ -518,7 +575,7 @@ def fts_query(query: str) -> str:
     return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
-def search(db: Database, query: str, *, limit: int | None = None, attributions: str = "speech") -> list[dict[str, Any]]:
+def search(db: Database, query: str, *, limit: int | None = None, attributions: str = "speech") -> list[StatementRow]:
     """Current statements and claims whose content or sentence holds every term, best first."""
     match = fts_query(query)
     if not match:
@@ -539,7 +596,7 @@ def search(db: Database, query: str, *, limit: int | None = None, attributions: 
     return [rows[sid] for sid in ranked if sid in rows]
 
 
-def unattributed_rows(db: Database, min_score: float = 0.0) -> list[dict[str, Any]]:
+def unattributed_rows(db: Database, min_score: float = 0.0) -> list[StatementRow]:
     """Current unattributed / unresolved claims scoring at least ``min_score``, best first."""
     rows = [
         row

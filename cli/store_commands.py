@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -47,12 +47,15 @@ from .plumbing import (
     write_json,
 )
 
+if TYPE_CHECKING:
+    from attribution.queries import StatementRow
 
-def _print_statements(rows: Sequence[dict[str, Any]], *, group: bool = True) -> None:
+
+def _print_statements(rows: Sequence[StatementRow], *, group: bool = True) -> None:
     if not rows:
         typer.echo("no statements match")
         return
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str], list[StatementRow]] = {}
     for row in rows:
         key = (row["speaker"] or "", row["speaker_kind"] or "") if group else ("", "")
         groups.setdefault(key, []).append(row)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cells import COLUMNS, STATUSES, neutralise, unneutralise
 from .claimreview import RATINGS, claim_review, claim_reviews, write_claimreview
@@ -20,6 +20,9 @@ from .files import ExportRefused, atomic_output, check_target, sheet_title, slug
 from .jsonout import OFFSET_UNIT, write_json, write_jsonl
 from .reviews import ImportPlan, Rejection, ReviewChange, Sheet, plan_reviews, read_sheet
 from .sheets import write_csv, write_xlsx
+
+if TYPE_CHECKING:
+    from attribution.queries import StatementRow
 
 
 class ExportFormat(str, Enum):
@@ -52,7 +55,7 @@ class ExportReport:
 
 
 def export_rows(
-    rows: Iterable[Mapping[str, Any]],
+    rows: Iterable[StatementRow] | Iterable[Mapping[str, Any]],
     path: Path,
     fmt: ExportFormat | str = ExportFormat.XLSX,
     *,
