@@ -224,9 +224,7 @@ def _finish(row: dict[str, Any]) -> StatementRow:
 
 
 def _fetch(db: Database, sql: str, params: list[Any]) -> list[StatementRow]:
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [_finish(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+    return [_finish(row) for row in db.query(sql, params)]
 
 
 def lookup_keys(name: str) -> list[str]:
@@ -482,9 +480,7 @@ def speaker_rows(db: Database, *, attributions: str = "speech") -> list[dict[str
     ORDER BY counts.n_statements DESC, sp.name, sp.kind
     """
     with read_transaction(db):
-        cursor = db.execute(sql, params * 4)
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        rows = list(db.query(sql, params * 4))
     for row in rows:
         pairs = json.loads(row.pop("alias_pairs") or "[]")
         row["aliases"] = [alias for alias, _ in pairs]
@@ -618,9 +614,7 @@ def orphaned_reviews(db: Database) -> list[dict[str, Any]]:
     ORDER BY r.id
     """
     with read_transaction(db):
-        cursor = db.execute(sql)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return list(db.query(sql))
 
 
 def orphaned_review_count(db: Database) -> int:
