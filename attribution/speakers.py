@@ -546,7 +546,19 @@ class SpeakerResolver:
             return min(longer, key=lambda p: (gender is not None and _likely_gender(p) is None, self._first_named(p)))
         if longer:
             return longer[0]
-        return next((p for p in self.people if p.name == name), None)
+        exact = next((p for p in self.people if p.name == name), None)
+        return exact or self._given_name_and_suffix(words)
+
+    def _given_name_and_suffix(self, words: list[str]) -> _Entity | None:
+        """ "Donald Jr.": the one person with that given name and that generational suffix."""
+        if len(words) != 2 or words[1].lower().rstrip(".,") not in GENERATIONS:
+            return None
+        found = [
+            p
+            for p in self.people
+            if len(p.name.split()) > 2 and p.name.split()[0] == words[0] and p.name.split()[-1] == words[1]
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _honorific_gender(self, at: int | None) -> str | None:
         """The gender an honorific at token ``at`` or just before it gives ("Mrs. Clinton")."""

@@ -413,6 +413,12 @@ ROWS = [
         "Donald Trump Jr.",
         "person",
     ),
+    Row(
+        "Donald Trump spoke first. Donald Trump Jr. followed him. Later Donald Jr. said the convention had gone well.",
+        "the convention had",
+        "Donald Trump Jr.",
+        "person",
+    ),
     # a person the tagger fused with the word before into one body ("Ukraine Kurt Volker")
     Row(
         "Another diplomat, former special envoy to Ukraine Kurt Volker, shifted his account to say Sondland"
