@@ -18,7 +18,7 @@ import re
 from bisect import insort
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -415,10 +415,15 @@ class SpeakerResolver:
 
     def _surname_with_honorific(self, word: str) -> bool:
         """Whether the text writes ``word`` after Mr/Mrs/Ms somewhere: a person's surname."""
-        return any(
-            t.text == word and t.i > 0 and self.doc[t.i - 1].lower_ in MALE_HONORIFICS | FEMALE_HONORIFICS
-            for t in self.doc
-        )
+        return word in self._after_honorifics
+
+    @cached_property
+    def _after_honorifics(self) -> frozenset[str]:
+        """Every word written right after an honorific, found in one pass over the text (the
+        question is asked for many names per document)."""
+        honorifics = MALE_HONORIFICS | FEMALE_HONORIFICS
+        words = [t.text for t in self.doc]
+        return frozenset(word for before, word in zip(words, words[1:], strict=False) if before.lower() in honorifics)
 
     def _is_person_ent(self, ent: SpacySpan) -> bool:
         """Whether an entity names a person (asked for every entity many times per document,
