@@ -28,8 +28,9 @@ What Datasette gets:
 - error pages rendered without Datasette's console traceback (which lists local variables,
   request cookies among them).
 
-Datasette is an optional dependency (``pip install 'attribution[serve]'``); only
-:func:`build_datasette`, :func:`serve` and the plugin module import it.
+Datasette is an optional dependency (``pip install 'attribution[serve]'``); only the plugin
+package :mod:`attribution.desk` imports it, and :mod:`attribution.desk.app` starts it. This
+module sits below both: it imports neither.
 """
 
 from __future__ import annotations
@@ -415,57 +416,3 @@ async def error_page(datasette: Any, request: Any, exception: Exception) -> Any:
     template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
     context = dict(info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(), menu_links=lambda: [])
     return Response.html(await template.render_async(context), status=status)
-
-
-def make_plugin() -> Any:
-    """The Datasette plugin (module-level hook functions in :mod:`attribution.desk`)."""
-    from . import desk
-
-    return desk
-
-
-def build_datasette(db_path: Path, *, host: str = "127.0.0.1", extra_hosts: Iterable[str] = ()) -> Any:
-    """A Datasette instance on ``db_path`` with the generated configuration and plugin.
-
-    ``host`` is the address served on; requests naming any other host than it, the loopback
-    names and ``extra_hosts`` are refused.
-    """
-    import datasette
-    from datasette.app import Datasette
-    from datasette.plugins import pm
-
-    config = datasette_config(db_path)
-    plugin = make_plugin()
-    if pm.get_plugin(PLUGIN_NAME) is None and not pm.is_registered(plugin):  # not installed as an entry point
-        pm.register(plugin, name=PLUGIN_NAME)
-    major = int(str(getattr(datasette, "__version__", "0")).split(".")[0] or 0)
-    if major >= 1:
-        ds = Datasette([str(db_path)], config=config)
-    else:
-        ds = Datasette([str(db_path)], metadata=config)
-    ds.attribution_hosts = allowed_hosts(host, extra_hosts)
-    return ds
-
-
-def label_aborted_runs(db_path: Path) -> list[str]:
-    """Runs left 'running' by a process that is gone are shown as 'aborted', not as running
-    for ever (ingest and reextract label them too when they start)."""
-    from .store import connect, mark_aborted_runs
-
-    db = connect(db_path)
-    try:
-        return mark_aborted_runs(db)
-    finally:
-        db.close()
-
-
-def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> None:
-    """Run Datasette on ``db_path`` until interrupted (blocking)."""
-    import asyncio
-
-    import uvicorn
-
-    label_aborted_runs(db_path)
-    ds = build_datasette(db_path, host=host)
-    asyncio.run(ds.invoke_startup())
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

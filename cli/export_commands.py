@@ -239,7 +239,8 @@ def serve(
         raise fail(
             "Datasette is not installed; install it with `pip install 'attribution[serve]'`", UNAVAILABLE
         ) from None
-    from attribution.serve import database_name, serve
+    from attribution.desk.app import serve
+    from attribution.serve import database_name
 
     with errors(input_note=NOTHING_RECORDED, os_note=NOTHING_WRITTEN):
         open_db(db).close()  # exists, is an attribution database, schema up to date

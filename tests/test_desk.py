@@ -212,7 +212,7 @@ def test_statement_page_lists_the_other_reports_of_the_remark(tmp_path: Path) ->
 
 
 def run_in_process(db: Path, scenario: Any, **kwargs: Any) -> None:
-    from attribution.serve import build_datasette
+    from attribution.desk.app import build_datasette
 
     ds = build_datasette(db, **kwargs)
 

@@ -112,7 +112,7 @@ def test_status_filter_sql_treats_unreviewed_as_new(seeded: Path) -> None:
 
 def test_datasette_facets_search_and_status_filter(seeded: Path) -> None:
     pytest.importorskip("datasette")
-    from attribution.serve import build_datasette
+    from attribution.desk.app import build_datasette
 
     sid = ids_by_speaker(seeded)["Gabrielius Landsbergis"]
     add_review(seeded, sid, "misleading")
@@ -324,7 +324,7 @@ def test_pages_load_under_the_content_security_policy(server: Any, tmp_path: Pat
 def test_serving_labels_a_run_whose_process_is_gone_as_aborted(tmp_path: Path) -> None:
     """A run row left 'running' by a killed ingest reads 'aborted' on the served pages."""
     from attribution import store
-    from attribution.serve import label_aborted_runs
+    from attribution.desk.app import label_aborted_runs
 
     db_path = tmp_path / "runs.db"
     db = connect(db_path, create=True)

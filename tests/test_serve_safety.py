@@ -66,7 +66,7 @@ def review_count(db: Path) -> int:
 
 
 def run(db: Path, scenario: Callable[[Any], Awaitable[None]], **kwargs: Any) -> None:
-    from attribution.serve import build_datasette
+    from attribution.desk.app import build_datasette
 
     ds = build_datasette(db, **kwargs)
 

@@ -145,7 +145,7 @@ def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
     def wrap(app: ASGIApp) -> ASGIApp:
         async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
             # Read per request: Datasette builds its app inside its constructor, before
-            # build_datasette has set what to allow (loopback only without it). Only the
+            # desk.app.build_datasette has set what to allow (loopback only without it). Only the
             # desk's own POST routes accept writes.
             hosts = getattr(datasette, "attribution_hosts", LOOPBACK_HOSTS)
             await guard(app, hosts=hosts)(scope, receive, send)
