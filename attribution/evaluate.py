@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .models import QuoteType, values
 
 __all__ = [
     "QUOTE_TYPES",
@@ -61,7 +62,7 @@ __all__ = [
     "speaker_matches",
 ]
 
-QUOTE_TYPES = ("direct", "indirect", "mixed")
+QUOTE_TYPES = values(QuoteType)  # the gold and prediction types scored, in the models' order
 MOSTLY_INSIDE = 0.5
 """Share of a prediction's tokens that must lie in a gold quote for it to count as inside."""
 
