@@ -295,6 +295,15 @@ def ingest_paths(
             known_sources.add((doc.sha256, source))
         return emit(Outcome(source, "unchanged", "already stored", doc.sha256))
 
+    def close_run(status: str) -> None:
+        """Record how a run that is stopping ended, if the ledger can still be written (else
+        it stays 'running' and the next run labels it aborted)."""
+        report.status = status
+        try:
+            finish_run(database(), run_id, status, report.counts())
+        except Exception:
+            pass
+
     def drain(before: float) -> bool:
         """Report the inputs that came before position ``before``, in input order."""
         while side and side[0][0] < before:
@@ -325,20 +334,12 @@ def ingest_paths(
         finish_run(database(), run_id, report.status, counts)
     except KeyboardInterrupt:
         report.interrupted = True
-        report.status = "interrupted"
-        try:
-            finish_run(database(), run_id, "interrupted", report.counts())
-        except Exception:  # the run stays 'running' and is labelled aborted next time
-            pass
+        close_run("interrupted")
         raise
     except DatabaseBusy:
         raise  # the ledger cannot be written either; the next run labels this one aborted
     except Exception:
-        report.status = "aborted"
-        try:
-            finish_run(database(), run_id, "aborted", report.counts())
-        except Exception:  # the run stays 'running' and is labelled aborted next time
-            pass
+        close_run("aborted")
         raise
     finally:
         if "db" in state:
@@ -451,11 +452,9 @@ def reextract(
 
     def documents() -> Iterator[Document]:
         for doc_id in ids:
-            cursor = db.execute("SELECT * FROM documents WHERE id = ?", [doc_id])
-            names = [d[0] for d in cursor.description]
-            row = cursor.fetchone()
+            row = next(db.query("SELECT * FROM documents WHERE id = ?", [doc_id]), None)
             if row is not None:
-                yield stored_document(dict(zip(names, row, strict=True)))
+                yield stored_document(row)
 
     status = "aborted"
     try:
