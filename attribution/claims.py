@@ -202,12 +202,12 @@ def flag_claims(doc: Doc, statements: Sequence[Statement], excluded: Sequence[Sp
     is its furniture (read from the text when not given)."""
     rules = claim_rules()
     scorer = load_claim_scorer()
+    words = _Words.of(doc)
     claims: list[Claim] = []
-    for candidate in claim_candidates(doc, statements, excluded):
+    for candidate in _claim_candidates(words, statements, excluded):
         claim = _scored(candidate, scorer, rules)
         if claim is not None:
             claims.append(claim)
-    words = _Words.of(doc)
     for statement in _crediting(statements, rules):
         if statement.speaker is None:
             claims.append(_unresolved(words, statement, rules))
@@ -219,13 +219,19 @@ def claim_candidates(
 ) -> tuple[ClaimCandidate, ...]:
     """Every piece of a sentence that may be the reporter's own claim, with its reasons and
     features, before any score: what ``flag_claims`` scores and ``bench/train-claims`` learns on."""
+    return _claim_candidates(_Words.of(doc), statements, excluded)
+
+
+def _claim_candidates(
+    words: _Words, statements: Sequence[Statement], excluded: Sequence[Span] | None
+) -> tuple[ClaimCandidate, ...]:
+    doc = words.doc
     rules = claim_rules()
     text = doc_text(doc)
     if excluded is None:
         excluded = read_layout(text).not_claims
     crediting = _crediting(statements, rules)
     blocked = [(s.start, s.end) for s in excluded]
-    words = _Words.of(doc)
     setting = _Setting.of(text, blocked, crediting, [s for s in statements if s not in crediting])
     candidates: list[ClaimCandidate] = []
     for sentence in doc.sents:
@@ -393,13 +399,13 @@ def _frames_content(root: Token, tokens: Sequence[Token], contents: Sequence[tup
     return any(_inside(t, contents) for t in complements)
 
 
-def _someones_view(tokens: Sequence[Token], rules: ClaimRules) -> bool:
+def _someones_view(root: Token, tokens: Sequence[Token], rules: ClaimRules) -> bool:
     """A main clause whose verb reports what its named subject says, thinks or forecasts
     ("Analysts expect the number to grow ...", "The budget office projects that ...") is that
     subject's claim, even when no statement was made of it (a desk counts only speech as
     statements): it is not the reporter's own claim either. Only a clause as complement
-    counts, so "The president announced the deal" stays the reporter's report of an act."""
-    root = _main_root(tokens)
+    counts, so "The president announced the deal" stays the reporter's report of an act.
+    ``root`` is the piece's main verb (``_main_root``)."""
     if root.lemma_ not in cue_stances() and root.lemma_ not in rules.view_verbs:
         return False
     indices = {t.i for t in tokens}
@@ -459,11 +465,11 @@ def _candidate(
     ]
     contents = [(s.content.start, s.content.end) for s in involved]
     cues = [(s.cue.start, s.cue.end) for s in involved if s.cue is not None]
-    if _someones_view(tokens, rules):
+    root = _main_root(tokens)
+    if _someones_view(root, tokens, rules):
         return None
     signs: list[str] = []
     if involved:
-        root = _main_root(tokens)
         if _inside(root, contents) or _touches(root, cues):
             return None  # the main clause is somebody's statement or its reporting frame
         if _frames_content(root, tokens, contents):
@@ -475,17 +481,18 @@ def _candidate(
         if len(words) < rules.min_words or not any(t.pos_ in ("VERB", "AUX") for t in words):
             return None  # too little left, or only a phrase ("In a post at the time")
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        root = _main_root(tokens)
     reasons = _reasons(words_of, tokens, rules)
     if not reasons:
         signs.append(NO_EVIDENCE)
     reasons = (*reasons, *_signs_against(tokens, text[start:end], sentence_words, rules))
     if involved:
         reasons = (*reasons, PARTLY_ATTRIBUTED)
-    subject = _subject(_main_root(tokens), tokens)
+    subject = _subject(root, tokens)
     if subject is not None and any(t.lower_ in setting.speakers for t in subject.subtree):
         signs.append("subject quoted elsewhere")  # what a speaker of the article does or feels
     signs.append("words=" + _length_bucket(sentence_words))  # the sentence's, before any part was cut off
-    features = claim_features(tokens, text[start:end], reasons, (*signs, *setting.features(start, end)), rules)
+    features = claim_features(tokens, root, text[start:end], reasons, (*signs, *setting.features(start, end)), rules)
     return ClaimCandidate(Span.of(text, start, end), reasons, features)
 
 
@@ -553,12 +560,17 @@ class _Setting:
 
 
 def claim_features(
-    tokens: Sequence[Token], piece: str, reasons: Sequence[str], context: Sequence[str], rules: ClaimRules
+    tokens: Sequence[Token],
+    root: Token,
+    piece: str,
+    reasons: Sequence[str],
+    context: Sequence[str],
+    rules: ClaimRules,
 ) -> tuple[str, ...]:
     """The names of a candidate's features, which the claim scorer weighs: the kinds of its
     reasons (and whether one recurs), ``context`` (signs found while cutting it out, where it
-    stands), and the shape of its main clause: its length, subject, verb form, negation,
-    an opening conjunction, brackets or dashes, contractions."""
+    stands), and the shape of its main clause (``root``, from ``_main_root``): its length,
+    subject, verb form, negation, an opening conjunction, brackets or dashes, contractions."""
     names = ["bias", *context]
     kinds = Counter(reason.split(":", 1)[0] for reason in reasons)
     for kind, count in sorted(kinds.items()):
@@ -571,7 +583,6 @@ def claim_features(
     if kinds.keys() & rules.weights.keys() == {"entity"}:
         names.append("names only")
     if words:
-        root = _main_root(tokens)
         names.append("subject=" + _subject_kind(root, tokens, rules))
         names.append("verb=" + _verb_form(root, tokens))
         names.append("act=" + _verb_act(root))
@@ -713,8 +724,10 @@ def _signs_against(tokens: Sequence[Token], piece: str, sentence_words: int, rul
 
 
 @lru_cache(maxsize=8)
+@lru_cache(maxsize=32)
 def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Phrases grouped by their first word, so most tokens are ruled out by one lookup."""
+    """Phrases grouped by their first word, so most tokens are ruled out by one lookup (made
+    once per phrase list: the lists are the rules' and never change)."""
     groups: dict[str, list[tuple[str, ...]]] = {}
     for phrase in phrases:
         groups.setdefault(phrase[0], []).append(phrase)
@@ -734,12 +747,20 @@ class _Words:
 
     @classmethod
     def of(cls, doc: Doc) -> _Words:
+        from spacy.attrs import LEMMA, LOWER
+
         ents = tuple(doc.ents)
+        strings = doc.vocab.strings
+        lowered: dict[int, str] = {}
         lemmas: list[str] = []
         lowers: list[str] = []
-        for token in doc:  # one pass: every token fetched from spaCy costs an object
-            lemmas.append(token.lemma_.lower())
-            lowers.append(token.lower_)
+        # read from the parse's arrays: making a Token object for every word costs more
+        for lemma, lower in doc.to_array([LEMMA, LOWER]).tolist():
+            word = lowered.get(lemma)
+            if word is None:
+                word = lowered[lemma] = strings[lemma].lower()
+            lemmas.append(word)
+            lowers.append(strings[lower])
         return cls(doc, lemmas, lowers, ents, [e.start for e in ents])
 
     def ents_between(self, first: int, limit: int) -> tuple:

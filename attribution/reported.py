@@ -21,6 +21,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 
 from .acts import act_lexicon
@@ -701,11 +702,43 @@ TOKEN_RULES: tuple[tuple[str, TokenRule], ...] = (
 )
 
 
+@lru_cache(maxsize=1)
+def _trigger_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(verb lemmas, noun lemmas) some rule of ``TOKEN_RULES`` can start from: every verb rule
+    needs a cue, attitude or prepositional verb, "cue-noun" a speech noun."""
+    verbs = frozenset(cue_stances()) | frozenset(attitude_verbs()) | frozenset(prepositional_verbs())
+    return verbs, cue_nouns()
+
+
+def rule_positions(doc: Doc) -> list[int]:
+    """The words any rule can apply to, read from the parse's arrays without making a Token for
+    each word (the rules would turn the other words away one by one, at a cost per word)."""
+    verbs, nouns = _trigger_words()
+    strings = doc.vocab.strings
+    verb_pos, aux_pos, noun_pos = (strings["VERB"], strings["AUX"], strings["NOUN"])
+    according = strings["according"]
+    lowered: dict[int, str] = {}
+    positions = []
+    for i, (pos, lemma, lower) in enumerate(doc.to_array([POS, LEMMA, LOWER]).tolist()):
+        if lower == according:
+            positions.append(i)
+            continue
+        if pos != verb_pos and pos != aux_pos and pos != noun_pos:
+            continue
+        word = lowered.get(lemma)
+        if word is None:
+            word = lowered[lemma] = strings[lemma].lower()
+        if word in (nouns if pos == noun_pos else verbs):
+            positions.append(i)
+    return positions
+
+
 def find_reported(doc: Doc) -> list[Candidate]:
     """Every reported statement the parse shows, in document order: for each word, the
     statements of the first rule of ``TOKEN_RULES`` that applies to it."""
     found: list[Candidate] = []
-    for token in doc:
+    for i in rule_positions(doc):
+        token = doc[i]
         for _, rule in TOKEN_RULES:
             made = rule(token)
             if made is not None:

@@ -13,7 +13,7 @@ import pytest
 
 from attribution.extract import QUOTE_RULES, RULES, extract_document
 from attribution.models import Document
-from attribution.reported import TOKEN_RULES
+from attribution.reported import TOKEN_RULES, rule_positions
 
 
 class Fires(NamedTuple):
@@ -136,6 +136,23 @@ def test_a_token_rule_records_its_own_id(nlp, row: Fires) -> None:
     made = {rule_id: [c.rule for t in doc for c in rule(t) or ()] for rule_id, rule in TOKEN_RULES}
     assert row.rule in made[row.rule]
     assert all(set(rules) <= {rule_id} for rule_id, rules in made.items())
+
+
+@pytest.mark.parametrize("row", [r for r in FIRES if r.rule in dict(TOKEN_RULES)], ids=lambda r: r.rule)
+def test_the_rules_are_tried_on_every_word_one_of_them_takes(nlp, row: Fires) -> None:
+    """find_reported tries the rules only on the words rule_positions reads off the parse's
+    arrays; every word some rule takes is among them, and most words are not."""
+    doc = nlp(row.text)
+    taking = [t.i for t in doc if any(rule(t) is not None for _, rule in TOKEN_RULES)]
+    positions = rule_positions(doc)
+    assert taking and set(taking) <= set(positions)
+    assert len(positions) < len(doc) / 2
+
+
+def test_no_word_of_the_seed_a_rule_takes_is_skipped(nlp, seed_text: str) -> None:
+    doc = nlp(seed_text)
+    taking = {t.i for t in doc if any(rule(t) is not None for _, rule in TOKEN_RULES)}
+    assert len(taking) >= 5 and taking <= set(rule_positions(doc))
 
 
 def test_every_word_list_of_the_rules_says_why() -> None:
