@@ -17,6 +17,12 @@ variant   the same remark with words changed, added or dropped (the word differe
 
 Links are stored per pair; groups are the connected statements, built when read (so a
 retired statement simply drops out) and never joining two different resolved speakers.
+
+A new statement's postings first go to ``echo_recent``, keyed by statement number so they
+append (rows keyed by shingle would each dirty a page of their own once the index is large,
+and every dirty page is written at each document's commit); each connection keeps them in
+memory as well, and they are merged into ``echo_shingles`` in shingle order once they hold a
+set share of the corpus (``merge_due``), so that a merge writes each index page once.
 """
 
 from __future__ import annotations
@@ -25,10 +31,12 @@ import hashlib
 import json
 import re
 import unicodedata
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Indel
@@ -54,6 +62,8 @@ POSTING_CAP = 32  # statements stored and read per shingle, the earliest: a stoc
 CANDIDATE_CAP = 20  # candidates verified per statement, those sharing most shingles first
 LINK_CAP = 8  # links made per statement: a group needs one path, not every pair of its reports
 FEW_SHINGLES = 10  # a statement with more shingles than this needs two shared ones for a candidate
+MERGE_SHARE = 1 / 32  # recent postings are merged into the index when their statements reach this share of all
+MERGE_MIN = 500  # and at least this many statements (see merge_due)
 
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _POSSESSIVE = re.compile(r"(?<=\w)'s?\b|(?<=s)'(?!\w)")
@@ -137,16 +147,19 @@ def shingle_hash(shingle: Sequence[str]) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def _hashes(tokens: Sequence[str]) -> list[int]:
+@lru_cache(maxsize=64)
+def _hashes(tokens: tuple[str, ...]) -> tuple[int, ...]:
+    """The shingle hashes in order, kept for the last few statements: a statement is looked up
+    by all of them and stored under some of them, one after the other."""
     if len(tokens) < MIN_WORDS:
-        return []
-    return [shingle_hash(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)]
+        return ()
+    return tuple(shingle_hash(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1))
 
 
 def shingles(tokens: Sequence[str]) -> set[int]:
     """Every run of ``SHINGLE_WORDS`` consecutive words, hashed (what a statement looks up);
     none below ``MIN_WORDS``."""
-    return set(_hashes(tokens))
+    return set(_hashes(tuple(tokens)))
 
 
 def indexed_shingles(tokens: Sequence[str]) -> set[int]:
@@ -155,7 +168,7 @@ def indexed_shingles(tokens: Sequence[str]) -> set[int]:
     (``WINNOW + SHINGLE_WORDS - 1`` words) always share one of them, and a statement writes
     about 2 / (WINNOW + 1) of its shingles: index writes, the costly part, are fewer. A short
     statement (``FEW_SHINGLES`` or fewer) keeps them all, so a longer one quoting it meets two."""
-    hashes = _hashes(tokens)
+    hashes = _hashes(tuple(tokens))
     if len(hashes) <= FEW_SHINGLES:
         return set(hashes)
     return {min(hashes[i : i + WINNOW]) for i in range(len(hashes) - WINNOW + 1)}
@@ -207,6 +220,12 @@ def _contains(longer: Sequence[str], shorter: Sequence[str]) -> bool:
     return f" {' '.join(shorter)} " in f" {' '.join(longer)} "
 
 
+def _shared_words(first: Sequence[str], second: Sequence[str]) -> int:
+    """Words the two have in common, counted with repeats: no alignment matches more, so a pair
+    below the coverage here is rejected without aligning it."""
+    return sum((Counter(first) & Counter(second)).values())
+
+
 def _join(*parts: str) -> str:
     return " ".join(part for part in parts if part)
 
@@ -245,6 +264,8 @@ def link_kind(first: Sequence[str], second: Sequence[str]) -> Link | None:
     shorter, longer = (second, first) if len(first) > len(second) else (first, second)
     if _contains(longer, shorter):
         return Link("contains", 1.0)
+    if _shared_words(first, second) < COVERAGE * len(shorter):
+        return None  # no alignment can match enough words: most candidates met through stock phrases
     stretches = _stretches(first, second)
     if not stretches:
         return None
@@ -306,29 +327,121 @@ def within_window(
 # Statements worth linking: attributed ones and those whose speaker was not found (not the
 # reporter's own claims).
 LINKED_KINDS: tuple[str, ...] = ("statement", "unresolved")
-_CHUNK = 100  # shingles looked up per query (SQLite allows 500 terms in a compound SELECT)
+_CHUNK = 500  # shingles looked up per query
 
 
 def indexed(db: Database) -> bool:
-    """Whether the database has the echo tables (a database before its migration has not)."""
-    return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'echo_links'").fetchone() is not None
+    """Whether the database has the echo tables (a database before their migrations has not)."""
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'echo_recent_token'").fetchone() is not None
 
 
-def _postings(db: Database, keys: Sequence[int]) -> dict[int, list[int]]:
-    """The statements stored under each shingle, the earliest ``POSTING_CAP`` of them (one
-    indexed range read per shingle, so the cost does not grow with the corpus)."""
+@dataclass
+class _Recent:
+    """The recent postings of one connection, read into memory: shingle -> statement numbers
+    (ascending), as of ``token`` (see ``_recent``)."""
+
+    conn: Any
+    token: str | None
+    postings: dict[int, list[int]]
+    statements: set[int]
+
+
+_RECENT: dict[int, _Recent] = {}  # by id() of the connection (each entry holds its connection)
+_RECENT_CONNECTIONS = 8  # connections remembered (a test or a server may open several)
+
+
+def _stored_token(db: Database) -> str | None:
+    row = db.execute("SELECT token FROM echo_recent_token WHERE id = 1").fetchone()
+    return row[0] if row else None
+
+
+def _recent(db: Database) -> _Recent:
+    """This connection's copy of ``echo_recent``, read again whenever the stored token differs
+    from the one it was read or last written at: another connection wrote, or a transaction of
+    this one was rolled back (its token with it). Every change to ``echo_recent`` writes a new
+    token in the same transaction (``_changed``), so a matching token means a matching copy."""
+    recent = _RECENT.get(id(db.conn))
+    token = _stored_token(db)
+    if recent is not None and recent.conn is db.conn and recent.token is not None and recent.token == token:
+        return recent
+    postings: dict[int, list[int]] = {}
+    for number, key in db.execute("SELECT n, shingle FROM echo_recent ORDER BY n, shingle"):
+        postings.setdefault(key, []).append(number)
+    statements = {number for numbers in postings.values() for number in numbers}
+    recent = _Recent(db.conn, token, postings, statements)
+    _RECENT.pop(id(db.conn), None)
+    _RECENT[id(db.conn)] = recent
+    while len(_RECENT) > _RECENT_CONNECTIONS:
+        _RECENT.pop(next(iter(_RECENT)))
+    return recent
+
+
+def _changing(recent: _Recent) -> None:
+    """Before the copy and the table change: a failure from here on leaves a copy that is read again."""
+    recent.token = None
+
+
+def _changed(db: Database, recent: _Recent) -> None:
+    """After the copy and the table changed alike: a new token, stored and remembered."""
+    token = uuid.uuid4().hex
+    db.execute(
+        "INSERT INTO echo_recent_token (id, token) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET token = excluded.token",
+        [token],
+    )
+    recent.token = token
+
+
+def _postings(db: Database, keys: Sequence[int], recent: _Recent) -> dict[int, list[int]]:
+    """The statements stored under each shingle, the earliest ``POSTING_CAP`` of them: from
+    ``echo_shingles`` (one indexed read per shingle; a shingle holds at most the cap there, since a
+    stop-shingle gets no more, so the cost does not grow with the corpus), then the recent
+    postings, all of later statements."""
     postings: dict[int, list[int]] = {}
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
-        sql = " UNION ALL ".join(
-            "SELECT * FROM (SELECT shingle, n FROM echo_shingles WHERE shingle = ? LIMIT ?)" for _ in chunk
-        )
-        params: list[Any] = []
-        for key in chunk:
-            params += [key, POSTING_CAP]
-        for key, other in db.execute(sql, params):
-            postings.setdefault(key, []).append(other)
+        marks = ", ".join("?" for _ in chunk)
+        for key, other in db.execute(f"SELECT shingle, n FROM echo_shingles WHERE shingle IN ({marks})", chunk):
+            postings.setdefault(key, []).append(other)  # in (shingle, n) order: the earliest first
+    for key in keys:
+        later = recent.postings.get(key)
+        found = postings.get(key)
+        if later:
+            postings[key] = sorted({*(found or ()), *later})[:POSTING_CAP]
+        elif found and len(found) > POSTING_CAP:
+            postings[key] = found[:POSTING_CAP]  # an index written before stop-shingles existed
     return postings
+
+
+def _store_postings(db: Database, number: int, keys: Sequence[int], recent: _Recent) -> None:
+    """A statement's postings go to ``echo_recent``, keyed by statement number first: a new
+    statement's rows land at the end of that table, on the page the last statement wrote, where
+    rows keyed by shingle would each dirty a page of their own once the index is large."""
+    db.conn.executemany(
+        "INSERT INTO echo_recent (n, shingle) VALUES (?, ?) ON CONFLICT DO NOTHING", [(number, key) for key in keys]
+    )
+    for key in keys:
+        recent.postings.setdefault(key, []).append(number)
+    recent.statements.add(number)
+
+
+def merge_due(recent_statements: int, last_number: int) -> bool:
+    """Recent postings are merged into ``echo_shingles`` once they hold ``MERGE_SHARE`` of the
+    indexed statements (and at least ``MERGE_MIN``): a merge writes postings in shingle order, so
+    each leaf page of the index is written once for all the postings it receives, and a merge
+    growing with the corpus keeps that a few page writes per statement however large it is."""
+    return recent_statements >= max(MERGE_MIN, last_number * MERGE_SHARE)
+
+
+def _merge(db: Database, recent: _Recent) -> None:
+    """Move every recent posting into ``echo_shingles``, in shingle order."""
+    _changing(recent)
+    db.execute(
+        "INSERT OR IGNORE INTO echo_shingles (shingle, n) SELECT shingle, n FROM echo_recent ORDER BY shingle, n"
+    )
+    db.execute("DELETE FROM echo_recent")
+    recent.postings.clear()
+    recent.statements.clear()
+    _changed(db, recent)
 
 
 def _candidates(postings: dict[int, list[int]], keys: Sequence[int]) -> list[int]:
@@ -349,23 +462,22 @@ def stop_shingle(postings: dict[int, list[int]], key: int) -> bool:
     return len(postings.get(key, ())) >= POSTING_CAP
 
 
-def _link_one(db: Database, row: dict[str, Any]) -> int:
+def _link_one(db: Database, row: dict[str, Any], recent: _Recent) -> int:
     """Index one statement and link it to the stored statements it echoes; returns the links."""
     tokens = echo_words(row["content"])
     keys = sorted(shingles(tokens))
     if not keys:
         return 0
     said = said_range(row["said_from"], row["said_to"], row["published"])
-    _forget_statement(db, row["id"])
+    _forget_statement(db, row["id"], recent)
     number = db.execute(
         "INSERT INTO echo_statements (statement_id, document_id, article, words, said_first, said_last)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         [row["id"], row["document_id"], row["article"], " ".join(tokens), said[0], said[1]],
     ).lastrowid
-    postings = _postings(db, keys)
-    db.conn.executemany(
-        "INSERT INTO echo_shingles (shingle, n) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        [(key, number) for key in sorted(indexed_shingles(tokens)) if not stop_shingle(postings, key)],
+    postings = _postings(db, keys, recent)
+    _store_postings(
+        db, number, [key for key in sorted(indexed_shingles(tokens)) if not stop_shingle(postings, key)], recent
     )
     candidates = _candidates(postings, keys)
     if not candidates:
@@ -422,21 +534,40 @@ def link_document(db: Database, document_id: str) -> int:
         [document_id, *LINKED_KINDS],
     )
     names = [d[0] for d in cursor.description]
-    return sum(_link_one(db, dict(zip(names, row, strict=True))) for row in cursor.fetchall())
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    if not rows:
+        return 0
+    recent = _recent(db)
+    _changing(recent)
+    found = sum(_link_one(db, row, recent) for row in rows)
+    _changed(db, recent)
+    last = db.execute("SELECT max(n) FROM echo_statements").fetchone()[0] or 0
+    if merge_due(len(recent.statements), last):
+        _merge(db, recent)
+    return found
 
 
-def _forget(db: Database, rows: Iterable[Sequence[Any]]) -> None:
+def _forget(db: Database, rows: Iterable[Sequence[Any]], recent: _Recent) -> None:
     for number, statement_id, text in rows:
-        db.conn.executemany(
-            "DELETE FROM echo_shingles WHERE shingle = ? AND n = ?",
-            [(key, number) for key in indexed_shingles(tuple(text.split()))],
-        )
+        if number in recent.statements:
+            db.execute("DELETE FROM echo_recent WHERE n = ?", [number])
+            for key in indexed_shingles(tuple(text.split())):
+                numbers = recent.postings.get(key, [])
+                if number in numbers:
+                    numbers.remove(number)
+            recent.statements.discard(number)
+        else:
+            db.conn.executemany(
+                "DELETE FROM echo_shingles WHERE shingle = ? AND n = ?",
+                [(key, number) for key in indexed_shingles(tuple(text.split()))],
+            )
         db.execute("DELETE FROM echo_links WHERE first_id = ? OR second_id = ?", [statement_id, statement_id])
         db.execute("DELETE FROM echo_statements WHERE n = ?", [number])
 
 
-def _forget_statement(db: Database, statement_id: str) -> None:
-    _forget(db, db.execute("SELECT n, statement_id, words FROM echo_statements WHERE statement_id = ?", [statement_id]))
+def _forget_statement(db: Database, statement_id: str, recent: _Recent) -> None:
+    rows = db.execute("SELECT n, statement_id, words FROM echo_statements WHERE statement_id = ?", [statement_id])
+    _forget(db, rows.fetchall(), recent)
 
 
 def forget_document(db: Database, document_id: str) -> None:
@@ -444,7 +575,13 @@ def forget_document(db: Database, document_id: str) -> None:
     if not indexed(db):
         return
     rows = db.execute("SELECT n, statement_id, words FROM echo_statements WHERE document_id = ?", [document_id])
-    _forget(db, rows.fetchall())
+    rows = rows.fetchall()
+    if not rows:
+        return
+    recent = _recent(db)
+    _changing(recent)
+    _forget(db, rows, recent)
+    _changed(db, recent)
 
 
 def relink_document(db: Database, document_id: str) -> int:
@@ -458,6 +595,12 @@ def rebuild(db: Database) -> int:
     """Index every stored document from scratch, oldest publication first."""
     db.execute("DELETE FROM echo_links")
     db.execute("DELETE FROM echo_shingles")
+    recent = _recent(db)
+    _changing(recent)
+    db.execute("DELETE FROM echo_recent")
+    recent.postings.clear()
+    recent.statements.clear()
+    _changed(db, recent)
     db.execute("DELETE FROM echo_statements")
     documents = db.execute("SELECT id FROM documents ORDER BY coalesce(published, ''), id").fetchall()
     return sum(link_document(db, row[0]) for row in documents)

@@ -32,7 +32,8 @@ corrections        append-only: a reviewer's correction of a statement's speaker
 statements_fts     FTS5 over statements.content and statements.sentence (triggers)
 speech_statements  view: current rows a desk reviews by default (speech acts and claims)
 echo_statements    echoes.py: a statement's normalised words and said days; echo_shingles its word
-                   shingles (candidate index); echo_links same | contains | variant between articles
+                   shingles (candidate index); echo_links same | contains | variant between articles;
+                   echo_recent the postings not yet merged into echo_shingles (by statement number)
 """
 
 from __future__ import annotations
@@ -526,6 +527,31 @@ def m009_echoes(db: Database) -> None:
     by ingest and re-extraction; a database migrated with statements in it gets them indexed
     by ``store.migrate`` right after."""
     for statement in ECHOES_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+ECHO_RECENT_SQL = """
+CREATE TABLE echo_recent (
+    n INTEGER NOT NULL,
+    shingle INTEGER NOT NULL,
+    PRIMARY KEY (n, shingle)
+) WITHOUT ROWID;
+CREATE TABLE echo_recent_token (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    token TEXT NOT NULL
+)
+"""
+
+
+@migrations()
+def m010_echo_recent(db: Database) -> None:
+    """Recent echo postings (echoes.py): the postings of the statements indexed since the last
+    merge, keyed by statement number so that each new statement's rows append, merged into
+    ``echo_shingles`` in shingle order in bulk; the token changes with every change to them (a
+    connection's in-memory copy is read again when it differs). Starts empty: every posting of a
+    database before it is in ``echo_shingles`` already."""
+    for statement in ECHO_RECENT_SQL.split(";\n"):
         if statement.strip():
             db.execute(statement)
 

@@ -254,8 +254,17 @@ def extractions() -> list[Extraction]:
     return list(extract_documents(documents))
 
 
+@pytest.fixture(params=["recent", "merged"])
+def merging(request, monkeypatch) -> str:
+    """Each store test runs twice: with every posting still recent (the default for a few
+    documents), and with recent postings merged into the shingle index after every document."""
+    if request.param == "merged":
+        monkeypatch.setattr(echoes, "MERGE_MIN", 1)
+    return request.param
+
+
 @pytest.fixture
-def database(tmp_path: Path, extractions: list[Extraction]):
+def database(tmp_path: Path, extractions: list[Extraction], merging: str):
     db = store.connect(tmp_path / "echoes.db")
     run = store.start_run(db, "ingest")
     for extraction in extractions:
@@ -386,15 +395,61 @@ def test_reports_far_apart_in_time_are_not_linked(tmp_path: Path) -> None:
     db.close()
 
 
-def test_a_stop_shingle_gets_no_more_postings_and_late_reports_still_link(tmp_path: Path, monkeypatch) -> None:
+def test_a_stop_shingle_gets_no_more_postings_and_late_reports_still_link(
+    tmp_path: Path, monkeypatch, merging: str
+) -> None:
     monkeypatch.setattr(echoes, "POSTING_CAP", 2)  # four reports of one remark: each shingle is a stop-shingle at two
     db = store.connect(tmp_path / "stop.db")
     for day, name in enumerate(("one", "two", "three", "four"), start=12):
         store.store_extraction(db, _article(name, f"2021-07-{day}", QUOTE, h.LANDSBERGIS), None)
-    postings = db.execute("SELECT max(c) FROM (SELECT count(*) AS c FROM echo_shingles GROUP BY shingle)").fetchone()
+    postings = db.execute(
+        "SELECT max(c) FROM (SELECT count(*) AS c FROM"
+        " (SELECT shingle, n FROM echo_shingles UNION ALL SELECT shingle, n FROM echo_recent) GROUP BY shingle)"
+    ).fetchone()
     assert postings[0] == 2  # the first two reports hold every shingle of the remark
     (group,) = echoes.echo_groups(db)
     assert group["n_statements"] == 4  # the later reports met the first ones
+    db.close()
+
+
+def test_recent_postings_are_merged_in_bulk_and_still_found(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(echoes, "MERGE_MIN", 2)  # merged once two statements are recent
+    db = store.connect(tmp_path / "merge.db")
+    for day, name in enumerate(("one", "two"), start=12):
+        store.store_extraction(db, _article(name, f"2021-07-{day}", QUOTE, h.LANDSBERGIS), None)
+    assert db.execute("SELECT count(*) FROM echo_recent").fetchone()[0] == 0  # both merged after the second
+    merged = db.execute("SELECT count(*) FROM echo_shingles").fetchone()[0]
+    assert merged > 0
+    store.store_extraction(db, _article("three", "2021-07-14", QUOTE, h.LANDSBERGIS), None)
+    assert db.execute("SELECT count(*) FROM echo_recent").fetchone()[0] > 0  # the third waits for the next merge
+    assert echoes.echo_groups(db)[0]["n_statements"] == 3
+    db.close()
+
+
+def test_postings_stored_by_another_connection_are_found(tmp_path: Path) -> None:
+    path = tmp_path / "two.db"
+    first = store.connect(path)
+    store.store_extraction(
+        first, _article("zero", "2021-07-11", '"Nothing at all in common with the rest here."', None), None
+    )
+    second = store.connect(path)
+    store.store_extraction(second, _article("one", "2021-07-12", QUOTE, h.LANDSBERGIS), None)
+    second.close()
+    store.store_extraction(first, _article("two", "2021-07-13", QUOTE, h.LANDSBERGIS), None)
+    assert echoes.echo_groups(first)[0]["n_statements"] == 2  # "two" met "one", stored by the other connection
+    first.close()
+
+
+def test_a_rolled_back_change_leaves_the_recent_postings_as_stored(tmp_path: Path) -> None:
+    db = store.connect(tmp_path / "rollback.db")
+    one = _article("one", "2021-07-12", QUOTE, h.LANDSBERGIS)
+    store.store_extraction(db, one, None)
+    with pytest.raises(RuntimeError), store.write_transaction(db):
+        echoes.forget_document(db, one.document.sha256)  # drops its postings, then fails
+        raise RuntimeError("interrupted")
+    assert db.execute("SELECT count(*) FROM echo_recent").fetchone()[0] > 0  # rolled back
+    store.store_extraction(db, _article("two", "2021-07-13", QUOTE, h.LANDSBERGIS), None)
+    assert echoes.echo_groups(db)[0]["n_statements"] == 2  # the postings the failed change dropped are found
     db.close()
 
 

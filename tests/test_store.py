@@ -475,7 +475,7 @@ def test_migration_from_previous_schema_keeps_reviews_and_backs_up(tmp_path):
     database.close()
 
     database = store.connect(path)
-    assert store.schema_version(database) == SCHEMA_VERSION == 9
+    assert store.schema_version(database) == SCHEMA_VERSION == 10
     assert store.review_digest(database) == before
     assert (tmp_path / "old.db.pre-v1.bak").exists()
     backup = sqlite3.connect(tmp_path / "old.db.pre-v1.bak")
