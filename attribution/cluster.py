@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AttributionError, PipelineNotFound
+from .parallel import KeptPool
 from .shards import (
     BATCH_FILE,
     DEFAULT_SHARD_SIZE,
@@ -124,9 +126,22 @@ def _preload_plugin(model: str) -> Any:
     return PipelinePreload(model)
 
 
+_task_thread = threading.local()
+
+
+def _kept_pool() -> KeptPool:
+    """The extraction process this task thread keeps across its shards: a fork per shard cost
+    its page faults and a cold start each time (500 documents, shards of 50: see bench/README).
+    Kept per thread, so a worker of several threads keeps one per thread, each forked by the
+    thread that uses it (the kernel ends it with that thread)."""
+    if not hasattr(_task_thread, "kept"):
+        _task_thread.kept = KeptPool()
+    return _task_thread.kept
+
+
 def run_shard(shard: ShardInput, out_dir: str, model: str, timeout: float | None) -> str:
     """The task: extract one shard into ``out_dir``; returns the shard folder's path."""
-    manifest = extract_shard(shard, out_dir, model=model, timeout=timeout)
+    manifest = extract_shard(shard, out_dir, model=model, timeout=timeout, kept=_kept_pool())
     return str(Path(out_dir) / manifest.name)
 
 

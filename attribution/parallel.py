@@ -141,15 +141,18 @@ def extract_in_workers(
     workers: int,
     batch_size: int,
     timeout: float | None = None,
+    kept: KeptPool | None = None,
 ) -> Iterator[Extraction]:
     """Extract ``documents`` in ``workers`` processes, each batch by ``work``, yielding in input order; with
     ``timeout``, a document taking longer than its budget (``document_budget``) raises
-    DocumentTimeout."""
+    DocumentTimeout. With ``kept``, the pool comes from there and goes back when the run ends
+    with nothing in flight, for the next run to use."""
     from .nlp import load_pipeline
 
     load_pipeline(model)  # loaded once here, inherited by forked workers; errors surface now
     source = iter(documents)
-    pool = _pool(workers)
+    pool = kept.take(workers) if kept is not None else _pool(workers)
+    handed_back = False
     in_flight: deque[tuple[list[Document], AsyncResult]] = deque()
     try:
         while True:
@@ -173,7 +176,43 @@ def extract_in_workers(
                     continue
                 yield from _unpack(results)
             if not batch and not in_flight:
+                if kept is not None:
+                    kept.give_back(pool, workers)
+                    handed_back = True
                 return
     finally:
-        pool.terminate()
-        pool.join()
+        if not handed_back:  # not kept, or stopped with batches in flight whose results nobody reads
+            pool.terminate()
+            pool.join()
+
+
+class KeptPool:
+    """A pool of extraction processes kept from one run to the next, as a dask worker keeps one
+    across its shards: a fresh fork per run pays the copy-on-write faults of the pipeline's
+    memory and a cold start every time. A run takes the pool and gives it back only when it
+    ends with nothing in flight (after an overrun, the fresh pool that replaced the killed
+    one); a run stopped halfway ends its pool, so the next run forks a fresh one."""
+
+    def __init__(self) -> None:
+        self._pool: Pool | None = None
+        self._workers = 0
+
+    def take(self, workers: int) -> Pool:
+        """The kept pool when it has ``workers`` processes, else a new one; the caller owns it now."""
+        pool, self._pool = self._pool, None
+        if pool is not None and self._workers != workers:
+            pool.terminate()
+            pool.join()
+            pool = None
+        return pool if pool is not None else _pool(workers)
+
+    def give_back(self, pool: Pool, workers: int) -> None:
+        self.close()
+        self._pool, self._workers = pool, workers
+
+    def close(self) -> None:
+        """End the kept processes (they also end with this process)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.terminate()
+            pool.join()

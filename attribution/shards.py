@@ -49,9 +49,12 @@ from .models import (
     Statement,
     StatementTime,
 )
+from .parallel import KeptPool
 
 SHARD_FORMAT = 1
 DEFAULT_SHARD_SIZE = 50  # documents per shard: a few seconds of work, a few MB of Parquet
+TAIL_SHARD_MIN = 10  # documents in the smallest of the last shards (see _tail_sizes)
+EXTRACT_BATCH = 32  # documents a worker process is sent at a time: extract_documents' own batch size
 SHARD_NAME = re.compile(r"\Ashard-(\d{6})\Z")
 MANIFEST = "manifest.json"
 BATCH_FILE = "batch.json"  # written by the driver once every shard of a batch is finished
@@ -151,19 +154,52 @@ def plan_shards(
     items: Iterable[Document | InputProblem], shard_size: int = DEFAULT_SHARD_SIZE, *, first_index: int = 0
 ) -> Iterator[ShardInput]:
     """Cut the input stream into shards of ``shard_size`` documents (input problems ride
-    along with the documents around them), lazily, so the corpus is never held whole.
-    ``first_index`` numbers the first shard, for planners that cut several streams."""
+    along with the documents around them), lazily, so the corpus is never held whole (three
+    shards' worth at most). The documents of the last two shards are cut into four smaller
+    ones (see ``_tail_sizes``). ``first_index`` numbers the first shard, for planners that
+    cut several streams."""
     if shard_size < 1:
         raise ValueError("shard_size must be at least 1")
     index, pending, documents = first_index, [], 0
     for item in items:
         pending.append(item)
         documents += isinstance(item, Document)
-        if documents == shard_size:
-            yield ShardInput(index, tuple(pending))
-            index, pending, documents = index + 1, [], 0
-    if pending:
+        if documents > 2 * shard_size:  # the first shard_size of them are not in the last two shards
+            cut = _after_documents(pending, shard_size)
+            yield ShardInput(index, tuple(pending[:cut]))
+            index, pending, documents = index + 1, pending[cut:], documents - shard_size
+    for size in _tail_sizes(documents, shard_size):
+        cut = _after_documents(pending, size) if size < documents else len(pending)
+        yield ShardInput(index, tuple(pending[:cut]))
+        index, pending, documents = index + 1, pending[cut:], documents - size
+    if pending:  # input problems only
         yield ShardInput(index, tuple(pending))
+
+
+def _after_documents(items: Sequence[Document | InputProblem], count: int) -> int:
+    """Where a shard of ``count`` documents taken from the front of ``items`` ends: right after
+    its last document (the problems after it go with the next one)."""
+    seen = 0
+    for position, item in enumerate(items):
+        seen += isinstance(item, Document)
+        if seen == count:
+            return position + 1
+    return len(items)
+
+
+def _tail_sizes(documents: int, shard_size: int) -> list[int]:
+    """The sizes of the shards that hold the last ``documents`` (at most two shards' worth).
+
+    The workers finish together only if the last shards are short: one left running alone
+    keeps the batch waiting for it, and the driver stores the last one after all extraction
+    has ended. So the last two shards' documents go in four shards of about half the size, as
+    long as each keeps TAIL_SHARD_MIN documents (below that a shard's fixed costs, its files,
+    fsyncs and task, outweigh what it saves); else they are cut as every other shard is."""
+    if documents >= 4 * TAIL_SHARD_MIN and documents > shard_size:
+        return [documents // 4 + (part < documents % 4) for part in range(4)]
+    if documents > shard_size:
+        return [shard_size, documents - shard_size]
+    return [documents] if documents else []
 
 
 def read_manifest(folder: str | Path) -> ShardManifest | None:
@@ -198,12 +234,21 @@ def _may_fork() -> bool:
     return not multiprocessing.current_process().daemon
 
 
-def _spacy_extractor(model: str, timeout: float | None) -> Extractor:
-    from .extract import extract_documents
+def _spacy_extractor(model: str, timeout: float | None, kept: KeptPool | None = None) -> Extractor:
+    """The usual extraction, in one worker process under the budget; with ``kept``, the worker
+    process of the last shard extracts this one too (see ``parallel.KeptPool``)."""
+    from .extract import extract_batch, extract_documents
+    from .parallel import extract_in_workers
 
     def extractor(documents: Iterable[Document]) -> Iterator[Extraction]:
-        budget = timeout if _may_fork() else None
-        return extract_documents(documents, model=model, n_process=1, timeout=budget)
+        if not _may_fork():
+            return extract_documents(documents, model=model)  # in this process, without a budget
+        if kept is None or timeout is None:
+            return extract_documents(documents, model=model, n_process=1, timeout=timeout)
+        # what extract_documents does with a budget (its batch size too), in the kept process
+        return extract_in_workers(
+            documents, extract_batch, model=model, workers=1, batch_size=EXTRACT_BATCH, timeout=timeout, kept=kept
+        )
 
     return extractor
 
@@ -215,12 +260,14 @@ def extract_shard(
     model: str | None = None,
     timeout: float | None = 60.0,
     extractor: Extractor | None = None,
+    kept: KeptPool | None = None,
 ) -> ShardManifest:
     """Extract one shard and write it to ``out_dir/shard-NNNNNN`` (complete or absent).
 
     A shard already there whose manifest matches is kept as it is. ``timeout`` is each
     document's budget in seconds, as in ``ingest`` (None: no budget and no worker process);
-    a document that overruns or raises is listed in the manifest's failures.
+    a document that overruns or raises is listed in the manifest's failures. ``kept`` keeps
+    the extraction's worker process for the next shard (a dask worker's, across its shards).
     """
     from .jobs import resilient_extract
     from .nlp import model_name
@@ -239,7 +286,7 @@ def extract_shard(
 
         nlp = load_pipeline(resolved)  # once per worker process: the pipeline cache keeps it
         model_version, spacy_version = str(nlp.meta.get("version", "")) or None, spacy.__version__
-        extractor = _spacy_extractor(resolved, timeout)
+        extractor = _spacy_extractor(resolved, timeout, kept)
     results = list(resilient_extract(shard.documents, extractor))
     tables, failures = _shard_rows(shard, results)
     problems = tuple(
@@ -291,11 +338,28 @@ def _shard_rows(shard: ShardInput, results: Sequence[Any]) -> tuple[dict[str, li
         tables["statements"] += _statement_rows(result, position)
         tables["claims"] += _claim_rows(result, position)
         statements += result.statements
-    for row in speaker_rows(statements).values():
+    for row in speaker_rows(_first_of_each_naming(statements)).values():
         tables["speakers"].append({name: getattr(row, name) for name in SPEAKER_COLUMNS})
         for alias, (key, reason) in row.aliases.items():
             tables["aliases"].append({"speaker_id": row.id, "alias": alias, "alias_key": key, "reason": reason})
     return tables, tuple(failures)
+
+
+def _first_of_each_naming(statements: Sequence[Statement]) -> list[Statement]:
+    """The first statement of each (speaker, mention) pair, in order. A speaker row and its
+    aliases depend on nothing else of a statement, and a pair seen again adds nothing (the
+    first role and alias stay, the preferred name is an order-free choice), so a speaker
+    quoted five times goes through the identity rules once: they took most of a worker's own
+    time per shard (0.27 s of its 0.35 s on 50 synthetic articles)."""
+    seen: set[tuple[Any, str | None]] = set()
+    kept = []
+    for statement in statements:
+        mention = statement.speaker_mention
+        pair = (statement.speaker, mention.text if mention is not None else None)
+        if pair not in seen:
+            seen.add(pair)
+            kept.append(statement)
+    return kept
 
 
 def _document_row(extraction: Extraction, position: int) -> dict[str, Any]:

@@ -58,7 +58,8 @@ def test_batch_on_two_local_workers_then_load_gives_the_database_ingest_gives(in
 
 def busy_worker(driver: psutil.Process) -> psutil.Process | None:
     """A dask worker process of the driver's local cluster that is extracting a shard right
-    now: it has the extraction's own worker process as a child only while a shard runs (the
+    now: it forks the extraction's own worker process when its first shard starts and keeps it
+    for the next ones, so the first worker seen with a child is in the middle of a shard (the
     driver's other child, multiprocessing's resource tracker, has none)."""
     try:
         for child in driver.children():
