@@ -22,6 +22,7 @@ pytest.importorskip("pyarrow", reason="the cluster extra (pyarrow) is not instal
 from attribution import jobs, shards, store  # noqa: E402
 from attribution.extract import extract_document  # noqa: E402
 from attribution.ingest import InputProblem, read_documents  # noqa: E402
+from attribution.models import Document  # noqa: E402
 
 SHARD_SIZE = 10
 ARTICLES = 38
@@ -75,6 +76,27 @@ def test_shards_cut_the_input_stream_by_documents_with_problems_riding_along(cor
     assert [(s.name, len(s.items)) for s in later] == [("shard-000007", 3)]
     problems = [item for s in planned for item in s.items if isinstance(item, InputProblem)]
     assert [(p.source.rsplit("/", 1)[-1], p.status) for p in problems] == [("wire.jsonl:2", "rejected")]
+
+
+@pytest.mark.parametrize(
+    ("documents", "shard_size", "sizes"),
+    [
+        (500, 50, [50] * 8 + [25] * 4),  # the last two shards' documents in four, so the workers end together
+        (101, 50, [50, 13, 13, 13, 12]),
+        (60, 50, [15, 15, 15, 15]),
+        (39, 10, [10, 10, 10, 9]),  # four shards of under 10 documents would cost more than they save
+        (24, 50, [24]),
+        (9, 3, [3, 3, 3]),
+    ],
+)
+def test_the_last_shards_are_cut_smaller_while_each_keeps_ten_documents(documents, shard_size, sizes) -> None:
+    wire = [f"“We will not back down,” Mayor number {i} said on Tuesday." for i in range(documents)]
+    items: list = [Document(id=f"wire-{i}", text=text) for i, text in enumerate(wire)]
+    items.insert(3, InputProblem("wire.jsonl:4", "rejected", "not JSON"))
+    planned = list(shards.plan_shards(items, shard_size))
+    assert [len(s.documents) for s in planned] == sizes
+    assert [item for s in planned for item in s.items] == items  # every input once, in input order
+    assert [s.index for s in planned] == list(range(len(sizes)))
 
 
 def test_a_shard_holds_the_databases_ids_and_its_manifest_counts(shard_dir, ingested) -> None:
