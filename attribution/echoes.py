@@ -220,10 +220,11 @@ def _contains(longer: Sequence[str], shorter: Sequence[str]) -> bool:
     return f" {' '.join(shorter)} " in f" {' '.join(longer)} "
 
 
-def _shared_words(first: Sequence[str], second: Sequence[str]) -> int:
-    """Words the two have in common, counted with repeats: no alignment matches more, so a pair
-    below the coverage here is rejected without aligning it."""
-    return sum((Counter(first) & Counter(second)).values())
+def _shared_words(shorter: Sequence[str], longer: Sequence[str]) -> int:
+    """Words of the shorter statement that occur in the longer one: no alignment matches more,
+    so a pair below the coverage here is rejected without aligning it."""
+    present = set(longer)
+    return sum(word in present for word in shorter)
 
 
 def _join(*parts: str) -> str:
@@ -264,7 +265,7 @@ def link_kind(first: Sequence[str], second: Sequence[str]) -> Link | None:
     shorter, longer = (second, first) if len(first) > len(second) else (first, second)
     if _contains(longer, shorter):
         return Link("contains", 1.0)
-    if _shared_words(first, second) < COVERAGE * len(shorter):
+    if _shared_words(shorter, longer) < COVERAGE * len(shorter):
         return None  # no alignment can match enough words: most candidates met through stock phrases
     stretches = _stretches(first, second)
     if not stretches:
