@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicons import agency_aliases, data_json
+from .lexicons import agency_aliases, countries, data_json, place_countries
 from .models import Span
 
 DATE_LINE = re.compile(r"\A\s*(?:date|dated|published)[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*", re.I)
@@ -34,6 +34,14 @@ DATELINE = re.compile(
 BARE_DATELINE = re.compile(
     r"[A-Z][A-Z.'’\-]+(?:[ \t][A-Z][A-Z.'’\-]*){0,2}"
     r"(?:,[ \t]*[A-Z][\w.'’]*(?:[ \t][A-Z][\w.'’]*)?){0,2}[ \t]+[—–][ \t]*"
+)
+# "NEW DELHI:", "Washington, DC, United States:": up to three comma-separated capitalised place
+# names and a colon (a dateline only when one of the names is a known place: "PENCE:" and
+# "Poll:" are not)
+COLON_DATELINE = re.compile(
+    r"(?P<places>[A-Z][\w.'’\-]*(?:[ \t][A-Z][\w.'’\-]*){0,2}"
+    r"(?:,[ \t]*[A-Z][\w.'’\-]*(?:[ \t][A-Z][\w.'’\-]*){0,2}){0,2})"
+    r":[ \t]+(?=\S)"
 )
 # "By Jane Doe, Associated Press", "By JOHN SMITH | AFP": capitalised names after "By"
 BYLINE = re.compile(r"By[ \t]+[A-Z][\w.'’\-]*(?:[ \t]+(?:[A-Z][\w.'’\-]*|and|de|van|von|al))*(?P<rest>[^\n]*)")
@@ -169,10 +177,32 @@ def _dateline(text: str, line: Span) -> tuple[Span, str | None] | None:
         # reported"): a dateline has a dash or colon after it, or an upper-case place
         if match.group("dash") or not place or place.split(",")[0].isupper():
             return Span(line.start, match.end(), text[line.start : match.end()]), agency
-    match = BARE_DATELINE.match(text, line.start, line.end)
+    match = BARE_DATELINE.match(text, line.start, line.end) or _colon_dateline(text, line)
     if match:
         return Span(line.start, match.end(), text[line.start : match.end()]), None
     return None
+
+
+def _colon_dateline(text: str, line: Span) -> re.Match[str] | None:
+    """'NEW DELHI: Their American dream ...', 'Washington, DC, United States: Getting to the
+    Moon ...': place names and a colon open the paragraph, one of them a country, capital or
+    region the data files know, in capitals or more than one."""
+    match = COLON_DATELINE.match(text, line.start, line.end)
+    if match is None:
+        return None
+    places = match.group("places")
+    if "," not in places and not places.isupper():
+        return None  # "Iran: talks resume" is a headline's speaker and its words, not a dateline
+    names = [name.strip().lower() for name in places.split(",")]
+    return match if any(name in known_places() for name in names) else None
+
+
+@lru_cache(maxsize=1)
+def known_places() -> frozenset[str]:
+    """Lower-cased countries, capitals and regions (data/countries.tsv, data/places.tsv)."""
+    names = {country.name.lower() for country in countries()}
+    names |= {capital.lower() for country in countries() for capital in country.capitals if capital}
+    return frozenset(names | set(place_countries()))
 
 
 def _byline(line: Span) -> bool:

@@ -19,6 +19,7 @@ AGENCIES = [
     (f"NEW DELHI, Nov 5 (PTI) {BODY}", ("PTI",)),
     (f"PARIS, Jan. 14 (AFP) - {BODY}", ("AFP",)),
     (f"Dec 29 (Reuters) - {BODY}", ("Reuters",)),
+    (f"CAMBRIDGE, Mass., Dec. 11 (UPI) — {BODY}", ("UPI",)),
     (f"NEW DELHI (ANI): {BODY}", ("ANI",)),
     (f"{BODY}\n\nBy Ravi Kumar | IANS", ("IANS",)),
     (f"By Staff Writer, Associated Press of Pakistan\n\n{BODY}", ("APP",)),
@@ -53,6 +54,8 @@ def test_agencies_behind_the_report(text: str, agencies: tuple[str, ...]) -> Non
 FURNITURE = [
     (f"HANOI (AP) — {BODY}", "HANOI (AP) — "),
     (f"MADRID — {BODY}", "MADRID — "),
+    (f"NEW DELHI: {BODY}", "NEW DELHI: "),
+    (f"Washington, DC, United States: {BODY}", "Washington, DC, United States: "),
     (f"By Maria Lopez, Associated Press\n\n{BODY}", "By Maria Lopez, Associated Press"),
     (f"{BODY}\n\nFollow NBC Sports on Instagram, Facebook, Twitter and YouTube.", "Follow NBC Sports on"),
     (f"{BODY}\n\nReach the reporters on Twitter at @ann_lee and @tgray.", "Reach the reporters"),
@@ -80,6 +83,22 @@ def test_furniture_is_never_a_claim(text: str, furniture: str) -> None:
     excluded = read_layout(text).not_claims
     start = text.index(furniture)
     assert any(s.start <= start < s.end for s in excluded), excluded
+
+
+# a label and a colon opening a paragraph is a dateline only when it names a known place, in
+# capitals or with its region or country: a transcript's speaker, a headline's source and a
+# list entry are not
+NOT_DATELINES = [
+    "PENCE: I think the governor was right about the road budget.",
+    "Iran: Talks on the nuclear deal will resume next week",
+    "Poll: Wealthy Voters Abandon Republican Party",
+    "Elizabeth A. Burton: Possession of methamphetamine.",
+]
+
+
+@pytest.mark.parametrize("paragraph", NOT_DATELINES)
+def test_a_colon_label_that_names_no_place_is_no_dateline(paragraph: str) -> None:
+    assert read_layout(f"{BODY}\n\n{paragraph}").datelines == ()
 
 
 PROSE = [
