@@ -279,12 +279,35 @@ def _proper_run(head: Token) -> list[Token]:
 GENERATIONS = {"jr", "sr", "ii", "iii", "iv"}
 
 
+def _in_clause_below(token: Token, head: Token) -> bool:
+    """Whether ``token`` sits in a clause under ``head`` ("an officer who described the call with
+    Zelenskiy"): a name there is what the clause talks about, not the phrase's apposition."""
+    current = token
+    while current.i != head.i and current.head.i != current.i:
+        if current.dep_ in {"relcl", "acl", "ccomp", "advcl"}:
+            return True
+        current = current.head
+    return False
+
+
 def _bare(name: str) -> list[str]:
     """A name's words without a generational suffix ("Donald Trump Jr." is a Trump too)."""
     words = name.split()
     while len(words) > 1 and words[-1].lower().rstrip(".,") in GENERATIONS:
         words = words[:-1]
     return words
+
+
+@lru_cache(maxsize=1)
+def _person_descriptions() -> frozenset[str]:
+    """Nouns that describe a person without being a title ("businessman"), from titles.json."""
+    return frozenset(data_json("titles.json")["person_descriptions"])
+
+
+@lru_cache(maxsize=1)
+def _kinship_nouns() -> frozenset[str]:
+    """Relatives who usually share a surname ("husband", "daughter"), from titles.json."""
+    return frozenset(data_json("titles.json")["kinship_nouns"])
 
 
 @lru_cache(maxsize=1)
@@ -410,8 +433,29 @@ class SpeakerResolver:
             return True  # "Barack Obama" tagged as a body where the text also writes "Mr. Obama"
         if len(ent) in {3, 4} and self._name_tokens(ent).start > ent.start:
             return True  # "Ukraine Kurt Volker" tagged as one body: a given name and surname at its end
+        if len(words) == 1 and self._is_tagged_surname(words[0]):
+            return True  # "Trump said" tagged as a body where the text also tags "Trump" a person
         after = self.doc[ent.end : ent.end + 2]
         return len(after) == 2 and after[0].text == "," and after[1].lower_ == "who"
+
+    def _is_tagged_surname(self, word: str) -> bool:
+        """Whether the tagger calls ``word`` a person's name elsewhere in the text (alone, or as the
+        last word of a full name), and no list knows it as a body's."""
+        bare = _strip_possessive(word)
+        if bare.lower() in known_bodies() | media_names() or bare.lower() in place_to_country():
+            return False
+        return bare.title() in self._person_surnames if bare.isupper() else bare in self._person_surnames
+
+    @cached_property
+    def _person_surnames(self) -> frozenset[str]:
+        """The last word of every name the tagger marks as a person (before any other rule)."""
+        found = set()
+        for ent in self.doc.ents:
+            words = _bare(_strip_possessive(ent.text))
+            if ent.label_ == "PERSON" and words and not any(t.lower_ in CASE_NAME_WORDS for t in ent):
+                last = words[-1]
+                found.add(last.title() if last.isupper() else last)
+        return frozenset(found)
 
     def _surname_with_honorific(self, word: str) -> bool:
         """Whether the text writes ``word`` after Mr/Mrs/Ms somewhere: a person's surname."""
@@ -463,7 +507,10 @@ class SpeakerResolver:
             person = self._find_person(self._person_name(ent), ent.start)
             if person is None:
                 continue
-            role, organisation = self._role_and_organisation(ent)
+            if ent.label_ in ORG_LABELS and len(ent) == 1:
+                role, organisation = None, None  # a word the tagger took for a body: its parse is no guide
+            else:
+                role, organisation = self._role_and_organisation(ent)
             person.add(_leading_title(ent.text) or role, organisation)
             self._people_mentions.append((ent.root.i, person))
         self._people_mentions.extend(self._surname_mentions())
@@ -543,7 +590,7 @@ class SpeakerResolver:
             return None
         longer = [p for p in self.people if len(_bare(p.name)) > len(words) and _bare(p.name)[-len(words) :] == words]
         if len(longer) > 1:
-            gender = self._honorific_gender(at)
+            gender = self._honorific_gender(at) or self._spouse_gender(at)
             agreeing = [p for p in longer if gender is None or _likely_gender(p) in {gender, None}]
             longer = agreeing or longer
             longer = self._by_generation(longer, at) or longer
@@ -577,6 +624,22 @@ class SpeakerResolver:
                 if word in MALE_HONORIFICS:
                     return "m"
         return None
+
+    def _spouse_gender(self, at: int | None) -> str | None:
+        """ "Clinton said as he introduced his wife": a mention followed in its own sentence by
+        "his wife" is the husband, by "her husband" the wife (asked only when a couple shares
+        the surname)."""
+        if at is None or at >= len(self.doc):
+            return None
+        found = set()
+        for token in self.doc[at + 1 : self.doc[at].sent.end]:
+            if token.i > 0 and not self._quoted[token.idx]:
+                before = self.doc[token.i - 1].lower_
+                if token.lower_ == "wife" and before == "his":
+                    found.add("m")
+                elif token.lower_ == "husband" and before == "her":
+                    found.add("f")
+        return found.pop() if len(found) == 1 else None
 
     def _by_generation(self, people: list[_Entity], at: int | None) -> list[_Entity]:
         """ "The younger Mr. Trump" is the bearer with a generational suffix (Jr., II), "the
@@ -717,7 +780,23 @@ class SpeakerResolver:
             return f"{self._text_of(list(self.doc[self._hyphenated_start(ent) : ent.start]))}{name}"
         if self._given_name_before(ent):
             return f"{self.doc[ent.start - 1].text} {name}"
-        return name
+        relative = self._relative_surname(ent)
+        return f"{name} {relative}" if relative else name
+
+    def _relative_surname(self, ent: SpacySpan) -> str | None:
+        """ "Clinton's husband, Bill,": a lone given name set beside a kinship noun takes the
+        surname of the person whose relative it is."""
+        if len(ent) != 1 or ent.root.dep_ != "appos" or ent.text.lower() not in first_name_genders():
+            return None
+        kin = ent.root.head
+        if kin.lemma_.lower() not in _kinship_nouns():
+            return None
+        owner = next((c for c in kin.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+        owner_ent = self._ent(owner) if owner is not None else None
+        if owner_ent is None or owner_ent.label_ != "PERSON":
+            return None
+        words = _bare(_strip_possessive(owner_ent.text))
+        return words[-1] if words and words[-1] != ent.text else None
 
     def _given_name_before(self, ent: SpacySpan) -> bool:
         """ "Ivanka Trump" tagged as "Trump" alone: a capitalised word compounded onto a one-word
@@ -1181,6 +1260,7 @@ class SpeakerResolver:
             self._as_apposition,
             self._as_document,
             self._as_title,
+            self._as_person_description,
             self._as_description,
         ):
             resolution = rule(head, mention, start, end)
@@ -1304,7 +1384,43 @@ class SpeakerResolver:
                 if found is not None and found.speaker is not None:
                     return Resolution(found.speaker, found.mention, f"named after the cue: {found.why}")
             break  # the first word after the cue is not a name: the content, not its speaker
+        subject = self._shared_subject(cue_start, cue_end)
+        if subject is not None:
+            found = self.resolve(subject)
+            if found.speaker is not None and found.speaker.kind != SpeakerKind.UNKNOWN:
+                return Resolution(
+                    found.speaker, found.mention, f"subject of the clause the cue belongs to: {found.why}"
+                )
         return Resolution(None, None, "no speaker in the sentence")
+
+    def _shared_subject(self, cue_start: int, cue_end: int) -> Token | None:
+        """The subject a cue without one of its own shares: the subject of the verb it is joined
+        to ("Trump denounced her record and said ..."), that controls it ("went on to criticize")
+        or whose clause it modifies ("..., calling it a necessity"; "Claiming X, Trump told Fox");
+        failing that, the name that opens the sentence ("Trump, later alleging ..., said"), which
+        the parser may leave without a verb."""
+        tokens = [t for t in self.doc if cue_start <= t.idx < cue_end]
+        verb = next((t for t in tokens if t.pos_ in {"VERB", "AUX"}), tokens[-1] if tokens else None)
+        if verb is None or self._quoted[verb.idx]:
+            return None
+        current = verb
+        while True:
+            subject = next((c for c in current.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subject is not None:
+                return None if self._quoted[subject.idx] or subject.lower_ in RELATIVE_PRONOUNS else subject
+            if current.dep_ not in {"conj", "advcl", "xcomp"} or current.head is current:
+                break
+            current = current.head
+        sentence = verb.sent
+        if verb.i == sentence.start and verb.tag_ == "VBG":
+            # an opening participle clause: the main clause's subject
+            return next((c for c in sentence.root.children if c.dep_ == "nsubj"), None)
+        opener = next((t for t in sentence if not t.is_punct and not t.is_space), None)
+        if opener is None or opener.i >= verb.i or self._quoted[opener.idx] or not opener.text[:1].isupper():
+            return None
+        ent = self._ent(opener)
+        named = (ent is not None and ent.start == opener.i) or opener.text in {p.name.split()[-1] for p in self.people}
+        return opener if named and opener.pos_ in {"PROPN", "NOUN", "ADJ"} else None
 
     def _person_speaker(self, person: _Entity) -> Speaker:
         return Speaker(person.name, SpeakerKind.PERSON, person.role, person.organisation, person.country)
@@ -1412,7 +1528,13 @@ class SpeakerResolver:
             for token in head.subtree:
                 ent = self._ent(token)
                 named = token.dep_ == "appos" or (titled and token.dep_ in {"compound", "pobj", "nmod"})
-                if token.i > head.i and named and ent is not None and self._is_person_ent(ent):
+                if (
+                    token.i > head.i
+                    and named
+                    and ent is not None
+                    and self._is_person_ent(ent)
+                    and not _in_clause_below(token, head)
+                ):
                     inner = self.resolve(token)
                     if inner.speaker is not None:
                         self.history.pop()
@@ -1506,10 +1628,69 @@ class SpeakerResolver:
         determiner = next((c.lower_ for c in head.children if c.dep_ in {"det", "poss"}), "the")
         if determiner not in DEFINITE | {"his", "her", "its", "their"} and head.pos_ != "PROPN":
             return None
-        person = self._person_with_role(mention.text, head.idx)
+        modifiers = [t for t in self.doc[start:end] if t.i < head.i and t.text[:1].isupper() and t.i != start]
+        person = self._person_with_role(mention.text, head.idx, modifiers)
         if person is None:
             return None
         return Resolution(self._person_speaker(person), mention, "title of earlier full mention")
+
+    def _as_person_description(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
+        """ "The billionaire businessman said", "the Florida senator": a definite description of a
+        person refers back to the person the text is about, the most salient one named in the last
+        few sentences; when two are about as salient, or the description's own words ("Florida")
+        name another place or body than theirs, nobody."""
+        if head.lower_ not in _person_descriptions() or head.tag_ != "NN" or self._in_name(head):
+            return None
+        determiner = next((c for c in head.children if c.dep_ in {"det", "poss"}), None)
+        if determiner is None or determiner.lower_ != "the" or any(c.dep_ == "poss" for c in head.children):
+            return None
+        modifiers = [t for t in self.doc[start:end] if t.i < head.i and t.text[:1].isupper() and t.i != start]
+        person = self._salient_person(head, modifiers)
+        if person is None:
+            return None
+        return Resolution(self._person_speaker(person), mention, "description of the person the text is about")
+
+    def _salient_person(self, head: Token, modifiers: list[Token]) -> _Entity | None:
+        """The person most salient before ``head`` (recent, a subject, the last speaker) whose
+        fields agree with the capitalised ``modifiers``; None on a near tie."""
+        here = self._sentence_of[head.i]
+        scores: dict[int, float] = {}
+        owner: dict[int, _Entity] = {}
+        for index, person in self._people_mentions:
+            if index >= head.i:
+                break
+            distance = here - self._sentence_of[index]
+            if distance > PRONOUN_WINDOW or (self._quoted[self.doc[index].idx] and not self._quoted[head.idx]):
+                continue
+            if len(person.name.split()) < 2 or not self._agrees_with(person, modifiers):
+                continue
+            if _is_role_word(head.text) and person.role and head.lower_ not in person.role.lower():
+                continue  # "the senator" is not the person the text calls "governor"
+            token = self.doc[index]
+            score = PRONOUN_WINDOW + 1 - distance
+            if token.dep_ in {"nsubj", "nsubjpass"} or token.head.dep_ in {"nsubj", "nsubjpass"}:
+                score += 1.5
+            scores[id(person)] = max(scores.get(id(person), 0.0), score)
+            owner[id(person)] = person
+        last = self._last_speaker(head, None)
+        if last is not None and id(last) in scores:
+            scores[id(last)] += LAST_SPEAKER_BONUS
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        if not ranked or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 1):
+            return None
+        return owner[ranked[0][0]]
+
+    def _agrees_with(self, person: _Entity, modifiers: list[Token]) -> bool:
+        """Whether a description's capitalised words ("Florida", "GOP") fit what the text says of
+        a person: a place or body among them must be in their role, organisation or country."""
+        known = " ".join(filter(None, [person.role, person.organisation, person.country])).lower()
+        known = known.replace("gop", "republican")
+        for token in modifiers:
+            word = token.text.lower().replace("gop", "republican")
+            named = _country_of_place(token.text) is not None or token.ent_type_ in ORG_LABELS | PLACE_LABELS
+            if (named or word in party_words() or token.ent_type_ == "NORP") and word not in known:
+                return False  # "the Democratic front-runner" is nobody the text calls a Republican
+        return True
 
     def _as_description(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
         """ "The company said": the body the text last named, when the description is definite."""
@@ -1524,6 +1705,8 @@ class SpeakerResolver:
         """The named body a definite description ("the company", "the group") stands for: the
         nearest earlier one whose name echoes the description's words, else the nearest."""
         determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
+        if head.lower_ in _person_descriptions():
+            return None  # "the GOP front-runner" is a person, whatever body its words echo
         named = self._appositive_body(head)
         if named is not None:
             return named  # "The group that owns her music, Big Machine, says": named on the spot
@@ -1716,12 +1899,18 @@ class SpeakerResolver:
                 return self._full_organisation(_org_name(ent.text))
         return None
 
-    def _person_with_role(self, text: str, before: int) -> _Entity | None:
-        """The person most recently mentioned before ``before`` whose role ends in the same word."""
+    def _person_with_role(self, text: str, before: int, modifiers: list[Token] | None = None) -> _Entity | None:
+        """The person most recently mentioned before ``before`` whose role ends in the same word
+        (and whose fields agree with the description's capitalised ``modifiers``: "the Florida
+        senator" is not the senator from Nevada)."""
         wanted = (_title_phrase(text) or text).lower().split()[-1:]
         if not wanted:
             return None
-        candidates = [p for p in self.people if p.role and p.role.lower().split()[-1] == wanted[0]]
+        candidates = [
+            p
+            for p in self.people
+            if p.role and p.role.lower().split()[-1] == wanted[0] and self._agrees_with(p, modifiers or [])
+        ]
         if not candidates:
             return None
         last_seen = {id(p): i for i, p in self._people_mentions if self.doc[i].idx < before}
@@ -1776,6 +1965,9 @@ class SpeakerResolver:
         if head.lower_ in FIRST_PERSON:
             return self._resolve_first_person(head, mention)
         gender = _gender_of_pronoun(head.lower_)
+        ahead = self._main_subject_after(head, gender)
+        if ahead is not None:
+            return Resolution(self._person_speaker(ahead), mention, "pronoun: the subject of the main clause after it")
         here = self._sentence_of[head.i]
         scores: dict[int, float] = {}
         owner: dict[int, _Entity] = {}
@@ -1809,6 +2001,35 @@ class SpeakerResolver:
         chosen = owner[ranked[0][0]]
         why = "pronoun: the previous statement's speaker" if chosen is last else "pronoun: nearest compatible speaker"
         return Resolution(self._person_speaker(chosen), mention, why)
+
+    def _main_subject_after(self, head: Token, gender: str | None) -> _Entity | None:
+        """ "After suggesting that he regretted it, Mr. Rubio said", "Asked if he agreed, Devine
+        responded": a pronoun in an adverbial clause that opens the sentence and ends at a comma
+        is the person the main clause then names as its subject, when they agree."""
+        if gender is None or self._quoted[head.idx]:
+            return None
+        root = head.sent.root
+        subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is None or subject.i <= head.i or self._quoted[subject.idx]:
+            return None
+        opening = [
+            c
+            for c in root.children
+            if c.i < subject.i
+            and c.dep_ in {"advcl", "prep"}
+            and c.left_edge.i <= head.sent.start + 1
+            and c.right_edge.i + 1 < len(self.doc)
+            and self.doc[c.right_edge.i + 1].text == ","
+        ]
+        if not any(c.left_edge.i <= head.i <= c.right_edge.i for c in opening):
+            return None
+        ent = self._ent(subject)
+        if ent is None or not self._is_person_ent(ent):
+            return None
+        person = self._find_person(self._person_name(ent), ent.start)
+        if person is None or (person.gender and person.gender != gender):
+            return None
+        return person
 
     def _resolve_first_person(self, head: Token, mention: Span) -> Resolution:
         """ "I now do recall," inside a quotation is whoever speaks that quotation: the speaker of
