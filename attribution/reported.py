@@ -45,6 +45,7 @@ COMPLEMENT_DEPS = {"ccomp"}
 CLAUSE_PREPS = rule_words("clause_preps")
 PREP_CUES = rule_words("prep_cues")
 XCOMP_CUES = rule_words("xcomp_cues")
+RAISING_CUES = rule_words("raising_cues")
 WEAK_CUES = rule_words("weak_cues")
 BARE_CUES = rule_words("bare_cues")
 TARGET_FIRST_CUES = rule_words("target_first_cues")
@@ -623,11 +624,34 @@ def cue_prep(token: Token) -> tuple[Candidate, ...] | None:
 
 def cue_xcomp(token: Token) -> tuple[Candidate, ...] | None:
     """'The governor vowed to veto the bill.', 'Doctors urged residents to stay indoors.': an
-    infinitive cue (data/rules.json "xcomp_cues") and its clause, with the one urged."""
-    if _cue_lemma(token) is None:
+    infinitive cue (data/rules.json "xcomp_cues") and its clause, with the one urged. 'They
+    appear to be unanimous', 'Trump is expected to win': a raising verb's or an agentless
+    passive's subject is part of what is reported, the content is the whole clause and it
+    names no speaker."""
+    lemma = _cue_lemma(token)
+    if lemma is None:
         return None
     content = _infinitive(token)
-    return None if content is None else _verb_statement(token, "cue-xcomp", content, subject_of(token))
+    if content is None:
+        return None
+    raised = _raised_subject(token)
+    if raised is None:
+        return _verb_statement(token, "cue-xcomp", content, subject_of(token))
+    start, end = char_span(token.doc, raised.left_edge.i, content[1])
+    return (Candidate("cue-xcomp", (start, end), cue_span(token), lemma, _stance(lemma), None),)
+
+
+def _raised_subject(verb: Token) -> Token | None:
+    """The subject before a raising verb (data/rules.json "raising_cues": "They appear to ...")
+    or before a passive cue with no agent ("Trump is expected to ..."), if there is one."""
+    children = list(verb.children)
+    if verb.lemma_.lower() in RAISING_CUES:
+        deps = {"nsubj"}
+    elif any(c.dep_ == "auxpass" for c in children) and not any(c.dep_ == "agent" for c in children):
+        deps = {"nsubjpass"}
+    else:
+        return None
+    return next((c for c in children if c.dep_ in deps and c.i < verb.i), None)
 
 
 def cue_bare(token: Token) -> tuple[Candidate, ...] | None:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import pytest
 
 from attribution.extract import extract_document
-from attribution.models import Document, Statement
+from attribution.models import Act, Document, Statement
 
 
 class Expected(NamedTuple):
@@ -688,6 +688,33 @@ def test_desk_and_broad_content_boundaries(nlp, text: str, desk: str, broad: str
         assert statement.broad_content is None
     else:
         assert statement.broad_content is not None and statement.broad_content.text == broad
+
+
+RAISED_CLAUSES = [
+    # a raising verb's or an agentless passive's subject belongs to what is reported, and it
+    # names nobody who spoke (PolNeAR's broad listing counts these; a desk's does not)
+    ("They appear to be unanimous in their belief that the senator will win.",
+     "They appear to be unanimous in their belief that the senator will win"),
+    ("The music seemed to match the sense of relief in the arena.",
+     "The music seemed to match the sense of relief in the arena"),
+    ("All three candidates are expected to speak at the gala on Thursday night.",
+     "All three candidates are expected to speak at the gala on Thursday night"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "content"), RAISED_CLAUSES, ids=[r[0][:30] for r in RAISED_CLAUSES])
+def test_a_raised_subject_is_part_of_the_content_and_no_speaker(nlp, text: str, content: str) -> None:
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    statement = next(s for s in statements if s.rule == "cue-xcomp")
+    assert (statement.broad_content or statement.content).text == content
+    assert statement.speaker is None
+    assert statement.act != Act.SPEECH
+
+
+def test_a_passive_cue_with_its_agent_keeps_the_agent_as_speaker(nlp) -> None:
+    text = "Senator Ann Lee was urged by party leaders to drop out of the race."
+    statement = next(s for s in extract_document(Document(id="t", text=text), nlp).statements)
+    assert "Ann Lee" not in statement.content.text
 
 
 SPEAKER_GOES_ON = [
