@@ -120,6 +120,8 @@ class _Entity:
     organisation: str | None = None
     country: str | None = None
     gender: str | None = None
+    # words the text describes them with anywhere ("Florida Sen.", "of Vermont"), folded
+    descriptors: set[str] = field(default_factory=set)
 
     def add(self, role: str | None, organisation: str | None, country: str | None = None) -> None:
         """Keep the most specific value: the fuller role of any mention ("Walt Disney Co.
@@ -277,6 +279,13 @@ def _proper_run(head: Token) -> list[Token]:
 
 
 GENERATIONS = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def _descriptor(word: str) -> str:
+    """A describing word in one form: folded, a title's abbreviation written out ("Sen."),
+    "GOP" as "republican"."""
+    lowered = title_abbreviations().get(word.lower(), word).lower()
+    return {"gop": "republican", "democrat": "democratic"}.get(lowered, lowered)
 
 
 def _in_clause_below(token: Token, head: Token) -> bool:
@@ -512,11 +521,21 @@ class SpeakerResolver:
             else:
                 role, organisation = self._role_and_organisation(ent)
             person.add(_leading_title(ent.text) or role, organisation)
+            person.descriptors |= self._descriptors_of(ent)
             self._people_mentions.append((ent.root.i, person))
         self._people_mentions.extend(self._surname_mentions())
         for person in self.people:
             self._settle_affiliation(person)
         self._people_mentions.sort(key=lambda pair: pair[0])
+
+    def _descriptors_of(self, ent: SpacySpan) -> set[str]:
+        """The words one mention describes its person with: the premodifiers and title before
+        the name ("Florida Sen.", "GOP front-runner") and an "of X" after it ("of Vermont")."""
+        tokens = [*self._premodifiers(ent), *(t for t in ent if t.lower_ in honorifics() or _is_title_word(t.text))]
+        after = self.doc[ent.end : ent.end + 2]
+        if len(after) == 2 and after[0].lower_ == "of" and after[1].pos_ == "PROPN":
+            tokens.append(after[1])
+        return {_descriptor(t.text) for t in tokens if t.is_alpha or t.text.endswith(".")}
 
     def _settle_affiliation(self, person: _Entity) -> None:
         """Affiliation by the convention: an official speaks for their state (a governor for
@@ -1664,7 +1683,8 @@ class SpeakerResolver:
                 continue
             if len(person.name.split()) < 2 or not self._agrees_with(person, modifiers):
                 continue
-            if _is_role_word(head.text) and person.role and head.lower_ not in person.role.lower():
+            titled = head.lower_ in person.descriptors or (person.role and head.lower_ in person.role.lower())
+            if _is_role_word(head.text) and person.role and not titled:
                 continue  # "the senator" is not the person the text calls "governor"
             token = self.doc[index]
             score = PRONOUN_WINDOW + 1 - distance
@@ -1683,12 +1703,12 @@ class SpeakerResolver:
     def _agrees_with(self, person: _Entity, modifiers: list[Token]) -> bool:
         """Whether a description's capitalised words ("Florida", "GOP") fit what the text says of
         a person: a place or body among them must be in their role, organisation or country."""
-        known = " ".join(filter(None, [person.role, person.organisation, person.country])).lower()
-        known = known.replace("gop", "republican")
+        fields = " ".join(filter(None, [person.role, person.organisation, person.country]))
+        known = {_descriptor(w) for w in fields.split()} | person.descriptors
         for token in modifiers:
-            word = token.text.lower().replace("gop", "republican")
             named = _country_of_place(token.text) is not None or token.ent_type_ in ORG_LABELS | PLACE_LABELS
-            if (named or word in party_words() or token.ent_type_ == "NORP") and word not in known:
+            party = token.lower_ in party_words() or token.ent_type_ == "NORP"
+            if (named or party) and _descriptor(token.text) not in known:
                 return False  # "the Democratic front-runner" is nobody the text calls a Republican
         return True
 
@@ -1902,14 +1922,18 @@ class SpeakerResolver:
     def _person_with_role(self, text: str, before: int, modifiers: list[Token] | None = None) -> _Entity | None:
         """The person most recently mentioned before ``before`` whose role ends in the same word
         (and whose fields agree with the description's capitalised ``modifiers``: "the Florida
-        senator" is not the senator from Nevada)."""
+        senator" is not the senator from Nevada; "the former president" is not the one in office)."""
         wanted = (_title_phrase(text) or text).lower().split()[-1:]
         if not wanted:
             return None
+        former = bool({"former", "ex"} & set(re.split(r"[\s-]+", text.lower())))
         candidates = [
             p
             for p in self.people
-            if p.role and p.role.lower().split()[-1] == wanted[0] and self._agrees_with(p, modifiers or [])
+            if p.role
+            and p.role.lower().split()[-1] == wanted[0]
+            and self._agrees_with(p, modifiers or [])
+            and (not former or "former" in p.role.lower() or "ex-" in p.role.lower())
         ]
         if not candidates:
             return None

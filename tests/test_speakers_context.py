@@ -59,10 +59,18 @@ ROWS = [
         "Tom Reyes",
         "description of the person the text is about",
     ),
-    # "the Florida senator" is not the senator from Nevada named last; with nothing tying
-    # Florida to either, nobody is guessed
+    # "the Florida senator" is the senator the text says is of Florida, not the one from
+    # Nevada named last
     Row(
         "Senator Ann Cole of Florida and Senator Bob Lane of Nevada met on Monday. Lane left early. "
+        "The Florida senator said the bill would pass.",
+        "the bill would pass",
+        "Ann Cole",
+        "title of earlier full mention",
+    ),
+    # with nothing tying Florida to either senator, nobody is guessed
+    Row(
+        "Senator Ann Cole and Senator Bob Lane met on Monday. Lane left early. "
         "The Florida senator said the bill would pass.",
         "the bill would pass",
         None,
