@@ -87,7 +87,13 @@ def batch(
         ),
     ] = None,
     shard_size: Annotated[
-        int, typer.Option("--shard-size", min=1, help="Documents per shard (one task, one Parquet folder).")
+        int,
+        typer.Option(
+            "--shard-size",
+            min=1,
+            help="Documents per shard (one task, one Parquet folder); the last two shards' documents go in four"
+            " smaller ones, so the workers finish together.",
+        ),
     ] = 50,
     model: ModelOption = None,
     max_bytes: Annotated[
