@@ -9,19 +9,22 @@ REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "eval" / "polnear-dev.jsonl"
 SEED = REPO / "seeds" / "000_08f2487d190f4389.txt"
 LEDGER = ("runs", "ingest_errors")
+# a fresh uuid at every change of the echo postings, so that a connection knows its copy is stale:
+# differs between any two runs by design, as run ids do
+TOKENS = ("echo_recent_token",)
 # when and by which run a row was written: differs between any two runs by design
 VOLATILE = {"run_id", "ingested_at", "first_seen_at", "extracted_at", "retired_run_id", "created_at", "applied_at"}
 
 
 def content_dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table but the run ledger and the full-text index's shadow tables,
-    ordered, without timestamps and run ids."""
+    """Every row of every table but the run ledger, the echo cache's token and the full-text
+    index's shadow tables, ordered, without timestamps and run ids."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [
             row[0]
             for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            if row[0] not in LEDGER and not row[0].startswith(("sqlite_", "statements_fts"))
+            if row[0] not in LEDGER + TOKENS and not row[0].startswith(("sqlite_", "statements_fts"))
         ]
         dump: dict[str, list[tuple]] = {}
         for table in tables:
