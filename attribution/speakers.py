@@ -1437,8 +1437,14 @@ class SpeakerResolver:
         opener = next((t for t in sentence if not t.is_punct and not t.is_space), None)
         if opener is None or opener.i >= verb.i or self._quoted[opener.idx] or not opener.text[:1].isupper():
             return None
+        while opener.dep_ in {"compound", "amod", "nmod", "poss"} and opener.head.i > opener.i:
+            opener = opener.head  # "GOP front-runner Donald Trump": the phrase's head, not its first word
+        if opener.i >= verb.i:
+            return None
         ent = self._ent(opener)
-        named = (ent is not None and ent.start == opener.i) or opener.text in {p.name.split()[-1] for p in self.people}
+        named = (ent is not None and ent.end == opener.i + 1) or opener.text in {
+            p.name.split()[-1] for p in self.people
+        }
         return opener if named and opener.pos_ in {"PROPN", "NOUN", "ADJ"} else None
 
     def _person_speaker(self, person: _Entity) -> Speaker:

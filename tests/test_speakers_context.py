@@ -38,6 +38,13 @@ ROWS = [
         "Maria Olsen",
         "subject of the clause the cue belongs to",
     ),
+    # ... taking the whole name phrase that opens it, not its first word ("Democratic")
+    Row(
+        "Democratic candidate Ann Cole, later alleging that the vote was rigged, said the count would be challenged.",
+        "the count would be challenged",
+        "Ann Cole",
+        "subject of the clause the cue belongs to",
+    ),
     # a pronoun in an adverbial clause opening the sentence is the main clause's subject
     Row(
         "Tom Reyes spoke on Monday. In what he called a final warning, Mayor Bob Lane said the budget would be cut.",
