@@ -132,6 +132,8 @@ TABLES: dict[str, dict[str, Any]] = {
     "registry": {"hidden": True},
     # the echo index (word shingles); echo_links, the links themselves, stays visible
     "echo_shingles": {"hidden": True},
+    "echo_recent": {"hidden": True},
+    "echo_recent_token": {"hidden": True},
     "echo_statements": {"hidden": True},
 }
 

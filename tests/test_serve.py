@@ -77,6 +77,7 @@ def test_config_has_facets_search_labels_and_no_writable_query(seeded: Path) -> 
     assert database["tables"]["statements"]["label_column"] == "content"
     assert "queries" not in database  # verdicts are given on the review desk, never through SQL
     assert database["tables"]["echo_shingles"]["hidden"] and "hidden" not in database["tables"].get("echo_links", {})
+    assert database["tables"]["echo_recent"]["hidden"] and database["tables"]["echo_recent_token"]["hidden"]
 
 
 def test_config_refuses_a_database_that_is_not_ours(tmp_path: Path) -> None:
