@@ -184,12 +184,14 @@ def colon_speaker(doc: Doc, text: str, blocked: tuple[Span, ...]) -> list[Candid
     """'Lynch: No outside influence on FBI probe' and the transcript line 'TAPPER: Do you think
     the election was rigged against you?': a name before a colon opening a line (or after a
     dash) speaks the rest of the line, unless the name labels a part of the page
-    (data/rules.json "not_speakers": 'Photo:', 'Note:', 'Q:') or the line is under three words."""
+    (data/rules.json "not_speakers": 'Photo:', 'Note:', 'Q:', 'The Latest:') or the line is under
+    three words."""
     drafts = []
     for match in COLON_SPEAKER.finditer(text):
         name = match.group("name")
         words = name.split()
-        if any(ch.isdigit() for ch in name) or words[0].lower().strip(".'\u2019s") in NOT_SPEAKERS:
+        label = words[0].lower().strip(".'\u2019s")
+        if any(ch.isdigit() for ch in name) or label in NOT_SPEAKERS or name.lower() in NOT_SPEAKERS:
             continue
         if words[-1].lower() in {"the", "of", "to", "on", "for", "and", "at"}:
             continue

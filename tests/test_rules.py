@@ -155,6 +155,20 @@ def test_no_word_of_the_seed_a_rule_takes_is_skipped(nlp, seed_text: str) -> Non
     assert len(taking) >= 5 and taking <= set(rule_positions(doc))
 
 
+PAGE_LABELS = [
+    # a label of the page before a colon is nobody speaking (data/rules.json "not_speakers")
+    "The Latest: Trump urges supporters to monitor polling places",
+    "Analysis: The tax plan would cost billions more than promised",
+    "Photo: Crowds gather outside the courthouse on Monday",
+]
+
+
+@pytest.mark.parametrize("line", PAGE_LABELS)
+def test_a_page_label_before_a_colon_is_no_speaker(nlp, line: str) -> None:
+    statements = extract_document(Document(id="t", text=f"{line}\n\nThe hearing resumes on Friday."), nlp).statements
+    assert not [s for s in statements if s.rule == "colon-speaker"]
+
+
 def test_every_word_list_of_the_rules_says_why() -> None:
     data = json.loads(resources.files("attribution").joinpath("data", "rules.json").read_text(encoding="utf-8"))
     lists = {key for key in data if not key.startswith("_")}
