@@ -74,10 +74,20 @@ def _title_words() -> frozenset[str]:
     return frozenset(modifiers | set(lexicons.honorifics()) | set(lexicons.demonyms()))
 
 
+@lru_cache(maxsize=1)
+def _title_phrases_by_first_word() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The role phrases grouped by their first word, each group still longest first: a name's
+    first word picks the few phrases worth comparing."""
+    groups: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _title_phrases():
+        groups.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(group) for word, group in groups.items()}
+
+
 def _title_length(words: list[str]) -> int:
     """How many leading words are a title: a whole role phrase, or one title word."""
     folded = [fold(w).strip(",") for w in words]
-    for phrase in _title_phrases():
+    for phrase in _title_phrases_by_first_word().get(folded[0], ()):
         if len(phrase) < len(folded) and tuple(folded[: len(phrase)]) == phrase:
             return len(phrase)
     return 1 if folded[0] in _title_words() else 0

@@ -75,7 +75,8 @@ def test_no_junk_in_the_name_shown() -> None:
                        ("Obama Says", "Obama"), ("PENCE", "Pence"), ("Trump's", "Trump"),
                        ("President Donald J. Trump", "Donald Trump"), ("Weak - Rubio", "Rubio"),
                        ("Obama Says \u2013 Trump", "Trump"), ("Trump Says He Never", "Trump"),
-                       ("United States", "United States")):  # fmt: skip
+                       ("United States", "United States"), ("Secretary of State Mike Pompeo", "Mike Pompeo"),
+                       ("Former Prime Minister Theresa May", "Theresa May")):  # fmt: skip
         assert identity.resolve(junk, "person").name == name
 
 
