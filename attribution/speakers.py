@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import insort
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -1678,6 +1679,32 @@ class SpeakerResolver:
     def _salient_person(self, head: Token, modifiers: list[Token]) -> _Entity | None:
         """The person most salient before ``head`` (recent, a subject, the last speaker) whose
         fields agree with the capitalised ``modifiers``; None on a near tie."""
+
+        def fits(person: _Entity) -> bool:
+            if len(person.name.split()) < 2 or not self._agrees_with(person, modifiers):
+                return False
+            titled = head.lower_ in person.descriptors or (person.role and head.lower_ in person.role.lower())
+            return not (_is_role_word(head.text) and person.role and not titled)  # "the senator" is no "governor"
+
+        scores, owner = self._salience(head, fits)
+        last = self._last_speaker(head, None)
+        if last is not None and id(last) in scores:
+            scores[id(last)] += LAST_SPEAKER_BONUS
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        if not ranked or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 1):
+            return None
+        return owner[ranked[0][0]]
+
+    def _salience(
+        self,
+        head: Token,
+        admits: Callable[[_Entity], bool],
+        weakness: Callable[[_Entity], float] = lambda person: 0.0,
+    ) -> tuple[dict[int, float], dict[int, _Entity]]:
+        """How salient each earlier person ``admits`` takes is at ``head`` (by ``id``, with the
+        person): their best mention within the pronoun window, more recent and a subject scoring
+        higher, less ``weakness``; a name inside a quotation the head is not in does not count
+        (it is not who goes on speaking)."""
         here = self._sentence_of[head.i]
         scores: dict[int, float] = {}
         owner: dict[int, _Entity] = {}
@@ -1687,24 +1714,15 @@ class SpeakerResolver:
             distance = here - self._sentence_of[index]
             if distance > PRONOUN_WINDOW or (self._quoted[self.doc[index].idx] and not self._quoted[head.idx]):
                 continue
-            if len(person.name.split()) < 2 or not self._agrees_with(person, modifiers):
+            if not admits(person):
                 continue
-            titled = head.lower_ in person.descriptors or (person.role and head.lower_ in person.role.lower())
-            if _is_role_word(head.text) and person.role and not titled:
-                continue  # "the senator" is not the person the text calls "governor"
             token = self.doc[index]
-            score = PRONOUN_WINDOW + 1 - distance
+            score = PRONOUN_WINDOW + 1 - distance - weakness(person)
             if token.dep_ in {"nsubj", "nsubjpass"} or token.head.dep_ in {"nsubj", "nsubjpass"}:
                 score += 1.5
             scores[id(person)] = max(scores.get(id(person), 0.0), score)
             owner[id(person)] = person
-        last = self._last_speaker(head, None)
-        if last is not None and id(last) in scores:
-            scores[id(last)] += LAST_SPEAKER_BONUS
-        ranked = sorted(scores.items(), key=lambda item: -item[1])
-        if not ranked or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 1):
-            return None
-        return owner[ranked[0][0]]
+        return scores, owner
 
     def _agrees_with(self, person: _Entity, modifiers: list[Token]) -> bool:
         """Whether a description's capitalised words ("Florida", "GOP") fit what the text says of
@@ -1998,25 +2016,12 @@ class SpeakerResolver:
         ahead = self._main_subject_after(head, gender)
         if ahead is not None:
             return Resolution(self._person_speaker(ahead), mention, "pronoun: the subject of the main clause after it")
-        here = self._sentence_of[head.i]
-        scores: dict[int, float] = {}
-        owner: dict[int, _Entity] = {}
-        for index, person in self._people_mentions:
-            if index >= head.i:
-                break
-            distance = here - self._sentence_of[index]
-            if distance > PRONOUN_WINDOW or (gender and person.gender and person.gender != gender):
-                continue
-            if self._quoted[self.doc[index].idx] and not self._quoted[head.idx]:
-                continue  # a name inside someone's quotation is not who goes on speaking
-            token = self.doc[index]
-            score = PRONOUN_WINDOW + 1 - distance
-            if person.gender is None and len(person.name.split()) == 1:
-                score -= 2  # a lone word the tagger called a person ("Statista") is a weak antecedent
-            if token.dep_ in {"nsubj", "nsubjpass"} or token.head.dep_ in {"nsubj", "nsubjpass"}:
-                score += 1.5
-            scores[id(person)] = max(scores.get(id(person), 0.0), score)
-            owner[id(person)] = person
+        scores, owner = self._salience(
+            head,
+            lambda person: not (gender and person.gender and person.gender != gender),
+            # a lone word the tagger called a person ("Statista") is a weak antecedent
+            lambda person: 2.0 if person.gender is None and len(person.name.split()) == 1 else 0.0,
+        )
         last = self._last_speaker(head, gender)
         if last is not None:
             scores[id(last)] = scores.get(id(last), 0.0) + LAST_SPEAKER_BONUS
