@@ -604,10 +604,7 @@ def cue_prep(token: Token) -> tuple[Candidate, ...] | None:
         fixed = _prep_content(token, prepositional_verbs().get(lemma))
         if fixed is None:
             return None
-        start, end = char_span(token.doc, *fixed)
-        if end <= start:
-            return ()
-        return (Candidate("cue-prep", (start, end), cue_span(token), lemma, Stance.NEUTRAL, subject_of(token)),)
+        return _phrase_statement(token, "cue-prep", fixed, lemma, Stance.NEUTRAL, subject_of(token))
     content = _prep_clause(token)
     if content is not None:
         return _verb_statement(token, "cue-prep", content, subject_of(token))
@@ -616,10 +613,18 @@ def cue_prep(token: Token) -> tuple[Candidate, ...] | None:
     phrase = _prep_content(token)
     if phrase is None:
         return None
-    start, end = char_span(token.doc, *phrase)
+    return _phrase_statement(token, "cue-prep", phrase, lemma, _stance(lemma), subject_of(token))
+
+
+def _phrase_statement(
+    verb: Token, rule: str, tokens: tuple[int, int], lemma: str, stance: Stance, speaker: Token | None
+) -> tuple[Candidate, ...]:
+    """The statement of a cue whose content is the token range ``tokens`` taken as it is (no
+    trimming, unlike ``_verb_statement``), none when the range holds no characters."""
+    start, end = char_span(verb.doc, *tokens)
     if end <= start:
         return ()
-    return (Candidate("cue-prep", (start, end), cue_span(token), lemma, _stance(lemma), subject_of(token)),)
+    return (Candidate(rule, (start, end), cue_span(verb), lemma, stance, speaker),)
 
 
 def cue_xcomp(token: Token) -> tuple[Candidate, ...] | None:
@@ -637,8 +642,7 @@ def cue_xcomp(token: Token) -> tuple[Candidate, ...] | None:
     raised = _raised_subject(token)
     if raised is None:
         return _verb_statement(token, "cue-xcomp", content, subject_of(token))
-    start, end = char_span(token.doc, raised.left_edge.i, content[1])
-    return (Candidate("cue-xcomp", (start, end), cue_span(token), lemma, _stance(lemma), None),)
+    return _phrase_statement(token, "cue-xcomp", (raised.left_edge.i, content[1]), lemma, _stance(lemma), None)
 
 
 def _raised_subject(verb: Token) -> Token | None:
@@ -674,10 +678,7 @@ def cue_object(token: Token) -> tuple[Candidate, ...] | None:
     content = _object_content(token)
     if content is None:
         return None
-    start, end = char_span(token.doc, *content)
-    if end <= start:
-        return ()
-    return (Candidate("cue-object", (start, end), cue_span(token), lemma, attitude_verbs()[lemma], subject_of(token)),)
+    return _phrase_statement(token, "cue-object", content, lemma, attitude_verbs()[lemma], subject_of(token))
 
 
 def cue_parenthetical(token: Token) -> tuple[Candidate, ...] | None:
