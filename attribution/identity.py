@@ -30,7 +30,7 @@ from unidecode import unidecode
 from . import lexicons
 
 # Bump when the rules below change, so stored speaker ids are recomputed on next connect.
-IDENTITY_VERSION = "6"
+IDENTITY_VERSION = "7"
 ALIAS_FILE = "aliases.tsv"
 # Kinds whose names are personal names: titles, initials and surnames apply to them.
 PERSON_KINDS = frozenset({"person", "unknown"})
@@ -48,6 +48,10 @@ _DOTTED = re.compile(r"\A(?:[a-z]\.){2,}\Z")
 _LEADING = "-\u2010\u2013\u2014\u2015\"'\u201c\u201d\u2018\u2019(:,; "
 _TRAILING = '-\u2010\u2013\u2014\u2015"\u201c\u201d)(:,; '
 _POSSESSIVE = re.compile(r"['\u2019]s?\Z")
+# Words that open a phrase but never a personal name ("His comments", "Those remarks").
+_NOT_NAMES = frozenset(
+    {"his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those", "the", "a"}
+)
 _SPACED_DASHES = frozenset({"-", "\u2013", "\u2014", "\u2015", "--"})
 
 
@@ -104,14 +108,55 @@ def _headline_verbs() -> frozenset[str]:
     return frozenset(forms)
 
 
+@lru_cache(maxsize=1)
+def _headline_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The verb forms a headline writes next to a personal name (its reporting verbs and the
+    other verbs of headlines.json, inflected), the modals that end a name before "Not", and
+    the forms of headlines.json's own verbs alone."""
+    data = lexicons.data_json("headlines.json")
+    own = {fold(w) for w in data["irregular"]}
+    for lemma in data["verbs"]:
+        own |= {lemma + "s", lemma + "es", lemma + "d", lemma + "ed", lemma + lemma[-1] + "ed"}
+        if lemma.endswith("y"):
+            own.add(lemma[:-1] + "ies")
+    return frozenset(own | _headline_verbs()), frozenset(fold(w) for w in data["modals"]), frozenset(own)
+
+
+def _ends_name(words: list[str], index: int) -> bool:
+    """Whether the capitalised word at ``index`` is a headline's verb rather than part of the
+    name: a verb form ("Ted Cruz Refuses", "Clinton Wades In") or a modal before "Not"
+    ("Trump May Not Have"), never "Theresa May"."""
+    word = words[index]
+    if not word[:1].isupper():
+        return False
+    verbs, modals, _ = _headline_words()
+    if fold(word) in verbs:
+        return True
+    return fold(word) in modals and index + 1 < len(words) and fold(words[index + 1]) == "not"
+
+
+def _verb_after_name(words: list[str], index: int) -> bool:
+    """ "Trump demands accountability", "Ryan wages": the parse took a clause for a name, its
+    first lower-case word one of the headline verbs (never a reporting verb, whose forms are
+    nouns too: "Trump's comments", "three states") after capitalised words that own nothing."""
+    return fold(words[index]) in _headline_words()[2] and not any(
+        _POSSESSIVE.search(w) or fold(w) in _NOT_NAMES for w in words[:index]
+    )
+
+
 def _before_headline_verb(words: list[str]) -> list[str]:
-    """ "Trump Says He Never", "Ted Cruz Refuses": a headline's capitalised reporting verb
-    ends the name before it, whatever words of the headline follow."""
+    """ "Trump Says He Never", "Ted Cruz Refuses", "Senator Endorsed Trump": a headline's
+    capitalised verb ends the name before it, whatever words of the headline follow; one
+    before a name ("Endorsed Trump") is dropped."""
     if fold(" ".join(words)) in lexicons.place_to_country():
         return words  # "United States" is no headline
-    for index, word in enumerate(words[1:], 1):
-        if word[:1].isupper() and fold(word) in _headline_verbs():
+    for index in range(1, len(words)):
+        if _ends_name(words, index):
             return words[:index]
+        if not words[index][:1].isupper():
+            return words[:index] if _verb_after_name(words, index) else words
+    if len(words) > 1 and words[1][:1].isupper() and fold(words[0]) in _headline_words()[0]:
+        return words[1:]
     return words
 
 
@@ -392,6 +437,14 @@ def preferred_name(current: str, candidate: str) -> str:
 def registry_digest() -> str:
     """Changes when the rules or their data change: stored identities must then be rebuilt."""
     h = hashlib.sha256(IDENTITY_VERSION.encode())
-    for name in (ALIAS_FILE, "titles.json", "countries.tsv", "cues.json", "sources.json", "agencies.json"):
+    for name in (
+        ALIAS_FILE,
+        "titles.json",
+        "countries.tsv",
+        "cues.json",
+        "sources.json",
+        "agencies.json",
+        "headlines.json",
+    ):
         h.update(resources.files("attribution").joinpath("data", name).read_bytes())
     return h.hexdigest()[:16]

@@ -38,6 +38,11 @@ SAME = [
     ("PENCE", "Pence"),
     ("Obama Says", "Obama"),
     ("Trump Says He Never", "Trump"),  # a headline's verb ends the name, whatever follows it
+    ("Ted Cruz Refuses", "Ted Cruz"),  # "Ted Cruz Refuses to Disavow Lindsey Graham Endorsement"
+    ("Clinton Wades", "Clinton"),  # "Clinton Wades In: Urges Britain to Remain ..."
+    ("Glenn Beck Blasts Drudge", "Glenn Beck"),
+    ("Trump May Not Have", "Trump"),  # "Trump May Not Have Suggested A Muslim Registry, ..."
+    ("Endorsed Trump", "Trump"),  # "Right After This Big-Name Senator Endorsed Trump, ..."
     ("Joseph Biden Jr.", "Joe Biden"),  # the alias file: a suffix he is rarely written with
     ("\u2015 Mike Pence", "Mike Pence"),
 ]
@@ -50,6 +55,8 @@ DIFFERENT = [
     ("Zelenskyy", "Zelenska"),
     ("Hillary Clinton", "Bill Clinton"),
     ("Pence", "Spence"),
+    ("Theresa May", "Theresa"),  # a modal ends a name only before "Not"
+    ("Michelle Fields", "Michelle"),  # a surname that is a verb form of no headline verb
 ]
 
 
@@ -78,6 +85,20 @@ def test_no_junk_in_the_name_shown() -> None:
                        ("United States", "United States"), ("Secretary of State Mike Pompeo", "Mike Pompeo"),
                        ("Former Prime Minister Theresa May", "Theresa May")):  # fmt: skip
         assert identity.resolve(junk, "person").name == name
+
+
+@pytest.mark.parametrize(
+    ("phrase", "shown"),
+    [
+        ("Trump demands accountability and transparency", "Trump"),  # "... that Trump demands accountability"
+        ("Ryan wages", "Ryan"),  # "Ryan wages campaign to counter Trump"
+        ("Trump's comments", "Trump's comments"),  # a possessor owns the noun: no clause
+        ("three states", "three states"),  # a reporting verb's form is a noun too
+        ("His remarks", "His remarks"),
+    ],
+)
+def test_a_clause_the_parse_took_for_a_name_keeps_only_the_name(phrase: str, shown: str) -> None:
+    assert identity.resolve(phrase, "unknown").name == shown
 
 
 def test_surnames_and_their_attachment() -> None:
