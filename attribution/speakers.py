@@ -289,6 +289,14 @@ def _descriptor(word: str) -> str:
     return {"gop": "republican", "democrat": "democratic"}.get(lowered, lowered)
 
 
+def _is_party_word(word: str) -> bool:
+    return _descriptor(word) in party_words()
+
+
+def _is_place_word(word: str) -> bool:
+    return _country_of_place(word.title()) is not None
+
+
 def _in_clause_below(token: Token, head: Token) -> bool:
     """Whether ``token`` sits in a clause under ``head`` ("an officer who described the call with
     Zelenskiy"): a name there is what the clause talks about, not the phrase's apposition."""
@@ -1684,7 +1692,9 @@ class SpeakerResolver:
             if len(person.name.split()) < 2 or not self._agrees_with(person, modifiers):
                 return False
             titled = head.lower_ in person.descriptors or (person.role and head.lower_ in person.role.lower())
-            return not (_is_role_word(head.text) and person.role and not titled)  # "the senator" is no "governor"
+            # "the senator" is no "governor"; a "Republican rival" holds no title the nominee's contradicts
+            office = person.role is not None and any(_is_role_word(w) for w in person.role.split())
+            return not (_is_role_word(head.text) and office and not titled)
 
         scores, owner = self._salience(head, fits)
         last = self._last_speaker(head, None)
@@ -1960,12 +1970,41 @@ class SpeakerResolver:
             and (not former or "former" in p.role.lower() or "ex-" in p.role.lower())
         ]
         if not candidates:
-            return None
+            return None if former else self._sole_title_bearer(wanted[0], modifiers or [])
         last_seen = {id(p): i for i, p in self._people_mentions if self.doc[i].idx < before}
         seen = [p for p in candidates if id(p) in last_seen]
         if seen:
             return max(seen, key=lambda p: last_seen[id(p)])
         return candidates[0]
+
+    def _sole_title_bearer(self, title: str, modifiers: list[Token]) -> _Entity | None:
+        """ "The Vermont senator" in a text that calls one person a senator and never says where
+        he is from: that person, when the description's place or party words describe nobody
+        else in the text and the person is tied to no other place or party."""
+        bearers = [
+            p
+            for p in self.people
+            if p.role and p.role.lower().split()[-1] == title and not {"former", "ex"} & set(p.role.lower().split())
+        ]
+        if len(bearers) != 1 or not modifiers:
+            return None
+        person = bearers[0]
+        words = {_descriptor(t.text) for t in modifiers}
+        if any(words & self._known_words(other) for other in self.people if other is not person):
+            return None
+        tied = self._known_words(person) - {_descriptor(w) for w in (person.country or "").split()}
+        if person.organisation:
+            tied.add(person.organisation)  # "New Hampshire" is a place its words alone are not
+        for kind_of in (_is_party_word, _is_place_word):
+            if any(kind_of(w) for w in words) and any(kind_of(w) for w in tied):
+                return None  # "Ted Cruz of Texas" is no Florida senator, a Democrat no Republican nominee
+        return person
+
+    @staticmethod
+    def _known_words(person: _Entity) -> set[str]:
+        """The words the text describes a person with: their fields and descriptors, folded."""
+        fields = " ".join(filter(None, [person.role, person.organisation, person.country]))
+        return {_descriptor(w) for w in fields.split()} | person.descriptors
 
     def _person_named(self, speaker: Speaker | None) -> _Entity | None:
         if speaker is None or speaker.kind != SpeakerKind.PERSON:

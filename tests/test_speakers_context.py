@@ -83,6 +83,29 @@ ROWS = [
         None,
         "title without a name",
     ),
+    # the one senator of the text is "the Vermont senator" when nothing ties him or anyone
+    # else to a place
+    Row(
+        "Senator Tom Reyes met Ann Cole, the mayor, on Monday. The Vermont senator said the bill would pass.",
+        "the bill would pass",
+        "Tom Reyes",
+        "title of earlier full mention",
+    ),
+    # ... but not when the text ties him to another state
+    Row(
+        "Senator Tom Reyes of Texas met Ann Cole, the mayor, on Monday. The Vermont senator said the bill would pass.",
+        "the bill would pass",
+        None,
+        "title without a name",
+    ),
+    # a "rival" is no title: "the GOP nominee" may be the Republican rival the text is about
+    Row(
+        "Republican rival Tom Reyes attacked Ann Cole on Monday. Reyes spoke for an hour. "
+        "The GOP nominee said the debate had been rigged.",
+        "the debate had been rigged",
+        "Tom Reyes",
+        "description of the person the text is about",
+    ),
     # "X's husband, Bill," is Bill X, and "X ... his wife" is the husband
     Row(
         "Hillary Clinton spoke first at the rally. Clinton's husband, Bill, praised the volunteers. "
