@@ -453,6 +453,8 @@ class SpeakerResolver:
             return True  # "Ukraine Kurt Volker" tagged as one body: a given name and surname at its end
         if len(words) == 1 and self._is_tagged_surname(words[0]):
             return True  # "Trump said" tagged as a body where the text also tags "Trump" a person
+        if len(words) == 1 and self._owns_a_campaign(words[0]):
+            return True  # "Trump called for ..." tagged as a body in a text that writes "the Trump campaign"
         after = self.doc[ent.end : ent.end + 2]
         return len(after) == 2 and after[0].text == "," and after[1].lower_ == "who"
 
@@ -473,6 +475,27 @@ class SpeakerResolver:
             if ent.label_ == "PERSON" and words and not any(t.lower_ in CASE_NAME_WORDS for t in ent):
                 last = words[-1]
                 found.add(last.title() if last.isupper() else last)
+        return frozenset(found)
+
+    def _owns_a_campaign(self, word: str) -> bool:
+        """Whether the text writes ``word`` as the owner of a campaign ("the Trump campaign",
+        "Sanders' campaign"): a candidate's surname, unless it is an acronym or a known body."""
+        bare = _strip_possessive(word)
+        if bare.isupper() or bare.lower() in known_bodies() | media_names() or bare.lower() in place_to_country():
+            return False
+        return bare in self._campaign_owners
+
+    @cached_property
+    def _campaign_owners(self) -> frozenset[str]:
+        """Every capitalised word written right before "campaign" or before "'s campaign"."""
+        found = set()
+        for token in self.doc:
+            if token.lower_ == "campaign" and token.i > 0:
+                before = self.doc[token.i - 1]
+                if before.text in {"'s", "’s", "'", "’"} and token.i > 1:
+                    before = self.doc[token.i - 2]
+                if before.text[:1].isupper() and before.is_alpha:
+                    found.add(before.text)
         return frozenset(found)
 
     def _surname_with_honorific(self, word: str) -> bool:

@@ -106,6 +106,21 @@ ROWS = [
         "Tom Reyes",
         "description of the person the text is about",
     ),
+    # a surname the tagger calls a body is a person's when the text writes "the X campaign"
+    Row(
+        "Mike Pence said in a statement released by the Trump campaign that the report merits an inquiry."
+        "\n\nEarlier in the week, Trump called for a special prosecutor to investigate the server.",
+        "a special prosecutor",
+        "Trump",
+        "single name",
+    ),
+    Row(
+        "Like Rove, the Sanders campaign has identified the speeches as a weakness.\n\nAt Sunday night's "
+        "debate, Sanders said he did not get personal speaking fees from Goldman Sachs.",
+        "he did not get personal speaking fees",
+        "Sanders",
+        "single name",
+    ),
     # "X's husband, Bill," is Bill X, and "X ... his wife" is the husband
     Row(
         "Hillary Clinton spoke first at the rally. Clinton's husband, Bill, praised the volunteers. "
