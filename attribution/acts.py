@@ -77,6 +77,7 @@ class ActLexicon:
     request_verbs: frozenset[str]
     naming_participles: frozenset[str]
     speech_vehicles: frozenset[str]
+    quotation_cues: frozenset[str]
     content_preps: dict[str, frozenset[str]]
 
 
@@ -189,10 +190,20 @@ def noun_aim(ctx: ActContext) -> Act | None:
 def title_near_quote(ctx: ActContext) -> Act | None:
     """'... had just found his next project', 'content to read "Wild Rose"': a quotation
     whose nearest verb reports no speech is a title, not somebody's words."""
-    if ctx.rule != "quote-cue" or ctx.cue is None:
+    if ctx.rule != "quote-cue" or ctx.cue is None or quotation_cue(ctx.cue):
         return None
     act = ctx.lexicon.lemmas.get(ctx.cue.lemma_.lower(), Act.OTHER)
     return None if act == Act.SPEECH else Act.OTHER
+
+
+def quotation_cue(verb: Token) -> bool:
+    """A verb of speaking in a manner ('barked', 'scoffed', 'shot back' with its particle):
+    it credits a quotation it closely follows and is no cue anywhere else."""
+    cues = act_lexicon().quotation_cues
+    lemma = verb.lemma_.lower()
+    if lemma in cues:
+        return True
+    return any(child.dep_ in {"prt", "advmod"} and f"{lemma} {child.lower_}" in cues for child in verb.children)
 
 
 def relative_pronoun_subject(ctx: ActContext) -> Act | None:

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from . import EXTRACTOR_VERSION
-from .acts import classify_act, cue_token
+from .acts import classify_act, cue_token, quotation_cue
 from .claims import flag_claims
 from .layout import Layout, read_layout
 from .learned import LEARNED_RULES, learned_candidates
@@ -37,6 +37,7 @@ from .timing import statement_time
 
 MIN_QUOTE_WORDS = 4
 MAX_CUE_DISTANCE = 60  # chars between a quotation and the cue that credits it
+MAX_NAME_WORDS = 4  # words of a speaker's name between a quotation and a verb of manner
 MAX_SPLIT_GAP = 200  # chars of attribution between the two halves of a split quote
 COLON_SPEAKER = re.compile(
     r"(?:^[\"\u201c]?|\s[-\u2013\u2014]\s)"  # a transcript line may open with a quotation mark
@@ -273,7 +274,9 @@ def quote_cue(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
     sent_end = min(sent_end, quote.end + 4 * MAX_CUE_DISTANCE)
     best = None
     for token in doc.char_span(sent_start, sent_end, alignment_mode="expand") or []:
-        if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in stances:
+        if token.pos_ not in {"VERB", "AUX"}:
+            continue
+        if token.lemma_.lower() not in stances and not _manner_cue_after(token, quote.end):
             continue
         if mask[token.idx] or cue_span(token) in page.used_cues:
             continue
@@ -294,7 +297,18 @@ def quote_cue(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
     if _word_count(page.text[quote.start : quote.end]) < 2:
         return ()
     lemma = token.lemma_.lower()
-    return (Candidate("quote-cue", (quote.start, quote.end), cue_span(token), lemma, stances[lemma], subject),)
+    stance = stances.get(lemma, Stance.NEUTRAL)
+    return (Candidate("quote-cue", (quote.start, quote.end), cue_span(token), lemma, stance, subject),)
+
+
+def _manner_cue_after(verb: Token, quote_end: int) -> bool:
+    """'“Go back to Univision,” Trump barked': a verb of speaking in a manner credits the
+    quotation it follows closely (no more than a short name between them), though it
+    introduces nothing else."""
+    if not quote_end <= verb.idx <= quote_end + MAX_CUE_DISTANCE or not quotation_cue(verb):
+        return False
+    gap = verb.doc.char_span(quote_end, verb.idx, alignment_mode="expand") or ()
+    return sum(1 for token in gap if not token.is_punct and not token.is_space) <= MAX_NAME_WORDS
 
 
 def quote_dash_credit(page: Quotations, index: int) -> tuple[Candidate, ...] | None:

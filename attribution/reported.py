@@ -201,11 +201,31 @@ def noun_just_before(verb: Token) -> Token | None:
     if i < verb.sent.start:
         return None
     token = verb.doc[i]
+    if token.text in {",", ")"}:
+        return _name_before_aside(verb, i)
     if token.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"} or not _is_speaker_like(token):
         return None
     while token.dep_ in {"pobj", "compound", "poss"} and token.head.i < verb.i and token.head.sent == verb.sent:
         token = token.head if token.dep_ != "pobj" else token.head.head
     return token if token.pos_ in {"NOUN", "PROPN", "PRON", "NUM"} else None
+
+
+def _name_before_aside(verb: Token, last: int) -> Token | None:
+    """'Jay DiPietro, the club's 78-year-old president, suggested ...', 'Ramos, 58, told AFP',
+    'Sen. Elizabeth Warren (D-MA) said' misparsed: the name set off by an apposition or a
+    parenthesis that ends right before the cue, when everything between the name and the cue
+    belongs to the name's own phrase."""
+    doc, start = verb.doc, max(verb.sent.start, verb.i - 30)
+    for i in range(last - 1, start - 1, -1):
+        name = doc[i]
+        if name.pos_ != "PROPN" or doc[i + 1].text not in {",", "("}:
+            continue
+        if name.dep_ not in {"appos", "npadvmod", "nsubj", "ROOT"} or not _is_speaker_like(name):
+            return None  # the object of a preposition or a verb ("envoy in Brussels, said") never speaks
+        between = doc[i + 1 : last + 1]
+        aside = [t for t in between if not t.is_punct]
+        return name if aside and all(name in t.ancestors for t in aside) else None
+    return None
 
 
 def _quoting_verb(saying: Token) -> Token | None:

@@ -739,3 +739,65 @@ def test_a_parenthetical_credit_splits_the_statement_in_two_pieces(nlp) -> None:
     (statement,) = extract_document(Document(id="t", text=text), nlp).statements
     assert statement.rule == "cue-parenthetical"
     assert [f.text for f in statement.fragments] == ["Many of the prisons", "are aging and need to be repaired"]
+
+
+# A verb of speaking in a manner credits the quotation it closely follows, never the speaker of
+# the quotation before; elsewhere it is no cue at all.
+MANNER_OF_SPEAKING = [
+    ("Ms. Okafor praised the ruling. \u201cThat is a lie and everyone knows it,\u201d Mr. Delgado snapped.",
+     "\u201cThat is a lie and everyone knows it,\u201d", "Delgado", "snapped"),
+    ("The governor criticized the plan. \u201cShe should read the bill before she votes on it,\u201d Harris shot back.",
+     "\u201cShe should read the bill before she votes on it,\u201d", "Harris", "shot"),
+    ("Senator Lund asked about the budget. \u201cGo and ask your own staff about it,\u201d the mayor scoffed.",
+     "\u201cGo and ask your own staff about it,\u201d", "the mayor", "scoffed"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue"), MANNER_OF_SPEAKING, ids=[r[3] for r in MANNER_OF_SPEAKING]
+)
+def test_a_verb_of_manner_credits_the_quotation_before_it(nlp, text: str, content: str, speaker: str, cue: str) -> None:
+    statement = _statement_for(extract_document(Document(id="t", text=text), nlp).statements, content)
+    assert statement.rule == "quote-cue" and statement.act == Act.SPEECH
+    assert statement.cue is not None and statement.cue.text == cue
+    assert statement.speaker_mention is not None and speaker in statement.speaker_mention.text
+
+
+NOT_MANNER_CUES = [
+    "The dog barked at the mailman all night long.",
+    "Officers shot back at the gunman from behind the car.",
+    # the reaction of a long subject several words away from the quotation is no credit
+    "\u201cTell them to buy larger boats, it is very simple,\u201d the mayor said. "
+    "The members of the council sitting around him laughed.",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", NOT_MANNER_CUES, ids=[t[:30] for t in NOT_MANNER_CUES])
+def test_a_verb_of_manner_alone_is_no_statement(nlp, text: str) -> None:
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert all(s.cue is None or s.cue.text not in {"barked", "shot", "laughed"} for s in statements)
+
+
+# The parse sometimes leaves a cue without a subject when an apposition or a parenthesis stands
+# between the speaker's name and the cue; the name that phrase belongs to is the speaker.
+NAME_BEFORE_ASIDE = [
+    ("At Lake View, where it costs new members $50,000 to join, Tom Hadley, the club's 71-year-old "
+     "president and general manager, suggested that the losses could be blamed on poor management.",
+     "the losses could be blamed on poor management", "Tom Hadley"),
+    ("Saturday at the Ohio Republican party's state convention Sen. Mark Dunmore (R-OH) said the governor "
+     'was a "total failure" on taxes.',
+     'the governor was a "total failure" on taxes', "Mark Dunmore"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "content", "speaker"), NAME_BEFORE_ASIDE, ids=[r[2] for r in NAME_BEFORE_ASIDE])
+def test_the_name_before_an_aside_speaks(nlp, text: str, content: str, speaker: str) -> None:
+    statement = _statement_for(extract_document(Document(id="t", text=text), nlp).statements, content)
+    assert statement.speaker is not None and statement.speaker.name == speaker
+
+
+def test_a_place_before_the_cue_is_no_speaker(nlp) -> None:
+    text = ("Okafor was known for telling others she ran the office, despite being the envoy in Brussels, "
+            "said another witness, the former adviser Jane Whitlock.")  # fmt: skip
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert all(s.speaker is None or s.speaker.name != "Brussels" for s in statements)
