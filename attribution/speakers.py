@@ -2053,8 +2053,11 @@ class SpeakerResolver:
             return self._resolve_person_pronoun(head, mention)
         if lower in THING_PRONOUNS:
             kinds = {SpeakerKind.ORGANISATION, SpeakerKind.GOVERNMENT}
-        else:
+        elif lower in GROUP_PRONOUNS:
             kinds = {SpeakerKind.ORGANISATION, SpeakerKind.GOVERNMENT, SpeakerKind.UNNAMED}
+        else:
+            # "you", "that", "both", "nobody": no earlier body is who they stand for
+            return Resolution(None, mention, "pronoun without antecedent")
         # nearest earlier speaker of a compatible kind, else nearest compatible entity
         best: tuple[int, Speaker] | None = None
         for position, speaker in self.history:

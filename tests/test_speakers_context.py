@@ -121,6 +121,9 @@ ROWS = [
         "Sanders",
         "single name",
     ),
+    # a pronoun that is no person's, thing's or group's stands for no body named before it
+    Row("MSNBC carried the debate on Monday. Nobody said the plan would work.", "the plan would work", None, "pronoun"),
+    Row("The Senate voted on Monday. Both said the plan would fail.", "the plan would fail", None, "pronoun"),
     # "X's husband, Bill," is Bill X, and "X ... his wife" is the husband
     Row(
         "Hillary Clinton spoke first at the rally. Clinton's husband, Bill, praised the volunteers. "
