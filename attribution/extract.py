@@ -287,6 +287,10 @@ def quote_cue(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
             if subject is not None and mask[subject.idx]:
                 subject = None
         distance = min(abs(token.idx - quote.end), abs(token.idx - quote.start))
+        if subject is not None and quote.end <= subject.left_edge.idx < token.idx:
+            # '“...?” He Jianxiong, the former executive director for China at the IMF, said':
+            # a speaker named right after the quotation credits it however long the apposition
+            distance = min(distance, subject.left_edge.idx - quote.end)
         if best is None or distance < best[0]:
             best = (distance, token, subject)
     if best is None or best[0] > MAX_CUE_DISTANCE:

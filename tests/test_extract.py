@@ -801,3 +801,18 @@ def test_a_place_before_the_cue_is_no_speaker(nlp) -> None:
             "said another witness, the former adviser Jane Whitlock.")  # fmt: skip
     statements = extract_document(Document(id="t", text=text), nlp).statements
     assert all(s.speaker is None or s.speaker.name != "Brussels" for s in statements)
+
+
+def test_a_speaker_named_right_after_the_quotation_credits_it_past_a_long_apposition(nlp) -> None:
+    text = (
+        "The minister announced the deal on Monday. \u201cWithout lifting some of the tariffs, I would ask what "
+        "the incentive is for anyone to carry out this deal?\u201d Wen Baolin, the former executive director "
+        "for China at the Asian Development Bank, said at an event in Washington."
+    )
+    content = (
+        "\u201cWithout lifting some of the tariffs, I would ask what the incentive is for anyone to carry out "
+        "this deal?\u201d"
+    )
+    statement = _statement_for(extract_document(Document(id="t", text=text), nlp).statements, content)
+    assert statement.rule == "quote-cue"
+    assert statement.speaker is not None and statement.speaker.name == "Wen Baolin"
