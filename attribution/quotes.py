@@ -22,6 +22,9 @@ DOUBLE_OPEN = {"\u201c": '\u201d"', "\u201e": "\u201c\u201d", "\u00ab": "\u00bb"
 DOUBLE_CLOSE = {"\u201d", "\u00bb"}
 SINGLE_OPEN = {"\u2018": "\u2019", "\u2039": "\u203a", "'": "'"}
 STRAIGHT = '"'
+DOUBLE_MARKS = re.compile("[" + "".join(sorted({*DOUBLE_OPEN, STRAIGHT, *"".join(DOUBLE_OPEN.values())})) + "]")
+SINGLE_OPENERS = re.compile("[" + re.escape("".join(SINGLE_OPEN)) + "]")
+SINGLE_MARKS = re.compile("[" + re.escape("".join({*SINGLE_OPEN, *SINGLE_OPEN.values(), "\u2019"})) + "]")
 PARAGRAPH = re.compile(r"[^\n]+")
 
 
@@ -71,11 +74,10 @@ def _straight_opens(text: str, i: int, start: int) -> bool:
 
 def _pair_doubles(text: str, start: int, end: int) -> list[QuotedSpan]:
     spans: list[QuotedSpan] = []
-    i = start
     open_at: int | None = None
     closers = ""
-    while i < end:
-        ch = text[i]
+    for mark in DOUBLE_MARKS.finditer(text, start, end):  # nothing happens between the marks
+        i, ch = mark.start(), mark.group()
         if open_at is None:
             if ch in DOUBLE_OPEN:
                 open_at, closers = i, DOUBLE_OPEN[ch]
@@ -88,7 +90,6 @@ def _pair_doubles(text: str, start: int, end: int) -> list[QuotedSpan]:
             elif ch in DOUBLE_OPEN and STRAIGHT not in closers and ch not in closers:
                 # a second opener before any closer: the first one was stray
                 open_at, closers = i, DOUBLE_OPEN[ch]
-        i += 1
     if open_at is not None:
         tail_end = end
         while tail_end > open_at + 1 and text[tail_end - 1].isspace():
@@ -104,24 +105,32 @@ def _pair_singles(text: str, start: int, end: int, taken: list[QuotedSpan]) -> l
     def inside_double(i: int) -> bool:
         return any(q.start <= i < q.end for q in taken)
 
+    def first_inside_double(i: int) -> int:
+        """The first position from ``i`` on that lies inside a double quotation (``end`` if none)."""
+        if inside_double(i):
+            return i
+        return min((q.start for q in taken if q.start > i), default=end)
+
     spans: list[QuotedSpan] = []
     i = start
-    while i < end:
-        ch = text[i]
-        if ch in SINGLE_OPEN and not inside_double(i) and _opens_single(text, i):
+    while True:
+        opener = SINGLE_OPENERS.search(text, i, end)
+        if opener is None:
+            break
+        i, ch = opener.start(), opener.group()
+        if not inside_double(i) and _opens_single(text, i):
             closer = SINGLE_OPEN[ch]
-            j = i + 2
+            # only the single marks matter until the scan reaches a double quotation
+            stop = first_inside_double(i + 2)
             found = None
-            while j < end:
+            for mark in SINGLE_MARKS.finditer(text, i + 2, min(stop + 1, end)):
+                j = mark.start()
                 if text[j] in (closer, "\u2019") and _closes_single(text, j):
                     found = j
                     if not _plural_possessive(text, j, end):
                         break
                 elif found is not None and text[j] in SINGLE_OPEN and _opens_single(text, j):
                     break  # another quotation opens: the possessive-looking mark closed this one
-                if inside_double(j):
-                    break
-                j += 1
             if found is not None:
                 spans.append(QuotedSpan(i, found + 1))
                 i = found + 1
