@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from spacy.attrs import LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from .acts import act_lexicon
 from .lexicons import attitude_verbs, cue_nouns, cue_stances, data_json, not_topics, prepositional_verbs
@@ -542,23 +543,48 @@ def according_to(token: Token) -> tuple[Candidate, ...] | None:
     phrase_first = token.i
     phrase_last = max(token.right_edge.i, to.right_edge.i)
     sentence = token.sent
-    if phrase_first - sentence.start <= 1:
+    before = _sentence_restated(token)
+    if before is not None:
+        first, last = before.start, before.end - 1
+    elif phrase_first - sentence.start <= 1:
         first, last = phrase_last + 1, sentence.end - 1
     elif sentence.end - 1 - phrase_last <= 1:
         first, last = sentence.start, phrase_first - 1
     else:
-        # mid-sentence: the larger side carries the content
-        if phrase_first - sentence.start >= sentence.end - phrase_last:
+        # mid-sentence: the larger side carries the content, unless the reporter goes on after
+        # the credit with a clause of their own ("..., according to The Wrap, so it's possible")
+        if phrase_first - sentence.start >= sentence.end - phrase_last or _reporter_goes_on(doc, phrase_last + 1):
             first, last = sentence.start, phrase_first - 1
         else:
             first, last = phrase_last + 1, sentence.end - 1
-    if last < first:
+    if last < first or not any(t.is_alpha or t.like_num for t in doc[first : last + 1]):
         return None
     start, end = char_span(doc, first, last)
     if end <= start:
         return None
     cue = (token.idx, to.idx + len(to.text))
     return (Candidate("according-to", (start, end), cue, "according to", Stance.NEUTRAL, speaker),)
+
+
+def _reporter_goes_on(doc: Doc, i: int) -> bool:
+    """After a credit, a conjunction that opens a new clause ("so", "but", "while") starts the
+    reporter's own words again."""
+    while i < len(doc) and doc[i].is_punct:
+        i += 1
+    return i < len(doc) and doc[i].lower_ in rule_words("reporter_conjunctions")
+
+
+def _sentence_restated(according: Token) -> SpacySpan | None:
+    """'Turnout was high among young voters.  That's according to early exit polls.': a
+    sentence that is only "that" or "this" and "according to" credits the sentence before it
+    (news style often gives the credit a paragraph of its own)."""
+    sentence = according.sent
+    opening = [t.lower_ for t in according.doc[sentence.start : according.i]]
+    if opening not in (["that", "'s"], ["that", "\u2019s"], ["that", "is"], ["this", "is"], ["that", "was"]):
+        return None
+    if sentence.start == 0:
+        return None
+    return according.doc[sentence.start - 1].sent
 
 
 def cue_noun(token: Token) -> tuple[Candidate, ...] | None:

@@ -816,3 +816,25 @@ def test_a_speaker_named_right_after_the_quotation_credits_it_past_a_long_apposi
     statement = _statement_for(extract_document(Document(id="t", text=text), nlp).statements, content)
     assert statement.rule == "quote-cue"
     assert statement.speaker is not None and statement.speaker.name == "Wen Baolin"
+
+
+ACCORDING_TO = [
+    # the credit standing alone after the sentence it is for ("That's according to ...")
+    ("Sanders raised $21 million in January, bringing his total to almost $95 million.\n\n"
+     "That\u2019s according to fundraising reports the campaign is filing on Saturday.",
+     "Sanders raised $21 million in January, bringing his total to almost $95 million"),
+    # the reporter goes on after a credit in mid-sentence: the credit is for what stands before it
+    ("There are three scripts still in contention for the next film, according to The Wrap, "
+     "so it\u2019s possible the studio is still deciding on a direction.",
+     "There are three scripts still in contention for the next film"),
+    ("The economy grew 2.1 percent in the third quarter, according to the Commerce Department.",
+     "The economy grew 2.1 percent in the third quarter"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "content"), ACCORDING_TO, ids=[r[1][:30] for r in ACCORDING_TO])
+def test_what_an_according_to_credit_covers(nlp, text: str, content: str) -> None:
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    statement = _statement_for(statements, content)
+    assert statement.rule == "according-to"
+    assert all(s.content.text.strip(" .") for s in statements)  # never a statement of a full stop
