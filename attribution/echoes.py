@@ -4,9 +4,9 @@ Two outlets rarely print a quote identically: one prints curly apostrophes and t
 straight ones, one quotes a sentence and the other half of it, one drops or changes a word.
 A statement is reduced to its normalised words (``echo_words``) and stored under a winnowed
 sample of its word shingles (``indexed_shingles``); candidates are the stored statements
-sharing one of its shingles (one indexed lookup per shingle, each capped, and a shingle already
-stored for as many statements as the cap, a stop-shingle, gets no more: linking one statement costs
-about the same however large the corpus is); each candidate is checked by alignment
+sharing one of its shingles (one batched query reading the latest few statements of each shingle:
+a stock phrase costs no more than a rare one, so linking one statement costs about the same however
+large the corpus is); each candidate is checked by alignment
 (``link_kind``) and within a window of days (``within_window``), and a link counts only
 between compatible speakers (``compatible_speakers``):
 
@@ -56,11 +56,14 @@ VARIANT_COVERAGE = 0.7  # and, for a variant, at least this share (a stock phras
 GAP_WORDS = 4  # more unmatched words in a row than this end an aligned stretch
 WINDOW_DAYS = 180  # two reports of one remark: outlets re-quote a remark months later (bench/echoes)
 WINNOW = 2  # shingles per winnowing window (see indexed_shingles)
-POSTING_CAP = 32  # statements stored and read per shingle, the earliest: a stock phrase ("going to be") or a
-# remark quoted everywhere costs no more than this, and a late report still meets the first ones (bench/echoes:
-# 8 saved a tenth of the writes and reads but linked 5% fewer of a million synthetic statements)
+POSTING_CAP = 8  # statements read per shingle, the latest: a stock phrase ("going to be") costs no more than
+# this, and a report meets the latest reports of its remark, themselves linked to the earlier ones (bench/echoes:
+# of 100,000 statements the earliest 32 per shingle, what was read before, made 16,264 links, the latest 8 16,294)
 CANDIDATE_CAP = 20  # candidates verified per statement, those sharing most shingles first
 LINK_CAP = 8  # links made per statement: a group needs one path, not every pair of its reports
+MISS_CAP = 4  # candidates aligned in vain per statement: a report's echo shares more shingles than the chance
+# look-alikes a large corpus holds, so it comes first (bench/echoes: of 100,000 statements, 1.5 alignments a
+# statement instead of 2.5, for 0.3% fewer links)
 FEW_SHINGLES = 10  # a statement with more shingles than this needs two shared ones for a candidate
 MERGE_SHARE = 1 / 32  # recent postings are merged into the index when their statements reach this share of all
 MERGE_MIN = 500  # and at least this many statements (see merge_due)
@@ -328,7 +331,7 @@ def within_window(
 # Statements worth linking: attributed ones and those whose speaker was not found (not the
 # reporter's own claims).
 LINKED_KINDS: tuple[str, ...] = ("statement", "unresolved")
-_CHUNK = 500  # shingles looked up per query
+_CHUNK = 400  # shingles looked up per query (a compound query holds at most 500 parts)
 
 
 def indexed(db: Database) -> bool:
@@ -392,27 +395,6 @@ def _changed(db: Database, recent: _Recent) -> None:
     recent.token = token
 
 
-def _postings(db: Database, keys: Sequence[int], recent: _Recent) -> dict[int, list[int]]:
-    """The statements stored under each shingle, the earliest ``POSTING_CAP`` of them: from
-    ``echo_shingles`` (one indexed read per shingle; a shingle holds at most the cap there, since a
-    stop-shingle gets no more, so the cost does not grow with the corpus), then the recent
-    postings, all of later statements."""
-    postings: dict[int, list[int]] = {}
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        for key, other in db.execute(f"SELECT shingle, n FROM echo_shingles WHERE shingle IN ({marks})", chunk):
-            postings.setdefault(key, []).append(other)  # in (shingle, n) order: the earliest first
-    for key in keys:
-        later = recent.postings.get(key)
-        found = postings.get(key)
-        if later:
-            postings[key] = sorted({*(found or ()), *later})[:POSTING_CAP]
-        elif found and len(found) > POSTING_CAP:
-            postings[key] = found[:POSTING_CAP]  # an index written before stop-shingles existed
-    return postings
-
-
 def _store_postings(db: Database, number: int, keys: Sequence[int], recent: _Recent) -> None:
     """A statement's postings go to ``echo_recent``, keyed by statement number first: a new
     statement's rows land at the end of that table, on the page the last statement wrote, where
@@ -445,22 +427,49 @@ def _merge(db: Database, recent: _Recent) -> None:
     _changed(db, recent)
 
 
-def _candidates(postings: dict[int, list[int]], keys: Sequence[int]) -> list[int]:
+_LATEST = "SELECT n FROM (SELECT n FROM echo_shingles WHERE shingle = ? ORDER BY n DESC LIMIT ?)"
+_LATEST_BATCH = 8  # shingles per query are padded to a multiple of this, so a few query texts serve every statement
+
+
+@lru_cache(maxsize=16)
+def _shared_sql(keys: int) -> str:
+    """Statements among the latest postings of ``keys`` shingles, each with how many of them it
+    is stored under: the index is keyed by (shingle, n), so each shingle is one short range read
+    newest first however many statements share it, and the counting is done in SQLite."""
+    parts = " UNION ALL ".join([_LATEST] * keys)
+    return f"SELECT n, count(*) FROM ({parts}) GROUP BY n HAVING count(*) >= ?"
+
+
+def _shared(db: Database, keys: Sequence[int], recent: _Recent, needed: int) -> Counter[int]:
+    """For each statement among the latest ``POSTING_CAP`` of any of these shingles, the shingles
+    it shares with them: the recent postings first (all later than the merged ones), then
+    ``echo_shingles`` for what they leave of each shingle's cap. A statement's postings are all
+    recent or all merged, so its count comes from one side only."""
+    shared: Counter[int] = Counter()
+    wanted: list[tuple[int, int]] = []
+    for key in keys:
+        later = recent.postings.get(key, ())
+        shared.update(later[: -POSTING_CAP - 1 : -1])  # the newest
+        if len(later) < POSTING_CAP:
+            wanted.append((key, POSTING_CAP - len(later)))
+    shared = Counter({other: count for other, count in shared.items() if count >= needed})
+    least = needed if len(wanted) <= _CHUNK else 1  # counts split over several queries are summed
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        chunk += [(None, 0)] * (-len(chunk) % _LATEST_BATCH)  # "shingle = NULL" matches nothing
+        params = [value for pair in chunk for value in pair]
+        shared.update(dict(db.execute(_shared_sql(len(chunk)), [*params, least]).fetchall()))
+    return shared
+
+
+def _candidates(db: Database, keys: Sequence[int], recent: _Recent) -> list[int]:
     """Statements sharing the most shingles with this one (two, for a statement of more than
     ``FEW_SHINGLES``: one shared phrase of a long remark is as likely a stock one), at most
     ``CANDIDATE_CAP`` of them."""
-    counts: Counter[int] = Counter(other for found in postings.values() for other in found)
     needed = 1 if len(keys) <= FEW_SHINGLES else 2
-    ranked = sorted((item for item in counts.items() if item[1] >= needed), key=lambda item: (-item[1], item[0]))
+    shared = _shared(db, keys, recent, needed)
+    ranked = sorted((item for item in shared.items() if item[1] >= needed), key=lambda item: (-item[1], item[0]))
     return [other for other, _ in ranked[:CANDIDATE_CAP]]
-
-
-def stop_shingle(postings: dict[int, list[int]], key: int) -> bool:
-    """A shingle already stored for ``POSTING_CAP`` statements is a stop-shingle: a stock phrase
-    ("going to be"), or a remark quoted so widely that its first reports are already there. A
-    further posting would never be read (the earliest are), so none is written: index writes,
-    one page each once the index is large, stop growing with the phrase's frequency."""
-    return len(postings.get(key, ())) >= POSTING_CAP
 
 
 def _link_one(db: Database, row: dict[str, Any], recent: _Recent) -> int:
@@ -476,11 +485,8 @@ def _link_one(db: Database, row: dict[str, Any], recent: _Recent) -> int:
         " VALUES (?, ?, ?, ?, ?, ?)",
         [row["id"], row["document_id"], row["article"], " ".join(tokens), said[0], said[1]],
     ).lastrowid
-    postings = _postings(db, keys, recent)
-    _store_postings(
-        db, number, [key for key in sorted(indexed_shingles(tokens)) if not stop_shingle(postings, key)], recent
-    )
-    candidates = _candidates(postings, keys)
+    candidates = _candidates(db, keys, recent)
+    _store_postings(db, number, sorted(indexed_shingles(tokens)), recent)
     if not candidates:
         return 0
     marks = ", ".join("?" for _ in candidates)
@@ -493,8 +499,9 @@ def _link_one(db: Database, row: dict[str, Any], recent: _Recent) -> int:
             candidates,
         )
     }
+    misses = 0
     for other in (rows[n] for n in candidates if n in rows):  # most shared shingles first
-        if found >= LINK_CAP:
+        if found >= LINK_CAP or misses >= MISS_CAP:
             break
         other_id, document_id, article, other_words, first, last = other
         if document_id == row["document_id"] or (article is not None and article == row["article"]):
@@ -504,6 +511,7 @@ def _link_one(db: Database, row: dict[str, Any], recent: _Recent) -> int:
         pair = sorted([(row["id"], tokens), (other_id, tuple(other_words.split()))])
         link = link_kind(pair[0][1], pair[1][1])
         if link is None:
+            misses += 1
             continue
         db.execute(
             "INSERT INTO echo_links (first_id, second_id, kind, score, changes) VALUES (?, ?, ?, ?, ?)"

@@ -54,6 +54,9 @@ PRONOUNS = {
 
 # --------------------------------------------------------------------------- connection
 
+MMAP_BYTES = 1 << 30  # reads of the first GiB come from a memory map instead of a read() per page: the echo
+# index's lookups land on random pages of a large file (bench/echoes); SQLite maps the main file only, never the WAL
+
 
 def connect(
     path: str | Path,
@@ -87,6 +90,8 @@ def connect(
             _enable_wal(db)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA synchronous = {_sync_level(synchronous)}")
+        if not memory:
+            db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         if migrate_schema:
             migrate(db)
     except sqlite3.OperationalError as error:

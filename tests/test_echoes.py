@@ -395,20 +395,66 @@ def test_reports_far_apart_in_time_are_not_linked(tmp_path: Path) -> None:
     db.close()
 
 
-def test_a_stop_shingle_gets_no_more_postings_and_late_reports_still_link(
+def test_only_the_latest_postings_of_a_shingle_are_read_and_late_reports_still_link(
     tmp_path: Path, monkeypatch, merging: str
 ) -> None:
-    monkeypatch.setattr(echoes, "POSTING_CAP", 2)  # four reports of one remark: each shingle is a stop-shingle at two
-    db = store.connect(tmp_path / "stop.db")
-    for day, name in enumerate(("one", "two", "three", "four"), start=12):
+    monkeypatch.setattr(echoes, "POSTING_CAP", 1)  # each report of the remark meets only the one before it
+    db = store.connect(tmp_path / "latest.db")
+    names = ("one", "two", "three", "four")
+    for day, name in enumerate(names, start=12):
         store.store_extraction(db, _article(name, f"2021-07-{day}", QUOTE, h.LANDSBERGIS), None)
     postings = db.execute(
-        "SELECT max(c) FROM (SELECT count(*) AS c FROM"
+        "SELECT min(c) FROM (SELECT count(*) AS c FROM"
         " (SELECT shingle, n FROM echo_shingles UNION ALL SELECT shingle, n FROM echo_recent) GROUP BY shingle)"
     ).fetchone()
-    assert postings[0] == 2  # the first two reports hold every shingle of the remark
+    assert postings[0] == 4  # every report is stored under every shingle of the remark
+    documents = {
+        row[0]: row[1]
+        for row in db.execute("SELECT s.id, d.source FROM statements s JOIN documents d ON d.id = s.document_id")
+    }
+    links = {
+        tuple(sorted((documents[a], documents[b]))) for a, b in db.execute("SELECT first_id, second_id FROM echo_links")
+    }
+    assert links == {("one.txt", "two.txt"), ("three.txt", "two.txt"), ("four.txt", "three.txt")}  # the latest only
     (group,) = echoes.echo_groups(db)
-    assert group["n_statements"] == 4  # the later reports met the first ones
+    assert group["n_statements"] == 4  # the chain holds every report
+    db.close()
+
+
+@pytest.mark.parametrize(("misses", "linked"), [(1, False), (2, True)])
+def test_candidates_are_aligned_until_a_few_miss(
+    tmp_path: Path, monkeypatch, merging: str, misses: int, linked: bool
+) -> None:
+    monkeypatch.setattr(echoes, "MISS_CAP", misses)
+    db = store.connect(tmp_path / "misses.db")
+    # both share four shingles with the report; the look-alike is older, so it is aligned first, in vain
+    store.store_extraction(
+        db, _article("alike", "2021-07-10", '"We will keep the border closed, he said to nobody"', None), None
+    )
+    store.store_extraction(
+        db, _article("excerpt", "2021-07-11", '"the end of August, whatever Minsk"', h.LANDSBERGIS), None
+    )
+    store.store_extraction(db, _article("report", "2021-07-12", QUOTE, h.LANDSBERGIS), None)
+    documents = {
+        row[0]: row[1]
+        for row in db.execute("SELECT s.id, d.source FROM statements s JOIN documents d ON d.id = s.document_id")
+    }
+    links = {
+        tuple(sorted((documents[a], documents[b]))) for a, b in db.execute("SELECT first_id, second_id FROM echo_links")
+    }
+    assert links == ({("excerpt.txt", "report.txt")} if linked else set())
+    db.close()
+
+
+def test_a_statement_looked_up_in_several_queries_counts_its_shingles_across_them(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(echoes, "MERGE_MIN", 1)  # every posting merged: read from the index
+    monkeypatch.setattr(echoes, "_CHUNK", 1)  # one shingle per query, as a very long quote would need
+    db = store.connect(tmp_path / "chunks.db")
+    store.store_extraction(
+        db, _article("one", "2021-07-12", '"We will keep the border closed until August"', None), None
+    )
+    store.store_extraction(db, _article("two", "2021-07-13", QUOTE, None), None)  # shares 5 shingles, more than 10
+    assert db.execute("SELECT count(*) FROM echo_links").fetchone()[0] == 1
     db.close()
 
 
