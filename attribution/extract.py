@@ -359,13 +359,27 @@ def quote_colon(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
                 lemma = token.lemma_.lower()
                 return (Candidate("quote-colon", span, cue_span(token), lemma, stances[lemma], subject),)
     # no reporting verb: "... doesn't surprise pollster Daron Shaw: “...”", "Here's Clinton:"
-    people = [e for e in sentence.ents if e.label_ in {"PERSON", "ORG"} and e.end_char <= colon]
+    people = [
+        e for e in sentence.ents if e.label_ in {"PERSON", "ORG"} and e.end_char <= colon and not _not_the_voice(e.root)
+    ]
     if people:
         return (Candidate("quote-colon", span, (colon, colon + 1), None, Stance.NEUTRAL, people[-1].root),)
     subjects = [t for t in sentence if t.dep_ in {"nsubj", "nsubjpass"} and t.idx < colon]
+    # a subordinate clause's subject last ("In the hours after 14 people were killed, a familiar
+    # voice celebrated the attacks on Twitter:")
+    subjects.sort(key=lambda t: any(c.dep_ == "mark" for c in t.head.children))
     if subjects:
         return (Candidate("quote-colon", span, (colon, colon + 1), None, Stance.NEUTRAL, subjects[0]),)
     return None
+
+
+def _not_the_voice(name: Token) -> bool:
+    """'McConnell delivered a blunt message to Trump:': the one a message goes to, or is
+    about, does not speak it; nor does a name that only modifies a noun ('The Clinton
+    campaign ... worded it carefully:' is the campaign)."""
+    if name.dep_ == "compound" and name.head.pos_ in {"NOUN", "PROPN"}:
+        return True
+    return name.dep_ == "pobj" and name.head.lower_ in rule_words("addressee_preps")
 
 
 def quote_continuation(page: Quotations, index: int) -> tuple[Candidate, ...] | None:

@@ -838,3 +838,24 @@ def test_what_an_according_to_credit_covers(nlp, text: str, content: str) -> Non
     statement = _statement_for(statements, content)
     assert statement.rule == "according-to"
     assert all(s.content.text.strip(" .") for s in statements)  # never a statement of a full stop
+
+
+# A sentence ending in a colon with no reporting verb: its speaker is never the one the
+# message goes to, a name that only modifies a noun, or the subject of a side clause.
+COLON_INTRODUCTIONS = [
+    ('Senate leader Mitch McConnell delivered a blunt message to Trump: "It is time to quit attacking '
+     'the people you competed with and get on message."', "Mitch McConnell"),
+    ('The Clinton campaign, in a Q&A on the controversy, worded it more carefully: "Her practice was to '
+     'email officials on their government accounts."', "Clinton campaign"),
+    ("In the hours after 14 people were killed in the city, a spokesman for the group celebrated the attacks "
+     "on Twitter: \u201cWe have already arrived with our soldiers and there is more to come.\u201d", "a spokesman"),
+    ('The result does not surprise pollster Daron Shaw: "Turnout was always going to be low in this district."',
+     "Daron Shaw"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "speaker"), COLON_INTRODUCTIONS, ids=[r[1] for r in COLON_INTRODUCTIONS])
+def test_the_speaker_of_a_quotation_introduced_by_a_colon(nlp, text: str, speaker: str) -> None:
+    (statement,) = [s for s in extract_document(Document(id="t", text=text), nlp).statements if s.type == "direct"]
+    assert statement.rule == "quote-colon"
+    assert statement.speaker_mention is not None and speaker in statement.speaker_mention.text
