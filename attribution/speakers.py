@@ -24,6 +24,7 @@ from functools import cached_property, lru_cache
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from ._parse_arrays import arrays_of
 from .lexicons import (
     capitals,
     corporate_roles,
@@ -167,8 +168,10 @@ def _is_title_word(word: str) -> bool:
     return lowered in single_word_titles() or lowered.rstrip(".") in single_word_titles()
 
 
+@lru_cache(maxsize=8192)
 def _clean_name(text: str) -> str:
-    """A name without leading punctuation, articles, honorifics or titles ("-Commissioner")."""
+    """A name without leading punctuation, articles, honorifics or titles ("-Commissioner").
+    Kept per text, as the next few helpers are: each is asked for the same names many times."""
     words = _strip_possessive(text.strip().lstrip("-\u2013\u2014\"'\u201c\u2018( ")).split()
     while len(words) > 1 and (
         words[0].lower() in honorifics() or words[0].lower() in {"the", "a", "an"} or _is_title_word(words[0])
@@ -188,6 +191,7 @@ def _leading_title(text: str) -> str | None:
     return _expand_title(" ".join(title)) if title else None
 
 
+@lru_cache(maxsize=8192)
 def _org_name(text: str) -> str:
     """An organisation's name without role words the tagger swept in ("Frontex Executive")."""
     words = _clean_name(text).split()
@@ -203,6 +207,7 @@ def _expand_title(text: str) -> str:
     return " ".join(expanded)
 
 
+@lru_cache(maxsize=8192)
 def _title_phrase(text: str) -> str | None:
     """The longest known role inside ``text``, with the text's own capitalisation."""
     lowered = f" {text.lower()} "
@@ -216,12 +221,14 @@ def _title_phrase(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _country_of_place(name: str) -> str | None:
     """The country a country, capital, demonym or a place inside a country belongs to."""
     lowered = _clean_name(name).lower()
     return place_to_country().get(lowered) or place_countries().get(lowered)
 
 
+@lru_cache(maxsize=8192)
 def _country_of_body(name: str) -> str | None:
     """The country a place or an institution of a state ("National Security Council") is in."""
     country = _country_of_place(name)
@@ -310,10 +317,16 @@ def _in_clause_below(token: Token, head: Token) -> bool:
 
 def _bare(name: str) -> list[str]:
     """A name's words without a generational suffix ("Donald Trump Jr." is a Trump too)."""
+    return list(_bare_words(name))
+
+
+@lru_cache(maxsize=8192)
+def _bare_words(name: str) -> tuple[str, ...]:
+    """``_bare`` as a tuple, kept per name: every person is compared with every name looked up."""
     words = name.split()
     while len(words) > 1 and words[-1].lower().rstrip(".,") in GENERATIONS:
         words = words[:-1]
-    return words
+    return tuple(words)
 
 
 @lru_cache(maxsize=1)
@@ -357,17 +370,18 @@ class SpeakerResolver:
 
     def __post_init__(self) -> None:
         self._person_ent_cache: dict[tuple[int, int, int], bool] = {}
+        self._person_names: dict[tuple[int, int], str] = {}
         self._text = doc_text(self.doc)
         self._quoted = quoted_mask(self._text)
+        self._arrays = arrays_of(self.doc)
+        self._tokens: tuple[Token, ...] = tuple(self.doc)  # made once: ``doc[i]`` makes a new Token each time
+        self._ents: tuple[SpacySpan, ...] = tuple(self.doc.ents)  # spaCy walks the whole doc for each ``.ents``
         self._ent_of: dict[int, SpacySpan] = {}
-        for ent in self.doc.ents:
-            for token in ent:
-                self._ent_of[token.i] = ent
-        self._sentence_of: dict[int, int] = {}
-        self._sentences: list[SpacySpan] = list(self.doc.sents)
-        for index, sentence in enumerate(self._sentences):
-            for token in sentence:
-                self._sentence_of[token.i] = index
+        for ent in self._ents:
+            for i in range(ent.start, ent.end):
+                self._ent_of[i] = ent
+        self._sentences: tuple[SpacySpan, ...] = tuple(self.doc.sents)
+        self._sentence_of: list[int] = self._arrays.sentence_of
         self.country = self._document_country()
         self.institutions_country = self._institutions_country()
         self.region = self._document_region()
@@ -391,7 +405,7 @@ class SpeakerResolver:
                     if country:
                         return country
         counts: Counter[str] = Counter()
-        for ent in self.doc.ents:
+        for ent in self._ents:
             if ent.label_ in PLACE_LABELS | ORG_LABELS | {"NORP"}:
                 country = _country_of_body(ent.text)
                 if country:
@@ -405,7 +419,7 @@ class SpeakerResolver:
         """The one state whose institutions the story names ("the White House", "Democrats"):
         where its officials without a country named belong."""
         counts: Counter[str] = Counter()
-        for ent in self.doc.ents:
+        for ent in self._ents:
             if ent.label_ in ORG_LABELS | {"NORP"} and not _country_of_place(ent.text):
                 country = _country_of_body(ent.text)
                 if country:
@@ -418,7 +432,7 @@ class SpeakerResolver:
     def _document_body(self) -> str | None:
         """The company or body the story is about: the one it names clearly most often."""
         counts: Counter[str] = Counter()
-        for ent in self.doc.ents:
+        for ent in self._ents:
             if ent.label_ in ORG_LABELS and _strip_possessive(ent.text).lower() not in media_names():
                 counts[_org_name(ent.text)] += 1
         ranked = counts.most_common(2)
@@ -429,7 +443,7 @@ class SpeakerResolver:
     def _document_region(self) -> str | None:
         """The state or province the story is about, for its governors and mayors."""
         counts: Counter[str] = Counter()
-        for ent in self.doc.ents:
+        for ent in self._ents:
             if ent.label_ in PLACE_LABELS and _clean_name(ent.text).lower() in place_countries():
                 counts[_clean_name(ent.text)] += 1
         ranked = counts.most_common(2)
@@ -455,7 +469,7 @@ class SpeakerResolver:
             return True  # "Trump said" tagged as a body where the text also tags "Trump" a person
         if len(words) == 1 and self._owns_a_campaign(words[0]):
             return True  # "Trump called for ..." tagged as a body in a text that writes "the Trump campaign"
-        after = self.doc[ent.end : ent.end + 2]
+        after = self._tokens[ent.end : ent.end + 2]
         return len(after) == 2 and after[0].text == "," and after[1].lower_ == "who"
 
     def _is_tagged_surname(self, word: str) -> bool:
@@ -470,7 +484,7 @@ class SpeakerResolver:
     def _person_surnames(self) -> frozenset[str]:
         """The last word of every name the tagger marks as a person (before any other rule)."""
         found = set()
-        for ent in self.doc.ents:
+        for ent in self._ents:
             words = _bare(_strip_possessive(ent.text))
             if ent.label_ == "PERSON" and words and not any(t.lower_ in CASE_NAME_WORDS for t in ent):
                 last = words[-1]
@@ -489,11 +503,11 @@ class SpeakerResolver:
     def _campaign_owners(self) -> frozenset[str]:
         """Every capitalised word written right before "campaign" or before "'s campaign"."""
         found = set()
-        for token in self.doc:
-            if token.lower_ == "campaign" and token.i > 0:
-                before = self.doc[token.i - 1]
-                if before.text in {"'s", "’s", "'", "’"} and token.i > 1:
-                    before = self.doc[token.i - 2]
+        for i, lower in enumerate(self._arrays.lowers):
+            if lower == "campaign" and i > 0:
+                before = self._tokens[i - 1]
+                if before.text in {"'s", "’s", "'", "’"} and i > 1:
+                    before = self._tokens[i - 2]
                 if before.text[:1].isupper() and before.is_alpha:
                     found.add(before.text)
         return frozenset(found)
@@ -507,7 +521,7 @@ class SpeakerResolver:
         """Every word written right after an honorific, found in one pass over the text (the
         question is asked for many names per document)."""
         honorifics = MALE_HONORIFICS | FEMALE_HONORIFICS
-        words = [t.text for t in self.doc]
+        words = self._arrays.texts
         return frozenset(word for before, word in zip(words, words[1:], strict=False) if before.lower() in honorifics)
 
     def _is_person_ent(self, ent: SpacySpan) -> bool:
@@ -528,7 +542,7 @@ class SpeakerResolver:
                 return False  # "Vilnius said": the tagger's person is a capital
             if _clean_name(ent.text).lower() in known_bodies() | media_names():
                 return False  # "Twitter said", "Politico reported": a body the tagger took for a person
-            if len(words) == 1 and ent.start > 0 and self.doc[ent.start - 1].lower_ == "the":
+            if len(words) == 1 and ent.start > 0 and self._tokens[ent.start - 1].lower_ == "the":
                 return False  # "the Intelligencer": a person's name takes no article
             if len(words) == 1 and self._body_named_in_part(ent.text) is not None:
                 return False  # "McAllister said" after "McAllister Co.": the company
@@ -537,7 +551,7 @@ class SpeakerResolver:
 
     def _register_people(self) -> None:
         """Every person named in the text, with role and organisation from each mention."""
-        person_ents = [ent for ent in self.doc.ents if self._is_person_ent(ent) and _clean_name(ent.text)]
+        person_ents = [ent for ent in self._ents if self._is_person_ent(ent) and _clean_name(ent.text)]
         # full names first, so that a surname met before its full name still finds it
         for ent in sorted(person_ents, key=lambda e: -len(self._person_name(e).split())):
             name = self._person_name(ent)
@@ -564,7 +578,7 @@ class SpeakerResolver:
         """The words one mention describes its person with: the premodifiers and title before
         the name ("Florida Sen.", "GOP front-runner") and an "of X" after it ("of Vermont")."""
         tokens = [*self._premodifiers(ent), *(t for t in ent if t.lower_ in honorifics() or _is_title_word(t.text))]
-        after = self.doc[ent.end : ent.end + 2]
+        after = self._tokens[ent.end : ent.end + 2]
         if len(after) == 2 and after[0].lower_ == "of" and after[1].pos_ == "PROPN":
             tokens.append(after[1])
         return {_descriptor(t.text) for t in tokens if t.is_alpha or t.text.endswith(".")}
@@ -591,7 +605,7 @@ class SpeakerResolver:
         surname the article already gave a person; the full name, else None."""
         if token.i == 0 or token.pos_ != "PROPN":
             return None
-        before = self.doc[token.i - 1]
+        before = self._tokens[token.i - 1]
         if (
             before.dep_ == "compound"
             and before.head.i == token.i
@@ -605,9 +619,9 @@ class SpeakerResolver:
     def _register_untagged_relatives(self) -> None:
         """A second bearer of a known surname whom the tagger missed is a person of their own."""
         surnames = {p.name.split()[-1] for p in self.people if len(p.name.split()) > 1}
-        for token in self.doc:
-            if token.text in surnames and self._ent(token) is None:
-                name = self._untagged_given_name(token)
+        for i, text in enumerate(self._arrays.texts):
+            if text in surnames and i not in self._ent_of:
+                name = self._untagged_given_name(self._tokens[i])
                 if name and not any(p.name == name for p in self.people):
                     self.people.append(_Entity(name, SpeakerKind.PERSON))
 
@@ -615,13 +629,17 @@ class SpeakerResolver:
         """Surnames the tagger did not mark ("Marsh disagreed"): mentions all the same."""
         surnames = {p.name.split()[-1]: p for p in self.people if len(p.name.split()) > 1}
         found = []
-        for token in self.doc:
-            ent = self._ent_of.get(token.i)
-            if (ent is not None and self._is_person_ent(ent)) or not token.text[:1].isupper():
+        for i, text in enumerate(self._arrays.texts):
+            # only a known surname can be one: the other words are passed over unread
+            if text not in surnames or not text[:1].isupper():
                 continue
-            full = self._untagged_given_name(token) if token.text in surnames else None
-            person = next((p for p in self.people if p.name == full), None)
-            if person is None and token.text in surnames:
+            ent = self._ent_of.get(i)
+            if ent is not None and self._is_person_ent(ent):
+                continue
+            token = self._tokens[i]
+            full = self._untagged_given_name(token)
+            person = next((p for p in self.people if p.name == full), None) if full is not None else None
+            if person is None:
                 person = self._find_person(token.text, token.i)  # several bearers: by honorific, then first named
             if person is not None and token.pos_ == "PROPN":
                 found.append((token.i, person))
@@ -639,7 +657,8 @@ class SpeakerResolver:
         words = name.split()
         if not words:
             return None
-        longer = [p for p in self.people if len(_bare(p.name)) > len(words) and _bare(p.name)[-len(words) :] == words]
+        wanted, size = tuple(words), len(words)
+        longer = [p for p in self.people if len(bare := _bare_words(p.name)) > size and bare[-size:] == wanted]
         if len(longer) > 1:
             gender = self._honorific_gender(at) or self._spouse_gender(at)
             agreeing = [p for p in longer if gender is None or _likely_gender(p) in {gender, None}]
@@ -669,7 +688,7 @@ class SpeakerResolver:
             return None
         for index in (at, at - 1):
             if 0 <= index < len(self.doc):
-                word = self.doc[index].lower_
+                word = self._tokens[index].lower_
                 if word in FEMALE_HONORIFICS:
                     return "f"
                 if word in MALE_HONORIFICS:
@@ -683,9 +702,9 @@ class SpeakerResolver:
         if at is None or at >= len(self.doc):
             return None
         found = set()
-        for token in self.doc[at + 1 : self.doc[at].sent.end]:
+        for token in self._tokens[at + 1 : self._sentences[self._sentence_of[at]].end]:
             if token.i > 0 and not self._quoted[token.idx]:
-                before = self.doc[token.i - 1].lower_
+                before = self._tokens[token.i - 1].lower_
                 if token.lower_ == "wife" and before == "his":
                     found.add("m")
                 elif token.lower_ == "husband" and before == "her":
@@ -697,7 +716,7 @@ class SpeakerResolver:
         elder Mr. Trump" one without; any other mention keeps everyone."""
         if at is None:
             return people
-        words = {self.doc[i].lower_ for i in (at - 2, at - 1) if 0 <= i < len(self.doc)}
+        words = {self._tokens[i].lower_ for i in (at - 2, at - 1) if 0 <= i < len(self.doc)}
         junior = [p for p in people if len(_bare(p.name)) < len(p.name.split())]
         if "younger" in words:
             return junior
@@ -713,7 +732,7 @@ class SpeakerResolver:
 
     def _register_organisations(self) -> None:
         """Named bodies, so that an acronym ("CBP") finds the name written out."""
-        for ent in self.doc.ents:
+        for ent in self._ents:
             if self._is_body_ent(ent):
                 name = _org_name(ent.text)
                 if name and name not in self._organisations:
@@ -764,7 +783,7 @@ class SpeakerResolver:
             by_sentence.setdefault(self._sentence_of[index], set()).add(id(person))
         owner = {id(p): p for p in self.people}
         for index, person in self._people_mentions:
-            before = self.doc[index - 1] if index > 0 else None
+            before = self._tokens[index - 1] if index > 0 else None
             if before is not None and before.lower_ in FEMALE_HONORIFICS:
                 person.gender = "f"
             elif before is not None and before.lower_ in MALE_HONORIFICS:
@@ -793,7 +812,10 @@ class SpeakerResolver:
                 person.gender = counted[0][0]
 
     def _sentence_tokens(self, index: int) -> list[Token]:
-        return list(self._sentences[index]) if 0 <= index < len(self._sentences) else []
+        if not 0 <= index < len(self._sentences):
+            return []
+        sentence = self._sentences[index]
+        return list(self._tokens[sentence.start : sentence.end])
 
     def _in_name(self, token: Token) -> bool:
         """ "He Jianxiong": a pronoun-looking word that is part of a longer name."""
@@ -822,15 +844,23 @@ class SpeakerResolver:
         return ent
 
     def _person_name(self, ent: SpacySpan) -> str:
-        """The name a person entity holds, with a surname the tagger left out ("He Jianxiong")."""
+        """The name a person entity holds, with a surname the tagger left out ("He Jianxiong");
+        kept per entity, which is asked for several times while the people are registered."""
+        key = (ent.start, ent.end)
+        name = self._person_names.get(key)
+        if name is None:
+            name = self._person_names[key] = self._read_person_name(ent)
+        return name
+
+    def _read_person_name(self, ent: SpacySpan) -> str:
         name = _clean_name(self._name_tokens(ent).text)
-        before = self.doc[ent.start - 1] if ent.start > 0 else None
+        before = self._tokens[ent.start - 1] if ent.start > 0 else None
         if before is not None and self._in_name(before) and before.lower_ in PERSON_PRONOUNS:
             return f"{before.text} {name}"
         if self._hyphenated_start(ent) < ent.start:
-            return f"{self._text_of(list(self.doc[self._hyphenated_start(ent) : ent.start]))}{name}"
+            return f"{self._text_of(list(self._tokens[self._hyphenated_start(ent) : ent.start]))}{name}"
         if self._given_name_before(ent):
-            return f"{self.doc[ent.start - 1].text} {name}"
+            return f"{self._tokens[ent.start - 1].text} {name}"
         relative = self._relative_surname(ent)
         return f"{name} {relative}" if relative else name
 
@@ -854,7 +884,7 @@ class SpeakerResolver:
         name, that is no title, role, honorific or entity of its own, is its given name."""
         if len(ent) != 1 or ent.start == 0:
             return False
-        before = self.doc[ent.start - 1]
+        before = self._tokens[ent.start - 1]
         return (
             before.dep_ == "compound"
             and before.head.i == ent.start
@@ -873,10 +903,10 @@ class SpeakerResolver:
         start = ent.start
         if (
             start >= 2
-            and self.doc[start - 1].text == "-"
-            and not self.doc[start - 1].whitespace_
-            and not self.doc[start - 2].whitespace_
-            and self.doc[start - 2].text[:1].isupper()
+            and self._tokens[start - 1].text == "-"
+            and not self._tokens[start - 1].whitespace_
+            and not self._tokens[start - 2].whitespace_
+            and self._tokens[start - 2].text[:1].isupper()
         ):
             return start - 2
         return start
@@ -884,6 +914,11 @@ class SpeakerResolver:
     # ------------------------------------------------------------------ mentions
     def _ent(self, token: Token) -> SpacySpan | None:
         return self._ent_of.get(token.i)
+
+    def _char_range(self, start: int, end: int) -> tuple[int, int]:
+        """Where the words [start, end) begin and end in the text."""
+        starts, texts = self._arrays.starts, self._arrays.texts
+        return starts[start], starts[end - 1] + len(texts[end - 1])
 
     def _mention_tokens(self, head: Token) -> tuple[int, int]:
         """Token range [start, end) of the noun phrase headed by ``head``, without clauses."""
@@ -905,7 +940,7 @@ class SpeakerResolver:
         ent = self._ent(head)
         if ent is not None:
             start, end = min(start, ent.start), max(end, ent.end)
-        while start < head.i and self.doc[start].dep_ in {"punct", "cc"}:
+        while start < head.i and self._tokens[start].dep_ in {"punct", "cc"}:
             start += 1
         return start, end
 
@@ -932,25 +967,24 @@ class SpeakerResolver:
         end = ent.end
         while (
             end < len(self.doc)
-            and self.doc[end].pos_ == "PROPN"
-            and self.doc[end].text[:1].isupper()
-            and not _is_title_word(self.doc[end].text)
-            and self._ent(self.doc[end]) is None
+            and self._tokens[end].pos_ == "PROPN"
+            and self._tokens[end].text[:1].isupper()
+            and not _is_title_word(self._tokens[end].text)
+            and self._ent(self._tokens[end]) is None
             and end + 1 < len(self.doc)
-            and self.doc[end + 1].pos_ in {"NOUN", "PROPN"}
+            and self._tokens[end + 1].pos_ in {"NOUN", "PROPN"}
         ):
             end += 1
         return _org_name(self.doc[ent.start : end].text)
 
     def _premodifiers(self, name_span: SpacySpan) -> list[Token]:
         """Words before a name that modify it: "Lithuanian Foreign Minister", "NASA's"."""
-        doc = self.doc
         name_start = self._hyphenated_start(name_span)
         if self._given_name_before(name_span):
             name_start -= 1
         start = name_start
         while start > 0:
-            token = doc[start - 1]
+            token = self._tokens[start - 1]
             attached = start <= token.head.i < name_span.end and token.dep_ in {
                 "compound",
                 "amod",
@@ -968,7 +1002,7 @@ class SpeakerResolver:
             if not (attached or _is_role_word(token.text)) or token.text in {",", "(", "\u2014", "\u2013"}:
                 break
             start -= 1
-        return list(doc[start:name_start])
+        return list(self._tokens[start:name_start])
 
     def _text_of(self, tokens: list[Token]) -> str:
         """The text from the first to the last token, as written ("VR/AR", "workers' union")."""
@@ -1044,7 +1078,7 @@ class SpeakerResolver:
                 organisation = self._full_organisation(self._org_with_tail(named[-1])) if named else None
         if organisation is None:
             organisation = self._organisation_of(before) or self._role_owner(appos)
-        words = [t for t in self.doc[before[0].i if before else appos.i : role_end.i + 1]]
+        words = list(self._tokens[before[0].i if before else appos.i : role_end.i + 1])
         while words and (words[0].dep_ in {"det", "poss", "case", "punct"} or self._ent(words[0]) is not None):
             words = words[1:]
         phrase = self._text_of(words)
@@ -1078,8 +1112,8 @@ class SpeakerResolver:
         names = [t for t in tokens if t.pos_ == "PROPN" and t.text[:1].isupper() and not _is_title_word(t.text)]
         if names and names[-1].i == max(t.i for t in tokens if t.pos_ in {"NOUN", "PROPN"}):
             run = [names[-1]]
-            while run[0].i - 1 >= 0 and self.doc[run[0].i - 1] in names:
-                run.insert(0, self.doc[run[0].i - 1])
+            while run[0].i - 1 >= 0 and self._tokens[run[0].i - 1] in names:
+                run.insert(0, self._tokens[run[0].i - 1])
             return self._text_of(run)
         return None
 
@@ -1095,7 +1129,7 @@ class SpeakerResolver:
             if token.dep_ == "prep" and token.lower_ in AFFILIATION_PREPS:
                 found = self._last_body_in(list(token.subtree))
                 if found:
-                    return self.doc[token.i - 1], found
+                    return self._tokens[token.i - 1], found
         if pobj is None:
             return of.head, None
         ent = self._ent(pobj)
@@ -1114,7 +1148,7 @@ class SpeakerResolver:
             return of.head, self._text_of(words)
         for token in phrase[1:]:
             if token.dep_ == "prep" and token.lower_ in AFFILIATION_PREPS:
-                return self.doc[token.i - 1], None
+                return self._tokens[token.i - 1], None
         owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
         owner_ent = self._ent(owner) if owner is not None else None
         if owner_ent is not None and owner_ent.label_ in ORG_LABELS and not sending:
@@ -1161,18 +1195,18 @@ class SpeakerResolver:
         start = self._hyphenated_start(name_span) - int(self._given_name_before(name_span))
         position = start - 1
         chain: list[Token] = []
-        while position >= 0 and self._is_role_chain_word(self.doc[position]):
-            chain.insert(0, self.doc[position])
+        while position >= 0 and self._is_role_chain_word(self._tokens[position]):
+            chain.insert(0, self._tokens[position])
             position -= 1
         while chain and (chain[0].lower_ in {"and", "&", "-"} or not chain[0].text[:1].isalnum()):
             chain = chain[1:]
         if not chain or _title_phrase(self._text_of(chain)) is None:
             return None, None
         body: list[Token] = []
-        while position >= 0 and len(body) < 4 and self._is_body_word(self.doc[position]):
-            body.insert(0, self.doc[position])
+        while position >= 0 and len(body) < 4 and self._is_body_word(self._tokens[position]):
+            body.insert(0, self._tokens[position])
             position -= 1
-        if not body or (position >= 0 and self.doc[position].text in {"'s", "\u2019s"}):
+        if not body or (position >= 0 and self._tokens[position].text in {"'s", "\u2019s"}):
             return None, None
         name = self._text_of(body)
         if _country_of_place(name) is not None or name.lower() in party_words():
@@ -1210,13 +1244,16 @@ class SpeakerResolver:
     def _capitalised_elsewhere(self, word: str) -> bool:
         """Whether the text writes ``word`` capitalised inside a sentence too, as a name of its
         own ("The Wild could"), not as a word of a longer name ("Fox News")."""
-        return any(t.text == word and not t.is_sent_start and self._stands_alone(t) for t in self.doc)
+        return any(
+            text == word and not self._tokens[i].is_sent_start and self._stands_alone(self._tokens[i])
+            for i, text in enumerate(self._arrays.texts)
+        )
 
     def _stands_alone(self, token: Token) -> bool:
         """No capitalised neighbour but a sentence's opening article ("The Wild could")."""
         doc = self.doc
-        before = doc[token.i - 1] if token.i > 0 else None
-        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        before = self._tokens[token.i - 1] if token.i > 0 else None
+        after = self._tokens[token.i + 1] if token.i + 1 < len(doc) else None
         before_ok = before is None or not before.text[:1].isupper() or (before.is_sent_start and before.lower_ == "the")
         return before_ok and (after is None or not after.text[:1].isupper())
 
@@ -1254,7 +1291,7 @@ class SpeakerResolver:
             if child.dep_ != "conj" or child.pos_ != "NOUN" or self._ent(child) is not None:
                 continue
             words = sorted(child.subtree, key=lambda t: t.i)
-            if words[0].i == 0 or self.doc[words[0].i - 1].text != ",":
+            if words[0].i == 0 or self._tokens[words[0].i - 1].text != ",":
                 continue
             if _title_phrase(self._text_of([t for t in words if t.i <= child.i])) is not None:
                 found.append(child)
@@ -1274,7 +1311,6 @@ class SpeakerResolver:
     def resolve(self, head: Token | None) -> Resolution:
         if head is None:
             return Resolution(None, None, "no speaker in the sentence")
-        doc = self.doc
         if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ in {"relcl", "acl"}:
             # "Barkley, who said ...": credit the antecedent, but point at "who" as written
             inner = self.resolve(head.head.head)
@@ -1286,8 +1322,9 @@ class SpeakerResolver:
         if head.pos_ == "PRON" and lower in unnamed_heads():
             # "Those in favour said", "Some argue": an unnamed group, not an antecedent
             start, end = self._mention_tokens(head)
-            text = self._text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
-            mention = Span.of(self._text, doc[start].idx, doc[start].idx + len(text))
+            first, last = self._char_range(start, end)
+            text = self._text[first:last]
+            mention = Span.of(self._text, first, first + len(text))
             return self._remember(head, Resolution(Speaker(text, SpeakerKind.UNNAMED), mention, "vague source"))
         if not self._in_name(head) and (
             head.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS
@@ -1298,7 +1335,7 @@ class SpeakerResolver:
                 self._speakers.append((head.i, person))  # "he said" goes on the speaker chain
             return resolution
         start, end = self._mention_tokens(head)
-        mention = Span.of(self._text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+        mention = Span.of(self._text, *self._char_range(start, end))
         for rule in (
             self._as_state_government,
             self._as_coordination,
@@ -1400,7 +1437,7 @@ class SpeakerResolver:
         ent = self._ent(token)
         if ent is not None:
             start, end = ent.start, ent.end
-        mention = Span.of(self._text, self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text))
+        mention = Span.of(self._text, *self._char_range(start, end))
         for rule in (self._as_person, self._as_country, self._as_organisation):
             resolution = rule(token, mention, start, end)
             if resolution is not None:
@@ -1410,7 +1447,8 @@ class SpeakerResolver:
     def resolve_after_cue(self, cue_start: int, cue_end: int) -> Resolution:
         """A cue whose speaker the parse missed: the name after it in the same sentence
         ("says Early.", "wrote Fadem in a note", "said another witness, former adviser Fiona Hill")."""
-        cue = next((t for t in self.doc if t.idx >= cue_start), None)
+        first = self._arrays.first_at(cue_start)
+        cue = self._tokens[first] if first < len(self._tokens) else None
         if cue is None or cue.idx >= cue_end:
             return Resolution(None, None, "no speaker in the sentence")
         sentence = cue.sent
@@ -1450,7 +1488,7 @@ class SpeakerResolver:
         or whose clause it modifies ("..., calling it a necessity"; "Claiming X, Trump told Fox");
         failing that, the name that opens the sentence ("Trump, later alleging ..., said"), which
         the parser may leave without a verb."""
-        tokens = [t for t in self.doc if cue_start <= t.idx < cue_end]
+        tokens = list(self._tokens[self._arrays.first_at(cue_start) : self._arrays.first_at(cue_end)])
         verb = next((t for t in tokens if t.pos_ in {"VERB", "AUX"}), tokens[-1] if tokens else None)
         if verb is None or self._quoted[verb.idx]:
             return None
@@ -1545,7 +1583,7 @@ class SpeakerResolver:
         country = self.country if _is_public_body(name) else None
         # "US Embassy", "Chinese Foreign Ministry": the state named at the front, inside the name
         # or just before it ("the Chinese CDC"), before what the name alone suggests
-        before = self.doc[ent.start - 1] if ent.start > 0 else None
+        before = self._tokens[ent.start - 1] if ent.start > 0 else None
         named_state = (
             _country_of_place(before.text)
             if before is not None and before.dep_ in {"amod", "compound"} and before.text[:1].isupper()
@@ -1642,7 +1680,7 @@ class SpeakerResolver:
             return Resolution(author.speaker, mention, "document's author")
         determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
         if determiner in DEFINITE and head.tag_ == "NN":
-            for earlier in reversed(self.doc[max(0, head.i - 400) : head.i]):
+            for earlier in reversed(self._tokens[max(0, head.i - 400) : head.i]):
                 if earlier.lemma_ == head.lemma_ and earlier.i != head.i:
                     found = self._author_of(earlier)
                     if found is not None and found.speaker is not None:
@@ -1663,7 +1701,8 @@ class SpeakerResolver:
         """ "X wrote to officials. The letter said": the named subject of the nearest earlier
         verb of issuing (write, send, release ...) a few sentences back."""
         here = self._sentence_of[head.i]
-        for token in reversed(self.doc[: head.i]):
+        for position in range(head.i - 1, -1, -1):
+            token = self._tokens[position]
             if here - self._sentence_of[token.i] > ISSUER_WINDOW:
                 return None
             if token.pos_ == "VERB" and token.lemma_.lower() in ISSUING_VERBS:
@@ -1685,7 +1724,7 @@ class SpeakerResolver:
         determiner = next((c.lower_ for c in head.children if c.dep_ in {"det", "poss"}), "the")
         if determiner not in DEFINITE | {"his", "her", "its", "their"} and head.pos_ != "PROPN":
             return None
-        modifiers = [t for t in self.doc[start:end] if t.i < head.i and t.text[:1].isupper() and t.i != start]
+        modifiers = [t for t in self._tokens[start:end] if t.i < head.i and t.text[:1].isupper() and t.i != start]
         person = self._person_with_role(mention.text, head.idx, modifiers)
         if person is None:
             return None
@@ -1701,7 +1740,7 @@ class SpeakerResolver:
         determiner = next((c for c in head.children if c.dep_ in {"det", "poss"}), None)
         if determiner is None or determiner.lower_ != "the" or any(c.dep_ == "poss" for c in head.children):
             return None
-        modifiers = [t for t in self.doc[start:end] if t.i < head.i and t.text[:1].isupper() and t.i != start]
+        modifiers = [t for t in self._tokens[start:end] if t.i < head.i and t.text[:1].isupper() and t.i != start]
         person = self._salient_person(head, modifiers)
         if person is None:
             return None
@@ -1745,11 +1784,11 @@ class SpeakerResolver:
             if index >= head.i:
                 break
             distance = here - self._sentence_of[index]
-            if distance > PRONOUN_WINDOW or (self._quoted[self.doc[index].idx] and not self._quoted[head.idx]):
+            if distance > PRONOUN_WINDOW or (self._quoted[self._tokens[index].idx] and not self._quoted[head.idx]):
                 continue
             if not admits(person):
                 continue
-            token = self.doc[index]
+            token = self._tokens[index]
             score = PRONOUN_WINDOW + 1 - distance - weakness(person)
             if token.dep_ in {"nsubj", "nsubjpass"} or token.head.dep_ in {"nsubj", "nsubjpass"}:
                 score += 1.5
@@ -1796,7 +1835,7 @@ class SpeakerResolver:
             return None
         bodies = []
         introduced = []  # bodies the text introduced with this very noun ("a group, X," / "the X group")
-        for ent in reversed([e for e in self.doc.ents if e.end <= head.i and self._is_body_ent(e)]):
+        for ent in reversed([e for e in self._ents if e.end <= head.i and self._is_body_ent(e)]):
             if self._sentence_of[head.i] - self._sentence_of[ent.start] > DESCRIPTION_WINDOW:
                 break
             if _strip_possessive(ent.text).lower() not in media_names():
@@ -1809,7 +1848,7 @@ class SpeakerResolver:
         if not bodies:
             return None
         start, end = self._mention_tokens(head)
-        words = {t.lower_[:5] for t in self.doc[start:end] if t.pos_ in {"NOUN", "PROPN"}}
+        words = {t.lower_[:5] for t in self._tokens[start:end] if t.pos_ in {"NOUN", "PROPN"}}
         echoed = next((b for b in bodies if words & {w.lower()[:5] for w in b.split()}), None)
         # any definite noun may echo a name ("the doctors", "The Chronicle"); only a generic
         # one ("the company") stands for the nearest body whatever its name
@@ -1820,7 +1859,7 @@ class SpeakerResolver:
         here = self._sentence_of[head.i]
         near = [
             e
-            for e in self.doc.ents
+            for e in self._ents
             if self._is_body_ent(e) and abs(self._sentence_of[e.start] - here) <= DESCRIPTION_WINDOW
         ]
         near.sort(key=lambda e: abs(e.start - head.i))
@@ -1851,7 +1890,7 @@ class SpeakerResolver:
         for token in relative[-1:]:
             ent = self._ent(token)
             after = max(token.subtree, key=lambda t: t.i).i + 1
-            if ent is not None and self._is_body_ent(ent) and after < len(self.doc) and self.doc[after].text == ",":
+            if ent is not None and self._is_body_ent(ent) and after < len(self.doc) and self._tokens[after].text == ",":
                 return self._full_organisation(_org_name(ent.text))
         for child in head.children:
             if child.dep_ != "appos":
@@ -1969,7 +2008,7 @@ class SpeakerResolver:
 
     def _nearest_body(self, head: Token, noun: Token) -> str | None:
         """The body a bare noun ("agency", "company") before ``head`` stands for, if one is near."""
-        for ent in reversed([e for e in self.doc.ents if e.end <= head.i and self._is_body_ent(e)]):
+        for ent in reversed([e for e in self._ents if e.end <= head.i and self._is_body_ent(e)]):
             if self._sentence_of[head.i] - self._sentence_of[ent.start] > DESCRIPTION_WINDOW:
                 return None
             if _strip_possessive(ent.text).lower() not in media_names():
@@ -1994,7 +2033,7 @@ class SpeakerResolver:
         ]
         if not candidates:
             return None if former else self._sole_title_bearer(wanted[0], modifiers or [])
-        last_seen = {id(p): i for i, p in self._people_mentions if self.doc[i].idx < before}
+        last_seen = {id(p): i for i, p in self._people_mentions if self._tokens[i].idx < before}
         seen = [p for p in candidates if id(p) in last_seen]
         if seen:
             return max(seen, key=lambda p: last_seen[id(p)])
@@ -2119,7 +2158,7 @@ class SpeakerResolver:
             and c.dep_ in {"advcl", "prep"}
             and c.left_edge.i <= head.sent.start + 1
             and c.right_edge.i + 1 < len(self.doc)
-            and self.doc[c.right_edge.i + 1].text == ","
+            and self._tokens[c.right_edge.i + 1].text == ","
         ]
         if not any(c.left_edge.i <= head.i <= c.right_edge.i for c in opening):
             return None
@@ -2174,7 +2213,7 @@ class SpeakerResolver:
             labels |= ORG_LABELS
         if SpeakerKind.GOVERNMENT in kinds:
             labels |= {"GPE"}
-        before = [ent for ent in self.doc.ents if ent.start_char < head.idx]
+        before = [ent for ent in self._ents if ent.start_char < head.idx]
         for ent in reversed(before):
             if self._quoted[ent.start_char] and not self._quoted[head.idx]:
                 continue  # "her Netflix special" inside a quotation is not who said it

@@ -1,0 +1,96 @@
+"""A parse's per-token attributes read once per document, for the rules that scan it whole.
+
+spaCy makes a new ``Token`` object on every ``doc[i]``, every step over the ``Doc`` and every
+``token.head``, and fetches each attribute through the string store; a rule that walks the
+whole document again for every name or statement pays that each time. ``arrays_of(doc)``
+reads what those walks need from the parse's own arrays once (kept with the document), so a
+rule can test plain lists and make a ``Token`` only for the few words that pass. Only plain
+strings and numbers are kept: a ``Token`` or ``Span`` kept in ``doc.user_data`` would point
+back at the document, and the pair would then wait for the garbage collector to be freed.
+"""
+
+from __future__ import annotations
+
+import weakref
+from bisect import bisect_left
+from functools import cached_property
+
+from spacy.attrs import HEAD, IDX, LOWER, ORTH, POS
+from spacy.tokens import Doc
+
+_KEY = "attribution_arrays"
+
+
+class ParseArrays:
+    """Lists indexed by token position, each read from the parse when first asked for."""
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = weakref.ref(doc)
+
+    @property
+    def doc(self) -> Doc:
+        doc = self._doc()
+        assert doc is not None, "the arrays of a document outlived it"
+        return doc
+
+    @cached_property
+    def texts(self) -> list[str]:
+        """``token.text`` of every word."""
+        strings = self.doc.vocab.strings
+        return [strings[orth] for orth in self.doc.to_array(ORTH).tolist()]
+
+    @cached_property
+    def lowers(self) -> list[str]:
+        """``token.lower_`` of every word."""
+        strings = self.doc.vocab.strings
+        return [strings[lower] for lower in self.doc.to_array(LOWER).tolist()]
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """``token.idx`` of every word: where it starts in the text (ascending)."""
+        return self.doc.to_array(IDX).tolist()
+
+    @cached_property
+    def heads(self) -> list[int]:
+        """``token.head.i`` of every word."""
+        offsets = self.doc.to_array(HEAD).view("int64").tolist()  # stored unsigned: -1 wraps round
+        return [i + offset for i, offset in enumerate(offsets)]
+
+    @cached_property
+    def pos(self) -> list[str]:
+        """``token.pos_`` of every word."""
+        strings = self.doc.vocab.strings
+        names: dict[int, str] = {}
+        found = []
+        for value in self.doc.to_array(POS).tolist():
+            name = names.get(value)
+            if name is None:
+                name = names[value] = strings[value] if value else ""
+            found.append(name)
+        return found
+
+    @cached_property
+    def sentence_bounds(self) -> list[tuple[int, int]]:
+        """The token range [start, end) of every sentence of ``doc.sents``, in order."""
+        return [(sentence.start, sentence.end) for sentence in self.doc.sents]
+
+    @cached_property
+    def sentence_of(self) -> list[int]:
+        """The index in ``doc.sents`` of every word's sentence."""
+        found = [0] * len(self.doc)
+        for index, (start, end) in enumerate(self.sentence_bounds):
+            found[start:end] = [index] * (end - start)
+        return found
+
+    def first_at(self, char: int) -> int:
+        """The position of the first word starting at or after character ``char`` (``len(doc)``
+        when none does)."""
+        return bisect_left(self.starts, char)
+
+
+def arrays_of(doc: Doc) -> ParseArrays:
+    """The document's arrays, read once and kept with it."""
+    arrays = doc.user_data.get(_KEY)
+    if arrays is None:
+        arrays = doc.user_data[_KEY] = ParseArrays(doc)
+    return arrays
