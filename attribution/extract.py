@@ -276,7 +276,7 @@ def quote_cue(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
     for token in doc.char_span(sent_start, sent_end, alignment_mode="expand") or []:
         if token.pos_ not in {"VERB", "AUX"}:
             continue
-        if token.lemma_.lower() not in stances and not _manner_cue_after(token, quote.end):
+        if token.lemma_.lower() not in stances and not _manner_cue_near(token, quote, page.text):
             continue
         if mask[token.idx] or cue_span(token) in page.used_cues:
             continue
@@ -286,6 +286,8 @@ def quote_cue(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
             subject = noun_just_before(token)
             if subject is not None and mask[subject.idx]:
                 subject = None
+        if subject is None and 0 <= token.idx - quote.end <= 2:
+            subject = _name_inverted_after(token)
         distance = min(abs(token.idx - quote.end), abs(token.idx - quote.start))
         if subject is not None and quote.end <= subject.left_edge.idx < token.idx:
             # '“...?” He Jianxiong, the former executive director for China at the IMF, said':
@@ -305,13 +307,29 @@ def quote_cue(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
     return (Candidate("quote-cue", (quote.start, quote.end), cue_span(token), lemma, stance, subject),)
 
 
-def _manner_cue_after(verb: Token, quote_end: int) -> bool:
-    """'“Go back to Univision,” Trump barked': a verb of speaking in a manner credits the
-    quotation it follows closely (no more than a short name between them), though it
-    introduces nothing else."""
-    if not quote_end <= verb.idx <= quote_end + MAX_CUE_DISTANCE or not quotation_cue(verb):
+def _name_inverted_after(verb: Token) -> Token | None:
+    """'“... and who?” reacted Trump.' misparsed (the name as the verb's object): in the
+    inverted credit right after a quotation, the name that follows the verb."""
+    if verb.i + 1 >= len(verb.doc):
+        return None
+    token = verb.doc[verb.i + 1]
+    while token.pos_ == "PROPN" and token.dep_ == "compound" and token.head.i > token.i:
+        token = token.head
+    return token if token.pos_ == "PROPN" and token.ent_type_ in {"PERSON", "ORG"} else None
+
+
+def _manner_cue_near(verb: Token, quote: QuotedSpan, text: str) -> bool:
+    """'“Go back to Univision,” Trump barked', 'chanting “U-S-A! U-S-A!”': a verb of speaking
+    in a manner credits the quotation it follows closely (no more than a short name between
+    them) or that follows it at once, though it introduces nothing else."""
+    if not quotation_cue(verb):
         return False
-    gap = verb.doc.char_span(quote_end, verb.idx, alignment_mode="expand") or ()
+    verb_end = verb.idx + len(verb.text)
+    if verb_end <= quote.start:
+        return quote.start - verb_end <= 3 and not text[verb_end : quote.start].strip(" ,:")
+    if not quote.end <= verb.idx <= quote.end + MAX_CUE_DISTANCE:
+        return False
+    gap = verb.doc.char_span(quote.end, verb.idx, alignment_mode="expand") or ()
     return sum(1 for token in gap if not token.is_punct and not token.is_space) <= MAX_NAME_WORDS
 
 

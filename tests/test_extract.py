@@ -750,6 +750,14 @@ MANNER_OF_SPEAKING = [
      "\u201cShe should read the bill before she votes on it,\u201d", "Harris", "shot"),
     ("Senator Lund asked about the budget. \u201cGo and ask your own staff about it,\u201d the mayor scoffed.",
      "\u201cGo and ask your own staff about it,\u201d", "the mayor", "scoffed"),
+    # a verb of manner right before the quotation
+    ("Melanie waited in the front row. Kowalski walked onto the stage, chanting \u201cU-S-A! U-S-A!\u201d",
+     "\u201cU-S-A! U-S-A!\u201d", "Kowalski", "chanting"),
+    # the inverted credit the parser reads as verb and object
+    ("Obama spoke about Muslims on Sunday night. \u201cObama said in his speech that Muslims are our sports "
+     "heroes. What sport is he talking about, and who?\u201d reacted Trump.",
+     "\u201cObama said in his speech that Muslims are our sports heroes. What sport is he talking about, and "
+     "who?\u201d", "Trump", "reacted"),
 ]  # fmt: skip
 
 
