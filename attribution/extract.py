@@ -38,6 +38,7 @@ from .timing import statement_time
 MIN_QUOTE_WORDS = 4
 MAX_CUE_DISTANCE = 60  # chars between a quotation and the cue that credits it
 MAX_NAME_WORDS = 4  # words of a speaker's name between a quotation and a verb of manner
+MAX_CREDIT_WORDS = 8  # words of a credit line of its own under a quotation ('- Bernie Sanders, Jan. 5')
 MAX_SPLIT_GAP = 200  # chars of attribution between the two halves of a split quote
 COLON_SPEAKER = re.compile(
     r"(?:^[\"\u201c]?|\s[-\u2013\u2014]\s)"  # a transcript line may open with a quotation mark
@@ -342,14 +343,38 @@ def quote_dash_credit(page: Quotations, index: int) -> tuple[Candidate, ...] | N
     line_end = text.find("\n", quote.end)
     line_end = len(text) if line_end < 0 else line_end
     match = DASH_CREDIT.match(text, quote.end, line_end)
+    own_line = match is None
+    if own_line:
+        match, line_end = _credit_line_after(text, quote.end, line_end)
     if not match:
         return None
     span = doc.char_span(match.end(), line_end, alignment_mode="expand")
     if span is None or not len(span):
         return None
-    heads = [t for t in span if t.ent_type_ in {"PERSON", "ORG"}] or [span.root]
+    named = [t for t in span if t.ent_type_ in {"PERSON", "ORG"}]
+    if own_line and not named and span[0].pos_ != "PROPN":
+        return None  # '– An immigrant himself –': a heading of its own, not a credit
+    heads = named or [span.root]
     head = heads[-1] if heads[-1].ent_type_ else span.root
     return (Candidate("quote-dash-credit", (quote.start, quote.end), None, None, Stance.NEUTRAL, head),)
+
+
+def _credit_line_after(text: str, quote_end: int, line_end: int) -> tuple[re.Match[str] | None, int]:
+    """'"... pay zero taxes."' then a line of its own, '- Sanders.' (fact-check style): a short
+    dash credit on the next line credits a quotation that ends its own line."""
+    if text[quote_end:line_end].strip(" .,\u00a0") or line_end >= len(text):
+        return None, line_end
+    start = line_end
+    while start < len(text) and text[start] in "\n \t\u00a0":
+        start += 1
+    if text.count("\n", line_end, start) > 2:
+        return None, line_end
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    match = DASH_CREDIT.match(text, start, end)
+    if match is None or len(WORD.findall(text[match.end() : end])) > MAX_CREDIT_WORDS:
+        return None, line_end
+    return match, end
 
 
 def quote_colon(page: Quotations, index: int) -> tuple[Candidate, ...] | None:

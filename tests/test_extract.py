@@ -867,3 +867,27 @@ def test_the_speaker_of_a_quotation_introduced_by_a_colon(nlp, text: str, speake
     (statement,) = [s for s in extract_document(Document(id="t", text=text), nlp).statements if s.type == "direct"]
     assert statement.rule == "quote-colon"
     assert statement.speaker_mention is not None and speaker in statement.speaker_mention.text
+
+
+def test_a_dash_credit_on_a_line_of_its_own_credits_the_quotation_above(nlp) -> None:
+    text = (
+        "Clinton voted for the bill in 2007.\n\n"
+        '"Boeing and GE and other multinationals pay zero taxes, and that has to change."\n\n'
+        "- Bernie Sanders.\n\nThis is a complex issue, subject to fierce debate."
+    )
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    statement = _statement_for(
+        statements, '"Boeing and GE and other multinationals pay zero taxes, and that has to change."'
+    )
+    assert statement.rule == "quote-dash-credit"
+    assert statement.speaker is not None and statement.speaker.name == "Bernie Sanders"
+
+
+def test_a_dashed_heading_under_a_quotation_is_no_credit(nlp) -> None:
+    text = (
+        "\u201cSo I think that there\u2019s resistance among many Americans against seeing their country "
+        "change.\u201d\n\n\u2013 An immigrant himself \u2013.\n\n"
+        "Ramos, who lives in Miami, considers himself an immigrant."
+    )
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert all(s.rule != "quote-dash-credit" for s in statements)
