@@ -15,7 +15,7 @@ import weakref
 from bisect import bisect_left
 from functools import cached_property
 
-from spacy.attrs import HEAD, IDX, LOWER, ORTH, POS
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LIKE_NUM, LOWER, ORTH, POS, TAG
 from spacy.tokens import Doc
 
 _KEY = "attribution_arrays"
@@ -33,17 +33,53 @@ class ParseArrays:
         assert doc is not None, "the arrays of a document outlived it"
         return doc
 
+    def _strings(self, attr: int) -> list[str]:
+        """A string attribute of every word, read from the string store."""
+        strings = self.doc.vocab.strings
+        return [strings[value] for value in self.doc.to_array(attr).tolist()]
+
     @cached_property
     def texts(self) -> list[str]:
         """``token.text`` of every word."""
-        strings = self.doc.vocab.strings
-        return [strings[orth] for orth in self.doc.to_array(ORTH).tolist()]
+        return self._strings(ORTH)
 
     @cached_property
     def lowers(self) -> list[str]:
         """``token.lower_`` of every word."""
-        strings = self.doc.vocab.strings
-        return [strings[lower] for lower in self.doc.to_array(LOWER).tolist()]
+        return self._strings(LOWER)
+
+    @cached_property
+    def lemmas(self) -> list[str]:
+        """``token.lemma_.lower()`` of every word."""
+        lemmas = self._strings(LEMMA)
+        folded = {lemma: lemma.lower() for lemma in set(lemmas)}
+        return [folded[lemma] for lemma in lemmas]
+
+    @cached_property
+    def tags(self) -> list[str]:
+        """``token.tag_`` of every word."""
+        return self._strings(TAG)
+
+    @cached_property
+    def deps(self) -> list[str]:
+        """``token.dep_`` of every word."""
+        return self._strings(DEP)
+
+    @cached_property
+    def ent_types(self) -> list[str]:
+        """``token.ent_type_`` of every word ("" outside an entity)."""
+        return self._strings(ENT_TYPE)
+
+    @cached_property
+    def blank(self) -> list[bool]:
+        """``token.is_punct or token.is_space`` of every word: no word of its sentence's count."""
+        table = self.doc.to_array([IS_PUNCT, IS_SPACE])
+        return (table.sum(axis=1) > 0).tolist() if len(table) else []
+
+    @cached_property
+    def like_num(self) -> list[bool]:
+        """``token.like_num`` of every word."""
+        return [bool(flag) for flag in self.doc.to_array(LIKE_NUM).tolist()]
 
     @cached_property
     def starts(self) -> list[int]:
@@ -59,15 +95,13 @@ class ParseArrays:
     @cached_property
     def pos(self) -> list[str]:
         """``token.pos_`` of every word."""
-        strings = self.doc.vocab.strings
-        names: dict[int, str] = {}
-        found = []
-        for value in self.doc.to_array(POS).tolist():
-            name = names.get(value)
-            if name is None:
-                name = names[value] = strings[value] if value else ""
-            found.append(name)
-        return found
+        return self._strings(POS)
+
+    @cached_property
+    def ends(self) -> list[int]:
+        """Where every word ends in the text (``token.idx + len(token)``, ascending)."""
+        lengths = self.doc.to_array(LENGTH).tolist()
+        return [start + length for start, length in zip(self.starts, lengths, strict=True)]
 
     @cached_property
     def sentence_bounds(self) -> list[tuple[int, int]]:

@@ -60,8 +60,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 from typing import TYPE_CHECKING
 
+from ._parse_arrays import ParseArrays, arrays_of
 from .acts import act_lexicon
 from .layout import read_layout
 from .lexicons import cue_nouns, cue_stances, data_json
@@ -113,7 +115,7 @@ class ClaimScorer:
     threshold: float
 
     def probability(self, features: Iterable[str]) -> float:
-        score = sum(self.weights.get(name, 0.0) for name in features)
+        score = sum(map(self.weights.get, features, repeat(0.0)))  # a weight per name, 0 for names it lacks
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
@@ -232,11 +234,17 @@ def _claim_candidates(
         excluded = read_layout(text).not_claims
     crediting = _crediting(statements, rules)
     blocked = [(s.start, s.end) for s in excluded]
-    setting = _Setting.of(text, blocked, crediting, [s for s in statements if s not in crediting])
+    # the rest: what the crediting test turns down (a statement equal to a crediting one passes it too)
+    others = [s for s in statements if not _credits(s, rules)]
+    setting = _Setting.of(text, blocked, crediting, others)
     candidates: list[ClaimCandidate] = []
+    starts, ends = words.arrays.starts, words.arrays.ends
     for sentence in doc.sents:
         for start, end in _pieces(text, sentence.start_char, sentence.end_char, blocked):
-            tokens = [t for t in sentence if start <= t.idx and t.idx + len(t) <= end]
+            # the sentence's words lying wholly inside the piece: a run, found by their offsets
+            first = bisect.bisect_left(starts, start, sentence.start, sentence.end)
+            limit = bisect.bisect_right(ends, end, first, sentence.end)
+            tokens = list(words.tokens[first:limit])
             candidate = _candidate(words, tokens, start, end, crediting, setting, rules)
             if candidate is not None:
                 candidates.append(candidate)
@@ -249,7 +257,11 @@ def _crediting(statements: Sequence[Statement], rules: ClaimRules) -> list[State
     by confidence alone: a calibrated confidence is below 1 for every statement, the rules'
     included); nor does a rule's statement the desk would not count ("the addition was
     announced | over the weekend")."""
-    return [s for s in statements if not s.rule.startswith(LEARNED_RULE) and s.confidence >= rules.crediting_confidence]
+    return [s for s in statements if _credits(s, rules)]
+
+
+def _credits(statement: Statement, rules: ClaimRules) -> bool:
+    return not statement.rule.startswith(LEARNED_RULE) and statement.confidence >= rules.crediting_confidence
 
 
 def _scored(candidate: ClaimCandidate, scorer: ClaimScorer | None, rules: ClaimRules) -> Claim | None:
@@ -344,12 +356,14 @@ def _touches(token: Token, ranges: Sequence[tuple[int, int]]) -> bool:
 def _main_root(tokens: Sequence[Token]) -> Token:
     """The head of the piece's main clause: the sentence root if the piece holds it, else the
     first verb whose head lies outside the piece."""
+    arrays = arrays_of(tokens[0].doc)
+    heads, deps, pos = arrays.heads, arrays.deps, arrays.pos
     indices = {t.i for t in tokens}
-    local = [t for t in tokens if t.head.i == t.i or t.head.i not in indices]
+    local = [t for t in tokens if heads[t.i] == t.i or heads[t.i] not in indices]
     for token in local:
-        if token.dep_ == "ROOT":
+        if deps[token.i] == "ROOT":
             return token
-    verbs = [t for t in local if t.pos_ in ("VERB", "AUX")]
+    verbs = [t for t in local if pos[t.i] in ("VERB", "AUX")]
     return (verbs or local or list(tokens))[0]
 
 
@@ -373,11 +387,12 @@ def _reporters_part(
             dropped.update(t.i for t in head.subtree if t.i in indices)
     # only what is cut off at either end goes: a statement in the middle of the sentence
     # ("Stadia has 22 games (10 were announced last week), featuring ...") leaves it whole
-    kept = [i for i, t in enumerate(tokens) if t.i not in dropped and not (t.is_punct or t.is_space)]
+    blank = arrays_of(tokens[0].doc).blank if tokens else []
+    kept = [i for i, t in enumerate(tokens) if t.i not in dropped and not blank[t.i]]
     if not kept:
         return []
     last = kept[-1]
-    if all(t.is_punct or t.is_space for t in tokens[last + 1 :]):
+    if all(blank[t.i] for t in tokens[last + 1 :]):
         last = len(tokens) - 1  # the reporter's words run to the end: keep the full stop
     best = list(tokens[kept[0] : last + 1])
     while best and (best[0].is_punct or best[0].is_space or best[0].pos_ in ("CCONJ", "SCONJ")):
@@ -433,7 +448,11 @@ def _is_clause(tokens: Sequence[Token], piece: str) -> bool:
     program cost taxpayers ...") that does not end on a colon: a list item ("Tyvak
     Nano-Satellite Systems Inc., Irvine, California"), a label in capitals or a list's lead-in
     ("The newly selected five are:") is no claim."""
-    verb = any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("nsubj", "nsubjpass") for t in tokens)
+    if not tokens:
+        return False
+    arrays = arrays_of(tokens[0].doc)
+    pos, deps = arrays.pos, arrays.deps
+    verb = any(pos[t.i] in ("VERB", "AUX") or deps[t.i] in ("nsubj", "nsubjpass") for t in tokens)
     return verb and not piece.rstrip().endswith(":")
 
 
@@ -453,7 +472,8 @@ def _candidate(
     """The candidate for one piece ``[start, end)`` whose tokens are ``tokens``, if it may be
     the reporter's claim at all: long enough, not a question, its main clause nobody's statement."""
     text = doc_text(words_of.doc)
-    words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    blank, pos = words_of.arrays.blank, words_of.arrays.pos
+    words = [t for t in tokens if not blank[t.i]]
     if len(words) < rules.min_words or _is_question(text[start:end]) or not _is_clause(tokens, text[start:end]):
         return None
     sentence_words = len(words)
@@ -477,8 +497,8 @@ def _candidate(
         if _reporting_root(root):
             signs.append(REPORTING_ROOT)
         tokens = _reporters_part(tokens, contents, cues)
-        words = [t for t in tokens if not (t.is_punct or t.is_space)]
-        if len(words) < rules.min_words or not any(t.pos_ in ("VERB", "AUX") for t in words):
+        words = [t for t in tokens if not blank[t.i]]
+        if len(words) < rules.min_words or not any(pos[t.i] in ("VERB", "AUX") for t in words):
             return None  # too little left, or only a phrase ("In a post at the time")
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         root = _main_root(tokens)
@@ -489,7 +509,7 @@ def _candidate(
     if involved:
         reasons = (*reasons, PARTLY_ATTRIBUTED)
     subject = _subject(root, tokens)
-    if subject is not None and any(t.lower_ in setting.speakers for t in subject.subtree):
+    if subject is not None and setting.speakers and any(t.lower_ in setting.speakers for t in subject.subtree):
         signs.append("subject quoted elsewhere")  # what a speaker of the article does or feels
     signs.append("words=" + _length_bucket(sentence_words))  # the sentence's, before any part was cut off
     features = claim_features(tokens, root, text[start:end], reasons, (*signs, *setting.features(start, end)), rules)
@@ -577,36 +597,41 @@ def claim_features(
         names.append("reason=" + kind)
         if count > 1 and kind in rules.weights:
             names.append("reason=" + kind + " x2")
-    words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    arrays = arrays_of(root.doc)
+    lemmas, lowers, pos, deps = arrays.lemmas, arrays.lowers, arrays.pos, arrays.deps
+    every = [t.i for t in tokens]
+    words = [i for i in every if not arrays.blank[i]]
     if kinds.keys() & rules.figure_kinds:
         names.append("a figure")
     if kinds.keys() & rules.weights.keys() == {"entity"}:
         names.append("names only")
     if words:
+        root_deps = {deps[c.i] for c in root.children}
         names.append("subject=" + _subject_kind(root, tokens, rules))
         names.append("verb=" + _verb_form(root, tokens))
         names.append("act=" + _verb_act(root))
-        if any(c.dep_ == "neg" for c in root.children):
+        if "neg" in root_deps:
             names.append("negated")
-        if words[0].lower_ in rules.opening_conjunctions:
+        if lowers[words[0]] in rules.opening_conjunctions:
             names.append("opens with a conjunction")
-        if any(t.lemma_.lower() in rules.feeling_words or t.lower_ in rules.feeling_words for t in words):
+        if any(lemmas[i] in rules.feeling_words or lowers[i] in rules.feeling_words for i in words):
             names.append("feeling")
-        if any(t.lemma_.lower() in rules.opinion_words or t.lower_ in rules.opinion_words for t in words):
+        if any(lemmas[i] in rules.opinion_words or lowers[i] in rules.opinion_words for i in words):
             names.append("opinion")
-        if any(t.pos_ == "NOUN" and t.lemma_.lower() in cue_nouns() for t in words):
+        if any(pos[i] == "NOUN" and lemmas[i] in cue_nouns() for i in words):
             names.append("speech noun")
-        if any(c.dep_ == "acomp" for c in root.children) or root.pos_ == "ADJ":
+        if "acomp" in root_deps or pos[root.i] == "ADJ":
             names.append("predicate adjective")
-        names.append("adjectives=" + _count_bucket(sum(t.pos_ == "ADJ" and not t.ent_type_ for t in words)))
-        names.append("adverbs=" + _count_bucket(sum(t.pos_ == "ADV" and t.dep_ != "neg" for t in words)))
+        ent_types = arrays.ent_types
+        names.append("adjectives=" + _count_bucket(sum(pos[i] == "ADJ" and not ent_types[i] for i in words)))
+        names.append("adverbs=" + _count_bucket(sum(pos[i] == "ADV" and deps[i] != "neg" for i in words)))
     if "(" in piece or "\u2014" in piece or " - " in piece:
         names.append("aside")
-    if any(t.lower_ in rules.contractions and t.tag_ != "POS" for t in tokens):
+    if any(lowers[i] in rules.contractions and arrays.tags[i] != "POS" for i in every):
         names.append("contraction")
     if not piece.rstrip(_CLOSERS).endswith((".", "!")) and PARTLY_ATTRIBUTED not in reasons:
         names.append("no full stop")  # a whole line with no sentence end: a title or a label
-    if any(t.lemma_.lower() in rules.caption_words for t in words):
+    if any(lemmas[i] in rules.caption_words for i in words):
         names.append("picture")
     return tuple(names)
 
@@ -686,18 +711,29 @@ def _verb_form(root: Token, tokens: Sequence[Token]) -> str:
 def _first_person(tokens: Sequence[Token], rules: ClaimRules) -> str | None:
     """'I', 'we', 'you': the reporter's own experience or a word to the reader ('we rate the
     statement', 'I changed my profile'), or a quotation nobody was credited for."""
-    return next((t.text for t in tokens if t.tag_ in ("PRP", "PRP$") and t.lower_ in rules.person_words), None)
+    if not tokens:
+        return None
+    arrays = arrays_of(tokens[0].doc)
+    tags, lowers = arrays.tags, arrays.lowers
+    return next((t.text for t in tokens if tags[t.i] in ("PRP", "PRP$") and lowers[t.i] in rules.person_words), None)
 
 
 def _speculative(tokens: Sequence[Token], rules: ClaimRules) -> str | None:
     """A modal of possibility ('could', 'might', 'would'): a forecast or a hypothesis, not a
     fact a desk can check today ('will' is not one: it states a plan)."""
-    return next((t.text for t in tokens if t.tag_ == "MD" and t.lower_ in rules.modal_words), None)
+    if not tokens:
+        return None
+    arrays = arrays_of(tokens[0].doc)
+    tags, lowers = arrays.tags, arrays.lowers
+    return next((t.text for t in tokens if tags[t.i] == "MD" and lowers[t.i] in rules.modal_words), None)
 
 
 def _hedged(tokens: Sequence[Token], rules: ClaimRules) -> str | None:
     """A hedge or a judgement word ('perhaps', 'obviously', 'bizarre'): colour and opinion."""
-    return next((t.text for t in tokens if t.lower_ in rules.hedge_words), None)
+    if not tokens:
+        return None
+    lowers = arrays_of(tokens[0].doc).lowers
+    return next((t.text for t in tokens if lowers[t.i] in rules.hedge_words), None)
 
 
 def _signs_against(tokens: Sequence[Token], piece: str, sentence_words: int, rules: ClaimRules) -> tuple[str, ...]:
@@ -737,9 +773,12 @@ def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tupl
 @dataclass(frozen=True)
 class _Words:
     """Per-document lookups made once: ``Doc.ents`` walks the whole document on every
-    access, and token attributes are slow to fetch one by one in the phrase matcher."""
+    access, ``doc[i]`` makes a new Token each time, and token attributes are slow to fetch
+    one by one in the phrase matcher (they are read from the parse's arrays instead)."""
 
     doc: Doc
+    tokens: tuple[Token, ...]
+    arrays: ParseArrays
     lemmas: list[str]
     lowers: list[str]
     ents: tuple
@@ -747,21 +786,9 @@ class _Words:
 
     @classmethod
     def of(cls, doc: Doc) -> _Words:
-        from spacy.attrs import LEMMA, LOWER
-
         ents = tuple(doc.ents)
-        strings = doc.vocab.strings
-        lowered: dict[int, str] = {}
-        lemmas: list[str] = []
-        lowers: list[str] = []
-        # read from the parse's arrays: making a Token object for every word costs more
-        for lemma, lower in doc.to_array([LEMMA, LOWER]).tolist():
-            word = lowered.get(lemma)
-            if word is None:
-                word = lowered[lemma] = strings[lemma].lower()
-            lemmas.append(word)
-            lowers.append(strings[lower])
-        return cls(doc, lemmas, lowers, ents, [e.start for e in ents])
+        arrays = arrays_of(doc)
+        return cls(doc, tuple(doc), arrays, arrays.lemmas, arrays.lowers, ents, [e.start for e in ents])
 
     def ents_between(self, first: int, limit: int) -> tuple:
         """Entities starting in tokens [first, limit) and ending by ``limit``."""
@@ -769,9 +796,16 @@ class _Words:
         hi = bisect.bisect_left(self.ent_starts, limit)
         return tuple(e for e in self.ents[lo:hi] if e.end <= limit)
 
-    def first_match(self, i: int, phrases: tuple[tuple[str, ...], ...], limit: int) -> tuple[str, ...] | None:
-        """The first of ``phrases`` (longest first) matching from token ``i`` on, if any."""
-        by_first = _by_first_word(phrases)
+    def first_match(
+        self,
+        i: int,
+        phrases: tuple[tuple[str, ...], ...],
+        limit: int,
+        by_first: dict[str, tuple[tuple[str, ...], ...]] | None = None,
+    ) -> tuple[str, ...] | None:
+        """The first of ``phrases`` (longest first) matching from token ``i`` on, if any;
+        ``by_first`` is ``_by_first_word(phrases)`` when the caller has it at hand."""
+        by_first = by_first if by_first is not None else _by_first_word(phrases)
         candidates = by_first.get(self.lemmas[i], ()) + by_first.get(self.lowers[i], ())
         if not candidates:
             return None
@@ -806,41 +840,51 @@ def _reasons(words: _Words, tokens: Sequence[Token], rules: ClaimRules) -> tuple
         if kind:
             found.append((ent.start, kind, ent.text))
     skip: set[int] = set()
+    arrays = words.arrays
+    lemmas, lowers, texts, tags = words.lemmas, words.lowers, arrays.texts, arrays.tags
+    # the phrase lists grouped once per call; a word that starts none of them skips all three
+    causal_phrases, legal_phrases, blocking_phrases = (
+        _by_first_word(rules.causal),
+        _by_first_word(rules.legal),
+        _by_first_word(rules.not_comparison),
+    )
+    starters = causal_phrases.keys() | legal_phrases.keys() | blocking_phrases.keys()
     for token in tokens:
         i = token.i
         if i in skip:
             continue
         if (
             i not in in_entity
-            and token.like_num
+            and arrays.like_num[i]
             and (
-                any(c.isdigit() for c in token.text)
-                or (token.pos_ == "NUM" and token.lower_ not in rules.weak_number_words)
+                any(c.isdigit() for c in texts[i])
+                or (arrays.pos[i] == "NUM" and lowers[i] not in rules.weak_number_words)
             )
         ):
-            found.append((i, "number", token.text))
+            found.append((i, "number", texts[i]))
             continue
-        causal = words.first_match(i, rules.causal, limit)
+        starts_phrase = lemmas[i] in starters or lowers[i] in starters
+        causal = words.first_match(i, rules.causal, limit, causal_phrases) if starts_phrase else None
         if causal is not None:
             found.append((i, "causal", doc[i : i + len(causal)].text))
             skip.update(range(i, i + len(causal)))
             continue
         # legal status ("was charged with", "pleaded guilty"): what a desk checks first
-        legal = words.first_match(i, rules.legal, limit)
+        legal = words.first_match(i, rules.legal, limit, legal_phrases) if starts_phrase else None
         if legal is not None:
             found.append((i, "legal", doc[i : i + len(legal)].text))
             skip.update(range(i, i + len(legal)))
             continue
         if i in in_numeric:
             continue
-        blocked = words.first_match(i, rules.not_comparison, limit)
+        blocked = words.first_match(i, rules.not_comparison, limit, blocking_phrases) if starts_phrase else None
         if blocked is not None:
             skip.update(range(i, i + len(blocked)))
             continue
-        if token.tag_ in rules.comparison_tags or token.lower_ in rules.comparison_words:
-            found.append((i, "comparison", token.text))
-        elif token.tag_ in rules.comparative_tags:
-            than = next((j for j in range(i + 1, min(i + 5, limit)) if j in indices and doc[j].lower_ == "than"), None)
+        if tags[i] in rules.comparison_tags or lowers[i] in rules.comparison_words:
+            found.append((i, "comparison", texts[i]))
+        elif tags[i] in rules.comparative_tags:
+            than = next((j for j in range(i + 1, min(i + 5, limit)) if j in indices and lowers[j] == "than"), None)
             if than is not None:
                 found.append((i, "comparison", doc[i : than + 1].text))
                 skip.update(range(i, than + 1))

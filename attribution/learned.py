@@ -17,12 +17,14 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 
 import numpy
 from spacy.attrs import IS_PUNCT, POS
 from spacy.parts_of_speech import AUX, VERB
 from spacy.tokens import Doc, Token
 
+from ._parse_arrays import arrays_of
 from .lexicons import attitude_verbs, cue_nouns, cue_stances
 from .models import Stance
 from .nlp import doc_text
@@ -106,8 +108,12 @@ def proposals(doc: Doc, occupied_cues: Collection[tuple[int, int]]) -> list[Prop
     """Verbs and owned nouns with a complement, except those the rules already used as cues."""
     used = {start for start, _ in occupied_cues}
     found = []
-    for token in doc:
-        if token.pos_ == "VERB":
+    # only verbs and nouns can propose: the other words are passed over without a Token made
+    for i, pos in enumerate(arrays_of(doc).pos):
+        if pos not in {"VERB", "NOUN"}:
+            continue
+        token = doc[i]
+        if pos == "VERB":
             if (
                 token.tag_ == "VBN"
                 and token.dep_ in {"advcl", "acl"}
@@ -116,11 +122,9 @@ def proposals(doc: Doc, occupied_cues: Collection[tuple[int, int]]) -> list[Prop
                 continue  # "Asked whether ..., Johnson said": the subject it hangs on was the one asked
             complement = _verb_complement(token)
             speaker = subject_of(token) if complement else None
-        elif token.pos_ == "NOUN":
+        else:
             speaker = _owner(token)
             complement = _noun_complement(token) if speaker is not None else None
-        else:
-            continue
         if complement is None or cue_span(token)[0] in used or token.idx in used:
             continue
         relation, first, last = complement
@@ -144,6 +148,16 @@ def _running_counts(doc: Doc) -> tuple[list[int], list[int]]:
     return counts
 
 
+def _overlap(occupied: Collection[tuple[int, int]], start: int, end: int) -> int:
+    """The most characters of [start, end) that one occupied span covers (0 when none does)."""
+    best = 0
+    for other_start, other_end in occupied:
+        covered = (other_end if other_end < end else end) - (other_start if other_start > start else start)
+        if covered > best:
+            best = covered
+    return best
+
+
 def _bucket(n: int) -> str:
     return "1" if n <= 1 else "3" if n <= 3 else "8" if n <= 8 else "20" if n <= 20 else "long"
 
@@ -163,20 +177,20 @@ def _speaker_features(speaker: Token | None) -> list[str]:
 def features(proposal: Proposal, occupied: Collection[tuple[int, int]]) -> list[str]:
     """The names of the features a proposal has; the model weighs each."""
     cue = proposal.cue
-    lemma = cue.lemma_.lower()
     doc = cue.doc
+    arrays = arrays_of(doc)
+    lemma, pos, dep = cue.lemma_.lower(), cue.pos_, cue.dep_
     relation = proposal.relation.split("-")[0] if proposal.relation.startswith("prep") else proposal.relation
     known = "cue" if lemma in cue_stances() else "attitude" if lemma in attitude_verbs() else "none"
-    if cue.pos_ == "NOUN" and lemma in cue_nouns():
+    if pos == "NOUN" and lemma in cue_nouns():
         known = "noun"
     word_counts, verb_counts = _running_counts(doc)
     n_words = word_counts[proposal.last + 1] - word_counts[proposal.first]
     has_verb = verb_counts[proposal.last + 1] > verb_counts[proposal.first]
-    content_start, content_end = doc[proposal.first].idx, doc[proposal.last].idx + len(doc[proposal.last])
-    overlap = max((min(end, content_end) - max(start, content_start) for start, end in occupied), default=0)
-    share = overlap / max(1, content_end - content_start)
-    sentence = cue.sent
-    sentence_text = doc_text(doc)[sentence.start_char : sentence.end_char]
+    content_start, content_end = arrays.starts[proposal.first], arrays.ends[proposal.last]
+    share = _overlap(occupied, content_start, content_end) / max(1, content_end - content_start)
+    sentence_start, sentence_end = arrays.sentence_bounds[arrays.sentence_of[cue.i]]
+    sentence_text = doc_text(doc)[arrays.starts[sentence_start] : arrays.ends[sentence_end - 1]]
     quoted = any(mark in sentence_text for mark in ('"', "\u201c", "\u201d"))
     result = [
         "bias",
@@ -185,9 +199,9 @@ def features(proposal: Proposal, occupied: Collection[tuple[int, int]]) -> list[
         "lemma_rel=" + lemma + "|" + relation,
         "known=" + known,
         "known_rel=" + known + "|" + relation,
-        "pos=" + cue.pos_,
+        "pos=" + pos,
         "tag=" + cue.tag_,
-        "dep=" + cue.dep_,
+        "dep=" + dep,
         "len=" + _bucket(n_words),
         "rel_len=" + relation + "|" + _bucket(n_words),
         "occupied=" + ("none" if share <= 0 else "inside" if share >= 0.9 else "part"),
@@ -205,16 +219,18 @@ def features(proposal: Proposal, occupied: Collection[tuple[int, int]]) -> list[
     head = doc[proposal.first : proposal.last + 1].root
     if head.pos_ in {"NOUN", "PROPN"}:
         result.append("object=" + head.lemma_.lower())
-    if cue.dep_ in {"xcomp", "advcl", "conj", "pcomp", "ccomp"} and cue.head is not cue:
+    # (a word with one of these relations is never the root, so its head is another word)
+    if dep in {"xcomp", "advcl", "conj", "pcomp", "ccomp"}:
         result.append("head_lemma=" + cue.head.lemma_.lower())
     marks = [c.lower_ for c in head.children if c.dep_ in {"mark", "aux"} and c.i < head.i]
     if marks:
         result.append("mark=" + marks[0])
-    if any(c.dep_ == "neg" for c in cue.children):
+    children = list(cue.children)
+    if any(c.dep_ == "neg" for c in children):
         result.append("negated")
-    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in cue.children):
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in children):
         result.append("modal")
-    if any(c.dep_ == "auxpass" for c in cue.children):
+    if any(c.dep_ == "auxpass" for c in children):
         result.append("passive")
     return result
 
@@ -225,7 +241,7 @@ class CueModel:
     threshold: float
 
     def probability(self, names: Iterable[str]) -> float:
-        score = sum(self.weights.get(name, 0.0) for name in names)
+        score = sum(map(self.weights.get, names, repeat(0.0)))  # a weight per name, 0 for names it lacks
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
