@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_left
+from collections.abc import Iterable
 from functools import cached_property
 
+import numpy
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LIKE_NUM, LOWER, ORTH, POS, TAG
 from spacy.tokens import Doc
 
@@ -37,6 +39,23 @@ class ParseArrays:
         """A string attribute of every word, read from the string store."""
         strings = self.doc.vocab.strings
         return [strings[value] for value in self.doc.to_array(attr).tolist()]
+
+    @cached_property
+    def _orth_ids(self) -> numpy.ndarray:
+        return self.doc.to_array(ORTH)
+
+    @cached_property
+    def _lower_ids(self) -> numpy.ndarray:
+        return self.doc.to_array(LOWER)
+
+    def where_text(self, words: Iterable[str]) -> list[int]:
+        """The positions, in order, of the words written as one of ``words`` (compared by their
+        hashes in the parse's array: no string is made for the other words)."""
+        return _where(self._orth_ids, self.doc, words)
+
+    def where_lower(self, words: Iterable[str]) -> list[int]:
+        """The positions, in order, of the words whose lower-case form is one of ``words``."""
+        return _where(self._lower_ids, self.doc, words)
 
     @cached_property
     def texts(self) -> list[str]:
@@ -120,6 +139,15 @@ class ParseArrays:
         """The position of the first word starting at or after character ``char`` (``len(doc)``
         when none does)."""
         return bisect_left(self.starts, char)
+
+
+def _where(ids: numpy.ndarray, doc: Doc, words: Iterable[str]) -> list[int]:
+    # the store's key of a string: its hash, or the fixed number of one of spaCy's own symbols
+    strings = doc.vocab.strings
+    wanted = numpy.array([strings.as_int(word) for word in words], dtype=numpy.uint64)
+    if not len(wanted) or not len(ids):
+        return []
+    return numpy.flatnonzero(numpy.isin(ids, wanted)).tolist()
 
 
 def arrays_of(doc: Doc) -> ParseArrays:

@@ -841,7 +841,7 @@ def _reasons(words: _Words, tokens: Sequence[Token], rules: ClaimRules) -> tuple
             found.append((ent.start, kind, ent.text))
     skip: set[int] = set()
     arrays = words.arrays
-    lemmas, lowers, texts, tags = words.lemmas, words.lowers, arrays.texts, arrays.tags
+    lemmas, lowers, tags = words.lemmas, words.lowers, arrays.tags
     # the phrase lists grouped once per call; a word that starts none of them skips all three
     causal_phrases, legal_phrases, blocking_phrases = (
         _by_first_word(rules.causal),
@@ -857,11 +857,11 @@ def _reasons(words: _Words, tokens: Sequence[Token], rules: ClaimRules) -> tuple
             i not in in_entity
             and arrays.like_num[i]
             and (
-                any(c.isdigit() for c in texts[i])
+                any(c.isdigit() for c in token.text)
                 or (arrays.pos[i] == "NUM" and lowers[i] not in rules.weak_number_words)
             )
         ):
-            found.append((i, "number", texts[i]))
+            found.append((i, "number", token.text))
             continue
         starts_phrase = lemmas[i] in starters or lowers[i] in starters
         causal = words.first_match(i, rules.causal, limit, causal_phrases) if starts_phrase else None
@@ -882,7 +882,7 @@ def _reasons(words: _Words, tokens: Sequence[Token], rules: ClaimRules) -> tuple
             skip.update(range(i, i + len(blocked)))
             continue
         if tags[i] in rules.comparison_tags or lowers[i] in rules.comparison_words:
-            found.append((i, "comparison", texts[i]))
+            found.append((i, "comparison", token.text))
         elif tags[i] in rules.comparative_tags:
             than = next((j for j in range(i + 1, min(i + 5, limit)) if j in indices and lowers[j] == "than"), None)
             if than is not None:

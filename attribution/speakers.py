@@ -503,8 +503,8 @@ class SpeakerResolver:
     def _campaign_owners(self) -> frozenset[str]:
         """Every capitalised word written right before "campaign" or before "'s campaign"."""
         found = set()
-        for i, lower in enumerate(self._arrays.lowers):
-            if lower == "campaign" and i > 0:
+        for i in self._arrays.where_lower(["campaign"]):
+            if i > 0:
                 before = self._tokens[i - 1]
                 if before.text in {"'s", "’s", "'", "’"} and i > 1:
                     before = self._tokens[i - 2]
@@ -521,8 +521,8 @@ class SpeakerResolver:
         """Every word written right after an honorific, found in one pass over the text (the
         question is asked for many names per document)."""
         honorifics = MALE_HONORIFICS | FEMALE_HONORIFICS
-        words = self._arrays.texts
-        return frozenset(word for before, word in zip(words, words[1:], strict=False) if before.lower() in honorifics)
+        after = [i + 1 for i in self._arrays.where_lower(honorifics) if i + 1 < len(self._tokens)]
+        return frozenset(self._tokens[i].text for i in after)
 
     def _is_person_ent(self, ent: SpacySpan) -> bool:
         """Whether an entity names a person (asked for every entity many times per document,
@@ -619,8 +619,8 @@ class SpeakerResolver:
     def _register_untagged_relatives(self) -> None:
         """A second bearer of a known surname whom the tagger missed is a person of their own."""
         surnames = {p.name.split()[-1] for p in self.people if len(p.name.split()) > 1}
-        for i, text in enumerate(self._arrays.texts):
-            if text in surnames and i not in self._ent_of:
+        for i in self._arrays.where_text(surnames):
+            if i not in self._ent_of:
                 name = self._untagged_given_name(self._tokens[i])
                 if name and not any(p.name == name for p in self.people):
                     self.people.append(_Entity(name, SpeakerKind.PERSON))
@@ -629,9 +629,9 @@ class SpeakerResolver:
         """Surnames the tagger did not mark ("Marsh disagreed"): mentions all the same."""
         surnames = {p.name.split()[-1]: p for p in self.people if len(p.name.split()) > 1}
         found = []
-        for i, text in enumerate(self._arrays.texts):
-            # only a known surname can be one: the other words are passed over unread
-            if text not in surnames or not text[:1].isupper():
+        # only a known surname can be one: the other words are passed over unread
+        for i in self._arrays.where_text(surnames):
+            if not self._tokens[i].text[:1].isupper():
                 continue
             ent = self._ent_of.get(i)
             if ent is not None and self._is_person_ent(ent):
@@ -917,8 +917,7 @@ class SpeakerResolver:
 
     def _char_range(self, start: int, end: int) -> tuple[int, int]:
         """Where the words [start, end) begin and end in the text."""
-        starts, texts = self._arrays.starts, self._arrays.texts
-        return starts[start], starts[end - 1] + len(texts[end - 1])
+        return self._arrays.starts[start], self._arrays.ends[end - 1]
 
     def _mention_tokens(self, head: Token) -> tuple[int, int]:
         """Token range [start, end) of the noun phrase headed by ``head``, without clauses."""
@@ -1245,8 +1244,8 @@ class SpeakerResolver:
         """Whether the text writes ``word`` capitalised inside a sentence too, as a name of its
         own ("The Wild could"), not as a word of a longer name ("Fox News")."""
         return any(
-            text == word and not self._tokens[i].is_sent_start and self._stands_alone(self._tokens[i])
-            for i, text in enumerate(self._arrays.texts)
+            not self._tokens[i].is_sent_start and self._stands_alone(self._tokens[i])
+            for i in self._arrays.where_text([word])
         )
 
     def _stands_alone(self, token: Token) -> bool:
