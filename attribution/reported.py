@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from .acts import act_lexicon
-from .lexicons import attitude_verbs, cue_nouns, cue_stances, data_json, not_topics, prepositional_verbs
+from .lexicons import attitude_verbs, cue_nouns, cue_stances, data_json, document_heads, not_topics, prepositional_verbs
 from .models import Act, Stance
 from .nlp import doc_text
 
@@ -142,7 +142,9 @@ def subject_of(verb: Token) -> Token | None:
                     if grandchild.dep_ == "pobj":
                         return grandchild
         if passive and current is verb:
-            return None  # "he was asked ...": the subject of a passive cue did not speak
+            # "he was asked ...": the subject of a passive cue did not speak; "In a company
+            # email sent by the chairman, employees were told ...": the document did
+            return _document_it_came_in(verb)
         # a passive verb the cue hangs on has the actor as its subject: "The commission is
         # frustrated with the companies, saying ..." is the commission saying it
         deps = SUBJECT_DEPS | {"nsubjpass"} if passive else SUBJECT_DEPS
@@ -181,6 +183,29 @@ def subject_of(verb: Token) -> Token | None:
             continue
         break
     return noun_just_before(verb) or _name_just_after(verb)
+
+
+def _document_it_came_in(verb: Token) -> Token | None:
+    """The author of the written source of a passive cue, when the text names one: 'In a
+    company email sent by chairman Marcelo Claure, employees were told ...', 'In Smith's
+    memo, staff were told ...'."""
+    for child in verb.children:
+        if child.dep_ != "prep" or child.lower_ != "in":
+            continue
+        for document in child.children:
+            if document.dep_ == "pobj" and document.lemma_.lower() in document_heads():
+                return _named_author(document)
+    return None
+
+
+def _named_author(document: Token) -> Token | None:
+    for child in document.children:
+        if child.dep_ == "poss" and child.pos_ == "PROPN":
+            return child
+        if child.dep_ == "acl" and child.tag_ == "VBN":
+            for agent in (c for c in child.children if c.dep_ == "agent"):
+                return next((o for o in agent.children if o.dep_ == "pobj"), None)
+    return None
 
 
 def _name_just_after(verb: Token) -> Token | None:

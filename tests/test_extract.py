@@ -750,6 +750,8 @@ MANNER_OF_SPEAKING = [
      "\u201cShe should read the bill before she votes on it,\u201d", "Harris", "shot"),
     ("Senator Lund asked about the budget. \u201cGo and ask your own staff about it,\u201d the mayor scoffed.",
      "\u201cGo and ask your own staff about it,\u201d", "the mayor", "scoffed"),
+    ("Cook thanked the crowd. \u201cWe all miss him so much,\u201d Benioff weighed in, telling Cook he was true.",
+     "\u201cWe all miss him so much,\u201d", "Benioff", "weighed"),
     # a verb of manner right before the quotation
     ("Melanie waited in the front row. Kowalski walked onto the stage, chanting \u201cU-S-A! U-S-A!\u201d",
      "\u201cU-S-A! U-S-A!\u201d", "Kowalski", "chanting"),
@@ -891,3 +893,27 @@ def test_a_dashed_heading_under_a_quotation_is_no_credit(nlp) -> None:
     )
     statements = extract_document(Document(id="t", text=text), nlp).statements
     assert all(s.rule != "quote-dash-credit" for s in statements)
+
+
+PASSIVE_FROM_A_DOCUMENT = [
+    ("In a company email sent by chairman Marcelo Claure, employees were told that layoffs will begin this week.",
+     "layoffs will begin this week", "Marcelo Claure"),
+    ("In Ms. Okafor's memo, staff were told that the office would close on Friday.",
+     "the office would close on Friday", "Okafor"),
+    # a document with no named author: the addressees are never the speaker
+    ("In a letter to parents, families were told that the school would close on Friday.",
+     "the school would close on Friday", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"), PASSIVE_FROM_A_DOCUMENT, ids=[r[1][:20] for r in PASSIVE_FROM_A_DOCUMENT]
+)
+def test_a_passive_cue_in_a_document_is_spoken_by_its_named_author(
+    nlp, text: str, content: str, speaker: str | None
+) -> None:
+    statement = _statement_for(extract_document(Document(id="t", text=text), nlp).statements, content)
+    if speaker is None:
+        assert statement.speaker is None
+    else:
+        assert statement.speaker is not None and speaker in statement.speaker.name
