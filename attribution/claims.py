@@ -57,7 +57,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from itertools import repeat
@@ -237,6 +237,7 @@ def _claim_candidates(
     # the rest: what the crediting test turns down (a statement equal to a crediting one passes it too)
     others = [s for s in statements if not _credits(s, rules)]
     setting = _Setting.of(text, blocked, crediting, others)
+    spans = _statement_spans(crediting)
     candidates: list[ClaimCandidate] = []
     starts, ends = words.arrays.starts, words.arrays.ends
     for sentence in doc.sents:
@@ -245,7 +246,7 @@ def _claim_candidates(
             first = bisect.bisect_left(starts, start, sentence.start, sentence.end)
             limit = bisect.bisect_right(ends, end, first, sentence.end)
             tokens = list(words.tokens[first:limit])
-            candidate = _candidate(words, tokens, start, end, crediting, setting, rules)
+            candidate = _candidate(words, tokens, start, end, spans, setting, rules)
             if candidate is not None:
                 candidates.append(candidate)
     return tuple(candidates)
@@ -460,17 +461,26 @@ def _is_question(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith("?")
 
 
+def _statement_spans(statements: Sequence[Statement]) -> list[tuple[int, int, tuple[int, int] | None]]:
+    """Each statement's content bounds and cue bounds (None without a cue), read once per
+    document rather than once per piece."""
+    return [
+        (s.content.start, s.content.end, (s.cue.start, s.cue.end) if s.cue is not None else None) for s in statements
+    ]
+
+
 def _candidate(
     words_of: _Words,
     tokens: Sequence[Token],
     start: int,
     end: int,
-    statements: Sequence[Statement],
+    statements: Sequence[tuple[int, int, tuple[int, int] | None]],
     setting: _Setting,
     rules: ClaimRules,
 ) -> ClaimCandidate | None:
     """The candidate for one piece ``[start, end)`` whose tokens are ``tokens``, if it may be
-    the reporter's claim at all: long enough, not a question, its main clause nobody's statement."""
+    the reporter's claim at all: long enough, not a question, its main clause nobody's statement.
+    ``statements`` are the crediting statements' spans (``_statement_spans``)."""
     text = doc_text(words_of.doc)
     blank, pos = words_of.arrays.blank, words_of.arrays.pos
     words = [t for t in tokens if not blank[t.i]]
@@ -478,13 +488,12 @@ def _candidate(
         return None
     sentence_words = len(words)
     involved = [
-        s
-        for s in statements
-        if (s.content.start < end and start < s.content.end)
-        or (s.cue is not None and s.cue.start < end and start < s.cue.end)
+        (c_start, c_end, cue)
+        for c_start, c_end, cue in statements
+        if (c_start < end and start < c_end) or (cue is not None and cue[0] < end and start < cue[1])
     ]
-    contents = [(s.content.start, s.content.end) for s in involved]
-    cues = [(s.cue.start, s.cue.end) for s in involved if s.cue is not None]
+    contents = [(c_start, c_end) for c_start, c_end, _ in involved]
+    cues = [cue for _, _, cue in involved if cue is not None]
     root = _main_root(tokens)
     if _someones_view(root, tokens, rules):
         return None
@@ -542,6 +551,7 @@ class _Setting:
     pass's guesses and those the desk would not count), which still say something of a piece."""
 
     bounds: list[tuple[int, int]]
+    bound_starts: list[int]
     lead: int
     with_statement: frozenset[int]
     speakers: frozenset[str]
@@ -565,11 +575,11 @@ class _Setting:
             )
             for s in others
         )
-        return cls(bounds, lead, frozenset(held), speakers, kinds)
+        return cls(bounds, [s for s, _ in bounds], lead, frozenset(held), speakers, kinds)
 
     def features(self, start: int, end: int) -> tuple[str, ...]:
         """The features of where the piece ``[start, end)`` stands in the text."""
-        index = max(0, bisect.bisect_right([s for s, _ in self.bounds], start) - 1)
+        index = max(0, bisect.bisect_right(self.bound_starts, start) - 1)
         names = ["lead"] if index == self.lead else []
         if index < len(self.bounds) and not self.bounds[index][0] < start:
             names.append("opens its paragraph")
@@ -783,12 +793,28 @@ class _Words:
     lowers: list[str]
     ents: tuple
     ent_starts: list[int]
+    _positions: dict[int, list[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: Doc) -> _Words:
         ents = tuple(doc.ents)
         arrays = arrays_of(doc)
         return cls(doc, tuple(doc), arrays, arrays.lemmas, arrays.lowers, ents, [e.start for e in ents])
+
+    def reason_positions(self, rules: ClaimRules) -> list[int]:
+        """The words, in order, that may give a reason outside an entity: a number, the first
+        word of a causal, legal or non-comparison phrase, a comparison (found once per document)."""
+        found = self._positions.get(id(rules))
+        if found is None:
+            starters = {phrase[0] for phrase in (*rules.causal, *rules.legal, *rules.not_comparison)}
+            tags = rules.comparison_tags | rules.comparative_tags
+            table = zip(self.arrays.like_num, self.lemmas, self.lowers, self.arrays.tags, strict=True)
+            found = self._positions[id(rules)] = [
+                i
+                for i, (number, lemma, lower, tag) in enumerate(table)
+                if number or lemma in starters or lower in starters or tag in tags or lower in rules.comparison_words
+            ]
+        return found
 
     def ents_between(self, first: int, limit: int) -> tuple:
         """Entities starting in tokens [first, limit) and ending by ``limit``."""
@@ -849,10 +875,12 @@ def _reasons(words: _Words, tokens: Sequence[Token], rules: ClaimRules) -> tuple
         _by_first_word(rules.not_comparison),
     )
     starters = causal_phrases.keys() | legal_phrases.keys() | blocking_phrases.keys()
-    for token in tokens:
-        i = token.i
-        if i in skip:
+    # the other words pass every test below without effect (the tokens come in text order)
+    positions = words.reason_positions(rules)
+    for i in positions[bisect.bisect_left(positions, first) : bisect.bisect_left(positions, limit)]:
+        if i not in indices or i in skip:
             continue
+        token = words.tokens[i]
         if (
             i not in in_entity
             and arrays.like_num[i]
