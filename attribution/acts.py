@@ -70,6 +70,7 @@ class ActLexicon:
     documents: frozenset[str]
     refusals: frozenset[str]
     hedges: frozenset[str]
+    conditions: frozenset[str]
     not_agents: frozenset[str]
     saying: frozenset[str]
     addressed: frozenset[str]
@@ -326,6 +327,18 @@ def hypothetical(ctx: ActContext) -> Act | None:
     return None
 
 
+def conditional(ctx: ActContext) -> Act | None:
+    """'can be removed only if a professional concludes the inmate is no longer at risk',
+    'if the country would announce the investigations': a cue that is a condition reports
+    nothing said yet."""
+    verb = ctx.cue
+    if verb is None or verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    if any(c.dep_ == "mark" and c.lower_ in ctx.lexicon.conditions for c in verb.children):
+        return Act.OTHER
+    return None
+
+
 def agentless(ctx: ActContext) -> Act | None:
     """'is charged with', 'was announced over the weekend', 'is widely believed to': a passive
     cue with nobody doing it is a hedge of the reporter's, not somebody's statement."""
@@ -469,6 +482,7 @@ ACT_RULES: tuple[Callable[[ActContext], Act | None], ...] = (
     circumstance,
     negated,
     hypothetical,
+    conditional,
     agentless,
     question,
     not_an_agent,

@@ -44,6 +44,8 @@ ROWS = [
     Row("The company declined to say when the car would go on sale.", "declined", Act.OTHER),
     Row("The carmaker did not say when the wagon will go on sale.", "did not say", Act.OTHER),
     Row("Critics might argue that the reform should have gone further.", "might argue", Act.OTHER),
+    Row("Patients may leave only if a doctor concludes that the infection has cleared.", "concludes", Act.OTHER),
+    Row("The aid will flow unless the board says the money is needed elsewhere.", "says", Act.OTHER),
     Row("Each defendant is charged with conspiring to falsify records.", "is charged", Act.OTHER),
     Row("Republicans also questioned the witness about the missing documents.", "questioned", Act.OTHER),
     Row("The senator has spoken out about the dangers of online betting.", "has spoken out", Act.OTHER),
