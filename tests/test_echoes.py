@@ -453,7 +453,7 @@ def test_a_statement_looked_up_in_several_queries_counts_its_shingles_across_the
     store.store_extraction(
         db, _article("one", "2021-07-12", '"We will keep the border closed until August"', None), None
     )
-    store.store_extraction(db, _article("two", "2021-07-13", QUOTE, None), None)  # shares 5 shingles, more than 10
+    store.store_extraction(db, _article("two", "2021-07-13", QUOTE, None), None)  # 11 shingles: needs 2 shared, has 5
     assert db.execute("SELECT count(*) FROM echo_links").fetchone()[0] == 1
     db.close()
 
