@@ -15,7 +15,7 @@ or their body belongs to. Every resolution records why, so a reviewer can check 
 from __future__ import annotations
 
 import re
-from bisect import insort
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -330,6 +330,12 @@ def _bare_words(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _bodies_and_media() -> frozenset[str]:
+    """Known bodies and news outlets in one set (the union is asked for with every name)."""
+    return known_bodies() | media_names()
+
+
+@lru_cache(maxsize=1)
 def _person_descriptions() -> frozenset[str]:
     """Nouns that describe a person without being a title ("businessman"), from titles.json."""
     return frozenset(data_json("titles.json")["person_descriptions"])
@@ -476,7 +482,7 @@ class SpeakerResolver:
         """Whether the tagger calls ``word`` a person's name elsewhere in the text (alone, or as the
         last word of a full name), and no list knows it as a body's."""
         bare = _strip_possessive(word)
-        if bare.lower() in known_bodies() | media_names() or bare.lower() in place_to_country():
+        if bare.lower() in _bodies_and_media() or bare.lower() in place_to_country():
             return False
         return bare.title() in self._person_surnames if bare.isupper() else bare in self._person_surnames
 
@@ -495,7 +501,7 @@ class SpeakerResolver:
         """Whether the text writes ``word`` as the owner of a campaign ("the Trump campaign",
         "Sanders' campaign"): a candidate's surname, unless it is an acronym or a known body."""
         bare = _strip_possessive(word)
-        if bare.isupper() or bare.lower() in known_bodies() | media_names() or bare.lower() in place_to_country():
+        if bare.isupper() or bare.lower() in _bodies_and_media() or bare.lower() in place_to_country():
             return False
         return bare in self._campaign_owners
 
@@ -526,8 +532,9 @@ class SpeakerResolver:
 
     def _is_person_ent(self, ent: SpacySpan) -> bool:
         """Whether an entity names a person (asked for every entity many times per document,
-        so the answer is kept while the set of known bodies it depends on stays the same)."""
-        key = (ent.start, ent.end, len(self._organisations))
+        so the answer is kept while the set of known bodies it depends on stays the same: only
+        a person entity's answer depends on it)."""
+        key = (ent.start, ent.end, len(self._organisations) if ent.label_ == "PERSON" else -1)
         known = self._person_ent_cache.get(key)
         if known is None:
             known = self._person_ent_cache[key] = self._judge_person_ent(ent)
@@ -540,7 +547,7 @@ class SpeakerResolver:
             words = ent.text.split()
             if len(words) == 1 and _clean_name(ent.text).lower() in place_to_country():
                 return False  # "Vilnius said": the tagger's person is a capital
-            if _clean_name(ent.text).lower() in known_bodies() | media_names():
+            if _clean_name(ent.text).lower() in _bodies_and_media():
                 return False  # "Twitter said", "Politico reported": a body the tagger took for a person
             if len(words) == 1 and ent.start > 0 and self._tokens[ent.start - 1].lower_ == "the":
                 return False  # "the Intelligencer": a person's name takes no article
@@ -779,9 +786,14 @@ class SpeakerResolver:
         """Gender from honorifics, then from the article's own pronouns, then first names."""
         votes: dict[int, Counter[str]] = {}
         by_sentence: dict[int, set[int]] = {}
+        first_mentions: dict[int, int] = {}
         for index, person in self._people_mentions:
-            by_sentence.setdefault(self._sentence_of[index], set()).add(id(person))
+            sentence_index = self._sentence_of[index]
+            by_sentence.setdefault(sentence_index, set()).add(id(person))
+            first_mentions[sentence_index] = min(first_mentions.get(sentence_index, index), index)
         owner = {id(p): p for p in self.people}
+        # only a gendered pronoun can vote: the other words of a sentence are not looked at
+        pronouns = self._arrays.where_lower(MALE_PRONOUNS | FEMALE_PRONOUNS)
         for index, person in self._people_mentions:
             before = self._tokens[index - 1] if index > 0 else None
             if before is not None and before.lower_ in FEMALE_HONORIFICS:
@@ -792,13 +804,12 @@ class SpeakerResolver:
             if len(members) != 1:
                 continue
             person = owner[next(iter(members))]
-            first_mention = min(
-                i for i, p in self._people_mentions if p is person and self._sentence_of[i] == sentence_index
-            )
-            tokens = [t for t in self._sentence_tokens(sentence_index) if t.i > first_mention]
-            following = self._sentence_tokens(sentence_index + 1)
-            if sentence_index + 1 not in by_sentence and following:
-                tokens.append(following[0])  # "He said ..." opening the next sentence
+            # the sentence has one person, so its first mention is theirs
+            after = bisect_right(pronouns, first_mentions[sentence_index])
+            end = self._sentences[sentence_index].end
+            tokens = [self._tokens[i] for i in pronouns[after : bisect_left(pronouns, end)]]
+            if sentence_index + 1 not in by_sentence and sentence_index + 1 < len(self._sentences):
+                tokens.append(self._tokens[self._sentences[sentence_index + 1].start])  # "He said ..." opening the next
             for token in tokens:
                 gender = _gender_of_pronoun(token.lower_)
                 if gender and not self._quoted[token.idx] and not self._in_name(token):
@@ -810,12 +821,6 @@ class SpeakerResolver:
             counted = votes.get(id(person), Counter()).most_common()
             if person.gender is None and counted and (len(counted) == 1 or counted[0][1] >= 2 * counted[1][1]):
                 person.gender = counted[0][0]
-
-    def _sentence_tokens(self, index: int) -> list[Token]:
-        if not 0 <= index < len(self._sentences):
-            return []
-        sentence = self._sentences[index]
-        return list(self._tokens[sentence.start : sentence.end])
 
     def _in_name(self, token: Token) -> bool:
         """ "He Jianxiong": a pronoun-looking word that is part of a longer name."""
