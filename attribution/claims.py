@@ -245,7 +245,7 @@ def _claim_candidates(
             # the sentence's words lying wholly inside the piece: a run, found by their offsets
             first = bisect.bisect_left(starts, start, sentence.start, sentence.end)
             limit = bisect.bisect_right(ends, end, first, sentence.end)
-            tokens = list(words.tokens[first:limit])
+            tokens = list(doc[first:limit])
             candidate = _candidate(words, tokens, start, end, spans, setting, rules)
             if candidate is not None:
                 candidates.append(candidate)
@@ -783,11 +783,10 @@ def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tupl
 @dataclass(frozen=True)
 class _Words:
     """Per-document lookups made once: ``Doc.ents`` walks the whole document on every
-    access, ``doc[i]`` makes a new Token each time, and token attributes are slow to fetch
-    one by one in the phrase matcher (they are read from the parse's arrays instead)."""
+    access, and token attributes are slow to fetch one by one in the phrase matcher (they are
+    read from the parse's arrays instead)."""
 
     doc: Doc
-    tokens: tuple[Token, ...]
     arrays: ParseArrays
     lemmas: list[str]
     lowers: list[str]
@@ -799,7 +798,7 @@ class _Words:
     def of(cls, doc: Doc) -> _Words:
         ents = tuple(doc.ents)
         arrays = arrays_of(doc)
-        return cls(doc, tuple(doc), arrays, arrays.lemmas, arrays.lowers, ents, [e.start for e in ents])
+        return cls(doc, arrays, arrays.lemmas, arrays.lowers, ents, [e.start for e in ents])
 
     def reason_positions(self, rules: ClaimRules) -> list[int]:
         """The words, in order, that may give a reason outside an entity: a number, the first
@@ -880,7 +879,7 @@ def _reasons(words: _Words, tokens: Sequence[Token], rules: ClaimRules) -> tuple
     for i in positions[bisect.bisect_left(positions, first) : bisect.bisect_left(positions, limit)]:
         if i not in indices or i in skip:
             continue
-        token = words.tokens[i]
+        token = doc[i]
         if (
             i not in in_entity
             and arrays.like_num[i]

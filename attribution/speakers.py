@@ -380,7 +380,6 @@ class SpeakerResolver:
         self._text = doc_text(self.doc)
         self._quoted = quoted_mask(self._text)
         self._arrays = arrays_of(self.doc)
-        self._tokens: tuple[Token, ...] = tuple(self.doc)  # made once: ``doc[i]`` makes a new Token each time
         self._ents: tuple[SpacySpan, ...] = tuple(self.doc.ents)  # spaCy walks the whole doc for each ``.ents``
         self._ent_of: dict[int, SpacySpan] = {}
         for ent in self._ents:
@@ -475,7 +474,7 @@ class SpeakerResolver:
             return True  # "Trump said" tagged as a body where the text also tags "Trump" a person
         if len(words) == 1 and self._owns_a_campaign(words[0]):
             return True  # "Trump called for ..." tagged as a body in a text that writes "the Trump campaign"
-        after = self._tokens[ent.end : ent.end + 2]
+        after = self.doc[ent.end : ent.end + 2]
         return len(after) == 2 and after[0].text == "," and after[1].lower_ == "who"
 
     def _is_tagged_surname(self, word: str) -> bool:
@@ -511,9 +510,9 @@ class SpeakerResolver:
         found = set()
         for i in self._arrays.where_lower(["campaign"]):
             if i > 0:
-                before = self._tokens[i - 1]
+                before = self.doc[i - 1]
                 if before.text in {"'s", "’s", "'", "’"} and i > 1:
-                    before = self._tokens[i - 2]
+                    before = self.doc[i - 2]
                 if before.text[:1].isupper() and before.is_alpha:
                     found.add(before.text)
         return frozenset(found)
@@ -527,8 +526,8 @@ class SpeakerResolver:
         """Every word written right after an honorific, found in one pass over the text (the
         question is asked for many names per document)."""
         honorifics = MALE_HONORIFICS | FEMALE_HONORIFICS
-        after = [i + 1 for i in self._arrays.where_lower(honorifics) if i + 1 < len(self._tokens)]
-        return frozenset(self._tokens[i].text for i in after)
+        after = [i + 1 for i in self._arrays.where_lower(honorifics) if i + 1 < len(self.doc)]
+        return frozenset(self.doc[i].text for i in after)
 
     def _is_person_ent(self, ent: SpacySpan) -> bool:
         """Whether an entity names a person (asked for every entity many times per document,
@@ -549,7 +548,7 @@ class SpeakerResolver:
                 return False  # "Vilnius said": the tagger's person is a capital
             if _clean_name(ent.text).lower() in _bodies_and_media():
                 return False  # "Twitter said", "Politico reported": a body the tagger took for a person
-            if len(words) == 1 and ent.start > 0 and self._tokens[ent.start - 1].lower_ == "the":
+            if len(words) == 1 and ent.start > 0 and self.doc[ent.start - 1].lower_ == "the":
                 return False  # "the Intelligencer": a person's name takes no article
             if len(words) == 1 and self._body_named_in_part(ent.text) is not None:
                 return False  # "McAllister said" after "McAllister Co.": the company
@@ -585,7 +584,7 @@ class SpeakerResolver:
         """The words one mention describes its person with: the premodifiers and title before
         the name ("Florida Sen.", "GOP front-runner") and an "of X" after it ("of Vermont")."""
         tokens = [*self._premodifiers(ent), *(t for t in ent if t.lower_ in honorifics() or _is_title_word(t.text))]
-        after = self._tokens[ent.end : ent.end + 2]
+        after = self.doc[ent.end : ent.end + 2]
         if len(after) == 2 and after[0].lower_ == "of" and after[1].pos_ == "PROPN":
             tokens.append(after[1])
         return {_descriptor(t.text) for t in tokens if t.is_alpha or t.text.endswith(".")}
@@ -612,7 +611,7 @@ class SpeakerResolver:
         surname the article already gave a person; the full name, else None."""
         if token.i == 0 or token.pos_ != "PROPN":
             return None
-        before = self._tokens[token.i - 1]
+        before = self.doc[token.i - 1]
         if (
             before.dep_ == "compound"
             and before.head.i == token.i
@@ -628,7 +627,7 @@ class SpeakerResolver:
         surnames = {p.name.split()[-1] for p in self.people if len(p.name.split()) > 1}
         for i in self._arrays.where_text(surnames):
             if i not in self._ent_of:
-                name = self._untagged_given_name(self._tokens[i])
+                name = self._untagged_given_name(self.doc[i])
                 if name and not any(p.name == name for p in self.people):
                     self.people.append(_Entity(name, SpeakerKind.PERSON))
 
@@ -638,12 +637,12 @@ class SpeakerResolver:
         found = []
         # only a known surname can be one: the other words are passed over unread
         for i in self._arrays.where_text(surnames):
-            if not self._tokens[i].text[:1].isupper():
+            if not self.doc[i].text[:1].isupper():
                 continue
             ent = self._ent_of.get(i)
             if ent is not None and self._is_person_ent(ent):
                 continue
-            token = self._tokens[i]
+            token = self.doc[i]
             full = self._untagged_given_name(token)
             person = next((p for p in self.people if p.name == full), None) if full is not None else None
             if person is None:
@@ -695,7 +694,7 @@ class SpeakerResolver:
             return None
         for index in (at, at - 1):
             if 0 <= index < len(self.doc):
-                word = self._tokens[index].lower_
+                word = self.doc[index].lower_
                 if word in FEMALE_HONORIFICS:
                     return "f"
                 if word in MALE_HONORIFICS:
@@ -709,9 +708,9 @@ class SpeakerResolver:
         if at is None or at >= len(self.doc):
             return None
         found = set()
-        for token in self._tokens[at + 1 : self._sentences[self._sentence_of[at]].end]:
+        for token in self.doc[at + 1 : self._sentences[self._sentence_of[at]].end]:
             if token.i > 0 and not self._quoted[token.idx]:
-                before = self._tokens[token.i - 1].lower_
+                before = self.doc[token.i - 1].lower_
                 if token.lower_ == "wife" and before == "his":
                     found.add("m")
                 elif token.lower_ == "husband" and before == "her":
@@ -723,7 +722,7 @@ class SpeakerResolver:
         elder Mr. Trump" one without; any other mention keeps everyone."""
         if at is None:
             return people
-        words = {self._tokens[i].lower_ for i in (at - 2, at - 1) if 0 <= i < len(self.doc)}
+        words = {self.doc[i].lower_ for i in (at - 2, at - 1) if 0 <= i < len(self.doc)}
         junior = [p for p in people if len(_bare(p.name)) < len(p.name.split())]
         if "younger" in words:
             return junior
@@ -795,7 +794,7 @@ class SpeakerResolver:
         # only a gendered pronoun can vote: the other words of a sentence are not looked at
         pronouns = self._arrays.where_lower(MALE_PRONOUNS | FEMALE_PRONOUNS)
         for index, person in self._people_mentions:
-            before = self._tokens[index - 1] if index > 0 else None
+            before = self.doc[index - 1] if index > 0 else None
             if before is not None and before.lower_ in FEMALE_HONORIFICS:
                 person.gender = "f"
             elif before is not None and before.lower_ in MALE_HONORIFICS:
@@ -807,9 +806,9 @@ class SpeakerResolver:
             # the sentence has one person, so its first mention is theirs
             after = bisect_right(pronouns, first_mentions[sentence_index])
             end = self._sentences[sentence_index].end
-            tokens = [self._tokens[i] for i in pronouns[after : bisect_left(pronouns, end)]]
+            tokens = [self.doc[i] for i in pronouns[after : bisect_left(pronouns, end)]]
             if sentence_index + 1 not in by_sentence and sentence_index + 1 < len(self._sentences):
-                tokens.append(self._tokens[self._sentences[sentence_index + 1].start])  # "He said ..." opening the next
+                tokens.append(self.doc[self._sentences[sentence_index + 1].start])  # "He said ..." opening the next
             for token in tokens:
                 gender = _gender_of_pronoun(token.lower_)
                 if gender and not self._quoted[token.idx] and not self._in_name(token):
@@ -859,13 +858,13 @@ class SpeakerResolver:
 
     def _read_person_name(self, ent: SpacySpan) -> str:
         name = _clean_name(self._name_tokens(ent).text)
-        before = self._tokens[ent.start - 1] if ent.start > 0 else None
+        before = self.doc[ent.start - 1] if ent.start > 0 else None
         if before is not None and self._in_name(before) and before.lower_ in PERSON_PRONOUNS:
             return f"{before.text} {name}"
         if self._hyphenated_start(ent) < ent.start:
-            return f"{self._text_of(list(self._tokens[self._hyphenated_start(ent) : ent.start]))}{name}"
+            return f"{self._text_of(list(self.doc[self._hyphenated_start(ent) : ent.start]))}{name}"
         if self._given_name_before(ent):
-            return f"{self._tokens[ent.start - 1].text} {name}"
+            return f"{self.doc[ent.start - 1].text} {name}"
         relative = self._relative_surname(ent)
         return f"{name} {relative}" if relative else name
 
@@ -889,7 +888,7 @@ class SpeakerResolver:
         name, that is no title, role, honorific or entity of its own, is its given name."""
         if len(ent) != 1 or ent.start == 0:
             return False
-        before = self._tokens[ent.start - 1]
+        before = self.doc[ent.start - 1]
         return (
             before.dep_ == "compound"
             and before.head.i == ent.start
@@ -908,10 +907,10 @@ class SpeakerResolver:
         start = ent.start
         if (
             start >= 2
-            and self._tokens[start - 1].text == "-"
-            and not self._tokens[start - 1].whitespace_
-            and not self._tokens[start - 2].whitespace_
-            and self._tokens[start - 2].text[:1].isupper()
+            and self.doc[start - 1].text == "-"
+            and not self.doc[start - 1].whitespace_
+            and not self.doc[start - 2].whitespace_
+            and self.doc[start - 2].text[:1].isupper()
         ):
             return start - 2
         return start
@@ -944,7 +943,7 @@ class SpeakerResolver:
         ent = self._ent(head)
         if ent is not None:
             start, end = min(start, ent.start), max(end, ent.end)
-        while start < head.i and self._tokens[start].dep_ in {"punct", "cc"}:
+        while start < head.i and self.doc[start].dep_ in {"punct", "cc"}:
             start += 1
         return start, end
 
@@ -971,12 +970,12 @@ class SpeakerResolver:
         end = ent.end
         while (
             end < len(self.doc)
-            and self._tokens[end].pos_ == "PROPN"
-            and self._tokens[end].text[:1].isupper()
-            and not _is_title_word(self._tokens[end].text)
-            and self._ent(self._tokens[end]) is None
+            and self.doc[end].pos_ == "PROPN"
+            and self.doc[end].text[:1].isupper()
+            and not _is_title_word(self.doc[end].text)
+            and self._ent(self.doc[end]) is None
             and end + 1 < len(self.doc)
-            and self._tokens[end + 1].pos_ in {"NOUN", "PROPN"}
+            and self.doc[end + 1].pos_ in {"NOUN", "PROPN"}
         ):
             end += 1
         return _org_name(self.doc[ent.start : end].text)
@@ -988,7 +987,7 @@ class SpeakerResolver:
             name_start -= 1
         start = name_start
         while start > 0:
-            token = self._tokens[start - 1]
+            token = self.doc[start - 1]
             attached = start <= token.head.i < name_span.end and token.dep_ in {
                 "compound",
                 "amod",
@@ -1006,7 +1005,7 @@ class SpeakerResolver:
             if not (attached or _is_role_word(token.text)) or token.text in {",", "(", "\u2014", "\u2013"}:
                 break
             start -= 1
-        return list(self._tokens[start:name_start])
+        return list(self.doc[start:name_start])
 
     def _text_of(self, tokens: list[Token]) -> str:
         """The text from the first to the last token, as written ("VR/AR", "workers' union")."""
@@ -1082,7 +1081,7 @@ class SpeakerResolver:
                 organisation = self._full_organisation(self._org_with_tail(named[-1])) if named else None
         if organisation is None:
             organisation = self._organisation_of(before) or self._role_owner(appos)
-        words = list(self._tokens[before[0].i if before else appos.i : role_end.i + 1])
+        words = list(self.doc[before[0].i if before else appos.i : role_end.i + 1])
         while words and (words[0].dep_ in {"det", "poss", "case", "punct"} or self._ent(words[0]) is not None):
             words = words[1:]
         phrase = self._text_of(words)
@@ -1116,8 +1115,8 @@ class SpeakerResolver:
         names = [t for t in tokens if t.pos_ == "PROPN" and t.text[:1].isupper() and not _is_title_word(t.text)]
         if names and names[-1].i == max(t.i for t in tokens if t.pos_ in {"NOUN", "PROPN"}):
             run = [names[-1]]
-            while run[0].i - 1 >= 0 and self._tokens[run[0].i - 1] in names:
-                run.insert(0, self._tokens[run[0].i - 1])
+            while run[0].i - 1 >= 0 and self.doc[run[0].i - 1] in names:
+                run.insert(0, self.doc[run[0].i - 1])
             return self._text_of(run)
         return None
 
@@ -1133,7 +1132,7 @@ class SpeakerResolver:
             if token.dep_ == "prep" and token.lower_ in AFFILIATION_PREPS:
                 found = self._last_body_in(list(token.subtree))
                 if found:
-                    return self._tokens[token.i - 1], found
+                    return self.doc[token.i - 1], found
         if pobj is None:
             return of.head, None
         ent = self._ent(pobj)
@@ -1152,7 +1151,7 @@ class SpeakerResolver:
             return of.head, self._text_of(words)
         for token in phrase[1:]:
             if token.dep_ == "prep" and token.lower_ in AFFILIATION_PREPS:
-                return self._tokens[token.i - 1], None
+                return self.doc[token.i - 1], None
         owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
         owner_ent = self._ent(owner) if owner is not None else None
         if owner_ent is not None and owner_ent.label_ in ORG_LABELS and not sending:
@@ -1199,18 +1198,18 @@ class SpeakerResolver:
         start = self._hyphenated_start(name_span) - int(self._given_name_before(name_span))
         position = start - 1
         chain: list[Token] = []
-        while position >= 0 and self._is_role_chain_word(self._tokens[position]):
-            chain.insert(0, self._tokens[position])
+        while position >= 0 and self._is_role_chain_word(self.doc[position]):
+            chain.insert(0, self.doc[position])
             position -= 1
         while chain and (chain[0].lower_ in {"and", "&", "-"} or not chain[0].text[:1].isalnum()):
             chain = chain[1:]
         if not chain or _title_phrase(self._text_of(chain)) is None:
             return None, None
         body: list[Token] = []
-        while position >= 0 and len(body) < 4 and self._is_body_word(self._tokens[position]):
-            body.insert(0, self._tokens[position])
+        while position >= 0 and len(body) < 4 and self._is_body_word(self.doc[position]):
+            body.insert(0, self.doc[position])
             position -= 1
-        if not body or (position >= 0 and self._tokens[position].text in {"'s", "\u2019s"}):
+        if not body or (position >= 0 and self.doc[position].text in {"'s", "\u2019s"}):
             return None, None
         name = self._text_of(body)
         if _country_of_place(name) is not None or name.lower() in party_words():
@@ -1249,15 +1248,14 @@ class SpeakerResolver:
         """Whether the text writes ``word`` capitalised inside a sentence too, as a name of its
         own ("The Wild could"), not as a word of a longer name ("Fox News")."""
         return any(
-            not self._tokens[i].is_sent_start and self._stands_alone(self._tokens[i])
-            for i in self._arrays.where_text([word])
+            not self.doc[i].is_sent_start and self._stands_alone(self.doc[i]) for i in self._arrays.where_text([word])
         )
 
     def _stands_alone(self, token: Token) -> bool:
         """No capitalised neighbour but a sentence's opening article ("The Wild could")."""
         doc = self.doc
-        before = self._tokens[token.i - 1] if token.i > 0 else None
-        after = self._tokens[token.i + 1] if token.i + 1 < len(doc) else None
+        before = self.doc[token.i - 1] if token.i > 0 else None
+        after = self.doc[token.i + 1] if token.i + 1 < len(doc) else None
         before_ok = before is None or not before.text[:1].isupper() or (before.is_sent_start and before.lower_ == "the")
         return before_ok and (after is None or not after.text[:1].isupper())
 
@@ -1295,7 +1293,7 @@ class SpeakerResolver:
             if child.dep_ != "conj" or child.pos_ != "NOUN" or self._ent(child) is not None:
                 continue
             words = sorted(child.subtree, key=lambda t: t.i)
-            if words[0].i == 0 or self._tokens[words[0].i - 1].text != ",":
+            if words[0].i == 0 or self.doc[words[0].i - 1].text != ",":
                 continue
             if _title_phrase(self._text_of([t for t in words if t.i <= child.i])) is not None:
                 found.append(child)
@@ -1452,7 +1450,7 @@ class SpeakerResolver:
         """A cue whose speaker the parse missed: the name after it in the same sentence
         ("says Early.", "wrote Fadem in a note", "said another witness, former adviser Fiona Hill")."""
         first = self._arrays.first_at(cue_start)
-        cue = self._tokens[first] if first < len(self._tokens) else None
+        cue = self.doc[first] if first < len(self.doc) else None
         if cue is None or cue.idx >= cue_end:
             return Resolution(None, None, "no speaker in the sentence")
         sentence = cue.sent
@@ -1492,7 +1490,7 @@ class SpeakerResolver:
         or whose clause it modifies ("..., calling it a necessity"; "Claiming X, Trump told Fox");
         failing that, the name that opens the sentence ("Trump, later alleging ..., said"), which
         the parser may leave without a verb."""
-        tokens = list(self._tokens[self._arrays.first_at(cue_start) : self._arrays.first_at(cue_end)])
+        tokens = list(self.doc[self._arrays.first_at(cue_start) : self._arrays.first_at(cue_end)])
         verb = next((t for t in tokens if t.pos_ in {"VERB", "AUX"}), tokens[-1] if tokens else None)
         if verb is None or self._quoted[verb.idx]:
             return None
@@ -1587,7 +1585,7 @@ class SpeakerResolver:
         country = self.country if _is_public_body(name) else None
         # "US Embassy", "Chinese Foreign Ministry": the state named at the front, inside the name
         # or just before it ("the Chinese CDC"), before what the name alone suggests
-        before = self._tokens[ent.start - 1] if ent.start > 0 else None
+        before = self.doc[ent.start - 1] if ent.start > 0 else None
         named_state = (
             _country_of_place(before.text)
             if before is not None and before.dep_ in {"amod", "compound"} and before.text[:1].isupper()
@@ -1684,7 +1682,7 @@ class SpeakerResolver:
             return Resolution(author.speaker, mention, "document's author")
         determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
         if determiner in DEFINITE and head.tag_ == "NN":
-            for earlier in reversed(self._tokens[max(0, head.i - 400) : head.i]):
+            for earlier in reversed(self.doc[max(0, head.i - 400) : head.i]):
                 if earlier.lemma_ == head.lemma_ and earlier.i != head.i:
                     found = self._author_of(earlier)
                     if found is not None and found.speaker is not None:
@@ -1706,7 +1704,7 @@ class SpeakerResolver:
         verb of issuing (write, send, release ...) a few sentences back."""
         here = self._sentence_of[head.i]
         for position in range(head.i - 1, -1, -1):
-            token = self._tokens[position]
+            token = self.doc[position]
             if here - self._sentence_of[token.i] > ISSUER_WINDOW:
                 return None
             if token.pos_ == "VERB" and token.lemma_.lower() in ISSUING_VERBS:
@@ -1728,7 +1726,7 @@ class SpeakerResolver:
         determiner = next((c.lower_ for c in head.children if c.dep_ in {"det", "poss"}), "the")
         if determiner not in DEFINITE | {"his", "her", "its", "their"} and head.pos_ != "PROPN":
             return None
-        modifiers = [t for t in self._tokens[start:end] if t.i < head.i and t.text[:1].isupper() and t.i != start]
+        modifiers = [t for t in self.doc[start:end] if t.i < head.i and t.text[:1].isupper() and t.i != start]
         person = self._person_with_role(mention.text, head.idx, modifiers)
         if person is None:
             return None
@@ -1744,7 +1742,7 @@ class SpeakerResolver:
         determiner = next((c for c in head.children if c.dep_ in {"det", "poss"}), None)
         if determiner is None or determiner.lower_ != "the" or any(c.dep_ == "poss" for c in head.children):
             return None
-        modifiers = [t for t in self._tokens[start:end] if t.i < head.i and t.text[:1].isupper() and t.i != start]
+        modifiers = [t for t in self.doc[start:end] if t.i < head.i and t.text[:1].isupper() and t.i != start]
         person = self._salient_person(head, modifiers)
         if person is None:
             return None
@@ -1788,11 +1786,11 @@ class SpeakerResolver:
             if index >= head.i:
                 break
             distance = here - self._sentence_of[index]
-            if distance > PRONOUN_WINDOW or (self._quoted[self._tokens[index].idx] and not self._quoted[head.idx]):
+            if distance > PRONOUN_WINDOW or (self._quoted[self.doc[index].idx] and not self._quoted[head.idx]):
                 continue
             if not admits(person):
                 continue
-            token = self._tokens[index]
+            token = self.doc[index]
             score = PRONOUN_WINDOW + 1 - distance - weakness(person)
             if token.dep_ in {"nsubj", "nsubjpass"} or token.head.dep_ in {"nsubj", "nsubjpass"}:
                 score += 1.5
@@ -1852,7 +1850,7 @@ class SpeakerResolver:
         if not bodies:
             return None
         start, end = self._mention_tokens(head)
-        words = {t.lower_[:5] for t in self._tokens[start:end] if t.pos_ in {"NOUN", "PROPN"}}
+        words = {t.lower_[:5] for t in self.doc[start:end] if t.pos_ in {"NOUN", "PROPN"}}
         echoed = next((b for b in bodies if words & {w.lower()[:5] for w in b.split()}), None)
         # any definite noun may echo a name ("the doctors", "The Chronicle"); only a generic
         # one ("the company") stands for the nearest body whatever its name
@@ -1894,7 +1892,7 @@ class SpeakerResolver:
         for token in relative[-1:]:
             ent = self._ent(token)
             after = max(token.subtree, key=lambda t: t.i).i + 1
-            if ent is not None and self._is_body_ent(ent) and after < len(self.doc) and self._tokens[after].text == ",":
+            if ent is not None and self._is_body_ent(ent) and after < len(self.doc) and self.doc[after].text == ",":
                 return self._full_organisation(_org_name(ent.text))
         for child in head.children:
             if child.dep_ != "appos":
@@ -2037,7 +2035,7 @@ class SpeakerResolver:
         ]
         if not candidates:
             return None if former else self._sole_title_bearer(wanted[0], modifiers or [])
-        last_seen = {id(p): i for i, p in self._people_mentions if self._tokens[i].idx < before}
+        last_seen = {id(p): i for i, p in self._people_mentions if self.doc[i].idx < before}
         seen = [p for p in candidates if id(p) in last_seen]
         if seen:
             return max(seen, key=lambda p: last_seen[id(p)])
@@ -2162,7 +2160,7 @@ class SpeakerResolver:
             and c.dep_ in {"advcl", "prep"}
             and c.left_edge.i <= head.sent.start + 1
             and c.right_edge.i + 1 < len(self.doc)
-            and self._tokens[c.right_edge.i + 1].text == ","
+            and self.doc[c.right_edge.i + 1].text == ","
         ]
         if not any(c.left_edge.i <= head.i <= c.right_edge.i for c in opening):
             return None
