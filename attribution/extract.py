@@ -484,7 +484,7 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     statements: list[Statement] = []
     for draft in drafts:
         statements.append(_finish(draft, doc, text, mask, sentences, resolver, statements, published))
-    statements = score_statements(_drop_restatements(_quoted_headings(statements, layout.headings)))
+    statements = score_statements(_nested_reports(_drop_restatements(_quoted_headings(statements, layout.headings))))
     return Extraction(
         document=document,
         statements=tuple(statements),
@@ -787,6 +787,28 @@ def _drop_restatements(statements: list[Statement]) -> list[Statement]:
         if other is None or statement.content.end > other.content.end:
             widest[statement.speaker] = statement
     return [s for s in statements if id(s) not in dropped]
+
+
+def _nested_reports(statements: list[Statement]) -> list[Statement]:
+    """'Trump's accusation that Obama had imperiled the troops was a disgrace, Biden said': a
+    report inside what somebody else said is part of that statement, one record for a desk
+    (the broad listing keeps it, as PolNeAR counts it); an inner direct quotation with its own
+    speaker and cue stays a statement of its own."""
+    spoken = [s for s in statements if s.act == Act.SPEECH]
+    nested: set[int] = set()
+    for inner in spoken:
+        if inner.type != QuoteType.INDIRECT or inner.cue is None:
+            continue
+        if any(
+            outer is not inner
+            and outer.content.start <= inner.content.start
+            and inner.content.end <= outer.content.end
+            and outer.content.start <= inner.cue.start < outer.content.end
+            and (outer.cue is None or not inner.content.start <= outer.cue.start < inner.content.end)
+            for outer in spoken
+        ):
+            nested.add(id(inner))
+    return [replace(s, act=Act.OTHER) if id(s) in nested else s for s in statements]
 
 
 CHUNK_CHARS = 25_000  # spaCy sees at most this much at once

@@ -352,7 +352,9 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
         # ", while Vilnius said ..." / ", and he railed against ...": someone's next statement
         # "said C and he feels D": a pronoun subject carries the same report on
         subject_pronoun = any(c.dep_ in SUBJECT_DEPS and c.pos_ == "PRON" for c in token.children)
-        other_statement = own_subject and is_cue and not that_clause and not subject_pronoun
+        # "removed only if a doctor concludes ...": a condition is part of what was said
+        condition = any(c.dep_ == "mark" and c.lower_ in act_lexicon().conditions for c in token.children)
+        other_statement = own_subject and is_cue and not that_clause and not subject_pronoun and not condition
         if further_act or other_statement:
             cut = start - 1
             while cut > first and (doc[cut].is_punct or doc[cut].dep_ == "cc"):

@@ -917,3 +917,25 @@ def test_a_passive_cue_in_a_document_is_spoken_by_its_named_author(
         assert statement.speaker is None
     else:
         assert statement.speaker is not None and speaker in statement.speaker.name
+
+
+def test_a_condition_stays_in_what_was_said(nlp) -> None:
+    text = (
+        "Experts told reporters that an inmate can be taken off suicide watch only if a licensed "
+        "mental health professional concludes the inmate is no longer at risk."
+    )
+    content = (
+        "an inmate can be taken off suicide watch only if a licensed mental health professional concludes "
+        "the inmate is no longer at risk"
+    )
+    statement = _statement_for(extract_document(Document(id="t", text=text), nlp).statements, content)
+    assert statement.speaker is not None and statement.speaker.name == "Experts"
+
+
+def test_a_report_inside_another_is_one_record_for_a_desk(nlp) -> None:
+    text = "Morrison testified that Sondland had told him the aid would be released after the investigations began."
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    outer = _statement_for(statements, "Sondland had told him the aid would be released after the investigations began")
+    assert outer.act == Act.SPEECH and outer.speaker is not None and outer.speaker.name == "Morrison"
+    inner = [s for s in statements if s is not outer and s.speaker is not None and s.speaker.name == "Sondland"]
+    assert inner and all(s.act == Act.OTHER for s in inner)  # kept for the broad listing only
