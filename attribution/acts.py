@@ -71,6 +71,7 @@ class ActLexicon:
     refusals: frozenset[str]
     hedges: frozenset[str]
     conditions: frozenset[str]
+    aspect_verbs: frozenset[str]
     not_agents: frozenset[str]
     saying: frozenset[str]
     addressed: frozenset[str]
@@ -327,6 +328,17 @@ def hypothetical(ctx: ActContext) -> Act | None:
     return None
 
 
+def aspect(ctx: ActContext) -> Act | None:
+    """'continues to give mixed signals', 'began to cut jobs': a verb of phase before an
+    infinitive says that something goes on, not what was said (a cue inside the infinitive,
+    'continued to insist that C', is a statement of its own)."""
+    verb, content = ctx.cue, ctx.content
+    if verb is None or content is None or len(content) < 2 or verb.lemma_.lower() not in ctx.lexicon.aspect_verbs:
+        return None
+    first = content[0]
+    return Act.OTHER if first.lower_ == "to" and first.head.dep_ == "xcomp" and first.head.head == verb else None
+
+
 def conditional(ctx: ActContext) -> Act | None:
     """'can be removed only if a professional concludes the inmate is no longer at risk',
     'if the country would announce the investigations': a cue that is a condition reports
@@ -483,6 +495,7 @@ ACT_RULES: tuple[Callable[[ActContext], Act | None], ...] = (
     negated,
     hypothetical,
     conditional,
+    aspect,
     agentless,
     question,
     not_an_agent,

@@ -45,6 +45,8 @@ ROWS = [
     Row("The carmaker did not say when the wagon will go on sale.", "did not say", Act.OTHER),
     Row("Critics might argue that the reform should have gone further.", "might argue", Act.OTHER),
     Row("Patients may leave only if a doctor concludes that the infection has cleared.", "concludes", Act.OTHER),
+    # a verb of phase before an infinitive says that something goes on
+    Row("But Mr. Trump continues to give mixed signals about whether he really wants it.", "continues", Act.OTHER),
     # a memory of a thing is no statement; recounting what happened is
     Row("Phoning in from London, the director remembered the anxiety of those first weeks.", "remembered", Act.OTHER),
     Row("The guard remembered that the door to the cell had been left open.", "remembered", Act.SPEECH),
