@@ -30,7 +30,16 @@ from .lexicons import cue_stances
 from .models import Act, Claim, Document, Extraction, QuoteType, Span, Speaker, Stance, Statement
 from .nlp import doc_text, load_pipeline, prepare_pipeline
 from .quotes import QuotedSpan, classify, find_quoted_spans, quoted_mask
-from .reported import TOKEN_RULES, Candidate, cue_span, find_reported, noun_just_before, rule_words, subject_of
+from .reported import (
+    TOKEN_RULES,
+    Candidate,
+    cue_span,
+    find_reported,
+    name_after,
+    noun_just_before,
+    rule_words,
+    subject_of,
+)
 from .scoring import score_statements
 from .speakers import SpeakerResolver
 from .timing import statement_time
@@ -311,12 +320,8 @@ def quote_cue(page: Quotations, index: int) -> tuple[Candidate, ...] | None:
 def _name_inverted_after(verb: Token) -> Token | None:
     """'“... and who?” reacted Trump.' misparsed (the name as the verb's object): in the
     inverted credit right after a quotation, the name that follows the verb."""
-    if verb.i + 1 >= len(verb.doc):
-        return None
-    token = verb.doc[verb.i + 1]
-    while token.pos_ == "PROPN" and token.dep_ == "compound" and token.head.i > token.i:
-        token = token.head
-    return token if token.pos_ == "PROPN" and token.ent_type_ in {"PERSON", "ORG"} else None
+    name = name_after(verb)
+    return name if name is not None and name.ent_type_ in {"PERSON", "ORG"} else None
 
 
 def _manner_cue_near(verb: Token, quote: QuotedSpan, text: str) -> bool:

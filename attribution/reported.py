@@ -210,7 +210,14 @@ def _named_author(document: Token) -> Token | None:
 
 def _name_just_after(verb: Token) -> Token | None:
     """Inverted attribution opening a sentence: "Said Ellis: ...", "Added Mr. Smith, ..."."""
-    if verb.i != verb.sent.start or verb.i + 1 >= len(verb.doc):
+    if verb.i != verb.sent.start:
+        return None
+    return name_after(verb)
+
+
+def name_after(verb: Token) -> Token | None:
+    """The head of the proper name right after a verb ("Added Mr. Smith", "reacted Trump")."""
+    if verb.i + 1 >= len(verb.doc):
         return None
     token = verb.doc[verb.i + 1]
     while token.pos_ == "PROPN" and token.dep_ == "compound" and token.head.i > token.i:
