@@ -58,11 +58,6 @@ class ParseArrays:
         return _where(self._lower_ids, self.doc, words)
 
     @cached_property
-    def texts(self) -> list[str]:
-        """``token.text`` of every word."""
-        return self._strings(ORTH)
-
-    @cached_property
     def lowers(self) -> list[str]:
         """``token.lower_`` of every word."""
         return self._strings(LOWER)
