@@ -308,24 +308,22 @@ def circumstance(ctx: ActContext) -> Act | None:
     return Act.OTHER if first.head.dep_ == "advcl" and first.head.head == verb else None
 
 
-def negated(ctx: ActContext) -> Act | None:
-    """'did not say when', 'has not disclosed how many', 'never mentioned'."""
+def _verb_child(ctx: ActContext, test: Callable[[Token], bool]) -> Act | None:
+    """Other when the cue is a verb with a child that passes ``test``."""
     verb = ctx.cue
     if verb is None or verb.pos_ not in {"VERB", "AUX"}:
         return None
-    if any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children):
-        return Act.OTHER
-    return None
+    return Act.OTHER if any(test(child) for child in verb.children) else None
+
+
+def negated(ctx: ActContext) -> Act | None:
+    """'did not say when', 'has not disclosed how many', 'never mentioned'."""
+    return _verb_child(ctx, lambda c: c.dep_ == "neg" or c.lower_ == "never")
 
 
 def hypothetical(ctx: ActContext) -> Act | None:
     """'might argue', 'could have shown', 'should also note': a modal cue reports nothing said."""
-    verb = ctx.cue
-    if verb is None or verb.pos_ not in {"VERB", "AUX"}:
-        return None
-    if any(c.dep_ == "aux" and c.lemma_.lower() in ctx.lexicon.hedges for c in verb.children):
-        return Act.OTHER
-    return None
+    return _verb_child(ctx, lambda c: c.dep_ == "aux" and c.lemma_.lower() in ctx.lexicon.hedges)
 
 
 def aspect(ctx: ActContext) -> Act | None:
@@ -343,12 +341,12 @@ def conditional(ctx: ActContext) -> Act | None:
     """'can be removed only if a professional concludes the inmate is no longer at risk',
     'if the country would announce the investigations': a cue that is a condition reports
     nothing said yet."""
-    verb = ctx.cue
-    if verb is None or verb.pos_ not in {"VERB", "AUX"}:
-        return None
-    if any(c.dep_ == "mark" and c.lower_ in ctx.lexicon.conditions for c in verb.children):
-        return Act.OTHER
-    return None
+    return _verb_child(ctx, is_condition_mark)
+
+
+def is_condition_mark(token: Token) -> bool:
+    """'if', 'unless', 'whether' opening a clause: what follows is a condition."""
+    return token.dep_ == "mark" and token.lower_ in act_lexicon().conditions
 
 
 def agentless(ctx: ActContext) -> Act | None:

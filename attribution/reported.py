@@ -25,7 +25,7 @@ from spacy.attrs import LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from .acts import act_lexicon
+from .acts import act_lexicon, is_condition_mark
 from .lexicons import attitude_verbs, cue_nouns, cue_stances, data_json, document_heads, not_topics, prepositional_verbs
 from .models import Act, Stance
 from .nlp import doc_text
@@ -360,7 +360,7 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
         # "said C and he feels D": a pronoun subject carries the same report on
         subject_pronoun = any(c.dep_ in SUBJECT_DEPS and c.pos_ == "PRON" for c in token.children)
         # "removed only if a doctor concludes ...": a condition is part of what was said
-        condition = any(c.dep_ == "mark" and c.lower_ in act_lexicon().conditions for c in token.children)
+        condition = any(is_condition_mark(c) for c in token.children)
         other_statement = own_subject and is_cue and not that_clause and not subject_pronoun and not condition
         if further_act or other_statement:
             cut = start - 1
