@@ -26,7 +26,17 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from .acts import act_lexicon, is_condition_mark
-from .lexicons import attitude_verbs, cue_nouns, cue_stances, data_json, document_heads, not_topics, prepositional_verbs
+from .lexicons import (
+    attitude_verbs,
+    cue_nouns,
+    cue_stances,
+    data_json,
+    document_heads,
+    not_topics,
+    organisation_heads,
+    prepositional_verbs,
+    unnamed_heads,
+)
 from .models import Act, Stance
 from .nlp import doc_text
 
@@ -165,7 +175,11 @@ def subject_of(verb: Token) -> Token | None:
             current = current.head.head.head  # "Swift posted on Twitter accusing X": Swift accuses
             continue
         if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in {"NOUN", "PROPN"}:
-            return current.head  # "a super PAC supporting Clinton", "ledgers showing he was paid"
+            maker = _verb_that_made(current)
+            if maker is None:
+                return current.head  # "a super PAC supporting Clinton", "ledgers showing he was paid"
+            current = maker
+            continue
         if current.dep_ in {"conj", "advcl", "xcomp", "acl", "pcomp"} and current.head is not current:
             current = current.head
             if current.dep_ == "prep":
@@ -183,6 +197,25 @@ def subject_of(verb: Token) -> Token | None:
             continue
         break
     return noun_just_before(verb) or _name_just_after(verb)
+
+
+def _verb_that_made(participle: Token) -> Token | None:
+    """The verb whose subject a participle on a noun speaks for: the verb that made the noun
+    when it is a speech or a document ("Clinton delivered the speech outlining ...", "POLITICO
+    published a story detailing ..."), or
+    the verb the noun hangs on when a comma sets the participle off from a noun that cannot
+    speak ("Trump made a third attempt to deflect it, writing on Twitter that ...")."""
+    noun = participle.head
+    verb = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else noun.head
+    if noun.dep_ not in {"dobj", "pobj"} or verb.pos_ not in {"VERB", "AUX"} or verb is noun:
+        return None
+    lemma = noun.lemma_.lower()
+    if lemma in rule_words("produced_heads") or lemma in document_heads() or noun.lower_ in document_heads():
+        return verb if verb.lemma_.lower() in rule_words("producing_verbs") else None
+    set_off = participle.doc[participle.i - 1].text == ","
+    if set_off and noun.pos_ == "NOUN" and noun.ent_type_ == "" and lemma not in unnamed_heads() | organisation_heads():
+        return verb
+    return None
 
 
 def _document_it_came_in(verb: Token) -> Token | None:

@@ -318,6 +318,34 @@ ROWS = [
         "Taylor Swift",
         "person",
     ),
+    # a participle on a speech or a document its maker made speaks for the maker
+    Row(
+        "The minister gave a speech attacking the opposition's plan for the railways.",
+        "the opposition's plan",
+        "The minister",
+        "unnamed",
+    ),
+    Row(
+        "The newspaper published an article describing how the council had spent the money.",
+        "how the council had spent",
+        "The newspaper",
+        "organisation",
+    ),
+    # a participle set off by a comma from a noun that cannot speak is the clause subject's act
+    Row(
+        "On Sunday morning Mr. Lopez made a third attempt to deflect Ms. Green's criticism, writing on Twitter"
+        " that the real issue at stake in the race was crime.",
+        "the real issue at stake",
+        "Lopez",
+        "person",
+    ),
+    # a thing that only handles a document leaves it speaking for itself
+    Row(
+        "He cited polling data showing that white Democrats were as concerned about inequality as about growth.",
+        "white Democrats were",
+        "polling data",
+        "unnamed",
+    ),
     # a campaign is its owner's, named by the owner's surname however the text writes it
     Row(
         "Hillary Clinton spoke in Iowa on Monday. Her campaign said the event drew 2,000 people.",
