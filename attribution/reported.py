@@ -209,6 +209,8 @@ def _verb_that_made(participle: Token) -> Token | None:
     verb = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else noun.head
     if noun.dep_ not in {"dobj", "pobj"} or verb.pos_ not in {"VERB", "AUX"} or verb is noun:
         return None
+    if any(c.dep_ == "auxpass" for c in verb.children) and not any(c.dep_ == "agent" for c in verb.children):
+        return None  # "Employees were sent a letter warning ...": who sent it is not said
     lemma = noun.lemma_.lower()
     if lemma in rule_words("produced_heads") or lemma in document_heads() or noun.lower_ in document_heads():
         return verb if verb.lemma_.lower() in rule_words("producing_verbs") else None

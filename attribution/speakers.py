@@ -1667,7 +1667,13 @@ class SpeakerResolver:
             verb = noun.head.head
         if noun.dep_ in {"dobj", "pobj"} and verb.pos_ in {"VERB", "AUX"}:
             for child in verb.children:
-                if child.dep_ in {"nsubj", "nsubjpass"} and child.lower_ not in PERSON_PRONOUNS | GROUP_PRONOUNS:
+                # a passive verb's subject is who got the document ("Employees were sent a
+                # letter"); its agent, when named, is who sent it
+                if child.dep_ == "agent":
+                    child = next((c for c in child.children if c.dep_ == "pobj"), None)
+                elif child.dep_ != "nsubj":
+                    continue
+                if child is not None and child.lower_ not in PERSON_PRONOUNS | GROUP_PRONOUNS:
                     return self.resolve(child)
         return None
 

@@ -339,6 +339,19 @@ ROWS = [
         "Lopez",
         "person",
     ),
+    # who received a document never wrote it; the agent of a passive verb did
+    Row(
+        "Employees were sent a letter warning that the plant would close.",
+        "the plant would close",
+        "a letter",
+        "unnamed",
+    ),
+    Row(
+        "Employees were sent a letter by the company warning that the plant would close.",
+        "the plant would close",
+        "the company",
+        "organisation",
+    ),
     # a thing that only handles a document leaves it speaking for itself
     Row(
         "He cited polling data showing that white Democrats were as concerned about inequality as about growth.",
