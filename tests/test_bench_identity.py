@@ -121,9 +121,19 @@ def test_end_to_end_prints_both_figures_and_the_relatives_check(tmp_path: Path) 
         assert 0.0 <= float(figure) <= 1.0, out
     assert re.search(r"^pairwise precision .* >= 0\.99 +(met|MISSED)$", out, re.M), out
     assert re.search(r"^pairwise recall .* >= 0\.95 +(met|MISSED)$", out, re.M), out
+    # The same figures on what a desk lists by default are printed beside them.
+    assert re.search(r"^  precision, the desk's default listing +(\S+)", out, re.M), out
+    assert re.search(r"^  recall, the desk's default listing +(\S+)", out, re.M), out
     # Both identities were found in the store, so the check is decided, not skipped.
     assert re.search(r"^Tom Lee: (OK|FAIL) \(", out, re.M), out
     assert re.search(r"^Ann Lee: \d+ speaker\(s\) for \d+ statements", out, re.M), out
+
+
+def test_the_listing_threshold_is_the_shipped_default() -> None:
+    from attribution.scoring import default_threshold
+
+    assert ident.listing_threshold() == pytest.approx(default_threshold())
+    assert 0.0 < ident.listing_threshold() < 1.0
 
 
 def test_missing_inputs_are_reported_with_status_2(tmp_path: Path) -> None:
