@@ -208,6 +208,36 @@ def _expand_title(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
+def _describes_a_person(last: Token) -> bool:
+    """An open-ended description before a name ends in a singular common noun that can name a
+    person ("planetary geologist", "talk show host"): not an adjective ("a more subdued Bill
+    Clinton"), a plural or a headline's verb ("Slams"), a given name, or an abstract noun
+    ("another potential hazard Rubio is navigating")."""
+    word = last.text.replace("-", "")
+    noun = last.tag_ in {"NN", "NNP"} or (last.tag_ == "JJ" and last.dep_ == "compound")  # "after rival Trump"
+    if not noun or not word.isalpha() or len(word) < 2:
+        return False
+    if last.tag_ == "NNP" and (last.lower_ in first_name_genders() or not last.text[:1].isupper()):
+        return False
+    suffixes, nouns = _not_person_words()
+    lemma = last.lemma_.lower()
+    return not lemma.endswith(suffixes) and lemma not in nouns
+
+
+@lru_cache(maxsize=1)
+def _not_person_words() -> tuple[tuple[str, ...], frozenset[str]]:
+    titles = data_json("titles.json")
+    return tuple(titles["abstract_suffixes"]), frozenset(titles["not_person_nouns"])
+
+
+def _joins_a_word(token: Token) -> bool:
+    """A hyphen with a word right before and after it and no space on either side."""
+    if token.text not in {"-", "\u2010", "\u2011"} or token.whitespace_ or token.i == 0:
+        return False
+    before = token.doc[token.i - 1]
+    return not before.whitespace_ and before.text[-1:].isalpha() and token.i + 1 < len(token.doc)
+
+
 def _title_phrase(text: str) -> str | None:
     """The longest known role inside ``text``, with the text's own capitalisation."""
     lowered = f" {text.lower()} "
@@ -1000,6 +1030,11 @@ class SpeakerResolver:
             if token.text in {"'s", "\u2019s"}:
                 start -= 1  # "NASA's Administrator": the owner comes next
                 continue
+            if _joins_a_word(token) and token.doc[token.i + 1].tag_ not in {"VBG", "VBN"}:
+                # "front-runner", "co-CEO": one word written with a hyphen, taken whole ("Oscar-winning"
+                # and "Texas-based" say what the role is known for, not who employs the speaker)
+                start -= 2
+                continue
             if token.dep_ == "punct" and token.text not in {"'", "\u2019"}:
                 break
             if not (attached or _is_role_word(token.text)) or token.text in {",", "(", "\u2014", "\u2013"}:
@@ -1037,13 +1072,15 @@ class SpeakerResolver:
                 organisation = self._text_of(tokens[: last_org + 1])
         rest = [t for t in tokens[last_org + 1 :] if t.lower_ not in honorifics()]
         while rest and (rest[0].pos_ not in {"NOUN", "PROPN", "ADJ"} or rest[0].dep_ in {"det", "poss", "case"}):
+            if len(rest) > 1 and _joins_a_word(rest[1]) and rest[0].dep_ not in {"det", "poss", "case"}:
+                break  # "co-author": the prefix stays with its word
             rest = rest[1:]
         while rest and rest[-1].dep_ == "punct":
             rest = rest[:-1]
         phrase = self._text_of(rest)
         role = _title_phrase(phrase)
         if role is None and rest and all(self._ent(t) is None or self._ent(t).label_ == "PERSON" for t in rest):
-            role = phrase  # "planetary geologist Rosaly Lopes": an open-ended description
+            role = phrase if _describes_a_person(rest[-1]) else None  # "planetary geologist Rosaly Lopes"
         elif role is not None and len(rest) > len(role.split()) and all(t.text.islower() for t in rest):
             role = phrase  # "former special envoy": the role with its modifiers
         elif role is not None and all(_is_role_word(t.text) for t in rest):

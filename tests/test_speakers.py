@@ -627,3 +627,29 @@ def test_a_word_of_a_longer_name_is_no_body_before_a_role(nlp) -> None:
     speaker = next(s.speaker for s in statements if s.content.text.startswith("the chain would shrink"))
     assert speaker is not None and speaker.name == "Ken Doctor"
     assert speaker.organisation is None
+
+
+# Words before a name that are its role, or no role at all: (sentence, role expected, or None).
+ROLE_ROWS = [
+    # a word written with a hyphen is one word of the role
+    ("Republican front-runner Dana Whitfield said the wall would be built.", "Republican front-runner"),
+    ("The book's co-author Jane Smith said the research took six years.", "co-author"),
+    # a participle after the hyphen says what the person is known for ("Oscar-winning")
+    ("Oscar-winning actress Maria Delgado said the festival would go ahead.", "actress"),
+    # an adjective or an abstract noun before a name is no role
+    ("A more subdued Tom Harlan said the race was far from over.", None),
+    ("A cautious Tom Harlan said the race was far from over.", None),
+    # an open-ended description ending in a person's noun stays one
+    ("Planetary geologist Rosa Lindqvist said the moon was still active.", "geologist"),
+]
+
+
+@pytest.mark.parametrize(("text", "role"), ROLE_ROWS, ids=[text[:30] for text, _ in ROLE_ROWS])
+def test_role_words_before_a_name(nlp, text: str, role: str | None) -> None:
+    statements = extract_document(Document(id="row", text=text), nlp).statements
+    assert len(statements) == 1, [s.content.text for s in statements]
+    speaker = statements[0].speaker
+    assert speaker is not None and speaker.kind.value == "person"
+    assert speaker.role == role
+    if role == "actress":
+        assert speaker.organisation is None
