@@ -76,6 +76,17 @@ def _clip_to_paragraph(text: str, draft: Candidate) -> Candidate:
     return draft if clipped == draft.content else replace(draft, content=clipped)
 
 
+def _after_furniture(draft: Candidate, furniture: tuple[Span, ...]) -> Candidate:
+    """What was said starts after a dateline or other page furniture it would begin in:
+    "ROTTERDAM (Reuters) - Dock workers struck on Monday, union leaders said" reports the
+    strike, not the place line the agency puts before every lead."""
+    start, end = draft.content
+    for span in furniture:
+        if span.start <= start < span.end < end:
+            return replace(draft, content=(span.end, end))
+    return draft
+
+
 def _merge_split_quotes(text: str, drafts: list[Candidate], quotes: list[QuotedSpan]) -> list[Candidate]:
     """'"A," she said, "B."' is one statement: join a quote credited by a cue that follows it
     with the quote that resumes right after that cue, in the same paragraph."""
@@ -481,7 +492,7 @@ def build_extraction(document: Document, doc: Doc, layout: Layout | None = None)
     quotes, mask, drafts = rule_drafts(doc, layout, sentences)
     guesses = learned_candidates(doc, [d.content for d in drafts], {d.cue for d in drafts if d.cue})
     for guess in _candidate_drafts(text, guesses, layout.not_statements, mask, quotes):
-        drafts.append(_clip_to_paragraph(text, guess))
+        drafts.append(_after_furniture(_clip_to_paragraph(text, guess), layout.not_statements))
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
     drafts = _dedupe(drafts)  # a guess never repeats what the rules found
     resolver = SpeakerResolver(doc)
@@ -537,7 +548,7 @@ def rule_drafts(doc: Doc, layout: Layout, sentences: _Sentences) -> tuple[list[Q
             if made is not None:
                 drafts.extend(made)
                 break
-    drafts = [_clip_to_paragraph(text, draft) for draft in drafts]
+    drafts = [_after_furniture(_clip_to_paragraph(text, draft), blocked) for draft in drafts]
     drafts.sort(key=lambda d: (d.content[0], -d.content[1]))
     return quotes, mask, _merge_split_quotes(text, _dedupe(drafts), quotes)
 

@@ -354,6 +354,7 @@ def _to_sentence_edge(verb: Token, first: int, last: int) -> tuple[int, int]:
 
 
 PERSONAL_PRONOUNS = {"he", "she", "they", "we", "i"}
+OPENING_QUOTES = {'"', "\u201c", "\u2018", "''", "``"}
 
 
 def _the_speaker_goes_on(verb: Token, conj: Token) -> bool:
@@ -390,7 +391,19 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
         that_clause = any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
         is_cue = token.lemma_.lower() in stances or token.lemma_.lower() in attitude_verbs()
         # ", adding ..." / "and said ...": the same speaker's next act, a statement of its own
-        further_act = not own_subject and (token.lemma_.lower() in stances or (token.dep_ == "conj" and is_cue))
+        # (a quotation opening on a verb coordinated with one inside what was said goes on with
+        # it: "the demands would add 14% to costs and 'threaten the port'")
+        shares_content_subject = (
+            token.dep_ == "conj"
+            and token.head.i != verb.i
+            and _reported_subject(token.head)
+            and doc[token.i - 1].text in OPENING_QUOTES
+        )
+        further_act = (
+            not own_subject
+            and not shares_content_subject
+            and (token.lemma_.lower() in stances or (token.dep_ == "conj" and is_cue))
+        )
         # ", while Vilnius said ..." / ", and he railed against ...": someone's next statement
         # "said C and he feels D": a pronoun subject carries the same report on
         subject_pronoun = any(c.dep_ in SUBJECT_DEPS and c.pos_ == "PRON" for c in token.children)
@@ -403,6 +416,11 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
                 cut -= 1
             return cut
     return last
+
+
+def _reported_subject(verb: Token) -> bool:
+    """The verb has a subject of its own that is not a pronoun (a pronoun may be the speaker)."""
+    return any(c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON" for c in verb.children)
 
 
 def _trim_content(doc: Doc, verb: Token, first: int, last: int) -> tuple[int, int]:

@@ -734,6 +734,35 @@ def test_a_coordinated_clause_of_the_speaker_stays_in_the_statement(nlp, text: s
     _statement_for(extract_document(Document(id="t", text=text), nlp).statements, content)
 
 
+WHERE_IT_STARTS_AND_ENDS = [
+    # (text, the statement's content, its speaker): a wire dateline is not what was said
+    ("Strike goes on\n\nROTTERDAM, Netherlands (Reuters) - Dock workers extended their strike on Monday,"
+     " union leaders said.", "Dock workers extended their strike on Monday", "union leaders"),
+    ("LYON, France (AP) — The river burst its banks overnight, officials said.",
+     "The river burst its banks overnight", "officials"),
+    # a quotation opening on a verb of the reported clause goes on with it, one statement
+    ('The association said in a statement that the demands would add 14% to labour costs and'
+     ' "threaten the competitiveness of the port."',
+     'the demands would add 14% to labour costs and "threaten the competitiveness of the port."',
+     "The association"),
+    # a verb joined to the reported clause without a quotation is still the speaker's next act
+    ("He said the plan was flawed and added that it would cost jobs.", "the plan was flawed", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"), WHERE_IT_STARTS_AND_ENDS, ids=[r[1][:30] for r in WHERE_IT_STARTS_AND_ENDS]
+)
+def test_where_a_statement_starts_and_ends(nlp, text: str, content: str, speaker: str | None) -> None:
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    found = [s for s in statements if s.content.text == content]
+    assert len(found) == 1, [s.content.text for s in statements]
+    if speaker is not None:
+        assert found[0].speaker is not None and found[0].speaker.name == speaker
+    # nothing else of the sentence is listed as a statement of somebody else
+    assert all(s.speaker == found[0].speaker for s in statements if s.act == Act.SPEECH)
+
+
 def test_a_parenthetical_credit_splits_the_statement_in_two_pieces(nlp) -> None:
     text = "Many of the prisons, she said, are aging and need to be repaired."
     (statement,) = extract_document(Document(id="t", text=text), nlp).statements
