@@ -1157,6 +1157,16 @@ class SpeakerResolver:
             return self._text_of(run)
         return None
 
+    def _name_after_common_noun(self, noun: Token) -> str | None:
+        """The body named right after a common noun for its kind ("consultancy Vespucci
+        Maritime", "the consultancy Nordic Data"), however the parser attached the name."""
+        if noun.pos_ != "NOUN" or noun.i + 1 >= len(self.doc):
+            return None
+        ent = self._ent(self.doc[noun.i + 1])
+        if ent is None or ent.label_ not in ORG_LABELS or ent.start != noun.i + 1:
+            return None
+        return self._full_organisation(_org_name(ent.text))
+
     def _of_phrase(self, of: Token, sending: bool) -> tuple[Token, str | None]:
         """Where a role's "of" phrase ends, and the body it names: "president of SpaceX" names
         the body, "local president of the prison workers' union" too, "professor of physics"
@@ -1172,6 +1182,9 @@ class SpeakerResolver:
                     return self.doc[token.i - 1], found
         if pobj is None:
             return of.head, None
+        named = self._name_after_common_noun(pobj)
+        if named is not None and not sending:
+            return of.head, named  # "founder of consultancy Vespucci Maritime"
         ent = self._ent(pobj)
         if ent is not None and ent.label_ in ORG_LABELS and not sending:
             return of.head, self._full_organisation(_org_name(ent.text))
@@ -1308,6 +1321,10 @@ class SpeakerResolver:
                 ent = self._ent(obj)
                 if ent is not None and ent.label_ in ORG_LABELS:
                     return self._full_organisation(_org_name(ent.text))
+                # "who chairs the FNV Havens union": a body's name the tagger left unmarked
+                names = [c for c in obj.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+                if names and obj.lemma_.lower() in organisation_heads():
+                    return self._text_of([names[0].left_edge, obj])
         return None
 
     def _copular_roles(self, head: Token) -> list[Token]:

@@ -446,11 +446,25 @@ ROLE_CASES = [
         "Executive Director",
         "Frontex",
     ),
+    # the body named right after the common noun for its kind
+    (
+        "Anna Berg, founder of the consultancy Nordic Data, said prices would fall.",
+        "Anna Berg",
+        "founder",
+        "Nordic Data",
+    ),
+    # the body a relative clause says the person chairs, its name left untagged
+    (
+        "Niek Verhoeven, who chairs the FNV Havens union, said workers would stay out.",
+        "Niek Verhoeven",
+        None,
+        "FNV Havens union",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("text", "speaker", "role", "organisation"), ROLE_CASES)
-def test_role_and_organisation(nlp, text: str, speaker: str, role: str, organisation: str) -> None:
+def test_role_and_organisation(nlp, text: str, speaker: str, role: str | None, organisation: str) -> None:
     (statement,) = extract_document(Document(id="t", text=text), nlp).statements
     assert statement.speaker is not None
     assert statement.speaker.name == speaker
