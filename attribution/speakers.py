@@ -194,7 +194,8 @@ def _leading_title(text: str) -> str | None:
 @lru_cache(maxsize=8192)
 def _org_name(text: str) -> str:
     """An organisation's name without role words the tagger swept in ("Frontex Executive")."""
-    words = _clean_name(text).split()
+    # "Civil Aviation Authority (CAA": the acronym in brackets after the name is not part of it
+    words = re.sub(r"\s*\(\s*[A-Z&]{2,8}\s*\)?$", "", _clean_name(text)).split()
     # "National Security Council" keeps its head noun: a body's word is never a role there
     while len(words) > 1 and words[-1].lower() in role_words() and words[-1].lower() not in organisation_heads():
         words.pop()
@@ -207,7 +208,25 @@ def _expand_title(text: str) -> str:
     return " ".join(expanded)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1)
+def _body_kinds() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    kinds = {noun: frozenset(words) for noun, words in data_json("sources.json")["body_kinds"].items()}
+    return kinds, frozenset().union(*kinds.values())
+
+
+def _nearest_of_its_kind(noun: str, bodies: list[str]) -> str:
+    """The body (of ``bodies``, nearest first) a generic description stands for: the nearest,
+    unless its name says it is of another kind and an earlier one is named like the noun
+    ("The CAA fined SkyLink Airways ..., the regulator said": the Authority, not the airline)."""
+    kinds, every_kind = _body_kinds()
+    wanted = kinds.get(noun)
+    nearest = {w.lower().strip(".,") for w in bodies[0].split()}
+    if wanted is None or nearest & wanted or not nearest & every_kind:
+        return bodies[0]
+    fitting = (b for b in bodies[1:] if {w.lower().strip(".,") for w in b.split()} & wanted)
+    return next(fitting, bodies[0])
+
+
 def _describes_a_person(last: Token) -> bool:
     """An open-ended description before a name ends in a singular common noun that can name a
     person ("planetary geologist", "talk show host"): not an adjective ("a more subdued Bill
@@ -238,6 +257,7 @@ def _joins_a_word(token: Token) -> bool:
     return not before.whitespace_ and before.text[-1:].isalpha() and token.i + 1 < len(token.doc)
 
 
+@lru_cache(maxsize=8192)
 def _title_phrase(text: str) -> str | None:
     """The longest known role inside ``text``, with the text's own capitalisation."""
     lowered = f" {text.lower()} "
@@ -1912,9 +1932,11 @@ class SpeakerResolver:
         start, end = self._mention_tokens(head)
         words = {t.lower_[:5] for t in self.doc[start:end] if t.pos_ in {"NOUN", "PROPN"}}
         echoed = next((b for b in bodies if words & {w.lower()[:5] for w in b.split()}), None)
+        if echoed is not None:
+            return echoed
         # any definite noun may echo a name ("the doctors", "The Chronicle"); only a generic
-        # one ("the company") stands for the nearest body whatever its name
-        return echoed or (bodies[0] if generic else None)
+        # one ("the company") stands for the nearest body of its kind
+        return _nearest_of_its_kind(head.lemma_.lower(), bodies) if generic else None
 
     def _body_introduced_near(self, head: Token) -> str | None:
         """The nearest body, before or after, that the text introduces with the same noun."""

@@ -318,6 +318,28 @@ ROWS = [
         "Taylor Swift",
         "person",
     ),
+    # a generic description skips the nearest body when that is named as another kind of body
+    Row(
+        "The Civil Aviation Authority has fined SkyLink Airways 2 million pounds for late refunds, the regulator"
+        " said on Wednesday.",
+        "The Civil Aviation Authority has fined",
+        "Civil Aviation Authority",
+        "organisation",
+    ),
+    # (and the acronym in brackets after a name is not part of it)
+    Row(
+        "The Civil Aviation Authority (CAA) fined SkyLink Airways on Monday. The agency said the carrier took 97"
+        " days to pay refunds.",
+        "the carrier took",
+        "Civil Aviation Authority",
+        "organisation",
+    ),
+    Row(
+        "The Civil Aviation Authority fined SkyLink Airways on Monday. The airline said it would appeal.",
+        "it would appeal",
+        "SkyLink Airways",
+        "organisation",
+    ),
     # a participle on a speech or a document its maker made speaks for the maker
     Row(
         "The minister gave a speech attacking the opposition's plan for the railways.",
