@@ -44,8 +44,10 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from ._parse_arrays import arrays_of
 from .lexicons import data_json, owned_bodies
 from .models import Act
+from .nlp import doc_text
 
 # Rules whose statement has no cue verb of its own: the construction is speech by itself.
 SPEECH_RULES = {
@@ -149,9 +151,19 @@ def list_entry(ctx: ActContext) -> Act | None:
     content = ctx.content
     if content is None or not len(content):
         return None
-    if not (LIST_LABEL.match(content.text) or LIST_LABEL.match(content.sent.text)):
+    # the label is looked for in the document's text at the content and at its sentence
+    # (``Span.sent``: the one holding its first word), not in new strings made of their tokens
+    doc = content.doc
+    text, arrays = doc_text(doc), arrays_of(doc)
+    first, last = arrays.sentence_bounds[arrays.sentence_of[content.start]]
+    sentence_start, sentence_end = arrays.starts[first], arrays.ends[last - 1]
+    if not (
+        LIST_LABEL.match(text, content.start_char, content.end_char)
+        or LIST_LABEL.match(text, sentence_start, sentence_end)
+    ):
         return None
-    return None if any(t.tag_ in FINITE_TAGS for t in content) else Act.OTHER
+    tags = arrays.tags
+    return None if any(tags[i] in FINITE_TAGS for i in range(content.start, content.end)) else Act.OTHER
 
 
 def pronoun_only(ctx: ActContext) -> Act | None:

@@ -76,6 +76,9 @@ ROWS = [
         "a narcotic drug, possession of methamphetamine, maintaining a common nuisance, held in jail in lieu of "
         "$72,500 bond.\n\nElizabeth A. Burton: Possession of methamphetamine, held in jail in lieu of $5,000 bond.",
         "maintaining", Act.OTHER),
+    # a label before a colon opening a sentence with a finite verb is a heading, the speech stays
+    Row("Town meeting recap.\n\nRoad repairs: The mayor said the work would finish by June, and residents cheered.",
+        "said", Act.SPEECH),
 ]  # fmt: skip
 
 
