@@ -196,9 +196,15 @@ def _org_name(text: str) -> str:
     """An organisation's name without role words the tagger swept in ("Frontex Executive")."""
     # "Civil Aviation Authority (CAA": the acronym in brackets after the name is not part of it
     words = re.sub(r"\s*\(\s*[A-Z&]{2,8}\s*\)?$", "", _clean_name(text)).split()
-    # "National Security Council" keeps its head noun: a body's word is never a role there
-    while len(words) > 1 and words[-1].lower() in role_words() and words[-1].lower() not in organisation_heads():
+    # "National Security Council" keeps its head noun: a body's word is never a role there, and
+    # "Department of Justice", "Office of the Prime Minister": words after "of" name its field.
+    # A role ends in its head word ("Executive", "Leader"): only that starts the cut, then its
+    # modifiers go too ("Senate Majority Leader"), while "Associated Press" and "Peabody Energy"
+    # end in a word that only modifies a role ("press secretary") and keep it.
+    wanted = _role_heads()
+    while len(words) > 1 and words[-1].lower() in wanted and not {"of", "for"} & {w.lower() for w in words[:-1]}:
         words.pop()
+        wanted = role_words() - organisation_heads()
     return " ".join(words)
 
 
@@ -206,6 +212,16 @@ def _expand_title(text: str) -> str:
     """A title with its abbreviations written out ("Sen." -> "Senator")."""
     expanded = [title_abbreviations().get(word.lower(), word) for word in text.split()]
     return " ".join(expanded)
+
+
+@lru_cache(maxsize=1)
+def _role_heads() -> frozenset[str]:
+    """The last words of roles ("executive", "minister"), the modifiers that never end a body's
+    name ("deputy", "majority"), never a field a role is named after ("energy", "press")."""
+    titles = data_json("titles.json")
+    heads = {role.split()[-1] for role in roles() if " of " not in role}  # not "state" of "secretary of state"
+    heads |= set(titles["role_modifiers"]) | set(titles["leader_sides"])
+    return frozenset(heads) - organisation_heads()
 
 
 @lru_cache(maxsize=1)
@@ -225,6 +241,11 @@ def _nearest_of_its_kind(noun: str, bodies: list[str]) -> str:
         return bodies[0]
     fitting = (b for b in bodies[1:] if {w.lower().strip(".,") for w in b.split()} & wanted)
     return next(fitting, bodies[0])
+
+
+def _is_portfolio_role(role: str) -> bool:
+    """A government post named after its field ("Defence Secretary", "Interior Minister")."""
+    return role.lower().split()[-1] in {"secretary", "minister"}
 
 
 def _describes_a_person(last: Token) -> bool:
@@ -1099,6 +1120,8 @@ class SpeakerResolver:
             rest = rest[:-1]
         phrase = self._text_of(rest)
         role = _title_phrase(phrase)
+        if organisation and role and organisation.lower() in role.lower().split()[:-1] and _is_portfolio_role(role):
+            organisation = None  # "Defence Secretary John Healey": the portfolio is the role's, not a body
         if role is None and rest and all(self._ent(t) is None or self._ent(t).label_ == "PERSON" for t in rest):
             role = phrase if _describes_a_person(rest[-1]) else None  # "planetary geologist Rosaly Lopes"
         elif role is not None and len(rest) > len(role.split()) and all(t.text.islower() for t in rest):
@@ -1177,6 +1200,14 @@ class SpeakerResolver:
             return self._text_of(run)
         return None
 
+    def _described_after(self, end: int) -> bool:
+        """A name followed by its own description (", the branding firm behind it"): the text
+        says which body it is, so an acronym is not read as another body's initials."""
+        after = self.doc[end : end + 5]
+        if len(after) < 3 or after[0].text != "," or after[1].lower_ not in {"the", "a", "an"}:
+            return False
+        return any(t.lemma_.lower() in organisation_heads() for t in after[2:])
+
     def _name_after_common_noun(self, noun: Token) -> str | None:
         """The body named right after a common noun for its kind ("consultancy Vespucci
         Maritime", "the consultancy Nordic Data"), however the parser attached the name."""
@@ -1207,6 +1238,8 @@ class SpeakerResolver:
             return of.head, named  # "founder of consultancy Vespucci Maritime"
         ent = self._ent(pobj)
         if ent is not None and ent.label_ in ORG_LABELS and not sending:
+            if self._described_after(ent.end):
+                return of.head, _org_name(ent.text)  # "the CEO of DH, the branding firm": that DH, not another
             return of.head, self._full_organisation(_org_name(ent.text))
         if ent is None and pobj.pos_ == "PROPN" and pobj.text[:1].isupper() and not sending:
             run = _proper_run(pobj)

@@ -675,3 +675,38 @@ def test_role_words_before_a_name(nlp, text: str, role: str | None) -> None:
     assert speaker.role == role
     if role == "actress":
         assert speaker.organisation is None
+
+
+# A body's name as the tagger found it -> the name kept: only a role's own words are cut off its end.
+BODY_NAMES = [
+    ("Frontex Executive", "Frontex"),
+    ("Senate Majority", "Senate"),
+    ("Department of Justice", "Department of Justice"),
+    ("Office of the Prime Minister", "Office of the Prime Minister"),
+    ("Department of Veterans Affairs", "Department of Veterans Affairs"),
+    ("Associated Press", "Associated Press"),
+    ("Peabody Energy", "Peabody Energy"),
+    ("Islamic State", "Islamic State"),
+    ("Civil Aviation Authority (CAA", "Civil Aviation Authority"),
+]
+
+
+@pytest.mark.parametrize(("tagged", "name"), BODY_NAMES)
+def test_a_body_keeps_its_own_words(tagged: str, name: str) -> None:
+    from attribution.speakers import _org_name
+
+    assert _org_name(tagged) == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Transport Secretary Louise Haigh said airlines must treat their customers fairly.",
+        "Defence Secretary John Healey said the ships would sail in March.",
+    ],
+)
+def test_a_portfolio_is_part_of_the_role_not_a_body(nlp, text: str) -> None:
+    (statement,) = extract_document(Document(id="row", text=text), nlp).statements
+    speaker = statement.speaker
+    assert speaker is not None and speaker.role == " ".join(text.split()[:2])
+    assert speaker.organisation is None
