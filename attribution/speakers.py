@@ -1515,9 +1515,18 @@ class SpeakerResolver:
         return Resolution(speaker, mention, f"owner's {head.lower_}: {owner_name}")
 
     def _as_coordination(self, head: Token, mention: Span, start: int, end: int) -> Resolution | None:
-        """ "Vindman and Williams said": one statement by both, never by the first alone."""
-        conjuncts = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
-        if not conjuncts or not any(c.dep_ == "cc" and c.lower_ == "and" for c in head.children):
+        """ "Vindman and Williams said": one statement by both, never by the first alone; also
+        when each has an apposition ("Boland, editor of the magazine, and Tims, a columnist,
+        said"), where the parser hangs the second name on the first one's apposition."""
+        holders = [head, *(c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN")]
+        conjuncts = [
+            c
+            for holder in holders
+            if any(c.dep_ == "cc" and c.lower_ == "and" for c in holder.children)
+            for c in holder.children
+            if c.dep_ == "conj" and c.pos_ == "PROPN"
+        ]
+        if not conjuncts:
             return None
         parts = []
         for token in [head, *conjuncts]:

@@ -318,6 +318,19 @@ ROWS = [
         "Taylor Swift",
         "person",
     ),
+    # coordinated speakers are one statement by both, whatever appositions they carry
+    Row(
+        "Nadia Kerr and Paul Ames said the fine was overdue.",
+        "the fine was overdue",
+        "Nadia Kerr and Paul Ames",
+        "person",
+    ),
+    Row(
+        "Liam Doyle, editor of the magazine, and Anna Berg, a consumer columnist, said the fine was overdue.",
+        "the fine was overdue",
+        "Liam Doyle and Anna Berg",
+        "person",
+    ),
     # a generic description skips the nearest body when that is named as another kind of body
     Row(
         "The Civil Aviation Authority has fined SkyLink Airways 2 million pounds for late refunds, the regulator"
