@@ -121,9 +121,28 @@ def _is_speaker_like(token: Token) -> bool:
     """Subjects that cannot speak: dates, times, and a dateline ("WASHINGTON — ...")."""
     if is_when(token):
         return False
-    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
-    dateline = token.text.isupper() and len(token.text) > 2 and following is not None
-    return not (dateline and following.text in {"—", "–", "-", "--", "("})
+    return not _opens_a_dateline(token)
+
+
+DATELINE_MARKS = {"—", "–", "-", "--", "("}
+
+
+def _opens_a_dateline(token: Token) -> bool:
+    """ "WASHINGTON —", "NAIROBI, Kenya (AP) —": a place in capitals, then only the words of
+    a place (names, commas, abbreviations' full stops) up to a dash or a bracketed credit."""
+    if not (token.text.isupper() and len(token.text) > 2):
+        return False
+    doc = token.doc
+    for following in doc[token.i + 1 : token.i + 8]:
+        if following.text == "(":
+            # "(AP) —", "(Reuters) -": a credit in brackets closed right before a dash
+            close = next((t for t in doc[following.i + 1 : following.i + 5] if t.text == ")"), None)
+            return close is not None and close.i + 1 < len(doc) and doc[close.i + 1].text in DATELINE_MARKS
+        if following.text in DATELINE_MARKS:
+            return True
+        if not (following.pos_ == "PROPN" or following.text in {",", "."}):
+            return False
+    return False
 
 
 def _on_a_medium(participle: Token) -> bool:

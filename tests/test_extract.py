@@ -754,6 +754,10 @@ WHERE_IT_STARTS_AND_ENDS = [
      " union leaders said.", "Dock workers extended their strike on Monday", "union leaders"),
     ("LYON, France (AP) — The river burst its banks overnight, officials said.",
      "The river burst its banks overnight", "officials"),
+    # nor the place a dateline opens with the speaker ("NAIROBI" read as the subject)
+    ("NAIROBI, Kenya (AP) — Kenyan President Daniel Mwangi on Sunday defended a proposed finance bill,"
+     " saying the new taxes were needed to cut the country's debt.",
+     "the new taxes were needed to cut the country's debt", "Daniel Mwangi"),
     # a quotation opening on a verb of the reported clause goes on with it, one statement
     ('The association said in a statement that the demands would add 14% to labour costs and'
      ' "threaten the competitiveness of the port."',
