@@ -545,8 +545,20 @@ class SpeakerResolver:
             return True  # "Trump said" tagged as a body where the text also tags "Trump" a person
         if len(words) == 1 and self._owns_a_campaign(words[0]):
             return True  # "Trump called for ..." tagged as a body in a text that writes "the Trump campaign"
+        if len(words) in {2, 3} and self._after_a_person_role(ent):
+            return True  # "Police spokeswoman Resila Onyango": a body has no spokeswoman's title
         after = self.doc[ent.end : ent.end + 2]
         return len(after) == 2 and after[0].text == "," and after[1].lower_ == "who"
+
+    def _after_a_person_role(self, ent: SpacySpan) -> bool:
+        """A name of capitalised words right after a role word ("spokeswoman", "Minister"),
+        none of them a body's word ("Council", "Police")."""
+        if ent.start == 0 or not _is_role_word(self.doc[ent.start - 1].text):
+            return False
+        words = [t for t in ent if not t.is_punct]
+        return all(t.text[:1].isupper() and t.lower_ not in organisation_heads() for t in words) and not any(
+            t.lower_ in public_body_words() for t in words
+        )
 
     def _is_tagged_surname(self, word: str) -> bool:
         """Whether the tagger calls ``word`` a person's name elsewhere in the text (alone, or as the
@@ -1680,6 +1692,11 @@ class SpeakerResolver:
         place = place_to_country().get(_clean_name(ent.text if ent is not None else head.text).lower())
         if place is None or (ent is not None and self._is_person_ent(ent)):
             return None
+        body = self._ent(self.doc[head.i - 1]) if head.i > 0 and self.doc[head.i - 1].dep_ == "compound" else None
+        if body is not None and body.label_ in ORG_LABELS and body.end == head.i:
+            # "Amnesty International Kenya said": the body's branch in that country, not its government
+            name = self._text_of([self.doc[body.start], head])
+            return Resolution(Speaker(name, SpeakerKind.ORGANISATION, None, None, place), mention, "organisation named")
         why = "capital stands for its government" if head.lower_ in capitals() else "country as government"
         return Resolution(Speaker(place, SpeakerKind.GOVERNMENT, None, None, place), mention, why)
 

@@ -318,6 +318,21 @@ ROWS = [
         "Taylor Swift",
         "person",
     ),
+    # a name the tagger took for a body is a person after a person's title
+    Row(
+        "Police spokeswoman Resila Onyango told AFP that 210 people had been arrested.",
+        "210 people had been arrested",
+        "Resila Onyango",
+        "person",
+        role="spokeswoman",
+    ),
+    # a body's branch named after its country is that body, not the country's government
+    Row(
+        "Amnesty International Kenya said at least two protesters were killed.",
+        "at least two protesters were killed",
+        "Amnesty International Kenya",
+        "organisation",
+    ),
     # coordinated speakers are one statement by both, whatever appositions they carry
     Row(
         "Nadia Kerr and Paul Ames said the fine was overdue.",
