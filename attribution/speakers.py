@@ -550,6 +550,10 @@ class SpeakerResolver:
         after = self.doc[ent.end : ent.end + 2]
         return len(after) == 2 and after[0].text == "," and after[1].lower_ == "who"
 
+    def _after_a_body_noun(self, ent: SpacySpan) -> bool:
+        """A name right after the common noun for a body ("group Greenpeace Brasil")."""
+        return ent.start > 0 and self.doc[ent.start - 1].lemma_.lower() in organisation_heads()
+
     def _after_a_person_role(self, ent: SpacySpan) -> bool:
         """A name of capitalised words right after a role word ("spokeswoman", "Minister"),
         none of them a body's word ("Council", "Police")."""
@@ -635,6 +639,8 @@ class SpeakerResolver:
                 return False  # "the Intelligencer": a person's name takes no article
             if len(words) == 1 and self._body_named_in_part(ent.text) is not None:
                 return False  # "McAllister said" after "McAllister Co.": the company
+            if self._after_a_body_noun(ent):
+                return False  # "Environmental group Greenpeace Brasil": the noun says it is a body
             return not (len(words) > 1 and words[-1].lower().rstrip(".,") in organisation_suffixes())
         return ent.label_ in ORG_LABELS and self._looks_like_person(ent)
 
@@ -1711,7 +1717,8 @@ class SpeakerResolver:
         is_suffixed = ent.label_ == "PERSON" and ent.text.split()[-1].lower().rstrip(".,") in organisation_suffixes()
         is_media = {_strip_possessive(ent.text).lower(), _clean_name(ent.text).lower()} & media_names()
         is_known = _clean_name(ent.text).lower() in known_bodies()
-        if ent.label_ not in ORG_LABELS and not is_suffixed and not is_media and not is_known:
+        is_introduced = ent.label_ == "PERSON" and self._after_a_body_noun(ent)
+        if ent.label_ not in ORG_LABELS and not (is_suffixed or is_media or is_known or is_introduced):
             return None
         # "the Associated Press" keeps "Press": a known name is never cut at a role word
         name = _clean_name(ent.text) if is_media or is_known else self._full_organisation(_org_name(ent.text))

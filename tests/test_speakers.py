@@ -333,6 +333,13 @@ ROWS = [
         "Amnesty International Kenya",
         "organisation",
     ),
+    # a name the tagger took for a person is a body after the common noun for one
+    Row(
+        "Environmental group Greenpeace Brasil said the decision set an important precedent.",
+        "the decision set",
+        "Greenpeace Brasil",
+        "organisation",
+    ),
     # coordinated speakers are one statement by both, whatever appositions they carry
     Row(
         "Nadia Kerr and Paul Ames said the fine was overdue.",
