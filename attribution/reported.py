@@ -124,7 +124,7 @@ def _is_speaker_like(token: Token) -> bool:
     return not _opens_a_dateline(token)
 
 
-DATELINE_MARKS = {"—", "–", "-", "--", "("}
+DATELINE_DASHES = {"—", "–", "-", "--"}
 
 
 def _opens_a_dateline(token: Token) -> bool:
@@ -137,8 +137,8 @@ def _opens_a_dateline(token: Token) -> bool:
         if following.text == "(":
             # "(AP) —", "(Reuters) -": a credit in brackets closed right before a dash
             close = next((t for t in doc[following.i + 1 : following.i + 5] if t.text == ")"), None)
-            return close is not None and close.i + 1 < len(doc) and doc[close.i + 1].text in DATELINE_MARKS
-        if following.text in DATELINE_MARKS:
+            return close is not None and close.i + 1 < len(doc) and doc[close.i + 1].text in DATELINE_DASHES
+        if following.text in DATELINE_DASHES:
             return True
         if not (following.pos_ == "PROPN" or following.text in {",", "."}):
             return False
@@ -221,9 +221,9 @@ def subject_of(verb: Token) -> Token | None:
 def _verb_that_made(participle: Token) -> Token | None:
     """The verb whose subject a participle on a noun speaks for: the verb that made the noun
     when it is a speech or a document ("Clinton delivered the speech outlining ...", "POLITICO
-    published a story detailing ..."), or
-    the verb the noun hangs on when a comma sets the participle off from a noun that cannot
-    speak ("Trump made a third attempt to deflect it, writing on Twitter that ...")."""
+    published a story detailing ..."), or the verb the noun hangs on when a comma sets the
+    participle off from a noun that cannot speak ("Trump made a third attempt to deflect it,
+    writing on Twitter that ...")."""
     noun = participle.head
     verb = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else noun.head
     if noun.dep_ not in {"dobj", "pobj"} or verb.pos_ not in {"VERB", "AUX"} or verb is noun:
@@ -234,7 +234,8 @@ def _verb_that_made(participle: Token) -> Token | None:
     if lemma in rule_words("produced_heads") or lemma in document_heads() or noun.lower_ in document_heads():
         return verb if verb.lemma_.lower() in rule_words("producing_verbs") else None
     set_off = participle.doc[participle.i - 1].text == ","
-    if set_off and noun.pos_ == "NOUN" and noun.ent_type_ == "" and lemma not in unnamed_heads() | organisation_heads():
+    can_speak = lemma in unnamed_heads() or lemma in organisation_heads()
+    if set_off and noun.pos_ == "NOUN" and noun.ent_type_ == "" and not can_speak:
         return verb
     return None
 

@@ -236,16 +236,24 @@ def _nearest_of_its_kind(noun: str, bodies: list[str]) -> str:
     ("The CAA fined SkyLink Airways ..., the regulator said": the Authority, not the airline)."""
     kinds, every_kind = _body_kinds()
     wanted = kinds.get(noun)
-    nearest = {w.lower().strip(".,") for w in bodies[0].split()}
+    nearest = _name_words(bodies[0])
     if wanted is None or nearest & wanted or not nearest & every_kind:
         return bodies[0]
-    fitting = (b for b in bodies[1:] if {w.lower().strip(".,") for w in b.split()} & wanted)
-    return next(fitting, bodies[0])
+    return next((b for b in bodies[1:] if _name_words(b) & wanted), bodies[0])
+
+
+def _name_words(name: str) -> set[str]:
+    return {w.lower().strip(".,") for w in name.split()}
+
+
+@lru_cache(maxsize=1)
+def _portfolio_heads() -> frozenset[str]:
+    return frozenset(data_json("titles.json")["portfolio_heads"])
 
 
 def _is_portfolio_role(role: str) -> bool:
     """A government post named after its field ("Defence Secretary", "Interior Minister")."""
-    return role.lower().split()[-1] in {"secretary", "minister"}
+    return role.lower().split()[-1] in _portfolio_heads()
 
 
 def _describes_a_person(last: Token) -> bool:
