@@ -24,7 +24,11 @@ it is flagged: the statement's content and its cue's clause are cut off where th
 middle leaves the piece whole), the reasons come only from what is left, and the reason
 "partly attributed" says so. A statement's ``sentence`` span alone never suppresses a
 piece, because that span is the whole sentence even when the statement is only a clause of
-it; a piece whose own words number fewer than ``min_words`` is never flagged.
+it; a piece whose own words number fewer than ``min_words`` is never flagged. What is left is
+no claim either when it is the speaker's own act of saying it: its subject is the statement's
+speaker and its verb governs the cue ("Boudreau gave his players a pep talk Tuesday, saying
+..."). A main verb that is the cue of a speech statement too weak to credit ("The White
+House called the process a sham" at a low confidence) is still somebody's words: no claim.
 
 Candidates. Every piece that may be the reporter's is a ``ClaimCandidate``: at least
 ``min_words`` words, not a question, a clause (a verb, and no colon at its end: list items,
@@ -67,7 +71,7 @@ from ._parse_arrays import ParseArrays, arrays_of
 from .acts import act_lexicon
 from .layout import read_layout
 from .lexicons import cue_nouns, cue_stances, data_json
-from .models import Claim, ClaimKind, Span, Stance, Statement
+from .models import Act, Claim, ClaimKind, Span, Stance, Statement
 from .nlp import doc_text
 
 if TYPE_CHECKING:
@@ -461,11 +465,20 @@ def _is_question(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith("?")
 
 
-def _statement_spans(statements: Sequence[Statement]) -> list[tuple[int, int, tuple[int, int] | None]]:
-    """Each statement's content bounds and cue bounds (None without a cue), read once per
-    document rather than once per piece."""
+_Bounds = tuple[int, int, tuple[int, int] | None, tuple[int, int] | None]
+
+
+def _statement_spans(statements: Sequence[Statement]) -> list[_Bounds]:
+    """Each statement's content bounds, cue bounds and speaker mention bounds (None without
+    one), read once per document rather than once per piece."""
     return [
-        (s.content.start, s.content.end, (s.cue.start, s.cue.end) if s.cue is not None else None) for s in statements
+        (
+            s.content.start,
+            s.content.end,
+            (s.cue.start, s.cue.end) if s.cue is not None else None,
+            (s.speaker_mention.start, s.speaker_mention.end) if s.speaker_mention is not None else None,
+        )
+        for s in statements
     ]
 
 
@@ -474,7 +487,7 @@ def _candidate(
     tokens: Sequence[Token],
     start: int,
     end: int,
-    statements: Sequence[tuple[int, int, tuple[int, int] | None]],
+    statements: Sequence[_Bounds],
     setting: _Setting,
     rules: ClaimRules,
 ) -> ClaimCandidate | None:
@@ -488,14 +501,18 @@ def _candidate(
         return None
     sentence_words = len(words)
     involved = [
-        (c_start, c_end, cue)
-        for c_start, c_end, cue in statements
+        (c_start, c_end, cue, mention)
+        for c_start, c_end, cue, mention in statements
         if (c_start < end and start < c_end) or (cue is not None and cue[0] < end and start < cue[1])
     ]
-    contents = [(c_start, c_end) for c_start, c_end, _ in involved]
-    cues = [cue for _, _, cue in involved if cue is not None]
+    contents = [(c_start, c_end) for c_start, c_end, _, _ in involved]
+    cues = [cue for _, _, cue, _ in involved if cue is not None]
     root = _main_root(tokens)
     if _someones_view(root, tokens, rules):
+        return None
+    if _touches(root, setting.uncounted_cues):
+        # "The White House called the process a sham": the main verb is the cue of a speech
+        # statement the desk does not count at its confidence; still somebody's words
         return None
     signs: list[str] = []
     if involved:
@@ -511,6 +528,9 @@ def _candidate(
             return None  # too little left, or only a phrase ("In a post at the time")
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         root = _main_root(tokens)
+        subject = _subject(root, tokens)
+        if subject is not None and _speakers_frame(root, subject, involved):
+            return None
     reasons = _reasons(words_of, tokens, rules)
     if not reasons:
         signs.append(NO_EVIDENCE)
@@ -523,6 +543,25 @@ def _candidate(
     signs.append("words=" + _length_bucket(sentence_words))  # the sentence's, before any part was cut off
     features = claim_features(tokens, root, text[start:end], reasons, (*signs, *setting.features(start, end)), rules)
     return ClaimCandidate(Span.of(text, start, end), reasons, features)
+
+
+def _speakers_frame(root: Token, subject: Token, involved: Sequence[_Bounds]) -> bool:
+    """Is what is left of a partly attributed piece the speaker's own act of saying it?
+    ("Boudreau gave his players a pep talk Tuesday[, saying ...]"): its subject is the
+    statement's speaker and its main verb governs the statement's cue, as a participle or an
+    infinitive does, not as a second verb of the subject: in "McKinley visited the border and
+    argued that ..." the visit is an act of its own, the reporter's to check."""
+    if subject.dep_ == "nsubjpass":
+        return False  # "were charged Tuesday with ..., stating ...": nobody speaks in a passive
+    for _, _, cue, mention in involved:
+        if cue is None or mention is None or not any(_touches(t, [mention]) for t in subject.subtree):
+            continue
+        token = next((t for t in root.doc[root.sent.start : root.sent.end] if _touches(t, [cue])), None)
+        while token is not None and token.i != root.i and token.dep_ != "conj" and token.head.i != token.i:
+            token = token.head
+        if token is not None and token.i == root.i:
+            return True
+    return False
 
 
 def _reporting_root(root: Token) -> bool:
@@ -556,6 +595,7 @@ class _Setting:
     with_statement: frozenset[int]
     speakers: frozenset[str]
     uncredited: tuple[tuple[int, int, str], ...]
+    uncounted_cues: tuple[tuple[int, int], ...]
 
     @classmethod
     def of(
@@ -575,7 +615,8 @@ class _Setting:
             )
             for s in others
         )
-        return cls(bounds, [s for s, _ in bounds], lead, frozenset(held), speakers, kinds)
+        cues = tuple((s.cue.start, s.cue.end) for s in others if s.cue is not None and s.act == Act.SPEECH)
+        return cls(bounds, [s for s, _ in bounds], lead, frozenset(held), speakers, kinds, cues)
 
     def features(self, start: int, end: int) -> tuple[str, ...]:
         """The features of where the piece ``[start, end)`` stands in the text."""

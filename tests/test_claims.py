@@ -625,6 +625,57 @@ def test_a_passive_cue_verb_is_the_reporters_claim(nlp: Language) -> None:
     assert {"legal", "partly attributed"} <= kinds(claim)
 
 
+# (sentence, the statement's content, cue and speaker mention, what is left as a candidate):
+# the speaker's own act of saying it ("gave a pep talk, saying ...") is the statement's frame;
+# a second verb of the same subject ("visited ... and argued that ...") is an act of its own
+SPEAKERS_FRAMES = [
+    (
+        "Coach Bruce Boudreau gave his players a long pep talk on Tuesday in Denver, saying the team had to win.",
+        "the team had to win",
+        "saying",
+        "Coach Bruce Boudreau",
+        None,
+    ),
+    (
+        "Senator Ana Ruiz issued a statement about the charges on Monday, calling them a disgrace to the state.",
+        "them a disgrace to the state",
+        "calling",
+        "Senator Ana Ruiz",
+        None,
+    ),
+    (
+        "Rep. David McKinley visited the border near McAllen in October and argued that the country needs more agents.",
+        "the country needs more agents",
+        "argued",
+        "Rep. David McKinley",
+        "Rep. David McKinley visited the border near McAllen in October",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "cue", "mention", "left"), SPEAKERS_FRAMES)
+def test_the_speakers_own_frame_is_not_the_reporters_claim(
+    nlp: Language, text: str, content: str, cue: str, mention: str, left: str | None
+) -> None:
+    doc = nlp(text)
+    st = dataclasses.replace(statement(doc, content, cue, mention), speaker_mention=span_of(text, mention))
+    assert [c.span.text for c in claim_candidates(doc, [st])] == ([left] if left else [])
+
+
+def test_a_statement_too_weak_to_list_still_takes_its_main_verb(nlp: Language) -> None:
+    # the desk does not count "called ... a sham" at its confidence, but the sentence is still
+    # the White House's words, not the reporter's claim
+    text = "The White House called the impeachment inquiry in the House of Representatives a sham."
+    doc = nlp(text)
+    assert len(claim_candidates(doc, [])) == 1  # without the statement, a candidate
+    st = dataclasses.replace(
+        statement(doc, "a sham", "called", "The White House", kind=SpeakerKind.GOVERNMENT),
+        rule="cue-object",
+        confidence=0.3,
+    )
+    assert claim_candidates(doc, [st]) == ()
+
+
 # (sentence, features it must have): the shape of the main clause the scorer weighs
 FEATURES = [
     ("Police in Nairobi arrested 14 people on Sunday.", {"subject=named body", "verb=past", "a figure"}),

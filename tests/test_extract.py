@@ -897,6 +897,32 @@ def test_what_an_according_to_credit_covers(nlp, text: str, content: str) -> Non
     assert all(s.content.text.strip(" .") for s in statements)  # never a statement of a full stop
 
 
+# "per X" credits like "according to" when X is a name set off from the sentence; in a rate it
+# credits nobody: (text, the statement's speaker and content, or None for no statement)
+PER_CREDITS = [
+    ("Plague bacteria, per the WHO, are often found in small mammals and their fleas.",
+     ("WHO", "are often found in small mammals and their fleas")),
+    ("The singer moved to Lisbon several years ago, per CTV News.",
+     ("CTV News", "The singer moved to Lisbon several years ago")),
+    ("Per Reuters, the talks in Geneva collapsed on Friday.", ("Reuters", "the talks in Geneva collapsed on Friday")),
+    ("The new model does 40 miles per gallon on the highway near Detroit.", None),
+    ("Tickets for the concert in Leeds cost 30 pounds per person.", None),
+    ("A quarter of that, per the McKinley plan, is $40,000 over 18 years.", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), PER_CREDITS, ids=[r[0][:30] for r in PER_CREDITS])
+def test_per_credits_a_named_source(nlp, text: str, expected: tuple[str, str] | None) -> None:
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    credits = [s for s in statements if s.cue is not None and s.cue.text.lower() == "per"]
+    if expected is None:
+        assert credits == []
+        return
+    (statement,) = credits
+    assert statement.rule == "according-to" and statement.act == Act.SPEECH
+    assert (statement.speaker.name if statement.speaker else None, statement.content.text) == expected
+
+
 # A sentence ending in a colon with no reporting verb: its speaker is never the one the
 # message goes to, a name that only modifies a noun, or the subject of a side clause.
 COLON_INTRODUCTIONS = [
