@@ -104,8 +104,10 @@ def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int
 
 
 def is_when(token: Token) -> bool:
-    """A date or time: when something was said, never who said it or what."""
-    return token.ent_type_ in {"DATE", "TIME"}
+    """A date or time: when something was said, never who said it or what. An age is not one
+    ("said the 46-year-old": the tagger reads it as a date, but it names a person)."""
+    an_age = token.lower_ == "old" and token.i > 0 and token.nbor(-1).text == "-"
+    return token.ent_type_ in {"DATE", "TIME"} and not an_age
 
 
 def is_topic(preposition: Token) -> bool:
@@ -302,18 +304,43 @@ def _name_before_aside(verb: Token, last: int) -> Token | None:
     """'Jay DiPietro, the club's 78-year-old president, suggested ...', 'Ramos, 58, told AFP',
     'Sen. Elizabeth Warren (D-MA) said' misparsed: the name set off by an apposition or a
     parenthesis that ends right before the cue, when everything between the name and the cue
-    belongs to the name's own phrase."""
+    belongs to the name's own phrase. A place that ends the aside ("Col. Steven Warren, a
+    military spokesman in Baghdad, said") is passed over for the name whose phrase holds it;
+    a name the parser hung as an apposition on an opening phrase speaks even with nothing
+    between it and the cue ("In a statement to the Observer, her adviser, Jake Sullivan,
+    said")."""
     doc, start = verb.doc, max(verb.sent.start, verb.i - 30)
     for i in range(last - 1, start - 1, -1):
         name = doc[i]
         if name.pos_ != "PROPN" or doc[i + 1].text not in {",", "("}:
             continue
+        if name.dep_ == "pobj" and name.ent_type_ in {"GPE", "LOC"}:
+            continue  # a place never speaks, but may end the aside of a name before it
         if name.dep_ not in {"appos", "npadvmod", "nsubj", "ROOT"} or not _is_speaker_like(name):
             return None  # the object of a preposition or a verb ("envoy in Brussels, said") never speaks
         between = doc[i + 1 : last + 1]
         aside = [t for t in between if not t.is_punct]
-        return name if aside and all(name in t.ancestors for t in aside) else None
+        if not aside:
+            return name if name.dep_ == "appos" and i + 1 == last and _in_an_opening_phrase(name, verb) else None
+        if all(name in t.ancestors for t in aside):
+            return name
+        # "Bill Eastland, wearing a cowboy hat, said": a participle clause right after the name
+        # describes the name's bearer, however the parser hung it
+        inside = {t.i for t in aside}
+        tops = [t for t in aside if t.head.i not in inside or t.head.i == t.i]
+        opening = len(tops) == 1 and tops[0].i == aside[0].i and tops[0].tag_ in {"VBG", "VBN"}
+        return name if opening and name.ent_type_ == "PERSON" else None
     return None
+
+
+def _in_an_opening_phrase(name: Token, verb: Token) -> bool:
+    """Does the parse hang ``name`` inside a prepositional phrase that opens the cue's clause
+    ("In a statement to the Observer, her adviser, Jake Sullivan, said"), rather than inside
+    the subject's own words ("Murphy, the head of Right to Rise USA, tweeted")?"""
+    token = name
+    while token.head.i != verb.i and token.head.i != token.i:
+        token = token.head
+    return token.head.i == verb.i and token.dep_ == "prep" and token.i < name.i
 
 
 def _quoting_verb(saying: Token) -> Token | None:

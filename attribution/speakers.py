@@ -1599,6 +1599,14 @@ class SpeakerResolver:
         after = [t for t in sentence if t.idx >= cue_end and not self._quoted[t.idx]]
         people = {index for index, _ in self._people_mentions}
         surnames = {p.name.split()[-1]: p for p in self.people}
+        for token in reversed(self.doc[sentence.start + 1 : cue.i]):
+            # "but Early still says ...": a surname that is also an adverb, read as one
+            if token.pos_ not in {"ADV", "AUX", "PART"}:
+                break
+            if token.text in surnames and token.text[:1].isupper() and not self._quoted[token.idx]:
+                speaker = self._person_speaker(self._find_person(token.text, token.i) or surnames[token.text])
+                mention = Span.of(self._text, token.idx, token.idx + len(token.text))
+                return self._remember(token, Resolution(speaker, mention, "named before the cue: surname"))
         for token in after[:AFTER_CUE_WINDOW]:
             ent = self._ent(token)
             if token.text in surnames and token.text[:1].isupper() and ent is None:
@@ -1835,15 +1843,25 @@ class SpeakerResolver:
                 self.history.pop()
             return Resolution(author.speaker, mention, "document's author")
         determiner = next((c.lower_ for c in head.children if c.dep_ == "det"), "")
+        mentioned_before = False
         if determiner in DEFINITE and head.tag_ == "NN":
             for earlier in reversed(self.doc[max(0, head.i - 400) : head.i]):
-                if earlier.lemma_ == head.lemma_ and earlier.i != head.i:
+                if earlier.lemma_ == head.lemma_ and earlier.i != head.i and not self._quoted[earlier.idx]:
                     found = self._author_of(earlier)
                     if found is not None and found.speaker is not None:
                         if self.history and self.history[-1][1] == found.speaker:
                             self.history.pop()
                         return Resolution(found.speaker, mention, "document issued earlier by a named author")
-        if determiner in DEFINITE:
+                    definite = any(c.dep_ == "det" and c.lower_ in DEFINITE for c in earlier.children)
+                    if earlier.pos_ != "NOUN" or definite:
+                        # "emailed supporters" is no email mentioned; "The statement, obtained by
+                        # Variety, ..." is the same one again
+                        continue
+                    # "the statement" is the latest one the reporter brought in ("denied it in a
+                    # statement"): when its author cannot be told, an older one's author is a guess
+                    mentioned_before = True
+                    break
+        if determiner in DEFINITE and not mentioned_before:
             issuer = self._issuer_before(head)
             if issuer is not None:
                 return Resolution(issuer, mention, "document issued earlier by a named author")

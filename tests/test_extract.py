@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pytest
+from spacy.tokens import Doc
 
 from attribution.extract import extract_document
 from attribution.models import Act, Document, Statement
+from attribution.reported import noun_just_before
 
 
 class Expected(NamedTuple):
@@ -844,6 +846,14 @@ NAME_BEFORE_ASIDE = [
     ("Saturday at the Ohio Republican party's state convention Sen. Mark Dunmore (R-OH) said the governor "
      'was a "total failure" on taxes.',
      'the governor was a "total failure" on taxes', "Mark Dunmore"),
+    # the parser hung the name on the opening phrase, with nothing between it and the cue
+    ("In a statement to the Guardian, her chief of staff, Daniel Frey, said: \u201cThe minister will not "
+     "resign over the report.\u201d",
+     "\u201cThe minister will not resign over the report.\u201d", "Daniel Frey"),
+    # a participle clause between the name and the cue describes the name's bearer
+    ("\u201cWe have never seen a crowd like this one,\u201d Ohio delegate Rosa Lindqvist, wearing a red scarf "
+     "and \u201cVote Lindqvist\u201d campaign buttons, said with a smile.",
+     "\u201cWe have never seen a crowd like this one,\u201d", "Rosa Lindqvist"),
 ]  # fmt: skip
 
 
@@ -851,6 +861,55 @@ NAME_BEFORE_ASIDE = [
 def test_the_name_before_an_aside_speaks(nlp, text: str, content: str, speaker: str) -> None:
     statement = _statement_for(extract_document(Document(id="t", text=text), nlp).statements, content)
     assert statement.speaker is not None and statement.speaker.name == speaker
+
+
+def test_a_place_that_ends_the_aside_is_passed_over(nlp) -> None:
+    # the parse the pipeline gave a sentence of this shape in a longer article (the name hung
+    # as an apposition on the date, the cue left without a subject), rebuilt word for word: the
+    # place that ends the aside is not the speaker, and the name whose phrase holds it is
+    words = [
+        "On",
+        "Dec.",
+        "2",
+        ",",
+        "Col.",
+        "Rita",
+        "Moreau",
+        ",",
+        "a",
+        "spokeswoman",
+        "in",
+        "Kabul",
+        ",",
+        "said",
+        "it",
+    ]
+    heads = [13, 0, 1, 1, 6, 6, 1, 6, 9, 6, 9, 10, 13, 13, 13]
+    deps = ["prep", "pobj", "nummod", "punct", "compound", "compound", "appos", "punct", "det", "appos", "prep",
+            "pobj", "punct", "ROOT", "dobj"]  # fmt: skip
+    pos = ["ADP", "PROPN", "NUM", "PUNCT", "PROPN", "PROPN", "PROPN", "PUNCT", "DET", "NOUN", "ADP", "PROPN",
+           "PUNCT", "VERB", "PRON"]  # fmt: skip
+    ents = ["O"] * 11 + ["B-GPE"] + ["O"] * 3
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, ents=ents, sent_starts=[True] + [False] * 14)
+    assert noun_just_before(doc[13]).text == "Moreau"
+
+
+def test_a_body_inside_the_subjects_apposition_is_no_speaker(nlp) -> None:
+    # only a name hung on an opening phrase speaks with nothing between it and the cue
+    text = "\u201cNot us, but we cannot argue with it!\u201d Pat Quinlan, head of Build Ohio PAC, tweeted Friday."
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert statements and all(s.speaker is None or "PAC" not in s.speaker.name for s in statements)
+
+
+def test_an_age_after_the_cue_is_the_speaker_not_a_date(nlp) -> None:
+    text = (
+        "\u201cShe has always fought for this town,\u201d said the 52-year-old. "
+        "\u201cWe will build it,\u201d said Ms. Roe last year."
+    )
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    speakers = {s.content.text.strip("\u201c\u201d,."): s.speaker.name if s.speaker else None for s in statements}
+    assert speakers["She has always fought for this town"] == "the 52-year-old"
+    assert speakers["We will build it"] != "last year"  # a date after the cue still never speaks
 
 
 def test_a_place_before_the_cue_is_no_speaker(nlp) -> None:

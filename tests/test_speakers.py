@@ -216,6 +216,32 @@ ROWS = [
         "Big Harbor Records",
         "organisation",
     ),
+    # a surname that is also an adverb, read as one ("Early still says")
+    Row(
+        '"Streaming is binary," says Chris Early of Ubisoft. In big cities bandwidth is less of an issue, '
+        'but Early still says Ubisoft are "believers" in streaming.',
+        'Ubisoft are "believers"',
+        "Chris Early",
+        "person",
+    ),
+    # "the statement" is the latest one mentioned; when its author cannot be told, an older
+    # statement's author is not taken instead: it stays an unnamed document
+    Row(
+        "Harbor Films said in a statement to Variety that no deal was signed. The singer accused the label of "
+        "lying. A statement posted online on Friday disputed her claims. "
+        '"We were shocked by her posts," the statement read.',
+        '"We were shocked by her posts,"',
+        "the statement",
+        "unnamed",
+    ),
+    # ... but a definite mention in between is the same statement again, not a new one
+    Row(
+        "Big Harbor Records issued a statement on Friday. The statement, which was obtained by Variety, "
+        'claimed the deal was done. "We are pleased with the outcome," the statement continued.',
+        '"We are pleased with the outcome,"',
+        "Big Harbor Records",
+        "organisation",
+    ),
     # the writer of an earlier letter is the letter's author
     Row(
         "Greenpeace wrote to the ministry on Monday. The letter said the flu was spreading.",
