@@ -44,6 +44,7 @@ SAME = [
     ("Trump May Not Have", "Trump"),  # "Trump May Not Have Suggested A Muslim Registry, ..."
     ("Endorsed Trump", "Trump"),  # "Right After This Big-Name Senator Endorsed Trump, ..."
     ("Joseph Biden Jr.", "Joe Biden"),  # the alias file: a suffix he is rarely written with
+    ("John Ellis Bush", "Jeb Bush"),  # the alias file: the given names his nickname is made of
     ("\u2015 Mike Pence", "Mike Pence"),
 ]
 DIFFERENT = [
