@@ -1055,6 +1055,9 @@ class SpeakerResolver:
                 return self._full_organisation(self._org_with_tail(ent))
             if ent is not None and ent.label_ in PLACE_LABELS | {"NORP"}:
                 country = place_to_country().get(_clean_name(ent.text).lower())
+                people = _clean_name(ent.text)
+                if country is None and ent.label_ == "NORP" and not _is_party_word(people.removesuffix("s")):
+                    continue  # "an African-American delegate": a people that is no state is no body
                 return country or _clean_name(ent.text)
             country = place_to_country().get(token.text.lower())
             if country and token.text[:1].isupper():
@@ -1177,6 +1180,8 @@ class SpeakerResolver:
             elif child.lower_ == "to" and sending and role_end is appos:
                 role_end = max(child.subtree, key=lambda t: t.i)  # "envoy to Ukraine": part of the role
             elif child.lower_ in AFFILIATION_PREPS:
+                if child.lower_ == "from" and any(t.ent_type_ in PLACE_LABELS for t in child.children):
+                    continue  # "a rice farmer from Bilasipara": where the person is from, no employer
                 # the last body named is the wider one ("at the Department ... at the University of York")
                 organisation = self._last_body_in(list(child.subtree)) or organisation
             elif child.lower_ == "on" and organisation is None:
@@ -1988,8 +1993,17 @@ class SpeakerResolver:
         if name is None:
             return None
         country = _country_of_body(name) or (self.country if _is_public_body(name) else None)
+        if head.lower_ == "party" and self._names_itself(head, name):
+            # "the opposition Congress party" is a party named like a state's institution: its
+            # name keeps "party", and the institution's country is not its country
+            name, country = f"{name} party", None
         speaker = self._body_speaker(name, country)
         return Resolution(speaker, mention, "description of the body last named")
+
+    def _names_itself(self, head: Token, name: str) -> bool:
+        """Does the description carry the body's own name ("the Congress party")?"""
+        inside = " ".join(t.text for t in head.subtree if t.i < head.i and t.dep_ == "compound")
+        return bool(inside) and inside.endswith(name)
 
     def _described_body(self, head: Token) -> str | None:
         """The named body a definite description ("the company", "the group") stands for: the

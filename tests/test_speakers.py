@@ -771,3 +771,42 @@ def test_a_portfolio_is_part_of_the_role_not_a_body(nlp, text: str) -> None:
     speaker = statement.speaker
     assert speaker is not None and speaker.role == " ".join(text.split()[:2])
     assert speaker.organisation is None
+
+
+def test_a_party_named_like_a_states_institution_is_that_party(nlp) -> None:
+    # India's Congress party shares its name with the US Congress: the party keeps "party" in
+    # its name and is never given the institution's country
+    text = (
+        "GUWAHATI, India (Reuters) - Floods forced 40,000 people from their homes on Tuesday. "
+        'The opposition Congress party called the relief effort "a disgrace" and demanded an inquiry.'
+    )
+    (statement,) = [s for s in extract_document(Document(id="t", text=text), nlp).statements if s.cue_lemma == "call"]
+    assert statement.speaker is not None and statement.speaker.name == "Congress party"
+    assert statement.speaker.country != "United States"
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation"),
+    [
+        ('"Everything we planted is gone," said Anwar Hussain, a teacher from Bilasipara.', None),
+        ('"We lost the harvest," said Jo Kent, a teacher from Texas.', None),
+        ('"Prices will rise," said Jo Kent, an analyst from Barclays.', "Barclays"),
+        # nor is a people that is no state ("African-American") the body a person speaks for
+        ('"We will win," said Chris Hale, an African-American delegate from Houston.', None),
+    ],
+)
+def test_from_a_place_is_where_a_person_is_from_not_an_employer(nlp, text: str, organisation: str | None) -> None:
+    (statement,) = extract_document(Document(id="t", text=text), nlp).statements
+    assert statement.speaker is not None and statement.speaker.organisation == organisation
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ('"Everything we planted is gone," said Anwar Hussain, 61, a rice farmer from Bilasipara.', "rice farmer"),
+        ('"The road flooded at dawn," said Jo Kent, a bus driver in Leeds.', "bus driver"),
+    ],
+)
+def test_an_occupation_in_apposition_is_the_role(nlp, text: str, role: str) -> None:
+    (statement,) = extract_document(Document(id="t", text=text), nlp).statements
+    assert statement.speaker is not None and statement.speaker.role == role
