@@ -29,10 +29,21 @@ def model_name(name: str | None = None) -> str:
 
 
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """Start a sentence at the first token after any line break."""
-    for token in doc[:-1]:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
+    """Start a sentence at the first token after any line break. spaCy gives a token at most one
+    plain space after it, so a break is always in a token's own text (a whitespace token).
+    Found by the ids in the parse's array, each distinct word's text read once, and written
+    back as one array: asking every token for its text cost 0.06-0.1 s on 84 articles, and
+    each ``is_sent_start`` assignment scans the whole document for a parse."""
+    orths = doc.to_array("ORTH").tolist()
+    strings = doc.vocab.strings
+    breaks = {orth for orth in set(orths) if "\n" in strings[orth]}
+    if not breaks:
+        return doc
+    starts = doc.to_array("SENT_START")
+    for i, orth in enumerate(orths[:-1]):
+        if orth in breaks:
+            starts[i + 1] = 1
+    doc.from_array("SENT_START", starts)
     return doc
 
 

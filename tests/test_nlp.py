@@ -24,6 +24,20 @@ def test_the_pipeline_starts_sentences_at_line_breaks(nlp) -> None:
     ]
 
 
+def test_every_line_break_of_an_article_starts_a_sentence_and_nothing_else_changes(nlp, seed_text) -> None:
+    # the component finds the breaks by the tokens' ids: the same starts as asking each token
+    # for its text and space, on the seed's paragraphs, a break of three lines and a CRLF
+    text = seed_text + "\n\n\nFollow-up: officials said the border would stay shut.\r\nNo date was given.\n"
+    by_ids = nlp.get_pipe(PARAGRAPH_COMPONENT)(nlp.make_doc(text))
+    by_tokens = nlp.make_doc(text)
+    for token in by_tokens[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            by_tokens[token.i + 1].is_sent_start = True
+    assert [t.is_sent_start for t in by_ids] == [t.is_sent_start for t in by_tokens]
+    assert sum(bool(t.is_sent_start) for t in by_ids) > 10
+    assert not any("\n" in sentence.text.strip() for sentence in nlp(text).sents)
+
+
 def test_the_loaded_model_is_set_aside_from_the_collector(nlp) -> None:
     # gc.freeze() after the load: full collections no longer walk the model's objects
     assert gc.get_freeze_count() > 0
