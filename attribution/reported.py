@@ -38,7 +38,7 @@ from .lexicons import (
     unnamed_heads,
 )
 from .models import Act, Stance
-from .nlp import doc_text
+from .nlp import NAME_LABELS, doc_text
 
 
 def rule_words(name: str) -> frozenset[str]:
@@ -714,7 +714,7 @@ def _credited_by_per(per: Token) -> Token | None:
     if not objects:
         return None
     named = objects[0]
-    if named.pos_ != "PROPN" and named.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP"):
+    if named.pos_ != "PROPN" and named.ent_type_ not in NAME_LABELS:
         return None  # "a quarter of that, per the McKinley plan, is ...": as a plan sets, not a source
     doc, sentence = per.doc, per.sent
     last = max(per.right_edge.i, named.right_edge.i)

@@ -55,7 +55,7 @@ from .lexicons import (
     unnamed_heads,
 )
 from .models import Span, Speaker, SpeakerKind
-from .nlp import doc_text
+from .nlp import NAME_LABELS, ORG_LABELS, PLACE_LABELS, doc_text
 from .quotes import quoted_mask
 
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
@@ -66,9 +66,6 @@ THING_PRONOUNS = {"it", "its"}
 GROUP_PRONOUNS = {"they", "them", "their", "we", "us", "our"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 PREMODIFIER_DEPS = {"compound", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "flat"}
-ORG_LABELS = {"ORG", "FAC"}
-PLACE_LABELS = {"GPE", "LOC"}
-NAME_LABELS = ORG_LABELS | PLACE_LABELS | {"NORP", "PERSON"}
 FEMALE_HONORIFICS = {"ms", "ms.", "mrs", "mrs.", "miss", "dame", "lady"}
 MALE_HONORIFICS = {"mr", "mr.", "sir", "lord"}
 DEFINITE = {"the", "this", "that"}
@@ -377,6 +374,11 @@ def _descriptor(word: str) -> str:
 
 def _is_party_word(word: str) -> bool:
     return _descriptor(word) in party_words()
+
+
+def _is_party_people(name: str) -> bool:
+    """A party or its members ("Republicans"), as against a people ("African-American")."""
+    return _is_party_word(name.removesuffix("s"))
 
 
 def _is_place_word(word: str) -> bool:
@@ -1056,7 +1058,7 @@ class SpeakerResolver:
             if ent is not None and ent.label_ in PLACE_LABELS | {"NORP"}:
                 country = place_to_country().get(_clean_name(ent.text).lower())
                 people = _clean_name(ent.text)
-                if country is None and ent.label_ == "NORP" and not _is_party_word(people.removesuffix("s")):
+                if country is None and ent.label_ == "NORP" and not _is_party_people(people):
                     continue  # "an African-American delegate": a people that is no state is no body
                 return country or _clean_name(ent.text)
             country = place_to_country().get(token.text.lower())
