@@ -82,6 +82,7 @@ class ActLexicon:
     naming_participles: frozenset[str]
     speech_vehicles: frozenset[str]
     quotation_cues: frozenset[str]
+    thought_nouns: frozenset[str]
     content_preps: dict[str, frozenset[str]]
 
 
@@ -199,6 +200,12 @@ def noun_aim(ctx: ActContext) -> Act | None:
     if ctx.rule != "cue-noun" or content is None or len(content) < 2:
         return None
     return Act.OTHER if content[0].lower_ == "to" and content[1].tag_ == "VB" else None
+
+
+def noun_belief(ctx: ActContext) -> bool:
+    """'Experts are of the view that C', 'his belief that C': a noun of a held belief reports
+    what somebody thinks."""
+    return ctx.rule == "cue-noun" and ctx.cue is not None and ctx.cue.lemma_.lower() in ctx.lexicon.thought_nouns
 
 
 def title_near_quote(ctx: ActContext) -> Act | None:
@@ -530,7 +537,9 @@ def classify_act(
     if rule in SPEECH_RULES or cue is None:
         if list_item(ctx):
             return Act.OTHER, "list-item"
-        return (Act.OTHER, "noun-aim") if noun_aim(ctx) else (Act.SPEECH, "speech-construction")
+        if noun_aim(ctx):
+            return Act.OTHER, "noun-aim"
+        return (Act.THOUGHT, "noun-belief") if noun_belief(ctx) else (Act.SPEECH, "speech-construction")
     for act_rule in ACT_RULES:
         act = act_rule(ctx)
         if act is not None:

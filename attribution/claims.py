@@ -73,6 +73,7 @@ from .layout import read_layout
 from .lexicons import cue_nouns, cue_stances, data_json
 from .models import Act, Claim, ClaimKind, Span, Stance, Statement
 from .nlp import doc_text
+from .reported import noun_holder
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -448,6 +449,21 @@ def _someones_view(root: Token, tokens: Sequence[Token], rules: ClaimRules) -> b
     return has_subject and any(c.dep_ in complements for c in children)
 
 
+def _holds_a_view(root: Token, tokens: Sequence[Token]) -> bool:
+    """'Experts are of the view that the market ...', 'Economists hold the view that ...': a
+    main verb whose subject holds a belief noun with its "that" clause is that subject's view,
+    whatever the confidence of the statement made of it."""
+    thought_nouns = act_lexicon().thought_nouns
+    for token in tokens:
+        if token.lemma_.lower() not in thought_nouns or token.pos_ != "NOUN":
+            continue
+        holders = noun_holder(token)
+        clause = any(c.dep_ == "acl" and any(m.lower_ == "that" for m in c.children) for c in token.children)
+        if clause and holders and holders[0].head.i == root.i:
+            return True
+    return False
+
+
 def _is_clause(tokens: Sequence[Token], piece: str) -> bool:
     """A piece with a verb (or a subject, when the tagger took the verb for a noun: "The
     program cost taxpayers ...") that does not end on a colon: a list item ("Tyvak
@@ -508,7 +524,7 @@ def _candidate(
     contents = [(c_start, c_end) for c_start, c_end, _, _ in involved]
     cues = [cue for _, _, cue, _ in involved if cue is not None]
     root = _main_root(tokens)
-    if _someones_view(root, tokens, rules):
+    if _someones_view(root, tokens, rules) or _holds_a_view(root, tokens):
         return None
     if _touches(root, setting.uncounted_cues):
         # "The White House called the process a sham": the main verb is the cue of a speech

@@ -757,7 +757,7 @@ def cue_noun(token: Token) -> tuple[Candidate, ...] | None:
         if any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
         or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
     ]
-    owners = [c for c in token.children if c.dep_ == "poss"]
+    owners = [c for c in token.children if c.dep_ == "poss"] or noun_holder(token)
     if not clauses or not owners:
         return None
     first, last = clauses[0].left_edge.i, clauses[0].right_edge.i
@@ -766,6 +766,20 @@ def cue_noun(token: Token) -> tuple[Candidate, ...] | None:
         return None
     cue = (token.idx, token.idx + len(token.text))
     return (Candidate("cue-noun", (start, end), cue, token.lemma_.lower(), Stance.NEUTRAL, owners[0]),)
+
+
+def noun_holder(noun: Token) -> list[Token]:
+    """Who holds a cue noun with no possessor: the subject of "be of" ("Analysts are of the
+    opinion that C") or of a verb of holding (data/rules.json "holding_verbs": "Economists
+    hold the view that C"); nobody for the object of any other verb ("rejected the claim that C")."""
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.lower_ == "of" and verb.dep_ == "prep":
+        verb = verb.head
+        if verb.lemma_ != "be":
+            return []
+    elif noun.dep_ != "dobj" or verb.lemma_.lower() not in rule_words("holding_verbs"):
+        return []
+    return [c for c in verb.children if c.dep_ == "nsubj"]
 
 
 def passive_quoted(token: Token) -> tuple[Candidate, ...] | None:
@@ -866,10 +880,40 @@ def cue_bare(token: Token) -> tuple[Candidate, ...] | None:
     parser hangs the "that" clause on nothing: a strong cue (data/rules.json "bare_cues") with no
     complement takes the rest of its sentence past its objects, when that holds a verb and a
     subject (or opens with "that", "if", "whether")."""
-    if _cue_lemma(token) is None:
+    if _cue_lemma(token) is None or _aside_within_its_clause(token):
         return None
     content = _bare_clause(token)
     return None if content is None else _verb_statement(token, "cue-bare", content, subject_of(token))
+
+
+def _aside_within_its_clause(verb: Token) -> bool:
+    """'The team fixed the bug, Smith said, and the service returned within an hour.', 'The key
+    to success, says Buser, is the network.': a cue the parser hung on another verb, after that
+    verb or its subject and before the rest of its clause, is a parenthetical credit for the
+    clause (``cue_parenthetical``), not a cue of what follows. Not after a phrase alone ('At
+    current rates, X said, C': the reporter's framing) nor after a quotation (a split quote)."""
+    head = verb.head
+    if verb.dep_ != "parataxis" or head is verb or head.pos_ not in {"VERB", "AUX"}:
+        return False
+    doc = verb.doc
+    speaker = subject_of(verb)
+    aside_start = min(verb.i, speaker.left_edge.i) if speaker is not None else verb.i
+    before = aside_start - 1
+    while before >= verb.sent.start and doc[before].is_punct:
+        if doc[before].is_quote:
+            return False  # '"C1," he said, "C2"': a split quotation, the quotation rules' to take
+        before -= 1
+    following = verb.right_edge.i + 1
+    while following < verb.sent.end and doc[following].is_punct:
+        following += 1
+    if following >= verb.sent.end or not (following == head.i or head.is_ancestor(doc[following])):
+        return False
+    return any(
+        t.i == head.i
+        or (t.head.i == head.i and t.dep_ in SUBJECT_DEPS)
+        or (t.head.i == verb.i and t.dep_ == "nsubj" and t is not speaker)
+        for t in doc[verb.sent.start : aside_start]
+    )
 
 
 def cue_object(token: Token) -> tuple[Candidate, ...] | None:
@@ -904,6 +948,9 @@ def cue_parenthetical(token: Token) -> tuple[Candidate, ...] | None:
     if speaker is None or speaker.i <= min(t.i for t in head.subtree):
         return None
     first, last = _subtree_range(head, exclude=token)
+    own_subject = next((c for c in token.lefts if c.dep_ == "nsubj" and c.i != speaker.i), None)
+    if own_subject is not None and own_subject.left_edge.i < first:
+        first = own_subject.left_edge.i  # "The biggest risk, says Ward, is ...": the parser gave "risk" to "says"
     first = skip_connective(token.doc, first, last)
     start, end = char_span(token.doc, first, last)
     if end <= start:

@@ -37,6 +37,10 @@ ROWS = [
     # thought, intention, perception
     Row("Many analysts believe that the deal will collapse before spring.", "believe", Act.THOUGHT),
     Row("Investors fear that the central bank will raise rates again.", "fear", Act.THOUGHT),
+    # a belief noun, its holder the possessor or the subject of "be of" or of a verb of holding
+    Row("Most economists are of the view that inflation will fall next year.", "view", Act.THOUGHT),
+    Row("Many traders hold the opinion that the rally cannot last.", "opinion", Act.THOUGHT),
+    Row("The senator's claim that the bill would cut taxes was disputed.", "claim", Act.SPEECH),
     Row("The company plans to open two new factories in Ohio next year.", "plans", Act.INTENTION),
     Row("Studies have shown that poorer families spend more of their income on fuel.", "have shown", Act.PERCEPTION),
     Row("When they compared the figures, the researchers found that prices had doubled.", "found", Act.PERCEPTION),

@@ -205,6 +205,10 @@ SOMEONES_VIEW = [
     ("The tunnel is believed to be the longest in Norway, at 24 kilometres.", True),  # agentless
     ("The company has not disclosed how many of its 4,000 workers will lose their jobs.", True),
     ("The president announced a $3 billion aid package for farmers in Iowa on Monday.", True),
+    # a belief noun the subject holds, with its clause: "are of the view that", "hold the view that"
+    ("Most economists are of the view that inflation will fall below 3% in 2025.", False),
+    ("Analysts hold the opinion that the $4 billion merger will close by March.", False),
+    ("The regulator rejected the view that the $4 billion merger would cut prices by 10%.", True),
 ]
 
 

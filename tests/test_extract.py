@@ -790,6 +790,32 @@ def test_a_parenthetical_credit_splits_the_statement_in_two_pieces(nlp) -> None:
     assert [f.text for f in statement.fragments] == ["Many of the prisons", "are aging and need to be repaired"]
 
 
+# A credit set off between two clauses of one sentence credits both ("A, X said, and B"): the
+# second clause joins the first, not the credit, and its conjunction is no part of either piece.
+CREDIT_BETWEEN_CLAUSES = [
+    ("The team fixed the bug, Smith said, and the service returned within an hour.",
+     "Smith", ["The team fixed the bug", "the service returned within an hour"]),
+    ("Disney\u2019s tech teams isolated the problem, Mayer said, and patched the software as the company "
+     "continued to sign up subscribers.",
+     "Mayer", ["Disney\u2019s tech teams isolated the problem",
+               "patched the software as the company continued to sign up subscribers"]),
+    ("Prices rose sharply in May, the minister said, but wages fell.",
+     "the minister", ["Prices rose sharply in May", "wages fell"]),
+    # the credit inverted, and the clause's subject hung on the cue by the parser
+    ("The key to the plan\u2019s success, says Okafor, is cheap credit for small farms.",
+     "Okafor", ["The key to the plan\u2019s success", "is cheap credit for small farms"]),
+    ("The biggest risk for the company, says Ward, is its thin lineup of games.",
+     "Ward", ["The biggest risk for the company", "is its thin lineup of games"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "speaker", "pieces"), CREDIT_BETWEEN_CLAUSES, ids=[r[1] for r in CREDIT_BETWEEN_CLAUSES])
+def test_a_credit_between_two_clauses_credits_both(nlp, text: str, speaker: str, pieces: list[str]) -> None:
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    (statement,) = [s for s in statements if s.speaker_mention is not None and s.speaker_mention.text == speaker]
+    assert [f.text for f in statement.fragments] == pieces
+
+
 # A verb of speaking in a manner credits the quotation it closely follows, never the speaker of
 # the quotation before; elsewhere it is no cue at all.
 MANNER_OF_SPEAKING = [
