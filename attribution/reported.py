@@ -449,6 +449,7 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
         further_act = (
             not own_subject
             and not shares_content_subject
+            and not _goes_on_inside(verb, token)
             and (token.lemma_.lower() in stances or (token.dep_ == "conj" and is_cue))
         )
         # ", while Vilnius said ..." / ", and he railed against ...": someone's next statement
@@ -463,6 +464,23 @@ def _cut_at_new_clause(verb: Token, first: int, last: int) -> int:
                 cut -= 1
             return cut
     return last
+
+
+def _goes_on_inside(cue: Token, verb: Token) -> bool:
+    """A verb hung on one inside the content, not on the cue, carries that content on: its
+    purpose ('never called a donor to ask for money') or a second verb under the same
+    auxiliary ('he has not held dinners and never called a donor')."""
+    head = verb.head
+    if head.i == cue.i:
+        return False
+    if verb.dep_ == "advcl":
+        return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ == head.tag_
+        and verb.tag_ in {"VB", "VBN"}
+        and any(c.dep_ in {"aux", "auxpass"} for c in head.children)
+    )
 
 
 def _reported_subject(verb: Token) -> bool:
@@ -587,8 +605,23 @@ def _complement(verb: Token) -> tuple[int, int] | None:
                     and grandchild.right_edge.i == last
                 ):
                     last = grandchild.left_edge.i - 1
+            first = _stolen_subject_start(verb, child, first)
             return _to_sentence_edge(verb, first, last)
     return None
+
+
+def _stolen_subject_start(verb: Token, clause: Token, first: int) -> int:
+    """'The office said about half of the rise reflected lost revenue': the parser hung the
+    clause's subject on the cue as a phrase; a clause with no subject and no 'that', right
+    after such a phrase, starts with it. A time is not one ('said on Tuesday C')."""
+    if any(c.dep_ in SUBJECT_DEPS or c.dep_ == "mark" for c in clause.children):
+        return first
+    for child in verb.rights:
+        if child.dep_ == "prep" and verb.i < child.i and child.right_edge.i == first - 1:
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and not is_when(obj):
+                return child.left_edge.i
+    return first
 
 
 def _prep_clause(verb: Token) -> tuple[int, int] | None:

@@ -767,6 +767,15 @@ WHERE_IT_STARTS_AND_ENDS = [
      "The association"),
     # a verb joined to the reported clause without a quotation is still the speaker's next act
     ("He said the plan was flawed and added that it would cost jobs.", "the plan was flawed", None),
+    # the clause's subject the parser hung on the cue as a phrase ("said about a third") is
+    # where the clause starts
+    ("The board said about half of the higher cost reflected fuel prices.",
+     "about half of the higher cost reflected fuel prices", "The board"),
+    # a second verb under the reported clause's auxiliary, and its purpose, go on with it
+    ("The senator said she has not attended fundraising events and never phoned a donor to ask for money.",
+     "she has not attended fundraising events and never phoned a donor to ask for money", "The senator"),
+    # but a verb of its own after a modal is the speaker's next act again
+    ("The governor said he would resign and asked for privacy.", "he would resign", "The governor"),
 ]  # fmt: skip
 
 
@@ -809,7 +818,9 @@ CREDIT_BETWEEN_CLAUSES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "speaker", "pieces"), CREDIT_BETWEEN_CLAUSES, ids=[r[1] for r in CREDIT_BETWEEN_CLAUSES])
+@pytest.mark.parametrize(
+    ("text", "speaker", "pieces"), CREDIT_BETWEEN_CLAUSES, ids=[r[1] for r in CREDIT_BETWEEN_CLAUSES]
+)
 def test_a_credit_between_two_clauses_credits_both(nlp, text: str, speaker: str, pieces: list[str]) -> None:
     statements = extract_document(Document(id="t", text=text), nlp).statements
     (statement,) = [s for s in statements if s.speaker_mention is not None and s.speaker_mention.text == speaker]
