@@ -527,6 +527,8 @@ def _bare_rest(verb: Token) -> tuple[int, int] | None:
     """A strong cue with no parsed complement: take the words after it to the sentence end
     ("Sanders said he also may campaign for him", misparsed)."""
     sentence = verb.sent
+    if verb.dep_ == "ccomp" and verb.head.i > verb.i and verb.head.lemma_.lower() in cue_stances():
+        return None  # "(three games have been announced), Morales says C": the rest is the later cue's
     first = verb.i + 1
     for child in verb.rights:
         if child.dep_ in {"dative", "dobj", "npadvmod", "prt"} and child.i >= first:
@@ -593,7 +595,7 @@ def _complement(verb: Token) -> tuple[int, int] | None:
     if verb.lemma_.lower() not in cue_stances():
         return None
     for child in verb.children:
-        if child.dep_ in COMPLEMENT_DEPS:
+        if child.dep_ in COMPLEMENT_DEPS and not _misread_complement(verb, child):
             first, last = _subtree_range(child)
             # ", citing documents ..." describes the speaker's act, not what was said
             for grandchild in child.rights:
@@ -608,6 +610,23 @@ def _complement(verb: Token) -> tuple[int, int] | None:
             first = _stolen_subject_start(verb, child, first)
             return _to_sentence_edge(verb, first, last)
     return None
+
+
+def _misread_complement(verb: Token, clause: Token) -> bool:
+    """A clause the parser gave the cue that is not what was said: the reporter's subordinate
+    clause ('While the lineup is light (...), Early says C': its 'while' says so) or a clause
+    before the cue in a sentence of its own ('C1; Reed has said that C2': the semicolon)."""
+    subordinating = rule_words("subordinating_marks") - {"if"}  # 'asked if C' is a question, still C
+    if any(c.dep_ == "mark" and c.lower_ in subordinating for c in clause.children):
+        return True
+    if clause.i > verb.i:
+        return False
+    doc = verb.doc
+    if any(t.text in {";", ":"} for t in doc[clause.right_edge.i + 1 : verb.i]):
+        return True
+    # the parser put the subordinate clause inside a clause before the cue that has one after it
+    clause_after = any(c.dep_ in COMPLEMENT_DEPS and c.i > verb.i for c in verb.children)
+    return clause_after and doc[clause.left_edge.i].lower_ in subordinating
 
 
 def _stolen_subject_start(verb: Token, clause: Token, first: int) -> int:
@@ -977,6 +996,8 @@ def cue_parenthetical(token: Token) -> tuple[Candidate, ...] | None:
         or head.lemma_.lower() in cue_stances()  # "X said it would tell": the complement, not an aside
     ):
         return None
+    if _says_its_own_content(token):
+        return None
     speaker = subject_of(token)
     if speaker is None or speaker.i <= min(t.i for t in head.subtree):
         return None
@@ -985,10 +1006,50 @@ def cue_parenthetical(token: Token) -> tuple[Candidate, ...] | None:
     if own_subject is not None and own_subject.left_edge.i < first:
         first = own_subject.left_edge.i  # "The biggest risk, says Ward, is ...": the parser gave "risk" to "says"
     first = skip_connective(token.doc, first, last)
+    first, last, fragments = _around_the_credit(token, first, last)
     start, end = char_span(token.doc, first, last)
     if end <= start:
         return ()
-    return (Candidate("cue-parenthetical", (start, end), cue_span(token), lemma, _stance(lemma), speaker),)
+    return (Candidate("cue-parenthetical", (start, end), cue_span(token), lemma, _stance(lemma), speaker, fragments),)
+
+
+def _around_the_credit(cue: Token, first: int, last: int) -> tuple[int, int, tuple[tuple[int, int], ...]]:
+    """The content [first, last] less the whole credit ('as she told reporters', 'Smith said in
+    a statement'): a credit at the end ends the content before it ('C, as Smith said.'), one
+    inside splits it in two pieces."""
+    doc = cue.doc
+    credit_first, credit_last = cue.left_edge.i, cue.right_edge.i
+    while last > first and doc[last].is_punct and not doc[last].is_quote:
+        last -= 1
+    if credit_first <= last <= credit_last:
+        return first, credit_first - 1, ()
+    if first < credit_first and credit_last < last:
+        # the second piece starts past a conjunction joining it to the first (", Smith said, and C2")
+        second = credit_last + 1
+        while second < last and (doc[second].is_punct or doc[second].lower_ in rule_words("aside_conjunctions")):
+            second += 1
+        before, after = char_span(doc, first, credit_first - 1), char_span(doc, second, last)
+        if before[1] > before[0] and after[1] > after[0]:
+            return first, last, (before, after)
+    return first, last, ()
+
+
+def _says_its_own_content(verb: Token) -> bool:
+    """'Although the guidelines recommend holding people for 72 hours, the agency held them
+    longer', 'Earnings held up, as most companies reported better results': a cue in the
+    reporter's subordinate clause, or one with content of its own after 'as', is a statement
+    of that content (or none), never a credit for the clause it hangs on ('as she told
+    reporters' has only whom she told)."""
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    if marks & rule_words("subordinating_marks"):
+        return True
+    if not marks:
+        return False
+    lemma = verb.lemma_.lower()
+    return any(
+        c.dep_ in {"ccomp", "xcomp"} or (c.dep_ == "dobj" and lemma not in rule_words("addressee_verbs"))
+        for c in verb.children
+    )
 
 
 TokenRule = Callable[[Token], "tuple[Candidate, ...] | None"]

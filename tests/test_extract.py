@@ -774,6 +774,13 @@ WHERE_IT_STARTS_AND_ENDS = [
     # a second verb under the reported clause's auxiliary, and its purpose, go on with it
     ("The senator said she has not attended fundraising events and never phoned a donor to ask for money.",
      "she has not attended fundraising events and never phoned a donor to ask for money", "The senator"),
+    # a clause the parser gave the cue is not what was said when the reporter's "while" opens
+    # it or a semicolon ends it
+    ("While the lineup is light on exclusive titles (only three games have been announced), Morales"
+     " says there is a possibility that future games could be built.",
+     "there is a possibility that future games could be built", "Morales"),
+    ("The merged company may not diverge from the trend; Reed has said that he expects to save as much"
+     " as 300 million dollars.", "he expects to save as much as 300 million dollars", "Reed"),
     # but a verb of its own after a modal is the speaker's next act again
     ("The governor said he would resign and asked for privacy.", "he would resign", "The governor"),
 ]  # fmt: skip
@@ -825,6 +832,37 @@ def test_a_credit_between_two_clauses_credits_both(nlp, text: str, speaker: str,
     statements = extract_document(Document(id="t", text=text), nlp).statements
     (statement,) = [s for s in statements if s.speaker_mention is not None and s.speaker_mention.text == speaker]
     assert [f.text for f in statement.fragments] == pieces
+
+
+# The whole credit, not only its speaker and cue, is left out of what was said: "as", whom
+# it was told to, a trailing credit after the clause.
+WHOLE_CREDIT_LEFT_OUT = [
+    ("The plan, as the minister told reporters, is dead.", "the minister",
+     "The plan, as the minister told reporters, is dead", ["The plan", "is dead"]),
+    ("The bridge will reopen in May, as the mayor said.", "the mayor", "The bridge will reopen in May", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content", "pieces"), WHOLE_CREDIT_LEFT_OUT, ids=[r[0][:30] for r in WHOLE_CREDIT_LEFT_OUT]
+)
+def test_the_whole_credit_is_left_out_of_the_statement(
+    nlp, text: str, speaker: str, content: str, pieces: list[str]
+) -> None:
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    (statement,) = [s for s in statements if s.speaker_mention is not None and s.speaker_mention.text == speaker]
+    assert statement.content.text == content
+    assert [f.text for f in statement.fragments] == pieces
+
+
+# A cue in the reporter's own subordinate clause does not credit the clause it hangs on.
+def test_a_cue_in_a_subordinate_clause_credits_nothing_outside_it(nlp) -> None:
+    text = (
+        "Although the agency\u2019s guidelines recommend holding people no longer than 72 hours, "
+        "the agency has been holding people far longer."
+    )
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert not [s for s in statements if "far longer" in s.content.text]
 
 
 # A verb of speaking in a manner credits the quotation it closely follows, never the speaker of
