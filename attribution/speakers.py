@@ -1828,6 +1828,8 @@ class SpeakerResolver:
         verb = noun.head
         if noun.dep_ == "pobj":
             verb = noun.head.head
+            if verb.dep_ == "dobj" and verb.pos_ in {"NOUN", "PROPN"}:
+                verb = verb.head  # "denied the allegations in a statement": the parser hung it on the object
         if noun.dep_ in {"dobj", "pobj"} and verb.pos_ in {"VERB", "AUX"}:
             for child in verb.children:
                 # a passive verb's subject is who got the document ("Employees were sent a

@@ -242,6 +242,14 @@ ROWS = [
         "Big Harbor Records",
         "organisation",
     ),
+    # a document the parser hung on the verb's object is still the verb's subject's
+    Row(
+        "Big Harbor Records is a label in Nashville. The company denied the allegations in a statement on Friday. "
+        '"We were shocked to see her posts," the statement read.',
+        '"We were shocked to see her posts,"',
+        "Big Harbor Records",
+        "organisation",
+    ),
     # the writer of an earlier letter is the letter's author
     Row(
         "Greenpeace wrote to the ministry on Monday. The letter said the flu was spreading.",
