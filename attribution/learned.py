@@ -36,6 +36,7 @@ from .reported import (
     extend_right,
     is_topic,
     is_when,
+    misread_complement,
     subject_of,
 )
 
@@ -67,7 +68,7 @@ class Proposal:
 def _verb_complement(verb: Token) -> tuple[str, int, int] | None:
     children = list(verb.rights)
     for child in children:
-        if child.dep_ == "ccomp":
+        if child.dep_ == "ccomp" and not misread_complement(verb, child):
             return "ccomp", child.left_edge.i, child.right_edge.i
     for child in children:
         if child.dep_ == "xcomp":

@@ -541,6 +541,8 @@ def _bare_rest(verb: Token) -> tuple[int, int] | None:
     words = [t for t in verb.doc[first : last + 1] if not t.is_punct]
     if len(words) < 3 or not any(t.pos_ in {"VERB", "AUX"} for t in words):
         return None
+    if first > verb.i + 1 and _relative_on_a_noun(verb.doc[first]):
+        return None  # past the object, a relative clause on it ("reported wait times that ...")
     if first > verb.i + 1 and verb.doc[first].text == "," and words[-1].lemma_.lower() in cue_stances():
         return None  # "X has maintained support ..., the poll found": a credit, not a complement
     if verb.doc[first].lower_ in {"that", "if", "whether"} or any(t.dep_ in SUBJECT_DEPS for t in words):
@@ -595,7 +597,7 @@ def _complement(verb: Token) -> tuple[int, int] | None:
     if verb.lemma_.lower() not in cue_stances():
         return None
     for child in verb.children:
-        if child.dep_ in COMPLEMENT_DEPS and not _misread_complement(verb, child):
+        if child.dep_ in COMPLEMENT_DEPS and not misread_complement(verb, child):
             first, last = _subtree_range(child)
             # ", citing documents ..." describes the speaker's act, not what was said
             for grandchild in child.rights:
@@ -612,13 +614,16 @@ def _complement(verb: Token) -> tuple[int, int] | None:
     return None
 
 
-def _misread_complement(verb: Token, clause: Token) -> bool:
+def misread_complement(verb: Token, clause: Token) -> bool:
     """A clause the parser gave the cue that is not what was said: the reporter's subordinate
-    clause ('While the lineup is light (...), Early says C': its 'while' says so) or a clause
-    before the cue in a sentence of its own ('C1; Reed has said that C2': the semicolon)."""
+    clause ('While the lineup is light (...), Early says C': its 'while' says so), a relative
+    clause on the cue's object, or a clause before the cue in a sentence of its own ('C1; Reed
+    has said that C2': the semicolon)."""
     subordinating = rule_words("subordinating_marks") - {"if"}  # 'asked if C' is a question, still C
     if any(c.dep_ == "mark" and c.lower_ in subordinating for c in clause.children):
         return True
+    if any(_relative_on_a_noun(c) for c in clause.children if c.dep_ in SUBJECT_DEPS):
+        return True  # "reported wait times that exceeded two hours": a relative clause on the object
     if clause.i > verb.i:
         return False
     doc = verb.doc
@@ -627,6 +632,12 @@ def _misread_complement(verb: Token, clause: Token) -> bool:
     # the parser put the subordinate clause inside a clause before the cue that has one after it
     clause_after = any(c.dep_ in COMPLEMENT_DEPS and c.i > verb.i for c in verb.children)
     return clause_after and doc[clause.left_edge.i].lower_ in subordinating
+
+
+def _relative_on_a_noun(subject: Token) -> bool:
+    """A relative pronoun right after a noun ('wait times that exceeded'): the clause it
+    opens says something of that noun ('asked what happened' is a question, not one)."""
+    return subject.tag_ in {"WDT", "WP"} and subject.i > 0 and subject.nbor(-1).pos_ in {"NOUN", "PROPN"}
 
 
 def _stolen_subject_start(verb: Token, clause: Token, first: int) -> int:
@@ -736,8 +747,11 @@ def according_to(token: Token) -> tuple[Candidate, ...] | None:
     phrase_last = max(token.right_edge.i, to.right_edge.i)
     sentence = token.sent
     before = _sentence_restated(token)
+    aside = _aside_it_closes(doc, sentence, phrase_first, phrase_last)
     if before is not None:
         first, last = before.start, before.end - 1
+    elif aside is not None:
+        first, last = aside
     elif phrase_first - sentence.start <= 1:
         first, last = phrase_last + 1, sentence.end - 1
     elif sentence.end - 1 - phrase_last <= 1:
@@ -756,6 +770,32 @@ def according_to(token: Token) -> tuple[Candidate, ...] | None:
         return None
     cue = (token.idx, to.idx + len(to.text))
     return (Candidate("according-to", (start, end), cue, "according to", Stance.NEUTRAL, speaker),)
+
+
+DASHES = {"--", "\u2014", "\u2013"}
+
+
+def _aside_it_closes(doc: Doc, sentence: SpacySpan, phrase_first: int, phrase_last: int) -> tuple[int, int] | None:
+    """'Given that history -- and the fact that Trump has made 13,000 false claims, according to
+    the Fact Checker -- there is every reason to doubt it': a credit that closes an aside set off
+    by dashes or brackets credits the aside, not the sentence around it."""
+    after = phrase_last + 1
+    if after >= sentence.end - 1 or doc[after].text not in DASHES | {")"}:
+        return None
+    closing = doc[after].text
+    for position in range(phrase_first - 1, sentence.start, -1):
+        text = doc[position].text
+        if text in DASHES | {"(", ")"}:
+            opens = text == "(" if closing == ")" else text in DASHES
+            if not opens:
+                return None
+            first = skip_connective(doc, position + 1, phrase_first - 1)
+            while first < phrase_first - 1 and doc[first].dep_ == "cc":
+                first += 1
+            if doc[first : first + 3].text.lower() == "the fact that":
+                first += 3  # what the credit vouches for is the fact, not the phrase naming it
+            return (first, phrase_first - 1) if first < phrase_first - 1 else None
+    return None
 
 
 def _credited_by_per(per: Token) -> Token | None:

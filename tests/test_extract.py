@@ -781,6 +781,9 @@ WHERE_IT_STARTS_AND_ENDS = [
      "there is a possibility that future games could be built", "Morales"),
     ("The merged company may not diverge from the trend; Reed has said that he expects to save as much"
      " as 300 million dollars.", "he expects to save as much as 300 million dollars", "Reed"),
+    # nor a relative clause on the cue's object the parser gave the cue
+    ("Some customers who called on the first day reported wait times that exceeded two hours. The"
+     " company said it had hired more staff.", "it had hired more staff", "The company"),
     # but a verb of its own after a modal is the speaker's next act again
     ("The governor said he would resign and asked for privacy.", "he would resign", "The governor"),
 ]  # fmt: skip
@@ -1020,6 +1023,12 @@ ACCORDING_TO = [
      "There are three scripts still in contention for the next film"),
     ("The economy grew 2.1 percent in the third quarter, according to the Commerce Department.",
      "The economy grew 2.1 percent in the third quarter"),
+    # a credit closing an aside set off by dashes is for the aside, not the sentence around it
+    ("Given that record -- and the fact that the mayor has missed 40 council votes this year, according"
+     " to the city clerk -- voters have every reason to doubt his promise.",
+     "the mayor has missed 40 council votes this year"),
+    ("The senator (who has served since 2003, according to the Senate website) voted against the bill.",
+     "who has served since 2003"),
 ]  # fmt: skip
 
 
