@@ -367,6 +367,8 @@ def quote_dash_credit(page: Quotations, index: int) -> tuple[Candidate, ...] | N
     span = doc.char_span(match.end(), line_end, alignment_mode="expand")
     if span is None or not len(span):
         return None
+    if any(t.pos_ in {"VERB", "AUX"} for t in span):
+        return None  # 'in his book “Musicophilia” — Steenburgen wasn’t thrilled': a clause goes on, no credit
     named = [t for t in span if t.ent_type_ in {"PERSON", "ORG"}]
     if own_line and not named and span[0].pos_ != "PROPN":
         return None  # '– An immigrant himself –': a heading of its own, not a credit

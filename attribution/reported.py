@@ -536,6 +536,12 @@ def _bare_rest(verb: Token) -> tuple[int, int] | None:
         elif child.dep_ == "prep" and child.lower_ in {"to", "in", "on"} and child.i == first:
             first = _before_that_clause(child)
     last = min(sentence.end - 1, first + MAX_STRETCH)
+    if verb.dep_ in {"ccomp", "advcl"} and verb.head.i > verb.i:
+        last = min(last, verb.right_edge.i)  # "If X had written it, it's because ...": the rest is the main clause
+    if any(t.text in DASHES for t in verb.doc[sentence.start : verb.i]):
+        # a cue inside an aside set off by dashes says nothing past the dash closing it
+        closing = next((t.i for t in verb.doc[verb.i + 1 : last + 1] if t.text in DASHES), None)
+        last = last if closing is None else closing - 1
     while last >= first and verb.doc[last].is_punct:
         last -= 1
     words = [t for t in verb.doc[first : last + 1] if not t.is_punct]
@@ -545,9 +551,32 @@ def _bare_rest(verb: Token) -> tuple[int, int] | None:
         return None  # past the object, a relative clause on it ("reported wait times that ...")
     if first > verb.i + 1 and verb.doc[first].text == "," and words[-1].lemma_.lower() in cue_stances():
         return None  # "X has maintained support ..., the poll found": a credit, not a complement
+    if _ends_on_a_credit_alone(verb.doc, first, last):
+        return None  # "companies are writing custom apps, Cook told Benioff": someone else's credit
     if verb.doc[first].lower_ in {"that", "if", "whether"} or any(t.dep_ in SUBJECT_DEPS for t in words):
         return first, last
     return None
+
+
+def _ends_on_a_credit_alone(doc: Doc, first: int, last: int) -> bool:
+    """Whether [first, last] is, past its last comma, only a credit, with no verb before it
+    ('for it, Cook told Benioff')."""
+    comma = next((i for i in range(last, first - 1, -1) if doc[i].text == ","), None)
+    if comma is None or any(t.pos_ in {"VERB", "AUX"} for t in doc[first:comma]):
+        return False
+    return _only_a_credit([t for t in doc[comma + 1 : last + 1] if not t.is_punct])
+
+
+def _only_a_credit(words: list[Token]) -> bool:
+    """Words that are a credit and nothing more: a cue, its subject and perhaps whom it was
+    told to ('Cook told Benioff'), with no clause of what was said."""
+    cues = [t for t in words if t.lemma_.lower() in cue_stances() and t.pos_ in {"VERB", "AUX"}]
+    if len(cues) != 1 or len(words) > 6:
+        return False
+    cue, inside = cues[0], {t.i for t in words}
+    return any(c.dep_ in SUBJECT_DEPS and c.i in inside for c in cue.children) and not any(
+        c.dep_ in COMPLEMENT_DEPS | {"xcomp"} and c.i in inside for c in cue.children
+    )
 
 
 def _prep_content(verb: Token, preps: Collection[str] | None = CLAUSE_PREPS) -> tuple[int, int] | None:
@@ -624,9 +653,13 @@ def misread_complement(verb: Token, clause: Token) -> bool:
         return True
     if any(_relative_on_a_noun(c) for c in clause.children if c.dep_ in SUBJECT_DEPS):
         return True  # "reported wait times that exceeded two hours": a relative clause on the object
-    if clause.i > verb.i:
-        return False
     doc = verb.doc
+    if clause.i > verb.i:
+        # "Fun as it sounds — the neurologist wrote about it — Steenburgen was not thrilled":
+        # past the dash closing the cue's own aside is the reporter's sentence again
+        closing = any(t.text in DASHES for t in doc[verb.i + 1 : clause.i])
+        opening = any(t.text in DASHES for t in doc[verb.sent.start : verb.i])
+        return closing and opening
     if any(t.text in {";", ":"} for t in doc[clause.right_edge.i + 1 : verb.i]):
         return True
     # the parser put the subordinate clause inside a clause before the cue that has one after it
@@ -1041,6 +1074,8 @@ def cue_parenthetical(token: Token) -> tuple[Candidate, ...] | None:
     speaker = subject_of(token)
     if speaker is None or speaker.i <= min(t.i for t in head.subtree):
         return None
+    if speaker.head.i != token.i:
+        return None  # 'Added together, it has become ...': a participle borrowing the clause's subject
     first, last = _subtree_range(head, exclude=token)
     own_subject = next((c for c in token.lefts if c.dep_ == "nsubj" and c.i != speaker.i), None)
     if own_subject is not None and own_subject.left_edge.i < first:
@@ -1083,6 +1118,8 @@ def _says_its_own_content(verb: Token) -> bool:
     marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
     if marks & rule_words("subordinating_marks"):
         return True
+    if any(c.dep_ == "prep" and c.lower_ in {"about", "of"} for c in verb.children):
+        return True  # "— the neurologist wrote about similar symptoms —": it says what it wrote of
     if not marks:
         return False
     lemma = verb.lemma_.lower()

@@ -665,6 +665,32 @@ def test_how_someone_spoke_is_not_what_they_said(nlp, text: str) -> None:
     assert [(s.cue.text if s.cue else None, s.content.text) for s in statements] == [("said", "the deal was close")]
 
 
+def test_a_cue_in_a_clause_before_the_main_one_takes_nothing_past_it(nlp) -> None:
+    """'If it seemed like Trump had written the letter himself, it's because he had': the main
+    clause after a cue's own clause is the reporter's, not what was written."""
+    text = "If it seemed like the mayor had written the speech herself, it\u2019s because she had!"
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert not [s for s in statements if "because" in s.content.text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a cue inside an aside set off by dashes says nothing past the dash that closes it
+        "Fun as that might sound \u2014 the late neurologist wrote about similar symptoms in his book"
+        " \u201cMusicophilia\u201d \u2014 the actress was not thrilled about the change.",
+        # an opening participle that borrows the clause's subject is no credit for the clause
+        "The smoke from these fires has wafted over the city in recent days.\n\n"
+        "Added together, it has become a recipe for choking, dirty air for millions of residents.",
+    ],
+)
+def test_a_cue_set_apart_from_the_clause_credits_none_of_it(nlp, text: str) -> None:
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert not [
+        s for s in statements if s.act == Act.SPEECH and ("thrilled" in s.content.text or "recipe" in s.content.text)
+    ]
+
+
 def test_a_trailing_credit_is_not_the_complement_of_an_earlier_verb(nlp) -> None:
     """'X has maintained support ..., the poll found': one statement, credited to the poll."""
     text = "In contrast, Clinton has maintained support among black voters and college graduates, the poll found."
@@ -781,6 +807,9 @@ WHERE_IT_STARTS_AND_ENDS = [
      "there is a possibility that future games could be built", "Morales"),
     ("The merged company may not diverge from the trend; Reed has said that he expects to save as much"
      " as 300 million dollars.", "he expects to save as much as 300 million dollars", "Reed"),
+    # a credit after a clause of doing is that credit's, never the content of the doing
+    ("Apple is now in every bank, and most banks are writing their own apps for it, Cook told Benioff.",
+     "Apple is now in every bank, and most banks are writing their own apps for it", "Cook"),
     # nor a relative clause on the cue's object the parser gave the cue
     ("Some customers who called on the first day reported wait times that exceeded two hours. The"
      " company said it had hired more staff.", "it had hired more staff", "The company"),
