@@ -265,6 +265,22 @@ def withheld(ctx: ActContext) -> Act | None:
     return None
 
 
+def done_to_the_subject(ctx: ActContext) -> Act | None:
+    """'Asked later for an example, he brought up the program', 'Criticised for the delay, the
+    mayor ...': a past participle opening the sentence with no subject of its own says what was
+    done to the clause's subject, not what the subject said."""
+    verb = ctx.cue
+    if (
+        verb is not None
+        and verb.tag_ == "VBN"
+        and verb.dep_ in {"advcl", "acl"}
+        and verb.head.i > verb.i
+        and not any(c.dep_ in SUBJECT_DEPS | {"aux", "auxpass"} for c in verb.children)
+    ):
+        return Act.OTHER
+    return None
+
+
 def aim(ctx: ActContext) -> Act | None:
     """'surrounded the Statehouse to call for better pay', 'struggled to contend with', 'allows
     him to maintain a tough stance': an infinitive cue is a purpose, a task or an ability, not
@@ -505,6 +521,7 @@ ACT_RULES: tuple[Callable[[ActContext], Act | None], ...] = (
     relative_clause,
     idiom,
     withheld,
+    done_to_the_subject,
     aim,
     comparison,
     embedded_question,

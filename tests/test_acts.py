@@ -45,6 +45,8 @@ ROWS = [
     Row("Studies have shown that poorer families spend more of their income on fuel.", "have shown", Act.PERCEPTION),
     Row("When they compared the figures, the researchers found that prices had doubled.", "found", Act.PERCEPTION),
     # speech withheld, hypothetical, agentless, a question, the reporter, a target only
+    # an opening participle says what was done to the subject: he was asked, he asked nothing
+    Row("Asked later for an example of such an experiment, he brought up the lander program.", "Asked", Act.OTHER),
     Row("The company declined to say when the car would go on sale.", "declined", Act.OTHER),
     Row("The carmaker did not say when the wagon will go on sale.", "did not say", Act.OTHER),
     Row("Critics might argue that the reform should have gone further.", "might argue", Act.OTHER),
@@ -79,7 +81,7 @@ ROWS = [
     Row("These people were booked into the county jail this week.\n\nChristopher D. Battin: Dealing in cocaine or "
         "a narcotic drug, possession of methamphetamine, maintaining a common nuisance, held in jail in lieu of "
         "$72,500 bond.\n\nElizabeth A. Burton: Possession of methamphetamine, held in jail in lieu of $5,000 bond.",
-        "maintaining", Act.OTHER),
+        ":", Act.OTHER),  # each entry of the list, whatever cue it holds ("maintaining a common nuisance")
     # a label before a colon opening a sentence with a finite verb is a heading, the speech stays
     Row("Town meeting recap.\n\nRoad repairs: The mayor said the work would finish by June, and residents cheered.",
         "said", Act.SPEECH),

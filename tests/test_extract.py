@@ -691,6 +691,13 @@ def test_a_cue_set_apart_from_the_clause_credits_none_of_it(nlp, text: str) -> N
     ]
 
 
+def test_an_opening_participle_says_what_was_done_to_the_subject(nlp) -> None:
+    """'Asked later for an example, he brought up the program': he was asked, he asked nothing."""
+    text = "Asked later for an example of such an experiment, he brought up the lander program."
+    statements = extract_document(Document(id="t", text=text), nlp).statements
+    assert not [s for s in statements if s.act == Act.SPEECH]
+
+
 def test_a_trailing_credit_is_not_the_complement_of_an_earlier_verb(nlp) -> None:
     """'X has maintained support ..., the poll found': one statement, credited to the poll."""
     text = "In contrast, Clinton has maintained support among black voters and college graduates, the poll found."
