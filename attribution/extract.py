@@ -627,7 +627,7 @@ def _finish(
     while sentence_end > sentence_start and text[sentence_end - 1].isspace():
         sentence_end -= 1
     sentence = Span.of(text, sentence_start, sentence_end)
-    fragments = draft.fragments or _around_the_aside(text, draft, mention, start, end)
+    fragments = draft.fragments
     pieces = fragments or ((start, end),)
     types = {classify(mask, text, *piece) for piece in pieces}
     quote_type = types.pop() if len(types) == 1 else "mixed"
@@ -761,40 +761,6 @@ def _ends_abbreviation(text: str, start: int, stop: int) -> bool:
         word_start -= 1
     word = text[word_start:stop]
     return "." in word or (len(word) <= 3 and word[:1].isupper() and word.isalpha())
-
-
-def _around_the_aside(
-    text: str, draft: Candidate, mention: Span | None, start: int, end: int
-) -> tuple[tuple[int, int], ...]:
-    """'Many of the prisons, she said, are aging', 'The key to it, says Ward, is the network':
-    the two pieces either side of a parenthetical credit (speaker and cue in either order),
-    which a desk keeps as the statement's fragments."""
-    if draft.rule != "cue-parenthetical" or draft.cue is None or mention is None:
-        return ()
-    aside_start, aside_end = min(mention.start, draft.cue[0]), max(mention.end, draft.cue[1])
-    if not (start < aside_start and aside_end < end):
-        return ()
-    first_end = aside_start
-    while first_end > start and text[first_end - 1] in " ,\u2014\u2013-":
-        first_end -= 1
-    second_start = _past_joining_word(text, aside_end, end)
-    if first_end - start < 3 or end - second_start < 3:
-        return ()
-    set_off = set(",\u2014\u2013-")
-    if not (set_off & set(text[first_end:aside_start]) and set_off & set(text[aside_end:second_start])):
-        return ()  # no commas or dashes around it: not an aside ('a deadline for X to respond before ...')
-    return (start, first_end), (second_start, end)
-
-
-def _past_joining_word(text: str, start: int, end: int) -> int:
-    """Where the piece after a parenthetical credit begins: past the commas and dashes that set
-    the credit off and a conjunction joining the two pieces (", Smith said, and the service ...")."""
-    while start < end and text[start] in " ,\u2014\u2013-":
-        start += 1
-    word = re.match(r"[a-z]+\s+", text[start:end])
-    if word is not None and word.group().strip() in rule_words("aside_conjunctions"):
-        start += word.end()
-    return start
 
 
 def _drop_restatements(statements: list[Statement]) -> list[Statement]:

@@ -646,8 +646,8 @@ def _complement(verb: Token) -> tuple[int, int] | None:
 def misread_complement(verb: Token, clause: Token) -> bool:
     """A clause the parser gave the cue that is not what was said: the reporter's subordinate
     clause ('While the lineup is light (...), Early says C': its 'while' says so), a relative
-    clause on the cue's object, or a clause before the cue in a sentence of its own ('C1; Reed
-    has said that C2': the semicolon)."""
+    clause on the cue's object, a clause past the dash closing the cue's own aside, or a clause
+    before the cue in a sentence of its own ('C1; Reed has said that C2': the semicolon)."""
     subordinating = rule_words("subordinating_marks") - {"if"}  # 'asked if C' is a question, still C
     if any(c.dep_ == "mark" and c.lower_ in subordinating for c in clause.children):
         return True
@@ -1081,19 +1081,24 @@ def cue_parenthetical(token: Token) -> tuple[Candidate, ...] | None:
     if own_subject is not None and own_subject.left_edge.i < first:
         first = own_subject.left_edge.i  # "The biggest risk, says Ward, is ...": the parser gave "risk" to "says"
     first = skip_connective(token.doc, first, last)
-    first, last, fragments = _around_the_credit(token, first, last)
+    first, last, fragments = _around_the_credit(token, first, last, own_subject)
     start, end = char_span(token.doc, first, last)
     if end <= start:
         return ()
     return (Candidate("cue-parenthetical", (start, end), cue_span(token), lemma, _stance(lemma), speaker, fragments),)
 
 
-def _around_the_credit(cue: Token, first: int, last: int) -> tuple[int, int, tuple[tuple[int, int], ...]]:
+def _around_the_credit(
+    cue: Token, first: int, last: int, content_subject: Token | None = None
+) -> tuple[int, int, tuple[tuple[int, int], ...]]:
     """The content [first, last] less the whole credit ('as she told reporters', 'Smith said in
     a statement'): a credit at the end ends the content before it ('C, as Smith said.'), one
-    inside splits it in two pieces."""
+    inside splits it in two pieces. The content's own subject the parser hung on the cue
+    ('The biggest risk, says Ward, is ...') is no part of the credit."""
     doc = cue.doc
     credit_first, credit_last = cue.left_edge.i, cue.right_edge.i
+    if content_subject is not None and content_subject.right_edge.i < cue.i:
+        credit_first = max(credit_first, content_subject.right_edge.i + 1)
     while last > first and doc[last].is_punct and not doc[last].is_quote:
         last -= 1
     if credit_first <= last <= credit_last:
@@ -1103,8 +1108,12 @@ def _around_the_credit(cue: Token, first: int, last: int) -> tuple[int, int, tup
         second = credit_last + 1
         while second < last and (doc[second].is_punct or doc[second].lower_ in rule_words("aside_conjunctions")):
             second += 1
+        set_off = {",", "\u2014", "\u2013", "-", "--"}
+        opened = {t.text for t in doc[credit_first - 1 : cue.i]} & set_off
+        if not (opened and {t.text for t in doc[cue.i + 1 : second]} & set_off):
+            return first, last, ()  # no commas or dashes around it: not an aside ('a deadline for X to ...')
         before, after = char_span(doc, first, credit_first - 1), char_span(doc, second, last)
-        if before[1] > before[0] and after[1] > after[0]:
+        if before[1] - before[0] >= 3 and after[1] - after[0] >= 3:
             return first, last, (before, after)
     return first, last, ()
 
