@@ -61,6 +61,7 @@ WEAK_CUES = rule_words("weak_cues")
 BARE_CUES = rule_words("bare_cues")
 TARGET_FIRST_CUES = rule_words("target_first_cues")
 TRIM = " \t\n,;:\u2014\u2013-"
+DASHES = {"--", "\u2014", "\u2013"}  # tokens that open or close an aside
 OPENING_MARKS = {'"', "'", "\u2018", "\u201c", "\u00ab", "''"}
 
 
@@ -126,7 +127,7 @@ def _is_speaker_like(token: Token) -> bool:
     return not _opens_a_dateline(token)
 
 
-DATELINE_DASHES = {"—", "–", "-", "--"}
+DATELINE_DASHES = DASHES | {"-"}
 
 
 def _opens_a_dateline(token: Token) -> bool:
@@ -805,9 +806,6 @@ def according_to(token: Token) -> tuple[Candidate, ...] | None:
     return (Candidate("according-to", (start, end), cue, "according to", Stance.NEUTRAL, speaker),)
 
 
-DASHES = {"--", "\u2014", "\u2013"}
-
-
 def _aside_it_closes(doc: Doc, sentence: SpacySpan, phrase_first: int, phrase_last: int) -> tuple[int, int] | None:
     """'Given that history -- and the fact that Trump has made 13,000 false claims, according to
     the Fact Checker -- there is every reason to doubt it': a credit that closes an aside set off
@@ -1108,7 +1106,7 @@ def _around_the_credit(
         second = credit_last + 1
         while second < last and (doc[second].is_punct or doc[second].lower_ in rule_words("aside_conjunctions")):
             second += 1
-        set_off = {",", "\u2014", "\u2013", "-", "--"}
+        set_off = DASHES | {",", "-"}
         opened = {t.text for t in doc[credit_first - 1 : cue.i]} & set_off
         if not (opened and {t.text for t in doc[cue.i + 1 : second]} & set_off):
             return first, last, ()  # no commas or dashes around it: not an aside ('a deadline for X to ...')
