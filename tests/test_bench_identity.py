@@ -212,3 +212,23 @@ def test_relatives_check_ok_fail_and_untested(tmp_path: Path) -> None:
     wrong_mention = [item("Ann Lee", "s1"), item("Tom Lee", "s1", ok=False)]
     assert ident.apart_check("Tom Lee", wrong_mention, table, speakers_db([("s1", "Ann Lee", None)]))[0] == "UNTESTED"
     assert ident.apart_check("Bo Park", [], table, apart)[0] == "UNTESTED"
+
+
+def test_gold_quotes_are_matched_one_to_one() -> None:
+    text = "Trump, alleging that President Obama wanted to admit 250,000 Syrians, said more."
+    words = tuple((m.start(), m.end()) for m in re.finditer(r"\w+", text))
+    outer_start = text.index("President")
+    outer_end = text.index(", said")
+    inner_start = text.index("to admit")
+    quote = ident.GoldQuote("Trump", 0, 5, tuple(w for w in words if outer_start <= w[0] < outer_end))
+    # The inner statement covers more than half of the gold quote's words, yet the outer one,
+    # covering all of them, takes the quote; the inner one is left unmatched.
+    spans = [(inner_start, outer_end), (outer_start, outer_end)]
+    assert ident.covered_share(*spans[0], quote) >= 0.5
+    assert ident.match_one_to_one(spans, [quote]) == {1: quote}
+    # Two gold quotes, two statements: each statement gets its own.
+    second = ident.GoldQuote("Trump", 0, 5, tuple(w for w in words if w[0] >= text.index("said")))
+    assert ident.match_one_to_one([spans[1], (text.index("said"), len(text))], [second, quote]) == {
+        0: quote,
+        1: second,
+    }
