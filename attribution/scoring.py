@@ -91,7 +91,7 @@ class StatementScorer:
 SCORER_FILES = {"speech": SCORER_FILE, "broad": "statement-scorer-broad.json"}
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=None)  # one entry per convention; every document asks for both
 def load_scorer(convention: str = "speech") -> StatementScorer | None:
     """The shipped weights for a convention ("speech": what a desk counts; "broad": every
     attribution PolNeAR counts), or None when the file is absent (confidences then stay as
@@ -105,7 +105,7 @@ def load_scorer(convention: str = "speech") -> StatementScorer | None:
 
 def default_threshold() -> float:
     """The confidence a statement needs to be listed by default (0 without a scorer)."""
-    scorer = load_scorer()
+    scorer = load_scorer("speech")
     return scorer.threshold if scorer is not None else 0.0
 
 

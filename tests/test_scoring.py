@@ -34,6 +34,19 @@ def test_the_shipped_scorer_loads_with_its_threshold_and_provenance():
     assert sum(b["n"] for b in bins) > 300  # measured on the train split's statements, out of fold
 
 
+def test_the_weights_are_read_once_per_convention(nlp):
+    # Each document asks for the speech and the broad weights and the default threshold; a cache
+    # smaller than the keys asked for read the JSON again for every document.
+    for number in range(3):
+        extract_document(Document(id=f"w{number}", text="The mayor said the bridge would reopen."), nlp)
+        default_threshold()
+    before = load_scorer.cache_info().misses
+    for number in range(3):
+        extract_document(Document(id=f"v{number}", text="Police said the driver had fled."), nlp)
+        default_threshold()
+    assert load_scorer.cache_info().misses == before
+
+
 def test_every_statement_gets_a_probability_rules_included(nlp):
     text = (
         "The mayor said the bridge would reopen in May. "
