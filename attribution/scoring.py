@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from .acts import act_lexicon
@@ -91,7 +91,7 @@ class StatementScorer:
 SCORER_FILES = {"speech": SCORER_FILE, "broad": "statement-scorer-broad.json"}
 
 
-@lru_cache(maxsize=None)  # one entry per convention; every document asks for both
+@cache  # one entry per convention; every document asks for both
 def load_scorer(convention: str = "speech") -> StatementScorer | None:
     """The shipped weights for a convention ("speech": what a desk counts; "broad": every
     attribution PolNeAR counts), or None when the file is absent (confidences then stay as

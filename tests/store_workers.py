@@ -21,7 +21,6 @@ from collections.abc import Iterable, Iterator
 from attribution import jobs, store
 from attribution.models import Document, Extraction
 
-
 # Eight writers on a two-core machine can queue behind each other for longer than the
 # product's default wait of 5 s when the machine is busy; these tests check that nothing is
 # lost or duplicated under contention, not how long a writer waits, so they wait longer.
