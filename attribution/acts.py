@@ -142,6 +142,27 @@ def list_item(ctx: ActContext) -> Act | None:
     return None if any(t.tag_ in FINITE_TAGS for t in ctx.content) else Act.OTHER
 
 
+QUOTE_MARKS = frozenset("\"\u201c\u201d\u2018\u2019'")
+
+
+def narration_under_label(ctx: ActContext) -> Act | None:
+    """'Thunder: F Hamidou Diallo missed his third straight game ... Schröder got a technical
+    foul ...': a label before a colon that heads several sentences of narration about others
+    (no first or second person, no command, no quotation) is a section of a roundup, not a
+    speaker. A transcript label in capitals ('WALLACE:') speaks whatever follows it."""
+    content, label = ctx.content, ctx.subject
+    if ctx.rule != "colon-speaker" or content is None or label is None or label.text.isupper():
+        return None
+    if len(list(content.sents)) < 2:
+        return None
+    for token in content:
+        if set(token.morph.get("Person")) & {"1", "2"} or token.text[:1] in QUOTE_MARKS:
+            return None
+        if token.dep_ == "ROOT" and token.tag_ == "VB" and not any(c.dep_ == "nsubj" for c in token.children):
+            return None  # 'Take a listen.': addressed to somebody
+    return Act.OTHER
+
+
 LIST_LABEL = re.compile(r"\s*[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,5}:\s")
 
 
@@ -554,6 +575,8 @@ def classify_act(
     if rule in SPEECH_RULES or cue is None:
         if list_item(ctx):
             return Act.OTHER, "list-item"
+        if narration_under_label(ctx):
+            return Act.OTHER, "narration-under-label"
         if noun_aim(ctx):
             return Act.OTHER, "noun-aim"
         return (Act.THOUGHT, "noun-belief") if noun_belief(ctx) else (Act.SPEECH, "speech-construction")

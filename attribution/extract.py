@@ -224,6 +224,8 @@ def colon_speaker(doc: Doc, text: str, blocked: tuple[Span, ...]) -> list[Candid
             content = (content[0], content[1] - 1)
         if _word_count(text[content[0] : content[1]]) < 3 or _inside_any(content, blocked):
             continue
+        if _inside_any((match.start("name"), match.end("name")), blocked):
+            continue  # 'NEW DELHI: Their American dream ...': the label is the dateline
         name_span = doc.char_span(match.start("name"), match.end("name"), alignment_mode="expand")
         if name_span is None:
             continue

@@ -1123,6 +1123,16 @@ def test_the_speaker_of_a_quotation_introduced_by_a_colon(nlp, text: str, speake
     assert statement.speaker_mention is not None and speaker in statement.speaker_mention.text
 
 
+def test_a_dateline_before_a_colon_is_no_speaker(nlp) -> None:
+    text = (
+        "NEW DELHI: Nearly 150 travellers returned home on Wednesday after being turned back at the border."
+        " The ministry said more flights would follow."
+    )
+    statements = extract_document(Document(id="dateline", text=text), nlp).statements
+    assert [s.rule for s in statements if s.rule == "colon-speaker"] == []
+    assert [s.content.text for s in statements if s.cue and s.cue.text == "said"] == ["more flights would follow"]
+
+
 def test_a_dash_credit_on_a_line_of_its_own_credits_the_quotation_above(nlp) -> None:
     text = (
         "Clinton voted for the bill in 2007.\n\n"
