@@ -17,7 +17,7 @@ from .models import (
 
 __version__ = "0.1.0"
 # Bumped whenever extraction output may change; stored with every statement.
-EXTRACTOR_VERSION = "29"
+EXTRACTOR_VERSION = "30"
 
 # The front door for Python users: functions load their modules (and spaCy) on first use,
 # so importing the package, and starting the CLI, stays fast.

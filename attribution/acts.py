@@ -142,9 +142,6 @@ def list_item(ctx: ActContext) -> Act | None:
     return None if any(t.tag_ in FINITE_TAGS for t in ctx.content) else Act.OTHER
 
 
-QUOTE_MARKS = frozenset("\"\u201c\u201d\u2018\u2019'")
-
-
 def narration_under_label(ctx: ActContext) -> Act | None:
     """'Thunder: F Hamidou Diallo missed his third straight game ... Schröder got a technical
     foul ...': a label before a colon that heads several sentences of narration about others
@@ -156,7 +153,7 @@ def narration_under_label(ctx: ActContext) -> Act | None:
     if len(list(content.sents)) < 2:
         return None
     for token in content:
-        if set(token.morph.get("Person")) & {"1", "2"} or token.text[:1] in QUOTE_MARKS:
+        if set(token.morph.get("Person")) & {"1", "2"} or token.is_quote:
             return None
         if token.dep_ == "ROOT" and token.tag_ == "VB" and not any(c.dep_ == "nsubj" for c in token.children):
             return None  # 'Take a listen.': addressed to somebody

@@ -87,7 +87,7 @@ ROWS = [
         "said", Act.SPEECH),
     # a label over several sentences of narration about others heads a section of a roundup
     Row("Hawks beat the Owls 101-99.\n\nHawks: Center Tom Brandt missed his second game with a sore ankle. Guard "
-        "Eli Moss was fined for a late foul in the fourth quarter.", ":", Act.OTHER),
+        "Eli Moss was fined for a late foul in the fourth quarter after Moss\u2019s shove.", ":", Act.OTHER),
     # ... but a transcript label in capitals, or words in the first person, is somebody speaking
     Row("The debate went on.\n\nBRANDT: The ankle is fine. The coach will rest it for a week.", ":", Act.SPEECH),
     Row("Rubio: I am not interested in being vice president. I never was.", ":", Act.SPEECH),
